@@ -1,0 +1,55 @@
+/* io/input.h - bytes to numbered lines (internal).
+ *
+ * Owns: the queue of inputs (paths, directories walked recursively in sorted
+ * order, stdin, memory), opening files, gzip detection by magic bytes and
+ * streaming multi-member inflate, bounded line framing and line numbers.
+ * Knows nothing of flow-log fields: whether a walked file "looks like a flow
+ * log" is asked of the caller through a callback.
+ *
+ * Memory: bounded by the read buffer plus max_line, whatever the file size.
+ */
+#ifndef FST_IO_INPUT_H
+#define FST_IO_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum fst__ev_kind {
+    FST__EV_END = 0,      /* no more inputs */
+    FST__EV_FILE_BEGIN,   /* a file starts: path, gzip */
+    FST__EV_LINE,         /* a line: text (NUL-terminated, no '\n', a trailing '\r' removed), len, lineno */
+    FST__EV_BADLINE,      /* a line that cannot be used: lineno, err (FST_ELONGLINE, FST_EBINARY, FST_ETRUNCATED) */
+    FST__EV_FILE_END,     /* a file ends: err = 0, or FST_EGZIP/FST_ETRUNCATED/FST_EIO when it ended early; bytes_read */
+    FST__EV_FILE_SKIPPED  /* a walked file was not read: path, why (static text), err (0 = not a flow log, else open error) */
+} fst__ev_kind;
+
+typedef struct fst__event {
+    fst__ev_kind kind;
+    const char *path;     /* valid until the next FILE_BEGIN/SKIPPED */
+    char *text;           /* LINE only; valid until the next call, writable */
+    size_t len;
+    uint64_t lineno;      /* LINE, BADLINE: 1-based */
+    int err;
+    int gzip;
+    uint64_t bytes_read;  /* FILE_END: raw bytes read from the file */
+    const char *why;      /* FILE_SKIPPED, BADLINE, FILE_END: short reason */
+} fst__event;
+
+/* Asked once per walked (not explicitly named) file with its first non-blank
+ * line that does not start with '#' (decompressed); return nonzero to read
+ * the file, 0 to skip it as "not a flow log". */
+typedef int (*fst__sniff_fn)(const char *line, size_t len, void *ud);
+
+typedef struct fst__input fst__input;
+
+fst__input *fst__input_new(uint32_t max_line, fst__sniff_fn sniff, void *ud);
+/* Queue a path ("-" = stdin).  Directories are expanded when reached. Returns
+ * 0 or FST_ENOENT when the path does not exist. */
+int fst__input_add_path(fst__input *in, const char *path);
+/* Queue a copy of a memory buffer (may be gzip). */
+int fst__input_add_mem(fst__input *in, const char *name, const void *data, size_t len);
+/* Next event.  Returns ev->kind; never fails: problems are events. */
+fst__ev_kind fst__input_next(fst__input *in, fst__event *ev);
+void fst__input_free(fst__input *in);
+
+#endif

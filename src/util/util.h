@@ -1,0 +1,37 @@
+/* util/util.h - small helpers every stage may use (internal).
+ *
+ * Allocation goes through these wrappers so a build can hook or count it;
+ * they return NULL on failure like malloc and never abort.
+ */
+#ifndef FST_UTIL_UTIL_H
+#define FST_UTIL_UTIL_H
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+static inline void *fst__malloc(size_t n) { return malloc(n ? n : 1); }
+static inline void *fst__calloc(size_t n, size_t sz) { return calloc(n ? n : 1, sz ? sz : 1); }
+static inline void *fst__realloc(void *p, size_t n) { return realloc(p, n ? n : 1); }
+static inline void fst__free(void *p) { free(p); }
+static inline char *fst__strndup(const char *s, size_t n)
+{
+    char *d = fst__malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+#define FST__ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Early return on error (zstd FORWARD_IF_ERROR habit). */
+#define FST__TRY(expr)                                                       \
+    do {                                                                     \
+        int fst__rc_ = (expr);                                               \
+        if (fst__rc_ < 0)                                                    \
+            return fst__rc_;                                                 \
+    } while (0)
+
+#endif

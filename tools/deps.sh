@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# tools/deps.sh - make sure the Debian packages flowstitch builds with are here.
+# As root it installs what is missing; otherwise it prints the apt-get line.
+set -euo pipefail
+PKGS=(build-essential cmake pkg-config zlib1g-dev uthash-dev libcriterion-dev
+      libjansson-dev libdeflate-dev libisal-dev python3)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ]; then
+  echo "deps: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "deps: missing packages; run as root:" >&2
+  echo "  apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
