@@ -11,6 +11,7 @@
 #include "flowstitch/errors.h"
 #include "flowstitch/record.h"
 #include "flowstitch/reader.h"
+#include "flowstitch/stitcher.h"
 #include "flowstitch/output.h"
 
 #define FST_VERSION_STRING "0.1.0"

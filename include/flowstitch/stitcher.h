@@ -1,0 +1,121 @@
+/* flowstitch/stitcher.h - records in, deduplicated bidirectional sessions out.
+ *
+ * Owns: observe (per ENI and directional 5-tuple, across capture windows),
+ * correlate (across ENIs, windows, NAT legs), decide direction, account
+ * (each direction counted once, from one observation point), and the run's
+ * session summary.  The clock is the data's (record start/end), never the
+ * wall clock, so the output is deterministic.
+ *
+ * Facts: ../shared/docs/aws-flowlogs.md sections 1.6, 2, 3.
+ */
+#ifndef FLOWSTITCH_STITCHER_H
+#define FLOWSTITCH_STITCHER_H
+
+#include <stdint.h>
+
+#include "flowstitch/record.h"
+
+/* Why the client/server orientation is what it is.  X(ID, "name"). */
+#define FST_BASIS_MAP(X)                                                      \
+    X(TCP_SYN, "tcp-flags")            /* a SYN without ACK marks the client */ \
+    X(TCP_SYNACK, "tcp-synack")        /* only SYN-ACK seen, with data both ways */ \
+    X(TCP_SYNACK_WEAK, "tcp-synack-weak") /* a lone SYN-ACK: scans make them */ \
+    X(LEARNED, "learned-service")      /* addr:port answered SYN-ACK elsewhere in the input */ \
+    X(PORT, "port")                    /* service port vs ephemeral port */  \
+    X(UNKNOWN, "unknown")              /* canonical order, no evidence */
+
+typedef enum fst_basis {
+#define FST__BASIS_ENUM(id, name) FST_BASIS_##id,
+    FST_BASIS_MAP(FST__BASIS_ENUM)
+#undef FST__BASIS_ENUM
+    FST_BASIS_COUNT
+} fst_basis;
+
+/* "tcp-flags", "learned-service", ... ; "?" for bad values. */
+const char *fst_direction_reason_name(int basis);
+
+/* Session action: what the records said. */
+enum { FST_SACT_ACCEPT = 1, FST_SACT_REJECT = 2, FST_SACT_MIXED = 3 };
+/* "ACCEPT", "REJECT", "ACCEPT+REJECT" (some records of each: e.g. a
+ * stateless-NACL-rejected reply), "-" when no record had an action. */
+const char *fst_session_action_name(int action);
+
+/* One session, as handed to the fst_session_cb.  Valid during the callback. */
+typedef struct fst_session {
+    uint64_t id;                 /* session_id: 1, 2, ... in output order */
+    uint8_t proto;               /* IANA protocol number */
+    fst_addr client_addr, server_addr; /* real packet addresses */
+    uint16_t client_port, server_port;
+    int64_t first_seen, last_seen; /* earliest start, latest end of its records */
+    uint64_t c2s_packets, c2s_bytes, s2c_packets, s2c_bytes; /* each counted once */
+    int16_t tcp_flags_c2s, tcp_flags_s2c; /* OR over the session; -1 when unknown */
+    uint8_t basis;               /* fst_basis */
+    uint8_t action;              /* FST_SACT_*, 0 when none */
+    uint8_t incomplete;          /* overlaps a SKIPDATA window of one of its ENIs */
+    uint32_t n_enis;
+    const char *const *enis;     /* ENIs that observed it, sorted */
+    uint64_t records;            /* input records merged into it */
+    uint64_t nat_leg_of;         /* for a NAT gateway's translated leg: the
+                                  * session_id it belongs to; 0 otherwise */
+    char community_id[32];       /* Community ID v1, "1:" + base64(SHA-1) */
+} fst_session;
+
+/* ENI metadata (`aws ec2 describe-network-interfaces` JSON). */
+typedef struct fst_eni_table fst_eni_table;
+/* Load from a file.  On failure returns NULL and writes "file: reason" into
+ * err (errlen bytes). Free with fst_eni_table_free. */
+fst_eni_table *fst_eni_table_load(const char *path, char *err, size_t errlen);
+size_t fst_eni_table_count(const fst_eni_table *t);
+void fst_eni_table_free(fst_eni_table *t);
+
+typedef struct fst_stitcher_config {
+    uint32_t idle_tcp;    /* seconds of silence that end a TCP session (default 3600?) */
+    uint32_t idle_udp;    /* UDP (default ...) */
+    uint32_t idle_icmp;   /* ICMP */
+    uint32_t idle_other;  /* other protocols */
+    const fst_eni_table *meta; /* optional; borrowed, must outlive the stitcher */
+} fst_stitcher_config;
+
+void fst_stitcher_config_init(fst_stitcher_config *cfg);
+
+typedef struct fst_eni_windows {
+    const char *eni;
+    uint64_t records, nodata, skipdata;
+} fst_eni_windows;
+
+typedef struct fst_stitch_stats {
+    uint64_t records_in;        /* records pushed (any status) */
+    uint64_t records_joined;    /* flow records merged into sessions */
+    uint64_t records_unusable;  /* flow records without a 5-tuple (format lacks fields) */
+    uint64_t nodata, skipdata;
+    uint64_t sessions;          /* sessions emitted, NAT legs included */
+    uint64_t nat_legs;
+    uint64_t incomplete;
+    uint64_t by_basis[FST_BASIS_COUNT];
+    uint64_t by_enis[5];        /* [1]=1 ENI, [2], [3], [4]=4 or more; [0]=no ENI field */
+    uint64_t packets_naive, bytes_naive;     /* sum over all flow records */
+    uint64_t packets_counted, bytes_counted; /* sum over sessions (NAT legs excluded) */
+    const fst_eni_windows *enis; /* per ENI, sorted by ENI id */
+    uint64_t n_enis;
+} fst_stitch_stats;
+
+typedef struct fst_stitcher fst_stitcher;
+/* nonzero return from the callback stops fst_stitcher_finish. */
+typedef int (*fst_session_cb)(const fst_session *s, void *ud);
+
+fst_stitcher *fst_stitcher_new(const fst_stitcher_config *cfg);
+/* Take one record (OK, NODATA or SKIPDATA).  Copies what it needs. */
+int fst_stitcher_push(fst_stitcher *st, const fst_record *rec);
+/* Correlate everything pushed and hand each session to cb, ordered by
+ * first_seen, then by key; identical across runs. */
+int fst_stitcher_finish(fst_stitcher *st, fst_session_cb cb, void *ud);
+/* Valid after fst_stitcher_finish, until fst_stitcher_free. */
+const fst_stitch_stats *fst_stitcher_stats(const fst_stitcher *st);
+void fst_stitcher_free(fst_stitcher *st);
+
+/* Community ID v1 (corelight/community-id-spec) of a flow, seed 0 by default:
+ * writes "1:<base64>" into out (>= 32 bytes). */
+void fst_community_id(uint16_t seed, uint8_t proto, const fst_addr *a, uint16_t aport,
+                      const fst_addr *b, uint16_t bport, char out[32]);
+
+#endif
