@@ -1,0 +1,103 @@
+/* out/writer.c - writer lifetime, format names and text escaping. */
+#include "out/writer.h"
+
+#include <string.h>
+
+#include "flowstitch/errors.h"
+#include "util/util.h"
+
+int fst_out_format_parse(const char *name)
+{
+    if (!name)
+        return FST_EINVAL;
+    if (!strcmp(name, "jsonl") || !strcmp(name, "json") || !strcmp(name, "ndjson"))
+        return FST_OUT_JSONL;
+    if (!strcmp(name, "csv"))
+        return FST_OUT_CSV;
+    if (!strcmp(name, "tsv"))
+        return FST_OUT_TSV;
+    return FST_EINVAL;
+}
+
+fst_writer *fst__writer_new(FILE *f, fst_out_format fmt, const fst__writer_ops *ops)
+{
+    if (!f || !ops || fmt < FST_OUT_JSONL || fmt > FST_OUT_TSV)
+        return NULL;
+    fst_writer *w = fst__calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->f = f;
+    w->fmt = fmt;
+    w->ops = ops;
+    return w;
+}
+
+int fst_writer_close(fst_writer *w)
+{
+    if (!w)
+        return 0;
+    if (w->ops->finish)
+        w->ops->finish(w);
+    if (fflush(w->f) != 0 || ferror(w->f))
+        w->failed = 1;
+    const int rc = w->failed ? FST_EIO : 0;
+    fst__free(w);
+    return rc;
+}
+
+char fst__writer_sep(const fst_writer *w)
+{
+    return w->fmt == FST_OUT_TSV ? '\t' : ',';
+}
+
+void fst__json_str(FILE *f, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    putc('"', f);
+    for (size_t i = 0; i < len; i++) {
+        const unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            putc('\\', f);
+            putc(c, f);
+        } else if (c < 0x20) {
+            fputs("\\u00", f);
+            putc(hex[c >> 4], f);
+            putc(hex[c & 15], f);
+        } else {
+            putc(c, f);
+        }
+    }
+    putc('"', f);
+}
+
+void fst__sv_field(const fst_writer *w, const char *s, size_t len)
+{
+    if (w->fmt == FST_OUT_TSV) {
+        for (size_t i = 0; i < len; i++) {
+            const char c = s[i];
+            putc(c == '\t' || c == '\n' || c == '\r' ? ' ' : c, w->f);
+        }
+        return;
+    }
+    int quote = 0;
+    for (size_t i = 0; i < len && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+    if (!quote) {
+        fwrite(s, 1, len, w->f);
+        return;
+    }
+    putc('"', w->f);
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '"')
+            putc('"', w->f);
+        putc(s[i], w->f);
+    }
+    putc('"', w->f);
+}
+
+void fst__addr_out(FILE *f, const fst_addr *a)
+{
+    char buf[FST_ADDR_STRLEN];
+    const size_t n = fst_addr_format(a, buf, sizeof buf);
+    fwrite(buf, 1, n, f);
+}
