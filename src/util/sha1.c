@@ -1,0 +1,124 @@
+/* util/sha1.c - SHA-1 as specified in FIPS 180-4 section 6.1. */
+#include "util/sha1.h"
+
+#include <string.h>
+
+static uint32_t rol32(uint32_t x, unsigned n)
+{
+    return (x << n) | (x >> (32u - n));
+}
+
+static uint32_t load_be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void store_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+/* One 512-bit block: message schedule of 80 words, four rounds of 20 steps
+ * with f = Ch, Parity, Maj, Parity and the constants K0..K3. */
+static void sha1_block(uint32_t h[5], const uint8_t *blk)
+{
+    uint32_t w[80];
+    for (int t = 0; t < 16; t++)
+        w[t] = load_be32(blk + 4 * t);
+    for (int t = 16; t < 80; t++)
+        w[t] = rol32(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1);
+
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+    for (int t = 0; t < 80; t++) {
+        uint32_t f, k;
+        if (t < 20) {
+            f = (b & c) | (~b & d);
+            k = 0x5a827999u;
+        } else if (t < 40) {
+            f = b ^ c ^ d;
+            k = 0x6ed9eba1u;
+        } else if (t < 60) {
+            f = (b & c) | (b & d) | (c & d);
+            k = 0x8f1bbcdcu;
+        } else {
+            f = b ^ c ^ d;
+            k = 0xca62c1d6u;
+        }
+        const uint32_t tmp = rol32(a, 5) + f + e + k + w[t];
+        e = d;
+        d = c;
+        c = rol32(b, 30);
+        b = a;
+        a = tmp;
+    }
+    h[0] += a;
+    h[1] += b;
+    h[2] += c;
+    h[3] += d;
+    h[4] += e;
+}
+
+void fst__sha1_init(fst__sha1_ctx *c)
+{
+    static const uint32_t iv[5] = {0x67452301u, 0xefcdab89u, 0x98badcfeu, 0x10325476u,
+                                   0xc3d2e1f0u};
+    memcpy(c->h, iv, sizeof iv);
+    c->total = 0;
+    c->used = 0;
+}
+
+void fst__sha1_update(fst__sha1_ctx *c, const void *data, size_t len)
+{
+    if (len == 0)
+        return;
+    const uint8_t *p = data;
+    c->total += len;
+    if (c->used) {
+        const size_t take = len < 64 - c->used ? len : 64 - c->used;
+        memcpy(c->buf + c->used, p, take);
+        c->used += take;
+        p += take;
+        len -= take;
+        if (c->used < 64)
+            return;
+        sha1_block(c->h, c->buf);
+        c->used = 0;
+    }
+    for (; len >= 64; p += 64, len -= 64)
+        sha1_block(c->h, p);
+    if (len) {
+        memcpy(c->buf, p, len);
+        c->used = len;
+    }
+}
+
+/* Padding: a 1 bit, zeros up to 56 mod 64 bytes, then the bit length as a
+ * 64-bit big-endian number. */
+void fst__sha1_final(fst__sha1_ctx *c, uint8_t out[FST__SHA1_DIGEST_LEN])
+{
+    const uint64_t bits = c->total * 8u;
+    c->buf[c->used++] = 0x80;
+    if (c->used > 56) {
+        memset(c->buf + c->used, 0, 64 - c->used);
+        sha1_block(c->h, c->buf);
+        c->used = 0;
+    }
+    memset(c->buf + c->used, 0, 56 - c->used);
+    store_be32(c->buf + 56, (uint32_t)(bits >> 32));
+    store_be32(c->buf + 60, (uint32_t)bits);
+    sha1_block(c->h, c->buf);
+    for (int i = 0; i < 5; i++)
+        store_be32(out + 4 * i, c->h[i]);
+    memset(c, 0, sizeof *c);
+}
+
+void fst__sha1(const void *data, size_t len, uint8_t out[FST__SHA1_DIGEST_LEN])
+{
+    fst__sha1_ctx c;
+    fst__sha1_init(&c);
+    fst__sha1_update(&c, data, len);
+    fst__sha1_final(&c, out);
+}
