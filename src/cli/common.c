@@ -1,0 +1,227 @@
+/* cli/common.c - what every input-reading subcommand shares: input options,
+ * queuing inputs, the accounting summary (stderr and --stats JSON) and the
+ * exit code.  Public API only. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+void fst_cli_input_opts_init(fst_cli_input_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    fst_reader_config_init(&o->reader);
+}
+
+void fst_cli_input_help(FILE *f)
+{
+    fputs("Input options:\n"
+          "  --fields FMT       format of header-less input, in AWS's own syntax:\n"
+          "                     '${version} ${account-id} ${interface-id} ...'\n"
+          "                     (default: the 14-field default format; an S3 file's\n"
+          "                     header line always wins for that file)\n"
+          "  --strict           stop at the first bad line or file (exit 4)\n"
+          "  --max-line N       longest accepted line in bytes (default 65536)\n"
+          "  --max-reports N    bad lines reported as file:line: reason (default 10)\n"
+          "  --stats FILE       write the run's accounting as JSON to FILE\n"
+          "  -q, --quiet        no summary on stderr (problems are still reported)\n",
+          f);
+}
+
+/* Parse a positive 32-bit number option value; -1 when bad. */
+static long parse_count(const char *opt, const char *v)
+{
+    char *end = NULL;
+    errno = 0;
+    const long n = strtol(v, &end, 10);
+    if (errno || !end || *end || n < 0 || n > 0x7fffffffL) {
+        fprintf(stderr, "flowstitch: %s: '%s' is not a number\n", opt, v);
+        return -1;
+    }
+    return n;
+}
+
+/* The value of option argv[*i] (advancing *i), or NULL with a message. */
+static const char *opt_value(int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "flowstitch: %s needs a value\n", argv[*i]);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+int fst_cli_input_option(fst_cli_input_opts *o, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    const char *v;
+    long n;
+    if (!strcmp(a, "--strict")) {
+        o->reader.strict = 1;
+    } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+        o->quiet = 1;
+    } else if (!strcmp(a, "--fields")) {
+        if (!(v = opt_value(argc, argv, i)))
+            return -1;
+        uint8_t ids[256];
+        if (fst_format_parse_ids(v, ids, 256) <= 0) {
+            fprintf(stderr, "flowstitch: --fields: '%s' is not a format string\n", v);
+            return -1;
+        }
+        o->reader.fields = v;
+    } else if (!strcmp(a, "--max-line") || !strcmp(a, "--max-reports")) {
+        if (!(v = opt_value(argc, argv, i)) || (n = parse_count(a, v)) < 0)
+            return -1;
+        if (a[6] == 'l')
+            o->reader.max_line = n < 256 ? 256 : (uint32_t)n;
+        else
+            o->reader.max_reports = (uint32_t)n;
+    } else if (!strcmp(a, "--stats")) {
+        if (!(v = opt_value(argc, argv, i)))
+            return -1;
+        o->stats_path = v;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+int fst_cli_add_inputs(fst_reader *r, int n, char **paths)
+{
+    if (n <= 0) {
+        fputs("flowstitch: no INPUT given (use '-' for standard input)\n", stderr);
+        return FST_EXIT_USAGE;
+    }
+    int missing = 0;
+    for (int i = 0; i < n; i++) {
+        const int rc = fst_reader_add_path(r, paths[i]);
+        if (rc == FST_ENOMEM)
+            return FST_EXIT_FATAL;
+        if (rc < 0) {
+            fprintf(stderr, "flowstitch: %s: %s\n", paths[i], fst_strerror(rc));
+            missing++;
+        }
+    }
+    return missing == n ? FST_EXIT_USAGE : 0;
+}
+
+/* One accounting line: "N lines = a records + b NODATA + ...". */
+static void print_counts(FILE *f, const fst_input_stats *s)
+{
+    fprintf(f,
+            "%" PRIu64 " lines = %" PRIu64 " records + %" PRIu64 " NODATA + %" PRIu64
+            " SKIPDATA + %" PRIu64 " headers + %" PRIu64 " ignored + %" PRIu64 " skipped",
+            s->lines, s->records, s->nodata, s->skipdata, s->headers, s->ignored, s->skipped);
+    const uint64_t sum =
+        s->records + s->nodata + s->skipdata + s->headers + s->ignored + s->skipped;
+    if (sum != s->lines)
+        fprintf(f, "  ACCOUNTING MISMATCH (%" PRIu64 " != %" PRIu64 ")", sum, s->lines);
+}
+
+static void print_reasons(FILE *f, const fst_input_stats *s)
+{
+    if (!s->skipped)
+        return;
+    fputs("    skipped by reason:", f);
+    const char *sep = " ";
+    for (int i = 1; i < FST_REASON_SLOTS; i++) {
+        if (s->by_reason[i]) {
+            fprintf(f, "%s%s %" PRIu64, sep, fst_strerror(-i), s->by_reason[i]);
+            sep = ", ";
+        }
+    }
+    putc('\n', f);
+}
+
+static void json_string(FILE *f, const char *s)
+{
+    putc('"', f);
+    for (; s && *s; s++) {
+        const unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            putc(c, f);
+    }
+    putc('"', f);
+}
+
+static void json_stats(FILE *f, const fst_input_stats *s)
+{
+    fputs("{\"name\":", f);
+    json_string(f, s->name);
+    fprintf(f,
+            ",\"lines\":%" PRIu64 ",\"records\":%" PRIu64 ",\"nodata\":%" PRIu64
+            ",\"skipdata\":%" PRIu64 ",\"headers\":%" PRIu64 ",\"ignored\":%" PRIu64
+            ",\"skipped\":%" PRIu64 ",\"bytes_read\":%" PRIu64 ",\"gzip\":%s,\"files\":%u"
+            ",\"files_failed\":%u,\"files_not_flowlog\":%u,\"error\":",
+            s->lines, s->records, s->nodata, s->skipdata, s->headers, s->ignored, s->skipped,
+            s->bytes_read, s->gzip ? "true" : "false", s->files, s->files_failed,
+            s->files_not_flowlog);
+    if (s->error)
+        json_string(f, fst_strerror(s->error));
+    else
+        fputs("null", f);
+    fputs(",\"skipped_by_reason\":{", f);
+    const char *sep = "";
+    for (int i = 1; i < FST_REASON_SLOTS; i++) {
+        if (s->by_reason[i]) {
+            fprintf(f, "%s\"%s\":%" PRIu64, sep, fst_err_name(-i), s->by_reason[i]);
+            sep = ",";
+        }
+    }
+    fputs("}}", f);
+}
+
+/* Files beyond this many are listed on stderr only when they had problems. */
+#define FST_CLI_LIST_FILES 20
+
+void fst_cli_print_input_summary(const fst_reader *r, int quiet, FILE *json)
+{
+    size_t n = 0;
+    const fst_input_stats *files = fst_reader_file_stats(r, &n);
+    const fst_input_stats *t = fst_reader_total(r);
+    if (!quiet) {
+        for (size_t i = 0; i < n; i++) {
+            const fst_input_stats *s = &files[i];
+            const int bad = s->skipped || s->error;
+            if (n > FST_CLI_LIST_FILES && !bad)
+                continue;
+            fprintf(stderr, "  %s%s: ", s->name, s->gzip ? " (gzip)" : "");
+            print_counts(stderr, s);
+            if (s->error)
+                fprintf(stderr, "; ended early: %s", fst_strerror(s->error));
+            putc('\n', stderr);
+            print_reasons(stderr, s);
+        }
+        fprintf(stderr, "flowstitch: %u file%s read", t->files, t->files == 1 ? "" : "s");
+        if (t->files_failed)
+            fprintf(stderr, ", %u failed", t->files_failed);
+        if (t->files_not_flowlog)
+            fprintf(stderr, ", %u not flow logs (skipped)", t->files_not_flowlog);
+        fputs("; ", stderr);
+        print_counts(stderr, t);
+        putc('\n', stderr);
+        print_reasons(stderr, t);
+    }
+    if (json) {
+        fputs("\"inputs\":{\"total\":", json);
+        json_stats(json, t);
+        fputs(",\"files\":[", json);
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                putc(',', json);
+            json_stats(json, &files[i]);
+        }
+        fputs("]}", json);
+    }
+}
+
+int fst_cli_input_exit_code(const fst_reader *r)
+{
+    const fst_input_stats *t = fst_reader_total(r);
+    return (t->skipped || t->files_failed) ? FST_EXIT_SKIPPED : FST_EXIT_OK;
+}
