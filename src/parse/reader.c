@@ -1,0 +1,336 @@
+/* parse/reader.c - the public fst_reader: input events -> parsed records,
+ * with the accounting that proves no line was lost.
+ *
+ * Every framed line lands in exactly one bucket of its file's
+ * fst_input_stats (records, nodata, skipdata, headers, ignored, or skipped
+ * under one reason), and the same bucket of the total.  Problems are
+ * printed to cfg.diag as "file:line: reason (detail)" up to max_reports;
+ * the rest are counted and summarised once at the end.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "flowstitch/reader.h"
+#include "io/input.h"
+#include "parse/parser.h"
+#include "util/util.h"
+
+struct fst_reader {
+    fst_reader_config cfg;
+    char *fields;       /* owned copy of cfg.fields */
+    int setup_err;      /* bad cfg.fields: returned by fst_reader_next */
+    fst__input *in;
+    fst__parser *parser;
+    fst_record rec;
+    fst_input_stats *files; /* one per input met, names owned */
+    size_t nfiles, capfiles;
+    fst_input_stats total;
+    fst_input_stats *cur; /* stats of the file being read, or NULL */
+    uint64_t problems;    /* problems met (printed or not) */
+    int stopped;          /* strict mode stopped the reader */
+    int ended;
+};
+
+void fst_reader_config_init(fst_reader_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->max_line = 65536;
+    cfg->max_reports = 10;
+    cfg->diag = stderr;
+}
+
+static int sniff_cb(const char *line, size_t len, void *ud)
+{
+    (void)ud;
+    return fst__parser_sniff(line, len);
+}
+
+fst_reader *fst_reader_new(const fst_reader_config *cfg)
+{
+    fst_reader *r = fst__calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    if (cfg)
+        r->cfg = *cfg;
+    else
+        fst_reader_config_init(&r->cfg);
+    if (r->cfg.max_line == 0)
+        r->cfg.max_line = 65536;
+    r->total.name = "(total)";
+    r->parser = fst__parser_new();
+    r->in = fst__input_new(r->cfg.max_line, sniff_cb, r);
+    if (!r->parser || !r->in)
+        goto fail;
+    if (r->cfg.fields) {
+        r->fields = fst__strndup(r->cfg.fields, strlen(r->cfg.fields));
+        if (!r->fields)
+            goto fail;
+        r->cfg.fields = r->fields;
+        r->setup_err = fst__parser_set_fields(r->parser, r->fields);
+        if (r->setup_err == FST_ENOMEM)
+            goto fail;
+    }
+    return r;
+fail:
+    fst_reader_free(r);
+    return NULL;
+}
+
+void fst_reader_free(fst_reader *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nfiles; i++)
+        fst__free((char *)r->files[i].name);
+    fst__free(r->files);
+    fst__free(r->fields);
+    fst__input_free(r->in);
+    fst__parser_free(r->parser);
+    fst__free(r);
+}
+
+int fst_reader_add_path(fst_reader *r, const char *path)
+{
+    return fst__input_add_path(r->in, path);
+}
+
+int fst_reader_add_mem(fst_reader *r, const char *name, const void *data, size_t len)
+{
+    return fst__input_add_mem(r->in, name, data, len);
+}
+
+const fst_input_stats *fst_reader_file_stats(const fst_reader *r, size_t *n)
+{
+    if (n)
+        *n = r->nfiles;
+    return r->files;
+}
+
+const fst_input_stats *fst_reader_total(const fst_reader *r)
+{
+    return &r->total;
+}
+
+uint64_t fst_reader_problems(const fst_reader *r)
+{
+    return r->problems;
+}
+
+/* ---- accounting ------------------------------------------------------ */
+
+/* A new per-input stats entry (name copied).  NULL on out of memory. */
+static fst_input_stats *new_entry(fst_reader *r, const char *path)
+{
+    if (r->nfiles == r->capfiles) {
+        size_t cap = r->capfiles ? r->capfiles * 2 : 16;
+        fst_input_stats *nf = fst__realloc(r->files, cap * sizeof *nf);
+        if (!nf)
+            return NULL;
+        r->files = nf;
+        r->capfiles = cap;
+    }
+    const char *p = path ? path : "(unnamed)";
+    char *name = fst__strndup(p, strlen(p));
+    if (!name)
+        return NULL;
+    fst_input_stats *s = &r->files[r->nfiles++];
+    memset(s, 0, sizeof *s);
+    s->name = name;
+    return s;
+}
+
+/* Add one to a counter of the current file and of the total. */
+#define BUMP(r, field)                                                       \
+    do {                                                                     \
+        (r)->cur->field++;                                                   \
+        (r)->total.field++;                                                  \
+    } while (0)
+
+static void count_record(fst_reader *r, const fst_record *rec)
+{
+    switch (rec->status) {
+    case FST_STATUS_NODATA:
+        BUMP(r, nodata);
+        break;
+    case FST_STATUS_SKIPDATA:
+        BUMP(r, skipdata);
+        break;
+    default:
+        BUMP(r, records);
+        break;
+    }
+}
+
+/* A bad line: count it under its reason, print it while reports remain.
+ * Returns FST_ESTRICT in strict mode, else 0. */
+static int problem(fst_reader *r, uint64_t lineno, int err, const char *why)
+{
+    int slot = -err;
+    if (slot <= 0 || slot >= FST_REASON_SLOTS)
+        slot = -FST_EINVAL;
+    BUMP(r, skipped);
+    r->cur->by_reason[slot]++;
+    r->total.by_reason[slot]++;
+    r->problems++;
+    if (r->cfg.diag && r->problems <= r->cfg.max_reports) {
+        if (why && *why)
+            fprintf(r->cfg.diag, "%s:%llu: %s (%s)\n", r->cur->name,
+                    (unsigned long long)lineno, fst_strerror(err), why);
+        else
+            fprintf(r->cfg.diag, "%s:%llu: %s\n", r->cur->name, (unsigned long long)lineno,
+                    fst_strerror(err));
+    }
+    if (r->cfg.strict) {
+        r->stopped = 1;
+        return FST_ESTRICT;
+    }
+    return 0;
+}
+
+static void file_note(fst_reader *r, const char *name, int err, const char *why)
+{
+    if (!r->cfg.diag)
+        return;
+    if (err == 0)
+        fprintf(r->cfg.diag, "%s: note: skipped, not a flow log%s%s%s\n", name,
+                why && *why ? " (" : "", why && *why ? why : "", why && *why ? ")" : "");
+    else if (why && *why)
+        fprintf(r->cfg.diag, "%s: %s (%s)\n", name, fst_strerror(err), why);
+    else
+        fprintf(r->cfg.diag, "%s: %s\n", name, fst_strerror(err));
+}
+
+static void summary(fst_reader *r)
+{
+    if (r->cfg.diag && r->problems > r->cfg.max_reports)
+        fprintf(r->cfg.diag, "... %llu more problems not shown\n",
+                (unsigned long long)(r->problems - r->cfg.max_reports));
+}
+
+/* ---- events ---------------------------------------------------------- */
+
+static int on_file_begin(fst_reader *r, const fst__event *ev)
+{
+    fst_input_stats *s = new_entry(r, ev->path);
+    if (!s)
+        return FST_ENOMEM;
+    s->files = 1;
+    s->gzip = ev->gzip;
+    r->total.files++;
+    r->cur = s;
+    fst__parser_file_begin(r->parser, s->name);
+    return 0;
+}
+
+static int on_file_end(fst_reader *r, const fst__event *ev)
+{
+    if (!r->cur)
+        return 0;
+    r->cur->bytes_read = ev->bytes_read;
+    r->total.bytes_read += ev->bytes_read;
+    if (ev->err < 0) {
+        r->cur->error = ev->err;
+        r->cur->files_failed = 1;
+        r->total.files_failed++;
+        file_note(r, r->cur->name, ev->err, ev->why);
+    }
+    r->cur = NULL;
+    if (ev->err < 0 && r->cfg.strict) {
+        r->stopped = 1;
+        return FST_ESTRICT;
+    }
+    return 0;
+}
+
+static int on_file_skipped(fst_reader *r, const fst__event *ev)
+{
+    fst_input_stats *s = new_entry(r, ev->path);
+    if (!s)
+        return FST_ENOMEM;
+    if (ev->err < 0) {
+        s->error = ev->err;
+        s->files_failed = 1;
+        r->total.files_failed++;
+    } else {
+        s->files_not_flowlog = 1;
+        r->total.files_not_flowlog++;
+    }
+    file_note(r, s->name, ev->err, ev->why);
+    if (ev->err < 0 && r->cfg.strict) {
+        r->stopped = 1;
+        return FST_ESTRICT;
+    }
+    return 0;
+}
+
+/* One line: 1 when *rec is set, 0 to go on, or a negative code. */
+static int on_line(fst_reader *r, const fst__event *ev, const fst_record **rec)
+{
+    BUMP(r, lines);
+    const char *why = NULL;
+    int rc = fst__parser_line(r->parser, ev->text, ev->len, ev->lineno, &r->rec, &why);
+    switch (rc) {
+    case FST__LINE_RECORD:
+        count_record(r, &r->rec);
+        *rec = &r->rec;
+        return 1;
+    case FST__LINE_HEADER:
+        BUMP(r, headers);
+        return 0;
+    case FST__LINE_IGNORED:
+        BUMP(r, ignored);
+        return 0;
+    default:
+        if (rc == FST_ENOMEM)
+            return rc;
+        return problem(r, ev->lineno, rc, why);
+    }
+}
+
+int fst_reader_next(fst_reader *r, const fst_record **rec)
+{
+    if (r->setup_err < 0) {
+        /* A bad cfg.fields: said once, returned on every call. */
+        if (r->cfg.diag && !r->ended)
+            fprintf(r->cfg.diag, "fields: %s (\"%.60s\")\n", fst_strerror(r->setup_err),
+                    r->fields);
+        r->ended = 1;
+        return r->setup_err;
+    }
+    if (r->stopped)
+        return FST_ESTRICT;
+    if (r->ended)
+        return 0;
+    for (;;) {
+        fst__event ev;
+        int rc = 0;
+        switch (fst__input_next(r->in, &ev)) {
+        case FST__EV_END:
+            r->ended = 1;
+            summary(r);
+            return 0;
+        case FST__EV_FILE_BEGIN:
+            rc = on_file_begin(r, &ev);
+            break;
+        case FST__EV_LINE:
+            if (!r->cur)
+                break; /* cannot happen: lines come inside a file */
+            rc = on_line(r, &ev, rec);
+            break;
+        case FST__EV_BADLINE:
+            if (!r->cur)
+                break;
+            BUMP(r, lines);
+            rc = problem(r, ev.lineno, ev.err < 0 ? ev.err : FST_EINVAL, ev.why);
+            break;
+        case FST__EV_FILE_END:
+            rc = on_file_end(r, &ev);
+            break;
+        case FST__EV_FILE_SKIPPED:
+            rc = on_file_skipped(r, &ev);
+            break;
+        }
+        if (rc != 0)
+            return rc;
+    }
+}

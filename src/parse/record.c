@@ -1,0 +1,559 @@
+/* parse/record.c - one line of text to one fst_record.
+ *
+ * Per line: blank / '#' lines are ignored; a leading ISO-8601 UTC token
+ * (CloudWatch Logs export) is stripped into export_ms; a line whose first
+ * token is a known field name and whose tokens are mostly name-shaped is a
+ * header and becomes the layout for the rest of the file; anything else is
+ * split on runs of spaces and each column converted by its field type.
+ *
+ * Hot path: the per-column "plan" (conversion kind, field id, address slot)
+ * is computed once per layout, so a record is one tokenising pass and one
+ * switch per column, with no allocation.  Id strings are interned, with a
+ * one-entry cache per field because consecutive lines mostly repeat them.
+ */
+#include <stdio.h> /* snprintf, for problem text only */
+#include <string.h>
+
+#include "parse/fields.h"
+#include "parse/format.h"
+#include "parse/intern.h"
+#include "parse/parser.h"
+#include "util/util.h"
+
+enum kind {
+    K_SKIP, /* TEXT or unknown: raw token only */
+    K_U64,
+    K_PORT,
+    K_BYTE, /* FLAGS, SMALL: 0..255 */
+    K_PROTO,
+    K_ADDR,
+    K_ID,
+    K_ACTION,
+    K_STATUS,
+    K_DIR,
+    K_IPTYPE
+};
+
+typedef struct plan {
+    uint8_t kind;
+    uint8_t id;   /* field id, FST_F_UNKNOWN for unknown columns */
+    uint8_t slot; /* address slot for K_ADDR */
+} plan;
+
+typedef struct icache {
+    const char *s; /* interned text, NULL when empty */
+    uint32_t len;
+    uint32_t id;
+} icache;
+
+struct fst__parser {
+    fst_format *base;      /* default or --fields layout */
+    fst_format *hdr;       /* layout from the current file's header, or NULL */
+    const fst_format *cur; /* hdr ? hdr : base */
+    uint32_t gen;          /* bumped whenever cur changes */
+    plan *plan;            /* cur->ncols entries */
+    fst_str *cols;         /* raw tokens of the current line */
+    size_t cap;            /* capacity of plan[] and cols[] */
+    fst__intern *intern;
+    const char *file;
+    const fst_record *last_rec; /* record filled last, and the layout it had */
+    uint32_t last_gen;
+    icache cache[FST_FIELD_COUNT];
+    char why[192];
+};
+
+/* ---- layout ---------------------------------------------------------- */
+
+static uint8_t kind_of(int type)
+{
+    switch (type) {
+    case FST_T_UINT:
+    case FST_T_TIME:
+        return K_U64;
+    case FST_T_PORT:
+        return K_PORT;
+    case FST_T_FLAGS:
+    case FST_T_SMALL:
+        return K_BYTE;
+    case FST_T_PROTO:
+        return K_PROTO;
+    case FST_T_ADDR:
+        return K_ADDR;
+    case FST_T_ID:
+        return K_ID;
+    case FST_T_ACTION:
+        return K_ACTION;
+    case FST_T_STATUS:
+        return K_STATUS;
+    case FST_T_DIR:
+        return K_DIR;
+    case FST_T_IPTYPE:
+        return K_IPTYPE;
+    default:
+        return K_SKIP;
+    }
+}
+
+static uint8_t addr_slot(int id)
+{
+    switch (id) {
+    case FST_F_SRCADDR:
+        return FST_A_SRC;
+    case FST_F_DSTADDR:
+        return FST_A_DST;
+    case FST_F_PKT_SRCADDR:
+        return FST_A_PKT_SRC;
+    default:
+        return FST_A_PKT_DST;
+    }
+}
+
+/* Make f the layout in force: grow plan[]/cols[] if needed, fill the plan. */
+static int use_format(fst__parser *p, const fst_format *f)
+{
+    if (f->ncols > p->cap) {
+        plan *np = fst__realloc(p->plan, f->ncols * sizeof(plan));
+        if (!np)
+            return FST_ENOMEM;
+        p->plan = np;
+        fst_str *nc = fst__realloc(p->cols, f->ncols * sizeof(fst_str));
+        if (!nc)
+            return FST_ENOMEM;
+        p->cols = nc;
+        p->cap = f->ncols;
+    }
+    for (int c = 0; c < f->ncols; c++) {
+        int id = f->ids[c];
+        plan *pl = &p->plan[c];
+        pl->id = (uint8_t)id;
+        pl->kind = id == FST_F_UNKNOWN ? K_SKIP : kind_of(fst_field_type(id));
+        pl->slot = pl->kind == K_ADDR ? addr_slot(id) : 0;
+    }
+    p->cur = f;
+    p->gen++;
+    return 0;
+}
+
+fst__parser *fst__parser_new(void)
+{
+    fst__parser *p = fst__calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->intern = fst__intern_new();
+    p->base = fst__format_default();
+    if (!p->intern || !p->base || use_format(p, p->base) < 0) {
+        fst__parser_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void fst__parser_free(fst__parser *p)
+{
+    if (!p)
+        return;
+    fst__format_free(p->base);
+    fst__format_free(p->hdr);
+    fst__intern_free(p->intern);
+    fst__free(p->plan);
+    fst__free(p->cols);
+    fst__free(p);
+}
+
+int fst__parser_set_fields(fst__parser *p, const char *fmt)
+{
+    int err = 0;
+    fst_format *f = fmt ? fst__format_from_string(fmt, &err, NULL) : fst__format_default();
+    if (!f)
+        return fmt ? err : FST_ENOMEM;
+    /* Install the new base once so plan[]/cols[] fit it (file_begin may
+     * switch back to it without a way to report failure), then restore
+     * the header layout if a file with a header is being read. */
+    int rc = use_format(p, f);
+    if (rc < 0) {
+        fst__format_free(f);
+        (void)use_format(p, p->hdr ? p->hdr : p->base);
+        return rc;
+    }
+    fst__format_free(p->base);
+    p->base = f;
+    if (p->hdr)
+        (void)use_format(p, p->hdr); /* hdr fit before: cannot grow */
+    return 0;
+}
+
+void fst__parser_file_begin(fst__parser *p, const char *file)
+{
+    p->file = file;
+    if (p->hdr) {
+        (void)use_format(p, p->base); /* base fit before: cannot grow */
+        fst__format_free(p->hdr);
+        p->hdr = NULL;
+    }
+}
+
+const char *fst__parser_intern(fst__parser *p, const char *s, size_t len, uint32_t *id)
+{
+    return fst__intern_get(p->intern, s, len, id);
+}
+
+/* ---- problems -------------------------------------------------------- */
+
+/* "name: "value" reason" into p->why, the value cut at 40 bytes and
+ * non-printable bytes shown as '?'. */
+static const char *field_why(fst__parser *p, int col, const char *v, size_t n, int err)
+{
+    const fst_format *f = p->cur;
+    const char *reason = err == FST_ERANGE    ? "out of range"
+                         : err == FST_EADDR   ? "is not an IP address"
+                         : err == FST_EVALUE  ? "is not a known value"
+                         : err == FST_ENUMBER ? "is not a number"
+                                              : "is bad";
+    char val[48];
+    size_t k = 0, lim = n > 40 ? 37 : n;
+    for (; k < lim; k++) {
+        unsigned char c = (unsigned char)v[k];
+        val[k] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+    }
+    if (lim < n) {
+        memcpy(val + k, "...", 3);
+        k += 3;
+    }
+    val[k] = '\0';
+    size_t len = 0;
+    const char *name = f->names[col];
+    size_t nl = strlen(name);
+    if (nl > 60)
+        nl = 60;
+    memcpy(p->why, name, nl);
+    len = nl;
+    len += (size_t)snprintf(p->why + len, sizeof p->why - len, ": \"%s\" %s", val, reason);
+    (void)len;
+    return p->why;
+}
+
+/* ---- CloudWatch export prefix ---------------------------------------- */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * days_from_civil). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = (unsigned)(y - era * 400);
+    const unsigned mp = m > 2 ? m - 3 : m + 9;
+    const unsigned doy = (153 * mp + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int num_at(const char *s, int n, unsigned *out)
+{
+    unsigned v = 0;
+    for (int i = 0; i < n; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9)
+            return 0;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 1;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS[.f...]Z" filling s[0..n) exactly -> ms since epoch,
+ * or -1 when it is not one. */
+static int64_t iso_ms(const char *s, size_t n)
+{
+    static const unsigned char mdays[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    unsigned y, mo, d, h, mi, se, ms = 0;
+    if (n < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+        s[n - 1] != 'Z')
+        return -1;
+    if (!num_at(s, 4, &y) || !num_at(s + 5, 2, &mo) || !num_at(s + 8, 2, &d) ||
+        !num_at(s + 11, 2, &h) || !num_at(s + 14, 2, &mi) || !num_at(s + 17, 2, &se))
+        return -1;
+    if (n > 20) { /* fraction: '.', 1-9 digits */
+        if (s[19] != '.' || n - 21 < 1 || n - 21 > 9)
+            return -1;
+        unsigned scale = 100;
+        for (size_t i = 20; i < n - 1; i++) {
+            unsigned dg = (unsigned)(unsigned char)s[i] - '0';
+            if (dg > 9)
+                return -1;
+            ms += dg * scale;
+            scale /= 10;
+        }
+    }
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo] || (mo == 2 && d == 29 && !leap) ||
+        h > 23 || mi > 59 || se > 60)
+        return -1;
+    int64_t days = days_from_civil(y, mo, d);
+    return ((days * 24 + h) * 60 + mi) * 60000 + (int64_t)se * 1000 + ms;
+}
+
+/* ---- header detection ------------------------------------------------ */
+
+/* The first token is a known field name and more than half the tokens look
+ * like field names. */
+static int looks_like_header(const char *s, size_t n)
+{
+    size_t i = 0, ntok = 0, shaped = 0;
+    while (i < n) {
+        while (i < n && s[i] == ' ')
+            i++;
+        if (i == n)
+            break;
+        size_t st = i;
+        while (i < n && s[i] != ' ')
+            i++;
+        if (ntok == 0 && fst_field_lookup(s + st, i - st) == FST_F_UNKNOWN)
+            return 0;
+        ntok++;
+        shaped += (size_t)fst__name_shaped(s + st, i - st);
+    }
+    return ntok > 0 && shaped * 2 > ntok;
+}
+
+static int take_header(fst__parser *p, const char *s, size_t n, const char **why)
+{
+    int err;
+    const char *w = NULL;
+    fst_format *f = fst__format_from_header(s, n, &err, &w);
+    if (!f) {
+        snprintf(p->why, sizeof p->why, "header: %s", w ? w : "bad");
+        *why = p->why;
+        return err;
+    }
+    int rc = use_format(p, f);
+    if (rc < 0) {
+        fst__format_free(f);
+        (void)use_format(p, p->hdr ? p->hdr : p->base);
+        *why = "out of memory";
+        return rc;
+    }
+    fst__format_free(p->hdr);
+    p->hdr = f;
+    return FST__LINE_HEADER;
+}
+
+/* ---- records --------------------------------------------------------- */
+
+/* Split on runs of spaces; store up to cap tokens, return the count. */
+static size_t tokenize(const char *s, const char *e, fst_str *cols, size_t cap)
+{
+    size_t n = 0;
+    while (s < e) {
+        while (s < e && *s == ' ')
+            s++;
+        if (s == e)
+            break;
+        const char *st = s;
+        while (s < e && *s != ' ')
+            s++;
+        if (n < cap) {
+            cols[n].ptr = st;
+            cols[n].len = (uint32_t)(s - st);
+        }
+        n++;
+    }
+    return n;
+}
+
+static int intern_field(fst__parser *p, fst_record *rec, int id, const char *s, uint32_t n)
+{
+    icache *c = &p->cache[id];
+    if (!(c->s && c->len == n && memcmp(c->s, s, n) == 0)) {
+        uint32_t iid;
+        const char *is = fst__intern_get(p->intern, s, n, &iid);
+        if (!is)
+            return FST_ENOMEM;
+        c->s = is;
+        c->len = n;
+        c->id = iid;
+    }
+    rec->ids[id] = c->s;
+    if (id == FST_F_INTERFACE_ID)
+        rec->eni = c->id;
+    return 0;
+}
+
+/* A "-" column: flag it and clear its value. */
+static void set_dash(fst_record *rec, const plan *pl)
+{
+    int id = pl->id;
+    if (id == FST_F_UNKNOWN)
+        return;
+    FST_FIELDSET_ADD(rec->dash, id);
+    rec->num[id] = 0;
+    rec->ids[id] = NULL;
+    if (pl->kind == K_ADDR)
+        memset(&rec->addr[pl->slot], 0, sizeof rec->addr[0]);
+}
+
+static int convert(fst__parser *p, fst_record *rec, size_t ncols, int *badcol)
+{
+    const plan *pl = p->plan;
+    const fst_str *cols = p->cols;
+    for (size_t c = 0; c < ncols; c++) {
+        const char *s = cols[c].ptr;
+        uint32_t n = cols[c].len;
+        int id = pl[c].id, rc = 0;
+        if (pl[c].kind == K_SKIP && id == FST_F_UNKNOWN)
+            continue;
+        if (n == 1 && s[0] == '-') {
+            set_dash(rec, &pl[c]);
+            continue;
+        }
+        switch (pl[c].kind) {
+        case K_SKIP:
+            break;
+        case K_U64:
+            rc = fst__parse_u64(s, n, &rec->num[id]);
+            break;
+        case K_PORT:
+            rc = fst__parse_uint_max(s, n, 65535, &rec->num[id]);
+            break;
+        case K_BYTE:
+            rc = fst__parse_uint_max(s, n, 255, &rec->num[id]);
+            break;
+        case K_PROTO:
+            rc = fst__parse_proto(s, n, &rec->num[id]);
+            break;
+        case K_ADDR: {
+            fst_addr *a = &rec->addr[pl[c].slot];
+            if (memchr(s, ':', n)) {
+                rc = fst__parse_ipv6(s, n, a->b);
+                a->family = 6;
+            } else {
+                rc = fst__parse_ipv4(s, n, a);
+            }
+            break;
+        }
+        case K_ID:
+            rc = intern_field(p, rec, id, s, n);
+            break;
+        case K_ACTION:
+            rc = fst__parse_action(s, n, &rec->num[id]);
+            break;
+        case K_STATUS:
+            rc = fst__parse_status(s, n, &rec->num[id]);
+            break;
+        case K_DIR:
+            rc = fst__parse_dir(s, n, &rec->num[id]);
+            break;
+        default:
+            rc = fst__parse_iptype(s, n, &rec->num[id]);
+            break;
+        }
+        if (rc < 0) {
+            *badcol = (int)c;
+            return rc;
+        }
+    }
+    return 0;
+}
+
+static int parse_record(fst__parser *p, const char *s, const char *e, fst_record *rec,
+                        const char **why)
+{
+    const fst_format *f = p->cur;
+    size_t n = tokenize(s, e, p->cols, f->ncols);
+    if (n != f->ncols) {
+        snprintf(p->why, sizeof p->why, "%u fields expected, %zu found", (unsigned)f->ncols, n);
+        *why = p->why;
+        return FST_EFIELDS;
+    }
+    if (rec != p->last_rec || p->gen != p->last_gen) {
+        /* Fields absent from this layout must read as zero/NULL. */
+        memset(rec->num, 0, sizeof rec->num);
+        memset(rec->ids, 0, sizeof rec->ids);
+        memset(rec->addr, 0, sizeof rec->addr);
+        p->last_rec = rec;
+        p->last_gen = p->gen;
+    }
+    rec->dash.w[0] = rec->dash.w[1] = 0;
+    rec->eni = 0;
+    int bad = -1;
+    int rc = convert(p, rec, n, &bad);
+    if (rc < 0) {
+        p->last_rec = NULL; /* the record is half written */
+        if (rc == FST_ENOMEM) {
+            *why = "out of memory";
+            return rc;
+        }
+        *why = field_why(p, bad, p->cols[bad].ptr, p->cols[bad].len, rc);
+        return rc;
+    }
+    rec->format = f;
+    rec->cols = p->cols;
+    rec->file = p->file;
+    rec->status = FST_STATUS_OK;
+    if (f->col[FST_F_LOG_STATUS] >= 0 && !FST_FIELDSET_HAS(rec->dash, FST_F_LOG_STATUS))
+        rec->status = (uint8_t)rec->num[FST_F_LOG_STATUS];
+    return FST__LINE_RECORD;
+}
+
+int fst__parser_line(fst__parser *p, char *text, size_t len, uint64_t lineno, fst_record *rec,
+                     const char **why)
+{
+    static const char none[] = "";
+    const char *s = text, *e = text + len;
+    *why = none;
+    while (s < e && (*s == ' ' || *s == '\t' || *s == '\r'))
+        s++;
+    if (s == e || *s == '#')
+        return FST__LINE_IGNORED;
+
+    int64_t export_ms = -1;
+    if (*s >= '0' && *s <= '9' && e - s >= 20 && s[4] == '-') {
+        const char *t = s;
+        while (t < e && *t != ' ')
+            t++;
+        export_ms = iso_ms(s, (size_t)(t - s));
+        if (export_ms >= 0)
+            s = t;
+    } else if (*s >= 'a' && *s <= 'z' && looks_like_header(s, (size_t)(e - s))) {
+        return take_header(p, s, (size_t)(e - s), why);
+    }
+    int rc = parse_record(p, s, e, rec, why);
+    if (rc > 0) {
+        rec->line = lineno;
+        rec->export_ms = export_ms;
+    }
+    return rc;
+}
+
+/* ---- sniffing -------------------------------------------------------- */
+
+static int has_prefix(const char *s, size_t n, const char *pre)
+{
+    size_t k = strlen(pre);
+    return n > k && memcmp(s, pre, k) == 0;
+}
+
+int fst__parser_sniff(const char *line, size_t len)
+{
+    const char *s = line, *e = line + len;
+    while (s < e && *s == ' ')
+        s++;
+    const char *t = s;
+    while (t < e && *t != ' ')
+        t++;
+    size_t n = (size_t)(t - s);
+    if (n == 0)
+        return 0;
+    if (n == 1 && s[0] == '-')
+        return 1;
+    size_t i = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++;
+    if (i == n)
+        return 1;
+    if (has_prefix(s, n, "eni-") || has_prefix(s, n, "i-") || has_prefix(s, n, "vpc-") ||
+        has_prefix(s, n, "subnet-") || has_prefix(s, n, "tgw-"))
+        return 1;
+    if (iso_ms(s, n) >= 0)
+        return 1;
+    return looks_like_header(s, (size_t)(e - s));
+}

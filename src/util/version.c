@@ -1,0 +1,7 @@
+/* util/version.c - the library version string. */
+#include "flowstitch.h"
+
+const char *fst_version(void)
+{
+    return FST_VERSION_STRING;
+}
