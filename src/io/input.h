@@ -42,6 +42,9 @@ typedef int (*fst__sniff_fn)(const char *line, size_t len, void *ud);
 
 typedef struct fst__input fst__input;
 
+/* New empty queue.  max_line 0 means 65536; sniff may be NULL (walked files
+ * are then only checked for names, Parquet, JSON and binary content).
+ * NULL on out of memory.  Free with fst__input_free. */
 fst__input *fst__input_new(uint32_t max_line, fst__sniff_fn sniff, void *ud);
 /* Queue a path ("-" = stdin).  Directories are expanded when reached. Returns
  * 0 or FST_ENOENT when the path does not exist. */
@@ -51,5 +54,18 @@ int fst__input_add_mem(fst__input *in, const char *name, const void *data, size_
 /* Next event.  Returns ev->kind; never fails: problems are events. */
 fst__ev_kind fst__input_next(fst__input *in, fst__event *ev);
 void fst__input_free(fst__input *in);
+
+/* Tuning and test hooks (call before the first fst__input_next).
+ *
+ * The gzip backend is isa-l when the build has it, else zlib; the
+ * environment variable FST_INFLATE=zlib, read by fst__input_new, or
+ * fst__input_force_zlib(in, 1) selects zlib anyway.  fst__input_inflater
+ * names the backend in use ("isal" or "zlib").  fst__input_set_bufsize
+ * changes the raw read size and the decoded fill size (bytes, 0 keeps the
+ * default of 256 KiB each); tiny sizes exercise every buffer boundary.
+ * Returns 0 or FST_ENOMEM / FST_EINVAL (after the first next). */
+void fst__input_force_zlib(fst__input *in, int on);
+const char *fst__input_inflater(const fst__input *in);
+int fst__input_set_bufsize(fst__input *in, size_t raw, size_t fill);
 
 #endif

@@ -1,0 +1,870 @@
+/* io/input.c - bytes to numbered lines: the read and decode stage.
+ *
+ * Owns: the input queue (paths, stdin, memory copies), the recursive sorted
+ * directory walk and the sniffing of walked files, opening and reading
+ * files, gzip detection by magic bytes, multi-member streaming inflate
+ * through io/inflate.h, and bounded line framing with line numbers.
+ *
+ * Buffers (fixed for the life of the queue):
+ *   rbuf  HIST + raw + HIST bytes: compressed bytes read from the file.  The
+ *         HIST bytes before the current position are kept readable for the
+ *         inflate backends (see io/inflate.h).
+ *   dbuf  fill + max_line + 2 bytes: decoded text.  A partial line (at most
+ *         max_line + 1 bytes) is moved to the front, then up to `fill` new
+ *         bytes are appended; one byte stays free for the NUL of a final
+ *         line without newline.  Longer lines are reported and discarded up
+ *         to the next '\n' without being kept.
+ *
+ * Problems are events, never return codes of fst__input_next:
+ *   open() fails           -> FILE_SKIPPED, err FST_ENOENT (vanished) or FST_EIO
+ *   read() fails           -> (partial line: BADLINE FST_ETRUNCATED) FILE_END FST_EIO
+ *   corrupt gzip           -> lines so far, (partial: BADLINE FST_ETRUNCATED) FILE_END FST_EGZIP
+ *   gzip ends early        -> lines so far, (partial: BADLINE FST_ETRUNCATED) FILE_END FST_ETRUNCATED
+ *   unreadable directory   -> FILE_SKIPPED, err FST_EIO
+ */
+#include "io/input.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "flowstitch/errors.h"
+#include "io/inflate.h"
+#include "util/util.h"
+
+#define DEFAULT_MAX_LINE 65536u
+#define DEFAULT_RAW ((size_t)256 * 1024)
+#define DEFAULT_FILL ((size_t)256 * 1024)
+#define HIST 16                     /* raw history kept before the read position */
+#define SNIFF_MAX ((size_t)64 * 1024) /* decoded bytes looked at to sniff */
+#define SNIFF_BLOCK ((size_t)4096)    /* "first block" checked for NUL bytes */
+
+typedef enum item_kind { ITEM_PATH, ITEM_STDIN, ITEM_MEM } item_kind;
+
+/* One queued input.  Owns path and mem. */
+typedef struct item {
+    struct item *next;
+    item_kind kind;
+    int walked; /* found by walking a directory: sniffed before reading */
+    char *path;
+    unsigned char *mem;
+    size_t mem_len;
+} item;
+
+struct fst__input {
+    uint32_t max_line;
+    fst__sniff_fn sniff;
+    void *ud;
+    item *head, *tail; /* queue */
+    item *cur;         /* input being read or last reported; owns the path */
+    int in_file;       /* between FILE_BEGIN and FILE_END */
+    int done;          /* END reached */
+
+    /* current source */
+    int fd, own_fd;
+    int gzip;
+    int raw_eof;        /* no more raw bytes */
+    int src_done;       /* decoded stream finished, cleanly or not */
+    int src_err;        /* 0 or the code that finished it early */
+    const char *src_why;
+    uint64_t bytes_read;
+    uint64_t lineno;
+
+    /* raw bytes: [rp, rend) not yet consumed */
+    unsigned char *rbuf;
+    size_t raw;
+    const unsigned char *rp, *rend;
+
+    /* decoded bytes: [dpos, dlen) not yet framed; no '\n' in [dpos, scan) */
+    char *dbuf;
+    size_t fill, dcap, dpos, dlen, scan;
+    int discarding; /* inside an over-long line, dropping up to '\n' */
+
+    /* gzip */
+    const fst__inflate_ops *zops;
+    void *zst;
+    int member_done;
+    int force_zlib;
+};
+
+/* ---------------------------------------------------------------- queue */
+
+static item *item_new(item_kind kind, const char *path, size_t path_len)
+{
+    item *it = fst__calloc(1, sizeof *it);
+    if (!it)
+        return NULL;
+    it->kind = kind;
+    it->path = fst__strndup(path, path_len);
+    if (!it->path) {
+        fst__free(it);
+        return NULL;
+    }
+    return it;
+}
+
+static void item_free(item *it)
+{
+    if (it) {
+        fst__free(it->path);
+        fst__free(it->mem);
+        fst__free(it);
+    }
+}
+
+static void queue_push(fst__input *in, item *it)
+{
+    if (in->tail)
+        in->tail->next = it;
+    else
+        in->head = it;
+    in->tail = it;
+}
+
+static item *queue_pop(fst__input *in)
+{
+    item *it = in->head;
+    if (it) {
+        in->head = it->next;
+        if (!in->head)
+            in->tail = NULL;
+        it->next = NULL;
+    }
+    return it;
+}
+
+/* Put the chain first..last in front of the queue. */
+static void queue_push_front(fst__input *in, item *first, item *last)
+{
+    last->next = in->head;
+    in->head = first;
+    if (!in->tail)
+        in->tail = last;
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+static int alloc_buffers(fst__input *in, size_t raw, size_t fill)
+{
+    const size_t dcap = fill + (size_t)in->max_line + 2;
+    unsigned char *rbuf = fst__malloc(HIST + raw + HIST);
+    char *dbuf = fst__malloc(dcap);
+    if (!rbuf || !dbuf) {
+        fst__free(rbuf);
+        fst__free(dbuf);
+        return FST_ENOMEM;
+    }
+    fst__free(in->rbuf);
+    fst__free(in->dbuf);
+    in->rbuf = rbuf;
+    in->raw = raw;
+    in->dbuf = dbuf;
+    in->fill = fill;
+    in->dcap = dcap;
+    return 0;
+}
+
+fst__input *fst__input_new(uint32_t max_line, fst__sniff_fn sniff, void *ud)
+{
+    fst__input *in = fst__calloc(1, sizeof *in);
+    if (!in)
+        return NULL;
+    in->max_line = max_line ? max_line : DEFAULT_MAX_LINE;
+    in->sniff = sniff;
+    in->ud = ud;
+    in->fd = -1;
+    const char *env = getenv("FST_INFLATE");
+    in->force_zlib = env && strcmp(env, "zlib") == 0;
+    if (alloc_buffers(in, DEFAULT_RAW, DEFAULT_FILL) < 0) {
+        fst__free(in);
+        return NULL;
+    }
+    return in;
+}
+
+void fst__input_force_zlib(fst__input *in, int on)
+{
+    if (!in->zst)
+        in->force_zlib = on != 0;
+}
+
+const char *fst__input_inflater(const fst__input *in)
+{
+    return in->zops ? in->zops->name : fst__inflate_pick(in->force_zlib)->name;
+}
+
+int fst__input_set_bufsize(fst__input *in, size_t raw, size_t fill)
+{
+    if (in->in_file || in->cur || in->done)
+        return FST_EINVAL;
+    return alloc_buffers(in, raw ? raw : DEFAULT_RAW, fill ? fill : DEFAULT_FILL);
+}
+
+static void source_close(fst__input *in)
+{
+    if (in->own_fd && in->fd >= 0)
+        close(in->fd);
+    in->fd = -1;
+    in->own_fd = 0;
+}
+
+void fst__input_free(fst__input *in)
+{
+    if (!in)
+        return;
+    source_close(in);
+    item *it;
+    while ((it = queue_pop(in)))
+        item_free(it);
+    item_free(in->cur);
+    if (in->zst)
+        in->zops->destroy(in->zst);
+    fst__free(in->rbuf);
+    fst__free(in->dbuf);
+    fst__free(in);
+}
+
+int fst__input_add_path(fst__input *in, const char *path)
+{
+    if (!in || !path || !*path)
+        return FST_EINVAL;
+    const int is_stdin = strcmp(path, "-") == 0;
+    struct stat st;
+    if (!is_stdin && stat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR))
+        return FST_ENOENT; /* other stat errors surface as events later */
+    item *it = item_new(is_stdin ? ITEM_STDIN : ITEM_PATH, path, strlen(path));
+    if (!it)
+        return FST_ENOMEM;
+    queue_push(in, it);
+    return 0;
+}
+
+int fst__input_add_mem(fst__input *in, const char *name, const void *data, size_t len)
+{
+    if (!in || (!data && len))
+        return FST_EINVAL;
+    const char *nm = name ? name : "(memory)";
+    item *it = item_new(ITEM_MEM, nm, strlen(nm));
+    if (!it)
+        return FST_ENOMEM;
+    it->mem = fst__malloc(len);
+    if (!it->mem) {
+        item_free(it);
+        return FST_ENOMEM;
+    }
+    if (len)
+        memcpy(it->mem, data, len);
+    it->mem_len = len;
+    queue_push(in, it);
+    return 0;
+}
+
+/* ------------------------------------------------------------ raw bytes */
+
+static ssize_t read_fd(int fd, void *buf, size_t n)
+{
+    for (;;) {
+        const ssize_t r = read(fd, buf, n);
+        if (r >= 0 || errno != EINTR)
+            return r;
+    }
+}
+
+static void finish(fst__input *in, int err, const char *why)
+{
+    in->src_done = 1;
+    in->src_err = err;
+    in->src_why = why;
+}
+
+/* Read more raw bytes after the unconsumed ones (at most HIST of them),
+ * keeping up to HIST consumed bytes in front.  Returns 1 when bytes came, 0 at
+ * end of input, FST_EIO on a read error. */
+static int raw_refill(fst__input *in)
+{
+    if (in->raw_eof || in->cur->kind == ITEM_MEM) {
+        in->raw_eof = 1;
+        return 0;
+    }
+    const size_t keep = (size_t)(in->rend - in->rp);
+    const size_t hist = (size_t)(in->rp - in->rbuf) < HIST ? (size_t)(in->rp - in->rbuf) : HIST;
+    memmove(in->rbuf + HIST - hist, in->rp - hist, hist + keep);
+    unsigned char *dst = in->rbuf + HIST + keep;
+    const ssize_t r = read_fd(in->fd, dst, in->raw);
+    in->rp = in->rbuf + HIST;
+    in->rend = dst + (r > 0 ? r : 0);
+    if (r < 0)
+        return FST_EIO;
+    if (r == 0)
+        in->raw_eof = 1;
+    in->bytes_read += (uint64_t)(r > 0 ? r : 0);
+    return (int)(r > 0);
+}
+
+/* ------------------------------------------------------------- decoding */
+
+static int gz_member_start(fst__input *in)
+{
+    if (!in->zst) {
+        in->zops = fst__inflate_pick(in->force_zlib);
+        in->zst = in->zops->create();
+        if (!in->zst)
+            return FST_ENOMEM;
+    } else {
+        in->zops->reset(in->zst);
+    }
+    in->member_done = 0;
+    return 0;
+}
+
+/* Between members: skip zero padding (as gzip(1) does), then either the end
+ * of input (clean), another member (magic 1f, checked fully by the backend)
+ * or garbage.  Returns 1 to go on inflating, 0 when finished. */
+static int gz_next_member(fst__input *in)
+{
+    for (;;) {
+        while (in->rp < in->rend && *in->rp == 0)
+            in->rp++;
+        if (in->rp < in->rend)
+            break;
+        const int r = raw_refill(in);
+        if (r <= 0) {
+            finish(in, r, r ? "read error" : NULL);
+            return 0;
+        }
+    }
+    if (*in->rp != 0x1f) {
+        finish(in, FST_EGZIP, "garbage after gzip data");
+        return 0;
+    }
+    const int rc = gz_member_start(in);
+    if (rc < 0) {
+        finish(in, rc, "out of memory");
+        return 0;
+    }
+    return 1;
+}
+
+/* Inflate until at least one byte is produced or the stream finishes. */
+static size_t gz_fill(fst__input *in, unsigned char *out, size_t cap)
+{
+    size_t got = 0;
+    while (got == 0 && !in->src_done) {
+        if (in->member_done && !gz_next_member(in))
+            break;
+        if (in->rp == in->rend) {
+            const int r = raw_refill(in);
+            if (r <= 0) {
+                finish(in, r ? FST_EIO : FST_ETRUNCATED,
+                       r ? "read error" : "gzip data ends early");
+                break;
+            }
+        }
+        size_t avail = (size_t)(in->rend - in->rp), produced = 0;
+        const size_t before = avail;
+        const int rc = in->zops->run(in->zst, &in->rp, &avail, out + got, cap - got, &produced);
+        in->rend = in->rp + avail;
+        got += produced;
+        if (rc == FST__INF_END)
+            in->member_done = 1;
+        else if (rc < 0)
+            finish(in, rc, rc == FST_ENOMEM ? "out of memory" : "corrupt gzip data");
+        else if (produced == 0 && avail == before)
+            finish(in, FST_EGZIP, "inflater made no progress");
+    }
+    return got;
+}
+
+static size_t plain_fill(fst__input *in, char *out, size_t cap)
+{
+    if (in->rp < in->rend) { /* bytes read while detecting gzip, or memory */
+        size_t n = (size_t)(in->rend - in->rp);
+        n = n < cap ? n : cap;
+        memcpy(out, in->rp, n);
+        in->rp += n;
+        return n;
+    }
+    if (in->raw_eof || in->cur->kind == ITEM_MEM) {
+        finish(in, 0, NULL);
+        return 0;
+    }
+    const ssize_t r = read_fd(in->fd, out, cap);
+    if (r <= 0) {
+        finish(in, r ? FST_EIO : 0, r ? "read error" : NULL);
+        return 0;
+    }
+    in->bytes_read += (uint64_t)r;
+    return (size_t)r;
+}
+
+/* Append decoded bytes at dlen (at most `fill`, always leaving one byte). */
+static void dec_fill(fst__input *in)
+{
+    const size_t room = in->dcap - 1 - in->dlen;
+    const size_t cap = room < in->fill ? room : in->fill;
+    char *out = in->dbuf + in->dlen;
+    if (in->src_done || cap == 0)
+        return;
+    in->dlen += in->gzip ? gz_fill(in, (unsigned char *)out, cap) : plain_fill(in, out, cap);
+}
+
+/* ------------------------------------------------------------- framing */
+
+/* Nonzero when p[0..n) holds a NUL or a control character other than tab
+ * and CR (DEL counts).  Eight bytes at a time: (w - 0x20..) & ~w & 0x80..
+ * is nonzero iff some byte is below 0x20 (same for w ^ 0x7f.. == 0). */
+static int has_ctl(const unsigned char *p, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        const uint64_t del = w ^ (ones * 0x7f);
+        if (!(((w - ones * 0x20) & ~w & high) | ((del - ones) & ~del & high)))
+            continue;
+        for (size_t j = i; j < i + 8; j++)
+            if ((p[j] < 0x20 && p[j] != '\t' && p[j] != '\r') || p[j] == 0x7f)
+                return 1;
+    }
+    for (; i < n; i++)
+        if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\r') || p[i] == 0x7f)
+            return 1;
+    return 0;
+}
+
+static fst__ev_kind bad_line(fst__input *in, fst__event *ev, int err, const char *why)
+{
+    ev->kind = FST__EV_BADLINE;
+    ev->lineno = in->lineno;
+    ev->err = err;
+    ev->why = why;
+    return ev->kind;
+}
+
+/* A complete line at s (len bytes, '\n' excluded, room for a NUL at s[len]). */
+static fst__ev_kind emit_line(fst__input *in, fst__event *ev, char *s, size_t len)
+{
+    in->lineno++;
+    if (len && s[len - 1] == '\r')
+        len--;
+    if (len > in->max_line)
+        return bad_line(in, ev, FST_ELONGLINE, "line too long");
+    if (has_ctl((const unsigned char *)s, len))
+        return bad_line(in, ev, FST_EBINARY, "control characters in line");
+    s[len] = '\0';
+    ev->kind = FST__EV_LINE;
+    ev->text = s;
+    ev->len = len;
+    ev->lineno = in->lineno;
+    return ev->kind;
+}
+
+static fst__ev_kind file_end(fst__input *in, fst__event *ev)
+{
+    source_close(in);
+    in->in_file = 0;
+    ev->kind = FST__EV_FILE_END;
+    ev->err = in->src_err;
+    ev->why = in->src_why;
+    ev->gzip = in->gzip;
+    ev->bytes_read = in->bytes_read;
+    return ev->kind;
+}
+
+/* Drop bytes up to and including the next '\n'.  Returns 1 when found. */
+static int discard_long(fst__input *in)
+{
+    const char *nl = memchr(in->dbuf + in->dpos, '\n', in->dlen - in->dpos);
+    if (nl) {
+        in->dpos = in->scan = (size_t)(nl - in->dbuf) + 1;
+        in->discarding = 0;
+        return 1;
+    }
+    in->dpos = in->dlen = in->scan = 0;
+    return 0;
+}
+
+/* The framing loop: the next LINE, BADLINE or FILE_END of the open file. */
+static fst__ev_kind frame_next(fst__input *in, fst__event *ev)
+{
+    for (;;) {
+        if (in->discarding && !discard_long(in)) {
+            if (in->src_done)
+                return file_end(in, ev);
+            dec_fill(in);
+            continue;
+        }
+        char *nl = memchr(in->dbuf + in->scan, '\n', in->dlen - in->scan);
+        if (nl) {
+            char *s = in->dbuf + in->dpos;
+            in->dpos = in->scan = (size_t)(nl - in->dbuf) + 1;
+            return emit_line(in, ev, s, (size_t)(nl - s));
+        }
+        in->scan = in->dlen;
+        const size_t part = in->dlen - in->dpos;
+        if (part > (size_t)in->max_line + 1) { /* too long even with a '\r' */
+            in->lineno++;
+            in->discarding = 1;
+            in->dpos = in->dlen = in->scan = 0;
+            return bad_line(in, ev, FST_ELONGLINE, "line too long");
+        }
+        if (in->src_done) {
+            if (!part)
+                return file_end(in, ev);
+            char *s = in->dbuf + in->dpos;
+            in->dpos = in->scan = in->dlen;
+            if (in->src_err) { /* the last line was cut by the error */
+                in->lineno++;
+                return bad_line(in, ev, FST_ETRUNCATED, "last line cut short");
+            }
+            return emit_line(in, ev, s, part);
+        }
+        if (in->dpos) {
+            memmove(in->dbuf, in->dbuf + in->dpos, part);
+            in->dpos = 0;
+            in->dlen = in->scan = part;
+        }
+        dec_fill(in);
+    }
+}
+
+/* -------------------------------------------------------- walk and sniff */
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fst__free(names[i]);
+    fst__free(names);
+}
+
+/* Read the names of a directory, dot-entries left out, sorted by strcmp. */
+static int list_dir(const char *dir, char ***out, size_t *count)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? FST_ENOENT : FST_EIO;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    const struct dirent *de;
+    errno = 0;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            char **grown = fst__realloc(names, cap * sizeof *names);
+            if (!grown) {
+                rc = FST_ENOMEM;
+                break;
+            }
+            names = grown;
+        }
+        if (!(names[n] = fst__strndup(de->d_name, strlen(de->d_name)))) {
+            rc = FST_ENOMEM;
+            break;
+        }
+        n++;
+        errno = 0;
+    }
+    if (!rc && errno)
+        rc = FST_EIO;
+    closedir(d);
+    if (rc) {
+        free_names(names, n);
+        return rc;
+    }
+    if (n)
+        qsort(names, n, sizeof *names, cmp_names);
+    *out = names;
+    *count = n;
+    return 0;
+}
+
+/* Queue the entries of a directory, in order, in front of the queue. */
+static int expand_dir(fst__input *in, const char *dir)
+{
+    char **names = NULL;
+    size_t n = 0;
+    FST__TRY(list_dir(dir, &names, &n));
+    const size_t dl = strlen(dir);
+    const int slash = dl && dir[dl - 1] == '/';
+    item *first = NULL, *last = NULL;
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const size_t nl = strlen(names[i]);
+        item *it = item_new(ITEM_PATH, "", 0);
+        char *p = it ? fst__malloc(dl + 1 + nl + 1) : NULL;
+        if (!p) {
+            item_free(it);
+            rc = FST_ENOMEM;
+            break;
+        }
+        memcpy(p, dir, dl);
+        if (!slash)
+            p[dl] = '/';
+        memcpy(p + dl + !slash, names[i], nl + 1);
+        fst__free(it->path);
+        it->path = p;
+        it->walked = 1;
+        if (last)
+            last->next = it;
+        else
+            first = it;
+        last = it;
+    }
+    free_names(names, n);
+    if (rc) {
+        while (first) {
+            item *next = first->next;
+            item_free(first);
+            first = next;
+        }
+        return rc;
+    }
+    if (first)
+        queue_push_front(in, first, last);
+    return 0;
+}
+
+/* Walked files with these endings are never read. */
+static const struct {
+    const char *ext;
+    const char *why;
+} skip_names[] = {
+    {".json", "json (by name)"},          {".parquet", "parquet (by name)"},
+    {".md", "not a flow log (.md)"},      {".yml", "not a flow log (.yml)"},
+    {".yaml", "not a flow log (.yaml)"},  {".html", "not a flow log (.html)"},
+    {".xml", "not a flow log (.xml)"},    {".csv", "not a flow log (.csv)"},
+    {".pdf", "binary (.pdf)"},            {".png", "binary (.png)"},
+    {".jpg", "binary (.jpg)"},            {".zip", "binary (.zip)"},
+    {".tar", "binary (.tar)"},            {".manifest", "not a flow log (.manifest)"},
+    {".sha256", "not a flow log (.sha256)"},
+};
+
+static const char *skip_by_name(const char *path)
+{
+    const size_t pl = strlen(path);
+    for (size_t i = 0; i < FST__ARRAY_LEN(skip_names); i++) {
+        const size_t el = strlen(skip_names[i].ext);
+        if (pl > el && strcasecmp(path + pl - el, skip_names[i].ext) == 0)
+            return skip_names[i].why;
+    }
+    return NULL;
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+/* The first line of dbuf[0..dlen) that is not blank and does not start with
+ * '#'.  Returns 1 with the line in *s and *len ('\r' stripped) when found complete (or cut
+ * at the end of what there is when final), 0 when more data is needed or
+ * there is none. */
+static int sniff_line(const fst__input *in, int final, char **s, size_t *len)
+{
+    size_t pos = 0;
+    while (pos < in->dlen) {
+        char *b = in->dbuf + pos;
+        const char *nl = memchr(b, '\n', in->dlen - pos);
+        if (!nl && !final)
+            return 0;
+        size_t n = nl ? (size_t)(nl - b) : in->dlen - pos;
+        pos += n + 1;
+        if (n && b[n - 1] == '\r')
+            n--;
+        size_t k = 0;
+        while (k < n && is_space(b[k]))
+            k++;
+        if (k == n || b[k] == '#')
+            continue;
+        *s = b;
+        *len = n;
+        return 1;
+    }
+    return 0;
+}
+
+/* Decide whether a walked, opened file is read; NULL = read it, else why. */
+static const char *sniff_content(fst__input *in)
+{
+    const size_t limit = SNIFF_MAX < in->dcap - 1 ? SNIFF_MAX : in->dcap - 1;
+    if (in->rend - in->rp >= 4 && memcmp(in->rp, "PAR1", 4) == 0)
+        return "parquet";
+    char *s = NULL;
+    size_t len = 0;
+    int found = 0;
+    for (;;) {
+        const int final = in->src_done || in->dlen >= limit;
+        found = sniff_line(in, final, &s, &len);
+        if (found || final)
+            break;
+        dec_fill(in);
+    }
+    const size_t block = in->dlen < SNIFF_BLOCK ? in->dlen : SNIFF_BLOCK;
+    if (in->dlen >= 4 && memcmp(in->dbuf, "PAR1", 4) == 0)
+        return "parquet";
+    if (memchr(in->dbuf, '\0', block))
+        return "binary";
+    size_t k = 0;
+    while (k < in->dlen && is_space(in->dbuf[k]))
+        k++;
+    if (k < in->dlen && (in->dbuf[k] == '{' || in->dbuf[k] == '['))
+        return "json";
+    if (found && in->sniff) {
+        const char save = s[len]; /* s[len] <= dbuf[dlen] < dbuf[dcap] */
+        s[len] = '\0';
+        const int ok = in->sniff(s, len, in->ud);
+        s[len] = save;
+        if (!ok)
+            return "not a flow log";
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------- sequencing */
+
+static void source_reset(fst__input *in)
+{
+    in->gzip = in->raw_eof = in->src_done = in->src_err = 0;
+    in->src_why = NULL;
+    in->bytes_read = in->lineno = 0;
+    in->rp = in->rend = in->rbuf + HIST;
+    in->dpos = in->dlen = in->scan = 0;
+    in->discarding = 0;
+    in->member_done = 0;
+}
+
+/* Look at the first raw bytes: gzip or not, and start the decoder. */
+static void source_start(fst__input *in)
+{
+    if (in->cur->kind == ITEM_MEM) {
+        in->rp = in->cur->mem;
+        in->rend = in->cur->mem + in->cur->mem_len;
+        in->bytes_read = in->cur->mem_len;
+        in->raw_eof = 1;
+    } else {
+        while (in->rend - in->rp < 2 && !in->raw_eof) {
+            if (raw_refill(in) < 0) {
+                finish(in, FST_EIO, "read error");
+                return;
+            }
+        }
+    }
+    in->gzip = in->rend - in->rp >= 2 && in->rp[0] == 0x1f && in->rp[1] == 0x8b;
+    if (in->gzip) {
+        const int rc = gz_member_start(in);
+        if (rc < 0)
+            finish(in, rc, "out of memory");
+    }
+}
+
+static fst__ev_kind skipped(fst__input *in, fst__event *ev, int err, const char *why)
+{
+    source_close(in);
+    ev->kind = FST__EV_FILE_SKIPPED;
+    ev->path = in->cur->path;
+    ev->err = err;
+    ev->why = why;
+    return ev->kind;
+}
+
+static fst__ev_kind begin(fst__input *in, fst__event *ev)
+{
+    in->in_file = 1;
+    ev->kind = FST__EV_FILE_BEGIN;
+    ev->path = in->cur->path;
+    ev->gzip = in->gzip;
+    return ev->kind;
+}
+
+static int open_err(int e)
+{
+    return e == ENOENT || e == ENOTDIR ? FST_ENOENT : FST_EIO;
+}
+
+static const char *open_why(int e)
+{
+    if (e == ENOENT || e == ENOTDIR)
+        return "vanished";
+    return e == EACCES || e == EPERM ? "permission denied" : "cannot open";
+}
+
+/* A path item: directory (expanded, returns 0), skipped, or begun. */
+static fst__ev_kind start_path(fst__input *in, fst__event *ev)
+{
+    const item *it = in->cur;
+    struct stat st;
+    if ((it->walked ? lstat(it->path, &st) : stat(it->path, &st)) != 0)
+        return skipped(in, ev, open_err(errno), open_why(errno));
+    if (it->walked && S_ISLNK(st.st_mode)) {
+        if (stat(it->path, &st) != 0)
+            return skipped(in, ev, open_err(errno), "broken symlink");
+        if (S_ISDIR(st.st_mode))
+            return skipped(in, ev, 0, "symlink to a directory, not followed");
+    }
+    if (S_ISDIR(st.st_mode)) {
+        const int rc = expand_dir(in, it->path);
+        return rc ? skipped(in, ev, rc, "cannot read directory") : FST__EV_END;
+    }
+    if (it->walked && !S_ISREG(st.st_mode))
+        return skipped(in, ev, 0, "not a regular file");
+    const char *why = it->walked ? skip_by_name(it->path) : NULL;
+    if (why)
+        return skipped(in, ev, 0, why);
+    in->fd = open(it->path, O_RDONLY | O_CLOEXEC);
+    if (in->fd < 0)
+        return skipped(in, ev, open_err(errno), open_why(errno));
+    in->own_fd = 1;
+    source_start(in);
+    if (it->walked && (why = sniff_content(in)))
+        return skipped(in, ev, 0, why);
+    return begin(in, ev);
+}
+
+fst__ev_kind fst__input_next(fst__input *in, fst__event *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    if (in->in_file) {
+        ev->path = in->cur->path;
+        return frame_next(in, ev);
+    }
+    while (!in->done) {
+        item_free(in->cur);
+        in->cur = queue_pop(in);
+        if (!in->cur)
+            break;
+        source_reset(in);
+        switch (in->cur->kind) {
+        case ITEM_STDIN:
+            in->fd = 0;
+            in->own_fd = 0;
+            source_start(in);
+            return begin(in, ev);
+        case ITEM_MEM:
+            source_start(in);
+            return begin(in, ev);
+        case ITEM_PATH: {
+            const fst__ev_kind k = start_path(in, ev);
+            if (k != FST__EV_END)
+                return k;
+            break;
+        }
+        }
+    }
+    in->done = 1;
+    ev->kind = FST__EV_END;
+    return ev->kind;
+}
