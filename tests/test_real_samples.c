@@ -206,7 +206,9 @@ Test(real_samples, loki_gzip_values)
     cr_expect_eq(rec->num[FST_F_BYTES], 21869);
     cr_expect_eq(rec->num[FST_F_START], 1669842701);
     cr_expect_eq(rec->num[FST_F_ACTION], FST_ACTION_ACCEPT);
-    cr_expect_eq(fst_reader_total(r)->gzip + fst_reader_file_stats(r, &(size_t){0})[0].gzip, 1);
+    size_t nfiles = 0;
+    cr_expect_eq(fst_reader_file_stats(r, &nfiles)[0].gzip, 1);
+    cr_expect_eq(nfiles, 1);
     fst_reader_free(r);
 }
 

@@ -22,6 +22,7 @@
     X(TCP_SYNACK_WEAK, "tcp-synack-weak") /* a lone SYN-ACK: scans make them */ \
     X(LEARNED, "learned-service")      /* addr:port answered SYN-ACK elsewhere in the input */ \
     X(PORT, "port")                    /* service port vs ephemeral port */  \
+    X(FIRST_SEEN, "first-seen")        /* no ports (ICMP...): sender of the earliest record */ \
     X(UNKNOWN, "unknown")              /* canonical order, no evidence */
 
 typedef enum fst_basis {
