@@ -1,0 +1,58 @@
+/* core/account.h - count once, session totals, run summary (internal).
+ *
+ * Owns: fst__sess (one session as held until output, 96 bytes + 4 per ENI),
+ * the session store, the observation-point choice that makes every
+ * direction counted once, and the fst_stitch_stats summary.
+ *
+ * Count-once rule (docs/sessions.md "Counting"): for each direction of a
+ * session, the packets and bytes come from ONE observation stream (ENI +
+ * direction): the sender's egress if logged, else the receiver's ingress,
+ * else a stream whose role could not be told, else an intermediate hop (NAT,
+ * TGW).  Ties: more bytes, then the smaller ENI id.  Exact duplicate records
+ * (two flow logs on one ENI) count once.  Never the sum over ENIs.
+ */
+#ifndef FST_CORE_ACCOUNT_H
+#define FST_CORE_ACCOUNT_H
+
+#include <stdint.h>
+
+#include "core/observe.h"
+
+typedef struct fst__sess {
+    const fst__group *g;
+    int64_t first, last;
+    uint64_t pk[2], by[2];  /* counted; [0] lo->hi, [1] hi->lo */
+    uint32_t records;
+    uint32_t eni_off, n_enis; /* ENI indices in fst__sessions.enis, sorted by name */
+    uint32_t nat_parent;    /* parent session index + 1, 0 when not a NAT leg */
+    uint32_t rank;          /* output position (session_id - 1) */
+    uint8_t flags[2];       /* OR of known tcp-flags per direction */
+    uint8_t flags_known;    /* bit d: some record of direction d had tcp-flags */
+    uint8_t ev;             /* FST__EV_* (direction.h) */
+    uint8_t basis, client_hi, action, incomplete;
+} fst__sess;
+
+typedef struct fst__sessions {
+    fst__sess *v;
+    uint32_t n, cap;
+    uint32_t *enis;
+    uint32_t n_enis, cap_enis;
+} fst__sessions;
+
+void fst__sessions_free(fst__sessions *ss);
+
+/* Appends the session made of window entries w[0..n) (indices into o->wins,
+ * sorted by stream: ENI, direction, start) of group g.  0 or FST_ENOMEM. */
+int fst__account_session(const fst__observe *o, const fst__group *g, const uint32_t *w,
+                         uint32_t n, fst__sessions *ss);
+
+/* Role rank of one window entry at its ENI: 4 sender's egress, 3 receiver's
+ * ingress, 2 unknown, 1 intermediate hop. */
+int fst__account_role(const fst__observe *o, const fst__group *g, const fst__win *w);
+
+/* Session totals and per-ENI windows into *st (st->enis points into
+ * *eniw, which the caller owns and frees). 0 or FST_ENOMEM. */
+int fst__account_summary(const fst__observe *o, const fst__sessions *ss, fst_stitch_stats *st,
+                         fst_eni_windows **eniw);
+
+#endif

@@ -1,0 +1,429 @@
+/* core/correlate.c - join observations of one connection (see correlate.h).
+ *
+ * Per group (canonical 5-tuple), in finish():
+ *   1. sort its window entries by stream (ENI, direction), then time;
+ *   2. mark exact duplicates; cut each stream into segments: a SYN (or
+ *      SYN-ACK) after a FIN/RST of the same stream, starting at or after
+ *      that closing window, opens a new connection (port reuse); a gap
+ *      longer than the protocol's idle timeout ends one;
+ *   3. assign segments, oldest first, to clusters: a cluster takes at most
+ *      one segment per stream, within the idle timeout of its time span;
+ *      two openings more than FST__OPEN_TOLERANCE apart never share one;
+ *      the nearest cluster start wins;
+ *   4. each cluster becomes a session (account.c).
+ */
+#include "core/correlate.h"
+
+#include <string.h>
+
+#include "flowstitch/errors.h"
+
+#define CLUSTER_SCAN 64 /* clusters looked at per segment (newest first) */
+
+typedef struct seg {
+    int64_t start, end, close_end;
+    uint32_t stream, cluster;
+    uint8_t open, closed;
+} seg;
+
+typedef struct clus {
+    int64_t start, end, open_t;
+    uint64_t mask; /* streams 0..63 present */
+    uint8_t has_open;
+} clus;
+
+typedef struct scratch {
+    const fst__win **ent;
+    uint32_t cap_ent;
+    uint32_t *segof, cap_segof;
+    seg *segs;
+    uint32_t n_segs, cap_segs;
+    uint32_t *sorder, cap_sorder;
+    clus *cl;
+    uint32_t n_cl, cap_cl;
+    uint32_t *cnt, cap_cnt;
+    uint32_t *out, cap_out;
+} scratch;
+
+static int grow(void **arr, uint32_t *cap, uint32_t need, size_t elsz)
+{
+    if (need <= *cap)
+        return 0;
+    uint64_t nc = *cap ? (uint64_t)*cap * 2 : 64;
+    while (nc < need)
+        nc *= 2;
+    if (nc > UINT32_MAX - 1)
+        return FST_ELIMIT;
+    void *p = fst__realloc(*arr, (size_t)nc * elsz);
+    if (!p)
+        return FST_ENOMEM;
+    *arr = p;
+    *cap = (uint32_t)nc;
+    return 0;
+}
+
+static void scratch_free(scratch *s)
+{
+    fst__free(s->ent);
+    fst__free(s->segof);
+    fst__free(s->segs);
+    fst__free(s->sorder);
+    fst__free(s->cl);
+    fst__free(s->cnt);
+    fst__free(s->out);
+}
+
+uint32_t fst__idle_of(const fst_stitcher_config *cfg, uint8_t proto)
+{
+    switch (proto) {
+    case 6:
+        return cfg->idle_tcp;
+    case 17:
+        return cfg->idle_udp;
+    case 1:
+    case 58:
+        return cfg->idle_icmp;
+    default:
+        return cfg->idle_other;
+    }
+}
+
+#define CMP(a, b)                                                            \
+    do {                                                                     \
+        if ((a) != (b))                                                      \
+            return (a) < (b) ? -1 : 1;                                       \
+    } while (0)
+
+static int cmp_stream(const void *pa, const void *pb)
+{
+    const fst__win *a = *(const fst__win *const *)pa, *b = *(const fst__win *const *)pb;
+    CMP(a->eni, b->eni);
+    CMP(a->bits & FST__W_REV, b->bits & FST__W_REV);
+    CMP(a->start, b->start);
+    CMP(a->dur, b->dur);
+    CMP(a->packets, b->packets);
+    CMP(a->bytes, b->bytes);
+    CMP(a->flags, b->flags);
+    CMP(a->action, b->action);
+    CMP(a->bits, b->bits);
+    return (a > b) - (a < b); /* push order */
+}
+
+static int same_stream(const fst__win *a, const fst__win *b)
+{
+    return a->eni == b->eni && (a->bits & FST__W_REV) == (b->bits & FST__W_REV);
+}
+
+static int same_record(const fst__win *a, const fst__win *b)
+{
+    return same_stream(a, b) && a->start == b->start && a->dur == b->dur &&
+           a->packets == b->packets && a->bytes == b->bytes && a->flags == b->flags &&
+           a->action == b->action && (a->bits & ~FST__W_DUP) == (b->bits & ~FST__W_DUP);
+}
+
+/* Step 2: duplicates and segments, in stream order. */
+static int segment(scratch *sc, uint32_t n, uint8_t proto, uint32_t idle)
+{
+    sc->n_segs = 0;
+    uint32_t stream = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        fst__win *w = (fst__win *)sc->ent[i];
+        const int64_t end = w->start + (int64_t)w->dur;
+        seg *cur = sc->n_segs ? &sc->segs[sc->n_segs - 1] : NULL;
+        const int newstream = i == 0 || !same_stream(sc->ent[i - 1], w);
+        if (!newstream && same_record(sc->ent[i - 1], w)) {
+            w->bits |= FST__W_DUP;
+            sc->segof[i] = sc->n_segs - 1;
+            continue;
+        }
+        const int syn = proto == 6 && (w->bits & FST__W_FLAGS) && (w->flags & FST_TCP_SYN);
+        int cut = newstream;
+        if (!cut && syn && cur->closed && w->start >= cur->close_end)
+            cut = 1; /* port reuse */
+        if (!cut && w->start > cur->end + (int64_t)idle)
+            cut = 1; /* idle */
+        if (cut) {
+            if (newstream && i)
+                stream++;
+            FST__TRY(grow((void **)&sc->segs, &sc->cap_segs, sc->n_segs + 1, sizeof *sc->segs));
+            cur = &sc->segs[sc->n_segs++];
+            memset(cur, 0, sizeof *cur);
+            cur->start = w->start;
+            cur->end = end;
+            cur->stream = stream;
+            cur->open = (uint8_t)syn;
+        }
+        sc->segof[i] = sc->n_segs - 1;
+        if (end > cur->end)
+            cur->end = end;
+        if (proto == 6 && (w->bits & FST__W_FLAGS) && (w->flags & (FST_TCP_FIN | FST_TCP_RST))) {
+            cur->closed = 1;
+            if (end > cur->close_end)
+                cur->close_end = end;
+        }
+    }
+    return 0;
+}
+
+static int cmp_seg_time(const seg *a, const seg *b)
+{
+    CMP(a->start, b->start);
+    CMP(a->stream, b->stream);
+    return 0;
+}
+
+static int64_t iabs64(int64_t x) { return x < 0 ? -x : x; }
+
+static int fits(const clus *c, const seg *s, int64_t slack)
+{
+    if (s->stream < 64 && (c->mask >> s->stream & 1))
+        return 0;
+    if (s->start > c->end + slack || c->start > s->end + slack)
+        return 0;
+    if (s->open && c->has_open && iabs64(s->start - c->open_t) > FST__OPEN_TOLERANCE)
+        return 0;
+    return 1;
+}
+
+/* Step 3: segments -> clusters. */
+static int cluster(scratch *sc, int64_t slack)
+{
+    FST__TRY(grow((void **)&sc->sorder, &sc->cap_sorder, sc->n_segs, sizeof *sc->sorder));
+    for (uint32_t i = 0; i < sc->n_segs; i++) { /* insertion sort: few segments */
+        uint32_t j = i;
+        while (j > 0 && cmp_seg_time(&sc->segs[sc->sorder[j - 1]], &sc->segs[i]) > 0) {
+            sc->sorder[j] = sc->sorder[j - 1];
+            j--;
+        }
+        sc->sorder[j] = i;
+    }
+    sc->n_cl = 0;
+    for (uint32_t k = 0; k < sc->n_segs; k++) {
+        seg *s = &sc->segs[sc->sorder[k]];
+        uint32_t best = FST__NONE;
+        int64_t bestd = INT64_MAX;
+        const uint32_t lo = sc->n_cl > CLUSTER_SCAN ? sc->n_cl - CLUSTER_SCAN : 0;
+        for (uint32_t c = sc->n_cl; c-- > lo;) {
+            const int64_t d = iabs64(s->start - sc->cl[c].start);
+            if (fits(&sc->cl[c], s, slack) && d < bestd) {
+                best = c;
+                bestd = d;
+            }
+        }
+        if (best == FST__NONE) {
+            FST__TRY(grow((void **)&sc->cl, &sc->cap_cl, sc->n_cl + 1, sizeof *sc->cl));
+            best = sc->n_cl++;
+            memset(&sc->cl[best], 0, sizeof sc->cl[best]);
+            sc->cl[best].start = s->start;
+            sc->cl[best].end = s->end;
+        }
+        clus *c = &sc->cl[best];
+        s->cluster = best;
+        if (s->stream < 64)
+            c->mask |= (uint64_t)1 << s->stream;
+        if (s->start < c->start)
+            c->start = s->start;
+        if (s->end > c->end)
+            c->end = s->end;
+        if (s->open && (!c->has_open || s->start < c->open_t)) {
+            c->open_t = s->start;
+            c->has_open = 1;
+        }
+    }
+    return 0;
+}
+
+/* Step 4: entries grouped by cluster (counting sort, stream order kept). */
+static int emit(const fst__observe *o, const fst__group *g, scratch *sc, uint32_t n,
+                fst__sessions *ss)
+{
+    FST__TRY(grow((void **)&sc->cnt, &sc->cap_cnt, sc->n_cl + 1, sizeof *sc->cnt));
+    FST__TRY(grow((void **)&sc->out, &sc->cap_out, n, sizeof *sc->out));
+    memset(sc->cnt, 0, (sc->n_cl + 1) * sizeof *sc->cnt);
+    for (uint32_t i = 0; i < n; i++)
+        sc->cnt[sc->segs[sc->segof[i]].cluster + 1]++;
+    for (uint32_t c = 0; c < sc->n_cl; c++)
+        sc->cnt[c + 1] += sc->cnt[c];
+    for (uint32_t i = 0; i < n; i++) {
+        const uint32_t c = sc->segs[sc->segof[i]].cluster;
+        sc->out[sc->cnt[c]++] = (uint32_t)(sc->ent[i] - o->wins);
+    }
+    uint32_t from = 0;
+    for (uint32_t c = 0; c < sc->n_cl; c++) { /* cnt[c] is now the end of c */
+        FST__TRY(fst__account_session(o, g, sc->out + from, sc->cnt[c] - from, ss));
+        from = sc->cnt[c];
+    }
+    return 0;
+}
+
+static int one_group(fst__observe *o, const fst_stitcher_config *cfg, const fst__group *g,
+                     scratch *sc, fst__sessions *ss)
+{
+    const uint32_t n = g->n;
+    FST__TRY(grow((void **)&sc->ent, &sc->cap_ent, n, sizeof *sc->ent));
+    FST__TRY(grow((void **)&sc->segof, &sc->cap_segof, n, sizeof *sc->segof));
+    uint32_t k = 0;
+    for (uint32_t w = g->head; w != FST__NONE; w = o->wins[w].next)
+        sc->ent[k++] = &o->wins[w];
+    qsort(sc->ent, n, sizeof *sc->ent, cmp_stream);
+    const uint32_t idle = fst__idle_of(cfg, g->key.proto);
+    FST__TRY(segment(sc, n, g->key.proto, idle));
+    FST__TRY(cluster(sc, (int64_t)idle));
+    return emit(o, g, sc, n, ss);
+}
+
+int fst__correlate(fst__observe *o, const fst_stitcher_config *cfg, fst__sessions *ss)
+{
+    scratch sc;
+    memset(&sc, 0, sizeof sc);
+    int rc = 0;
+    for (fst__group *g = o->groups; g && rc == 0; g = g->hh.next)
+        rc = one_group(o, cfg, g, &sc, ss);
+    scratch_free(&sc);
+    return rc;
+}
+
+/* ---- NAT gateway translated legs ------------------------------------- */
+
+typedef struct natref {
+    uint8_t a[16];
+    uint16_t port;
+    uint8_t proto;
+    uint32_t eni, sess;
+} natref;
+
+static int cmp_natref(const void *pa, const void *pb)
+{
+    const natref *a = pa, *b = pb;
+    CMP(a->eni, b->eni);
+    const int c = memcmp(a->a, b->a, 16);
+    if (c)
+        return c;
+    CMP(a->port, b->port);
+    CMP(a->proto, b->proto);
+    CMP(a->sess, b->sess);
+    return 0;
+}
+
+static int hop_capable(const fst__eni *e)
+{
+    return e->is_hop || (e->meta && e->meta->kind == FST__ENI_NAT_GATEWAY);
+}
+
+/* Which endpoint of s is the hop ENI's own address: 0 lo, 1 hi, -1 none. */
+static int own_side(const fst__eni *e, const fst__sess *s)
+{
+    const uint8_t *own = fst__eni_own(e);
+    if (!own)
+        return -1;
+    if (!memcmp(own, s->g->key.k.lo, 16))
+        return 0;
+    if (!memcmp(own, s->g->key.k.hi, 16))
+        return 1;
+    return -1;
+}
+
+static int collect_refs(const fst__observe *o, const fst__sessions *ss, natref **out,
+                        uint32_t *nout)
+{
+    uint32_t n = 0, cap = 0;
+    natref *v = NULL;
+    for (uint32_t i = 0; i < ss->n; i++) {
+        const fst__sess *s = &ss->v[i];
+        for (uint32_t j = 0; j < s->n_enis; j++) {
+            const uint32_t ei = ss->enis[s->eni_off + j];
+            const fst__eni *e = o->enis[ei];
+            if (!hop_capable(e) || own_side(e, s) >= 0)
+                continue;
+            if (grow((void **)&v, &cap, n + 2, sizeof *v) < 0) {
+                fst__free(v);
+                return FST_ENOMEM;
+            }
+            for (int side = 0; side < 2; side++) {
+                natref *r = &v[n++];
+                memset(r, 0, sizeof *r);
+                memcpy(r->a, side ? s->g->key.k.hi : s->g->key.k.lo, 16);
+                r->port = side ? s->g->key.k.hi_port : s->g->key.k.lo_port;
+                r->proto = s->g->key.proto;
+                r->eni = ei;
+                r->sess = i;
+            }
+        }
+    }
+    if (n)
+        qsort(v, n, sizeof *v, cmp_natref);
+    *out = v;
+    *nout = n;
+    return 0;
+}
+
+static int64_t overlap(const fst__sess *a, const fst__sess *b)
+{
+    const int64_t s = a->first > b->first ? a->first : b->first;
+    const int64_t e = a->last < b->last ? a->last : b->last;
+    return e - s;
+}
+
+static uint64_t absdiff(uint64_t a, uint64_t b) { return a > b ? a - b : b - a; }
+
+static void match_leg(const natref *v, uint32_t n, fst__sessions *ss, uint32_t li, uint32_t ei,
+                      int own)
+{
+    fst__sess *l = &ss->v[li];
+    natref key;
+    memset(&key, 0, sizeof key);
+    memcpy(key.a, own ? l->g->key.k.lo : l->g->key.k.hi, 16);
+    key.port = own ? l->g->key.k.lo_port : l->g->key.k.hi_port;
+    key.proto = l->g->key.proto;
+    key.eni = ei;
+    /* lower bound on (eni, addr, port, proto) */
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        const uint32_t mid = lo + (hi - lo) / 2;
+        if (cmp_natref(&v[mid], &key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    uint32_t best = FST__NONE;
+    int64_t bov = INT64_MIN;
+    uint64_t bdiff = UINT64_MAX;
+    const uint64_t lby = l->by[0] + l->by[1];
+    for (uint32_t i = lo; i < n && v[i].eni == ei && !memcmp(v[i].a, key.a, 16) &&
+                          v[i].port == key.port && v[i].proto == key.proto;
+         i++) {
+        const fst__sess *p = &ss->v[v[i].sess];
+        const int64_t ov = overlap(l, p);
+        if (ov < -FST__NAT_SLACK || p->nat_parent)
+            continue;
+        const uint64_t diff = absdiff(lby, p->by[0] + p->by[1]);
+        if (ov > bov || (ov == bov && diff < bdiff)) {
+            best = v[i].sess;
+            bov = ov;
+            bdiff = diff;
+        }
+    }
+    if (best != FST__NONE)
+        l->nat_parent = best + 1;
+}
+
+int fst__correlate_nat(const fst__observe *o, fst__sessions *ss)
+{
+    natref *v = NULL;
+    uint32_t n = 0;
+    FST__TRY(collect_refs(o, ss, &v, &n));
+    for (uint32_t i = 0; i < ss->n && n; i++) {
+        fst__sess *s = &ss->v[i];
+        if (s->n_enis != 1)
+            continue;
+        const uint32_t ei = ss->enis[s->eni_off];
+        const fst__eni *e = o->enis[ei];
+        if (!hop_capable(e))
+            continue;
+        const int own = own_side(e, s);
+        if (own >= 0)
+            match_leg(v, n, ss, i, ei, own);
+    }
+    fst__free(v);
+    return 0;
+}

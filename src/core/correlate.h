@@ -1,0 +1,34 @@
+/* core/correlate.h - join observations of one connection (internal).
+ *
+ * Owns: turning the groups of fst__observe (one per canonical 5-tuple) into
+ * sessions: per observation stream (ENI + direction) split at port reuse
+ * (SYN after FIN/RST in that stream) and idle gaps; then align the stream
+ * segments across ENIs by time (at most one segment per stream in a
+ * session); then find NAT gateway translated legs and tie them to the
+ * session they belong to.
+ *
+ * Facts: ../shared/docs/aws-flowlogs.md 1.6 (NAT, TGW), 2 (flags OR-ed per
+ * window), 3.1 (windows per ENI, unaligned, contiguous), 3.4 (REJECT).
+ */
+#ifndef FST_CORE_CORRELATE_H
+#define FST_CORE_CORRELATE_H
+
+#include "core/account.h"
+#include "core/observe.h"
+
+/* Seconds two segments of different streams may be apart and still be one
+ * connection's openings (max window 600 s + 60 s lag). */
+#define FST__OPEN_TOLERANCE 660
+/* Seconds around a session in which a NAT leg may start or end. */
+#define FST__NAT_SLACK 120
+
+/* Sessions of every group, appended to *ss in group order. */
+int fst__correlate(fst__observe *o, const fst_stitcher_config *cfg, fst__sessions *ss);
+
+/* Marks NAT gateway translated legs (fst__sess.nat_parent). */
+int fst__correlate_nat(const fst__observe *o, fst__sessions *ss);
+
+/* Idle timeout of a protocol from the config. */
+uint32_t fst__idle_of(const fst_stitcher_config *cfg, uint8_t proto);
+
+#endif

@@ -1,0 +1,328 @@
+/* core/observe.c - per-ENI, per-directional-5-tuple accumulation.
+ *
+ * fst__observe_push is the hot path: one ENI lookup (cached), one group
+ * lookup by canonical key, one append to the window array.  Allocation only
+ * when an array doubles, a new ENI appears or a group chunk fills.
+ */
+#include "core/observe.h"
+
+#include <string.h>
+
+#include "flowstitch/errors.h"
+
+#define GROUP_CHUNK 4096u
+
+static int grow(void **arr, uint32_t *cap, uint32_t need, size_t elsz)
+{
+    if (need <= *cap)
+        return 0;
+    uint64_t nc = *cap ? (uint64_t)*cap * 2 : 64;
+    while (nc < need)
+        nc *= 2;
+    if (nc > UINT32_MAX - 1)
+        nc = UINT32_MAX - 1;
+    if (nc < need)
+        return FST_ELIMIT;
+    void *p = fst__realloc(*arr, (size_t)nc * elsz);
+    if (!p)
+        return FST_ENOMEM;
+    *arr = p;
+    *cap = (uint32_t)nc;
+    return 0;
+}
+
+int fst__observe_init(fst__observe *o, const fst_eni_table *meta, uint64_t seed)
+{
+    memset(o, 0, sizeof *o);
+    o->meta = meta;
+    o->seed = seed;
+    FST__TRY(grow((void **)&o->enis, &o->cap_enis, 1, sizeof *o->enis));
+    o->enis[0] = fst__calloc(1, sizeof **o->enis);
+    if (!o->enis[0])
+        return FST_ENOMEM;
+    o->n_enis = 1;
+    return 0;
+}
+
+void fst__observe_free(fst__observe *o)
+{
+    if (!o->enis)
+        return;
+    HASH_CLEAR(hh, o->eni_by_name);
+    HASH_CLEAR(hh, o->groups);
+    for (uint32_t i = 0; i < o->n_enis; i++) {
+        fst__free(o->enis[i]->name);
+        fst__free(o->enis[i]);
+    }
+    for (uint32_t i = 0; i < o->n_chunks; i++)
+        fst__free(o->chunks[i]);
+    fst__free(o->chunks);
+    fst__free(o->enis);
+    fst__free(o->wins);
+    fst__free(o->skips);
+    memset(o, 0, sizeof *o);
+}
+
+static fst__eni *eni_get(fst__observe *o, const char *name)
+{
+    if (!name)
+        return o->enis[0];
+    fst__eni *e = NULL;
+    const size_t len = strlen(name);
+    HASH_FIND(hh, o->eni_by_name, name, len, e);
+    if (e)
+        return e;
+    if (grow((void **)&o->enis, &o->cap_enis, o->n_enis + 1, sizeof *o->enis) < 0)
+        return NULL;
+    e = fst__calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
+    e->name = fst__strndup(name, len);
+    if (!e->name) {
+        fst__free(e);
+        return NULL;
+    }
+    e->meta = fst__eni_lookup(o->meta, name);
+    e->index = o->n_enis;
+    int oom_ = 0;
+    HASH_ADD_KEYPTR(hh, o->eni_by_name, e->name, len, e);
+    if (oom_) {
+        fst__free(e->name);
+        fst__free(e);
+        return NULL;
+    }
+    o->enis[o->n_enis++] = e;
+    return e;
+}
+
+/* Own-address learning: keep the plain addresses present in every record. */
+static void eni_learn(fst__eni *e, const uint8_t src[16], const uint8_t dst[16])
+{
+    if (!e->learning) {
+        e->learning = 1;
+        memcpy(e->cand[0], src, 16);
+        memcpy(e->cand[1], dst, 16);
+        e->ncand = memcmp(src, dst, 16) ? 2 : 1;
+        return;
+    }
+    uint8_t keep = 0;
+    for (uint8_t i = 0; i < e->ncand; i++) {
+        if (!memcmp(e->cand[i], src, 16) || !memcmp(e->cand[i], dst, 16)) {
+            if (keep != i)
+                memcpy(e->cand[keep], e->cand[i], 16);
+            keep++;
+        }
+    }
+    e->ncand = keep;
+}
+
+const uint8_t *fst__eni_own(const fst__eni *e)
+{
+    if (e->meta && e->meta->primary.family)
+        return e->meta->primary.b;
+    if (e->has_sure_own)
+        return e->sure_own;
+    if (e->ncand == 1)
+        return e->cand[0];
+    return NULL;
+}
+
+int fst__eni_has_addr(const fst__eni *e, const uint8_t a[16])
+{
+    if (e->meta) {
+        fst_addr x;
+        memcpy(x.b, a, 16);
+        x.family = (memcmp(a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) ? 6 : 4);
+        return fst__eni_owns(e->meta, &x);
+    }
+    const uint8_t *own = fst__eni_own(e);
+    return own && !memcmp(own, a, 16);
+}
+
+static int push_status(fst__observe *o, fst__eni *e, const fst_record *rec)
+{
+    if (rec->status == FST_STATUS_NODATA) {
+        e->nodata++;
+        o->nodata++;
+        return 0;
+    }
+    e->skipdata++;
+    o->skipdata++;
+    FST__TRY(grow((void **)&o->skips, &o->cap_skips, o->n_skips + 1, sizeof *o->skips));
+    fst__skip *s = &o->skips[o->n_skips++];
+    s->eni = e->index;
+    s->start = fst_record_has(rec, FST_F_START) ? (int64_t)rec->num[FST_F_START] : 0;
+    s->end = fst_record_has(rec, FST_F_END) ? (int64_t)rec->num[FST_F_END] : s->start;
+    return 0;
+}
+
+/* The address a metadata-known ENI is keyed by (its primary), so that a
+ * secondary IP seen by a peer and the primary seen by the ENI itself meet. */
+static const uint8_t *alias(const fst__observe *o, const fst_addr *a)
+{
+    if (!o->meta)
+        return a->b;
+    const fst__eni_info *e = fst__eni_by_addr(o->meta, a);
+    return (e && e->primary.family == a->family) ? e->primary.b : a->b;
+}
+
+static fst__group *group_get(fst__observe *o, const fst__pkey *k)
+{
+    const uint32_t hv = fst__hash(k, sizeof *k, o->seed);
+    fst__group *g = NULL;
+    HASH_FIND_BYHASHVALUE(hh, o->groups, k, sizeof *k, hv, g);
+    if (g)
+        return g;
+    if (o->n_chunks == 0 || o->chunk_used == GROUP_CHUNK) {
+        if (grow((void **)&o->chunks, &o->cap_chunks, o->n_chunks + 1, sizeof *o->chunks) < 0)
+            return NULL;
+        o->chunks[o->n_chunks] = fst__malloc(GROUP_CHUNK * sizeof(fst__group));
+        if (!o->chunks[o->n_chunks])
+            return NULL;
+        o->n_chunks++;
+        o->chunk_used = 0;
+    }
+    g = &o->chunks[o->n_chunks - 1][o->chunk_used];
+    memset(g, 0, sizeof *g);
+    g->key = *k;
+    memcpy(g->rep_lo, k->k.lo, 16);
+    memcpy(g->rep_hi, k->k.hi, 16);
+    g->head = g->tail = FST__NONE;
+    int oom_ = 0;
+    HASH_ADD_BYHASHVALUE(hh, o->groups, key, sizeof g->key, hv, g);
+    if (oom_)
+        return NULL;
+    o->chunk_used++;
+    o->n_groups++;
+    return g;
+}
+
+/* A reported address replaces the alias when the real one differs (a
+ * secondary IP); the smaller one wins so push order does not matter. */
+static void report(uint8_t rep[16], const uint8_t keyaddr[16], const uint8_t real[16])
+{
+    if (!memcmp(real, keyaddr, 16))
+        return;
+    if (!memcmp(rep, keyaddr, 16) || memcmp(real, rep, 16) < 0)
+        memcpy(rep, real, 16);
+}
+
+static int usable(const fst_record *rec)
+{
+    const fst_fieldset f = rec->format->fields;
+    return fst_record_has(rec, FST_F_SRCADDR) && fst_record_has(rec, FST_F_DSTADDR) &&
+           fst_record_has(rec, FST_F_PROTOCOL) && FST_FIELDSET_HAS(f, FST_F_SRCPORT) &&
+           FST_FIELDSET_HAS(f, FST_F_DSTPORT);
+}
+
+static uint16_t port_of(const fst_record *rec, int f)
+{
+    return fst_record_has(rec, f) ? (uint16_t)rec->num[f] : 0;
+}
+
+static void fill_win(fst__win *w, const fst_record *rec, uint32_t eni)
+{
+    memset(w, 0, sizeof *w);
+    const int64_t s = fst_record_has(rec, FST_F_START) ? (int64_t)rec->num[FST_F_START] : 0;
+    const int64_t e = fst_record_has(rec, FST_F_END) ? (int64_t)rec->num[FST_F_END] : s;
+    w->start = s;
+    w->dur = e > s ? (e - s > UINT32_MAX ? UINT32_MAX : (uint32_t)(e - s)) : 0;
+    w->packets = fst_record_has(rec, FST_F_PACKETS) ? rec->num[FST_F_PACKETS] : 0;
+    w->bytes = fst_record_has(rec, FST_F_BYTES) ? rec->num[FST_F_BYTES] : 0;
+    w->eni = eni;
+    w->next = FST__NONE;
+    if (fst_record_has(rec, FST_F_TCP_FLAGS)) {
+        w->flags = (uint8_t)rec->num[FST_F_TCP_FLAGS];
+        w->bits |= FST__W_FLAGS;
+    }
+    w->action = fst_record_has(rec, FST_F_ACTION) ? (uint8_t)rec->num[FST_F_ACTION] : 0;
+    w->fdir = fst_record_has(rec, FST_F_FLOW_DIRECTION) ? (uint8_t)rec->num[FST_F_FLOW_DIRECTION] : 0;
+    if (FST_FIELDSET_HAS(rec->format->fields, FST_F_INSTANCE_ID) &&
+        FST_FIELDSET_HAS(rec->dash, FST_F_INSTANCE_ID))
+        w->bits |= FST__W_INST_DASH;
+}
+
+static int push_flow(fst__observe *o, fst__eni *e, const fst_record *rec)
+{
+    const fst_addr *src = &rec->addr[FST_A_SRC], *dst = &rec->addr[FST_A_DST];
+    const fst_addr *rs = fst_record_has(rec, FST_F_PKT_SRCADDR) ? &rec->addr[FST_A_PKT_SRC] : src;
+    const fst_addr *rd = fst_record_has(rec, FST_F_PKT_DSTADDR) ? &rec->addr[FST_A_PKT_DST] : dst;
+    FST__TRY(grow((void **)&o->wins, &o->cap_wins, o->n_wins + 1, sizeof *o->wins));
+    fst__win *w = &o->wins[o->n_wins];
+    fill_win(w, rec, e->index);
+    if (fst_addr_cmp(rs, src)) {
+        w->bits |= FST__W_SRC_SUBST;
+        memcpy(e->sure_own, src->b, 16);
+        e->has_sure_own = 1;
+    }
+    if (fst_addr_cmp(rd, dst)) {
+        w->bits |= FST__W_DST_SUBST;
+        memcpy(e->sure_own, dst->b, 16);
+        e->has_sure_own = 1;
+    }
+    if ((w->bits & (FST__W_SRC_SUBST | FST__W_DST_SUBST)) && (w->bits & FST__W_INST_DASH))
+        e->is_hop = 1;
+    eni_learn(e, src->b, dst->b);
+
+    const uint16_t sp = port_of(rec, FST_F_SRCPORT), dp = port_of(rec, FST_F_DSTPORT);
+    const uint8_t fam = rs->family == 6 ? 6 : 4;
+    const uint8_t *as = alias(o, rs), *ad = alias(o, rd);
+    fst__pkey k;
+    const int swapped = fst__key_make(&k, as, sp, ad, dp, (uint8_t)rec->num[FST_F_PROTOCOL], fam);
+    fst__group *g = group_get(o, &k);
+    if (!g)
+        return FST_ENOMEM;
+    if (swapped)
+        w->bits |= FST__W_REV;
+    report(swapped ? g->rep_hi : g->rep_lo, swapped ? k.k.hi : k.k.lo, rs->b);
+    report(swapped ? g->rep_lo : g->rep_hi, swapped ? k.k.lo : k.k.hi, rd->b);
+    if (g->tail == FST__NONE)
+        g->head = o->n_wins;
+    else
+        o->wins[g->tail].next = o->n_wins;
+    g->tail = o->n_wins;
+    g->n++;
+    o->n_wins++;
+    e->records++;
+    o->packets_naive += w->packets;
+    o->bytes_naive += w->bytes;
+    return 0;
+}
+
+int fst__observe_push(fst__observe *o, const fst_record *rec)
+{
+    o->records_in++;
+    fst__eni *e = eni_get(o, rec->ids[FST_F_INTERFACE_ID]);
+    if (!e)
+        return FST_ENOMEM;
+    if (rec->status == FST_STATUS_NODATA || rec->status == FST_STATUS_SKIPDATA)
+        return push_status(o, e, rec);
+    if (!usable(rec)) {
+        o->unusable++;
+        return 0;
+    }
+    return push_flow(o, e, rec);
+}
+
+static int cmp_skip(const void *a, const void *b)
+{
+    const fst__skip *x = a, *y = b;
+    if (x->eni != y->eni)
+        return x->eni < y->eni ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return (x->end > y->end) - (x->end < y->end);
+}
+
+void fst__observe_index_skips(fst__observe *o)
+{
+    if (o->n_skips)
+        qsort(o->skips, o->n_skips, sizeof *o->skips, cmp_skip);
+    for (uint32_t i = 0; i < o->n_enis; i++)
+        o->enis[i]->skip_n = 0;
+    for (uint32_t i = o->n_skips; i-- > 0;) {
+        fst__eni *e = o->enis[o->skips[i].eni];
+        e->skip_off = i;
+        e->skip_n++;
+    }
+}

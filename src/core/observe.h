@@ -1,0 +1,112 @@
+/* core/observe.h - per-ENI, per-directional-5-tuple accumulation (internal).
+ *
+ * Owns: everything fst_stitcher_push keeps.
+ *   - fst__eni: one per interface-id seen (name copy, window counts, what was
+ *     learned about its own address, whether it behaved as a hop).
+ *   - fst__win: one per OK flow record, 40 bytes, in one grow-by-doubling
+ *     array (no malloc per record).  A window entry is one direction of one
+ *     5-tuple at one ENI in one capture window; its (ENI, direction) pair is
+ *     its observation stream.
+ *   - fst__group: one per canonical 5-tuple (endpoints ordered, real packet
+ *     addresses, secondary IPs folded onto the ENI's primary when metadata
+ *     says so), chaining its window entries; pooled in chunks.
+ *   - SKIPDATA windows per ENI.
+ * Correlation happens later (correlate.h) over these tables.
+ *
+ * Address rules (../shared/docs/aws-flowlogs.md 1.6): the real endpoints are
+ * pkt-srcaddr/pkt-dstaddr when present and not "-", else srcaddr/dstaddr.
+ * A record whose pkt-* differs from srcaddr/dstaddr marks which plain
+ * address is the ENI's own (substituted) one.
+ */
+#ifndef FST_CORE_OBSERVE_H
+#define FST_CORE_OBSERVE_H
+
+#include <stdint.h>
+
+#include "core/key.h"
+#include "flowstitch/stitcher.h"
+#include "meta/eni.h"
+
+#define FST__NONE UINT32_MAX
+
+/* fst__win.bits */
+enum {
+    FST__W_REV = 1,        /* sender is the key's "hi" endpoint */
+    FST__W_FLAGS = 2,      /* tcp-flags known */
+    FST__W_SRC_SUBST = 4,  /* pkt-srcaddr given and != srcaddr */
+    FST__W_DST_SUBST = 8,  /* pkt-dstaddr given and != dstaddr */
+    FST__W_INST_DASH = 16, /* instance-id field present and "-" (requester-managed) */
+    FST__W_DUP = 32        /* exact duplicate of an earlier entry (set by correlate) */
+};
+
+typedef struct fst__win {
+    int64_t start;
+    uint64_t packets, bytes;
+    uint32_t dur;    /* end - start, seconds */
+    uint32_t eni;    /* index into fst__observe.enis (0: record had no ENI) */
+    uint32_t next;   /* next entry of the same group, FST__NONE at the end */
+    uint8_t flags;   /* tcp-flags when FST__W_FLAGS */
+    uint8_t action;  /* FST_ACTION_* */
+    uint8_t bits;    /* FST__W_* */
+    uint8_t fdir;    /* FST_DIR_* from flow-direction, 0 when absent */
+} fst__win;
+
+typedef struct fst__eni {
+    char *name;                 /* owned; NULL for index 0 */
+    const fst__eni_info *meta;  /* metadata entry or NULL */
+    uint64_t records, nodata, skipdata;
+    uint8_t cand[2][16];        /* plain addresses present in every record so far */
+    uint8_t ncand;              /* 0..2 candidates left */
+    uint8_t learning;           /* a record has been seen */
+    uint8_t has_sure_own, is_hop;
+    uint8_t sure_own[16];       /* a plain address pkt-* replaced: surely its own */
+    uint32_t index;
+    uint32_t skip_off, skip_n;  /* its SKIPDATA windows in fst__observe.skips (after index_skips) */
+    UT_hash_handle hh;
+} fst__eni;
+
+typedef struct fst__group {
+    fst__pkey key;              /* canonical key (aliased addresses) */
+    uint8_t rep_lo[16], rep_hi[16]; /* addresses to report (real, most specific) */
+    uint32_t head, tail, n;     /* window entry chain */
+    UT_hash_handle hh;
+} fst__group;
+
+typedef struct fst__skip {
+    uint32_t eni;
+    int64_t start, end;
+} fst__skip;
+
+typedef struct fst__observe {
+    uint64_t seed;
+    const fst_eni_table *meta;
+    fst__eni **enis;            /* by index; enis[0] is the "no ENI" slot */
+    uint32_t n_enis, cap_enis;
+    fst__eni *eni_by_name;      /* uthash head */
+    fst__win *wins;
+    uint32_t n_wins, cap_wins;
+    fst__group *groups;         /* uthash head */
+    fst__group **chunks;        /* group pool */
+    uint32_t n_chunks, chunk_used, cap_chunks, n_groups;
+    fst__skip *skips;
+    uint32_t n_skips, cap_skips;
+    uint64_t records_in, unusable, nodata, skipdata;
+    uint64_t packets_naive, bytes_naive;
+} fst__observe;
+
+int fst__observe_init(fst__observe *o, const fst_eni_table *meta, uint64_t seed);
+void fst__observe_free(fst__observe *o);
+/* Takes one record; 0 or FST_ENOMEM. */
+int fst__observe_push(fst__observe *o, const fst_record *rec);
+
+/* Sorts SKIPDATA windows by (ENI, start) and sets fst__eni.skip_off/_n. */
+void fst__observe_index_skips(fst__observe *o);
+
+/* The ENI's own address as far as known (metadata primary, a substituted
+ * plain address, or the single address common to all its records); NULL
+ * when unknown. */
+const uint8_t *fst__eni_own(const fst__eni *e);
+/* 1 when a belongs to ENI e (metadata private addresses, else own()). */
+int fst__eni_has_addr(const fst__eni *e, const uint8_t a[16]);
+
+#endif

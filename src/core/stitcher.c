@@ -1,0 +1,244 @@
+/* core/stitcher.c - the public fst_stitcher object (include/flowstitch/stitcher.h).
+ *
+ * Owns: the wiring.  push -> observe; finish -> correlate (sessions) ->
+ * direction (flags, then learned services, then fallbacks) -> NAT legs ->
+ * order (first_seen, then key) and ids -> account summary -> callback.
+ * Everything is batch: correctness over records delivered in any order
+ * (docs/sessions.md).
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "core/account.h"
+#include "core/correlate.h"
+#include "core/direction.h"
+#include "core/observe.h"
+#include "flowstitch/errors.h"
+#include "flowstitch/stitcher.h"
+
+#define FST__SEED 0x5f1ed5717c4e0ULL /* fixed: output never depends on it */
+#define BASIS_PENDING 0xff
+
+struct fst_stitcher {
+    fst_stitcher_config cfg;
+    fst__observe obs;
+    fst__sessions ss;
+    fst__learned learned;
+    fst_stitch_stats stats;
+    fst_eni_windows *eniw;
+    fst__sess **order;
+    int finished;
+};
+
+static const char *const basis_names[] = {
+#define FST__BASIS_NAME(id, name) name,
+    FST_BASIS_MAP(FST__BASIS_NAME)
+#undef FST__BASIS_NAME
+};
+
+const char *fst_direction_reason_name(int basis)
+{
+    if (basis < 0 || basis >= FST_BASIS_COUNT)
+        return "?";
+    return basis_names[basis];
+}
+
+const char *fst_session_action_name(int action)
+{
+    switch (action) {
+    case FST_SACT_ACCEPT:
+        return "ACCEPT";
+    case FST_SACT_REJECT:
+        return "REJECT";
+    case FST_SACT_MIXED:
+        return "ACCEPT+REJECT";
+    default:
+        return "-";
+    }
+}
+
+void fst_stitcher_config_init(fst_stitcher_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->idle_tcp = 3600;  /* long idle TCP is common; > window 600 s + lag 60 s */
+    cfg->idle_udp = 300;
+    cfg->idle_icmp = 120;  /* > one 60 s window + 60 s lag */
+    cfg->idle_other = 300;
+    cfg->meta = NULL;
+}
+
+fst_stitcher *fst_stitcher_new(const fst_stitcher_config *cfg)
+{
+    fst_stitcher *st = fst__calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    if (cfg)
+        st->cfg = *cfg;
+    else
+        fst_stitcher_config_init(&st->cfg);
+    st->learned.seed = FST__SEED ^ 0x1ea4ULL;
+    if (fst__observe_init(&st->obs, st->cfg.meta, FST__SEED) < 0) {
+        fst_stitcher_free(st);
+        return NULL;
+    }
+    return st;
+}
+
+int fst_stitcher_push(fst_stitcher *st, const fst_record *rec)
+{
+    if (!st || !rec || !rec->format || st->finished)
+        return FST_EINVAL;
+    return fst__observe_push(&st->obs, rec);
+}
+
+/* Rule 1 for every TCP session; strong handshakes teach services. */
+static int direction_flags(fst_stitcher *st)
+{
+    for (uint32_t i = 0; i < st->ss.n; i++) {
+        fst__sess *s = &st->ss.v[i];
+        int hi = 0;
+        const int b = s->g->key.proto == 6 ? fst__direction_flags(s->ev, &hi) : -1;
+        s->basis = b < 0 ? BASIS_PENDING : (uint8_t)b;
+        s->client_hi = (uint8_t)hi;
+        if (b != FST_BASIS_TCP_SYN && b != FST_BASIS_TCP_SYNACK)
+            continue;
+        const fst__key *k = &s->g->key.k;
+        FST__TRY(fst__learned_add(&st->learned, hi ? k->lo : k->hi, hi ? k->lo_port : k->hi_port,
+                                  s->g->key.proto));
+    }
+    return 0;
+}
+
+static void direction_rest(fst_stitcher *st)
+{
+    for (uint32_t i = 0; i < st->ss.n; i++) {
+        fst__sess *s = &st->ss.v[i];
+        if (s->basis != BASIS_PENDING)
+            continue;
+        int hi = 0;
+        s->basis = (uint8_t)fst__direction_fallback(&st->learned, &s->g->key, s->ev, &hi);
+        s->client_hi = (uint8_t)hi;
+    }
+}
+
+/* Client / server endpoints of a session, as reported. */
+static void endpoints(const fst__sess *s, const uint8_t **ca, uint16_t *cp, const uint8_t **sa,
+                      uint16_t *sp)
+{
+    const fst__group *g = s->g;
+    *ca = s->client_hi ? g->rep_hi : g->rep_lo;
+    *cp = s->client_hi ? g->key.k.hi_port : g->key.k.lo_port;
+    *sa = s->client_hi ? g->rep_lo : g->rep_hi;
+    *sp = s->client_hi ? g->key.k.lo_port : g->key.k.hi_port;
+}
+
+static int cmp_order(const void *pa, const void *pb)
+{
+    const fst__sess *a = *(fst__sess *const *)pa, *b = *(fst__sess *const *)pb;
+    if (a->first != b->first)
+        return a->first < b->first ? -1 : 1;
+    const uint8_t *aca, *asa, *bca, *bsa;
+    uint16_t acp, asp, bcp, bsp;
+    endpoints(a, &aca, &acp, &asa, &asp);
+    endpoints(b, &bca, &bcp, &bsa, &bsp);
+    int c = fst__ep_cmp(aca, acp, bca, bcp);
+    if (!c)
+        c = fst__ep_cmp(asa, asp, bsa, bsp);
+    if (c)
+        return c;
+    if (a->g->key.proto != b->g->key.proto)
+        return a->g->key.proto < b->g->key.proto ? -1 : 1;
+    if (a->last != b->last)
+        return a->last < b->last ? -1 : 1;
+    if (a->records != b->records)
+        return a->records < b->records ? -1 : 1;
+    return (a > b) - (a < b); /* same key, same times: group/cluster order */
+}
+
+static int order_sessions(fst_stitcher *st)
+{
+    st->order = fst__malloc((size_t)st->ss.n * sizeof *st->order);
+    if (!st->order)
+        return FST_ENOMEM;
+    for (uint32_t i = 0; i < st->ss.n; i++)
+        st->order[i] = &st->ss.v[i];
+    if (st->ss.n)
+        qsort(st->order, st->ss.n, sizeof *st->order, cmp_order);
+    for (uint32_t i = 0; i < st->ss.n; i++)
+        st->order[i]->rank = i;
+    return 0;
+}
+
+static int emit_one(fst_stitcher *st, const fst__sess *s, const char **names,
+                    fst_session_cb cb, void *ud)
+{
+    fst_session out;
+    memset(&out, 0, sizeof out);
+    const uint8_t *ca, *sa;
+    const uint8_t fam = s->g->key.fam;
+    const int c = s->client_hi; /* canonical index of the client->server direction */
+    endpoints(s, &ca, &out.client_port, &sa, &out.server_port);
+    fst__addr_from16(&out.client_addr, ca, fam);
+    fst__addr_from16(&out.server_addr, sa, fam);
+    out.id = (uint64_t)s->rank + 1;
+    out.proto = s->g->key.proto;
+    out.first_seen = s->first;
+    out.last_seen = s->last;
+    out.c2s_packets = s->pk[c];
+    out.c2s_bytes = s->by[c];
+    out.s2c_packets = s->pk[!c];
+    out.s2c_bytes = s->by[!c];
+    out.tcp_flags_c2s = (s->flags_known >> c & 1) ? s->flags[c] : -1;
+    out.tcp_flags_s2c = (s->flags_known >> !c & 1) ? s->flags[!c] : -1;
+    out.basis = s->basis;
+    out.action = s->action;
+    out.incomplete = s->incomplete;
+    for (uint32_t i = 0; i < s->n_enis; i++)
+        names[i] = st->obs.enis[st->ss.enis[s->eni_off + i]]->name;
+    out.n_enis = s->n_enis;
+    out.enis = names;
+    out.records = s->records;
+    out.nat_leg_of = s->nat_parent ? (uint64_t)st->ss.v[s->nat_parent - 1].rank + 1 : 0;
+    fst_community_id(0, out.proto, &out.client_addr, out.client_port, &out.server_addr,
+                     out.server_port, out.community_id);
+    return cb ? cb(&out, ud) : 0;
+}
+
+int fst_stitcher_finish(fst_stitcher *st, fst_session_cb cb, void *ud)
+{
+    if (!st || st->finished)
+        return FST_EINVAL;
+    st->finished = 1;
+    fst__observe_index_skips(&st->obs);
+    FST__TRY(fst__correlate(&st->obs, &st->cfg, &st->ss));
+    FST__TRY(direction_flags(st));
+    direction_rest(st);
+    FST__TRY(fst__correlate_nat(&st->obs, &st->ss));
+    FST__TRY(order_sessions(st));
+    FST__TRY(fst__account_summary(&st->obs, &st->ss, &st->stats, &st->eniw));
+    const char **names = fst__calloc(st->obs.n_enis, sizeof *names);
+    if (!names)
+        return FST_ENOMEM;
+    int rc = 0;
+    for (uint32_t i = 0; i < st->ss.n && rc == 0; i++)
+        rc = emit_one(st, st->order[i], names, cb, ud);
+    fst__free(names);
+    return rc < 0 ? rc : 0;
+}
+
+const fst_stitch_stats *fst_stitcher_stats(const fst_stitcher *st)
+{
+    return st ? &st->stats : NULL;
+}
+
+void fst_stitcher_free(fst_stitcher *st)
+{
+    if (!st)
+        return;
+    fst__observe_free(&st->obs);
+    fst__sessions_free(&st->ss);
+    fst__learned_free(&st->learned);
+    fst__free(st->eniw);
+    fst__free(st->order);
+    fst__free(st);
+}
