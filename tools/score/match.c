@@ -10,7 +10,10 @@
  * 3. Rank candidates by overlap of the raw intervals (a gap counts as a
  *    negative overlap) descending, then |first_seen - start| ascending, then
  *    input order; accept greedily while both sides are free.
- * 4. A session is attributed to its matched truth, else to its best-ranked
+ * 4. Split: a truth with >= 2 candidate sessions that are unmatched or
+ *    matched to it; merged: a session with >= 2 candidate truths that are
+ *    unmatched or matched to it.
+ * 5. A session is attributed to its matched truth, else to its best-ranked
  *    candidate, else to none; per-group session counts use attribution.
  */
 #include <math.h>
@@ -214,7 +217,8 @@ static int find_candidates(score_run *r, cand_vec *cv)
 
 static void greedy_match(score_run *r, cand_vec *cv)
 {
-    qsort(cv->v, cv->n, sizeof *cv->v, cand_qsort);
+    if (cv->n)
+        qsort(cv->v, cv->n, sizeof *cv->v, cand_qsort);
     for (size_t i = 0; i < cv->n; i++) {
         const cand *c = &cv->v[i];
         sc_truth *t = &r->truth[c->t];
@@ -227,6 +231,16 @@ static void greedy_match(score_run *r, cand_vec *cv)
         t->match_alt = c->alt;
         s->match = c->t;
         s->attr = c->t;
+    }
+    /* split/merged count only candidates still free or paired with this
+     * side, so close port reuse (two truths within 2 * slack, each with its
+     * own session) is not mistaken for a split or a merge. */
+    for (size_t i = 0; i < cv->n; i++) {
+        const cand *c = &cv->v[i];
+        sc_truth *t = &r->truth[c->t];
+        sc_sess *s = &r->sess[c->s];
+        t->nsplit += s->match < 0 || s->match == c->t;
+        s->nmerge += t->match < 0 || t->match == c->s;
     }
 }
 
@@ -258,7 +272,7 @@ static void add_truth(score_metrics *m, const score_run *r, const sc_truth *t)
 {
     m->truth++;
     m->truth_bytes += t->c2s_bytes + t->s2c_bytes;
-    if (t->ncand >= 2)
+    if (t->nsplit >= 2)
         m->split++;
     if (t->match < 0)
         return;
@@ -276,7 +290,7 @@ static void add_session(score_metrics *m, const sc_sess *s)
 {
     m->sessions++;
     m->engine_bytes += s->c2s_bytes + s->s2c_bytes;
-    if (s->ncand >= 2)
+    if (s->nmerge >= 2)
         m->merged++;
 }
 

@@ -33,8 +33,8 @@ typedef struct score_metrics {
     uint64_t truth;        /* truth connections in the group */
     uint64_t sessions;     /* non-NAT-leg sessions attributed to the group */
     uint64_t matched;      /* one-to-one pairs whose truth is in the group */
-    uint64_t split;        /* truth with >= 2 candidate sessions */
-    uint64_t merged;       /* attributed sessions with >= 2 candidate truths */
+    uint64_t split;        /* truth with >= 2 candidate sessions (free or its own) */
+    uint64_t merged;       /* attributed sessions with >= 2 candidate truths (free or its own) */
     uint64_t dir_known;    /* matched pairs whose session basis != "unknown" */
     uint64_t dir_correct;  /* ... of which session client == truth client */
     uint64_t truth_bytes;  /* c2s + s2c bytes over the group's truth */

@@ -36,7 +36,8 @@ typedef struct sc_truth {
     /* filled by score_compute */
     long match;      /* session index, -1 */
     int match_alt;   /* matched through the NAT outside endpoint */
-    uint32_t ncand;
+    uint32_t ncand;  /* candidate sessions */
+    uint32_t nsplit; /* ... of them unmatched or matched to this truth */
 } sc_truth;
 
 typedef struct sc_sess {
@@ -52,7 +53,8 @@ typedef struct sc_sess {
     /* filled by score_compute */
     long match;      /* truth index, -1 */
     long attr;       /* truth it is attributed to (matched or best candidate), -1 */
-    uint32_t ncand;
+    uint32_t ncand;  /* candidate truths */
+    uint32_t nmerge; /* ... of them unmatched or matched to this session */
     int has_leg;     /* some NAT leg points at it */
 } sc_sess;
 
