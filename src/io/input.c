@@ -357,14 +357,17 @@ static size_t gz_fill(fst__input *in, unsigned char *out, size_t cap)
     while (got == 0 && !in->src_done) {
         if (in->member_done && !gz_next_member(in))
             break;
+        int eof = 0;
         if (in->rp == in->rend) {
             const int r = raw_refill(in);
-            if (r <= 0) {
-                finish(in, r ? FST_EIO : FST_ETRUNCATED,
-                       r ? "read error" : "gzip data ends early");
+            if (r < 0) {
+                finish(in, FST_EIO, "read error");
                 break;
             }
+            eof = r == 0;
         }
+        /* At end of input the backend still runs: it may hold decoded
+         * bytes (isa-l's tmp_out_buffer, a pending zlib match copy). */
         size_t avail = (size_t)(in->rend - in->rp), produced = 0;
         const size_t before = avail;
         const int rc = in->zops->run(in->zst, &in->rp, &avail, out + got, cap - got, &produced);
@@ -375,7 +378,8 @@ static size_t gz_fill(fst__input *in, unsigned char *out, size_t cap)
         else if (rc < 0)
             finish(in, rc, rc == FST_ENOMEM ? "out of memory" : "corrupt gzip data");
         else if (produced == 0 && avail == before)
-            finish(in, FST_EGZIP, "inflater made no progress");
+            finish(in, eof ? FST_ETRUNCATED : FST_EGZIP,
+                   eof ? "gzip data ends early" : "inflater made no progress");
     }
     return got;
 }
