@@ -1,0 +1,533 @@
+/* cli/cmd_sessions.c - `flowstitch sessions`: records in, one line per
+ * deduplicated, oriented bidirectional session out, plus the run's summary.
+ *
+ * Flow: parse argv -> load --eni-metadata -> queue inputs -> open output ->
+ * push every record (OK, NODATA, SKIPDATA) into the stitcher -> finish, each
+ * session straight into the writer -> summaries (stderr, --stats JSON) ->
+ * exit code.  Public API only (<flowstitch.h> through cli.h).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define CMD "flowstitch sessions"
+
+/* ---- help ------------------------------------------------------------- */
+
+static void sessions_help(FILE *f)
+{
+    fst_stitcher_config d;
+    fst_stitcher_config_init(&d);
+    fputs("usage: flowstitch sessions [--format jsonl|csv|tsv] [--eni-metadata FILE]\n"
+          "           [--idle-tcp S] [--idle-udp S] [--idle-icmp S] [--idle-other S]\n"
+          "           [-o|--output FILE] [--stats FILE] [--fields FMT] [--strict]\n"
+          "           [-q|--quiet] INPUT...\n"
+          "\n"
+          "Rebuild the network sessions behind VPC Flow Logs.\n"
+          "\n"
+          "A flow-log record is one direction of one 5-tuple seen at one network\n"
+          "interface (ENI) during one capture window.  A single TCP connection\n"
+          "between two logged instances is therefore logged up to four times per\n"
+          "window (each direction at each ENI), again in every later window, and\n"
+          "through a NAT gateway once more as a translated leg.  A session joins\n"
+          "all of those records into one line: client and server (with the reason\n"
+          "that orientation was chosen), first and last time seen, packets and\n"
+          "bytes per direction counted ONCE (from one observation point), the TCP\n"
+          "flags of each side, the ENIs that saw it, and a Community ID to pivot\n"
+          "into Zeek, Suricata or Elastic.  A session ends after a silence longer\n"
+          "than its protocol's idle timeout; the same 5-tuple after that is a new\n"
+          "session.  Times come from the records, never from the clock, so the\n"
+          "output is identical across runs.\n"
+          "\n"
+          "Options:\n"
+          "  --format F           jsonl (default), csv or tsv\n"
+          "  -o, --output FILE    write sessions there (default: standard output)\n"
+          "  --eni-metadata FILE  JSON printed by `aws ec2 describe-network-interfaces`\n"
+          "                       (pages may be concatenated).  Tells which address\n"
+          "                       is an ENI's own, its secondary IPs and which ENIs\n"
+          "                       are NAT gateways, load balancers or TGW attachments;\n"
+          "                       needed for the best results with the default\n"
+          "                       (v2) format, which has no pkt-srcaddr/pkt-dstaddr\n",
+          f);
+    fprintf(f,
+            "  --idle-tcp S         idle timeout for TCP, seconds (default %" PRIu32 ")\n"
+            "  --idle-udp S         idle timeout for UDP (default %" PRIu32 ")\n"
+            "  --idle-icmp S        idle timeout for ICMP and ICMPv6 (default %" PRIu32 ")\n"
+            "  --idle-other S       idle timeout for other protocols (default %" PRIu32 ")\n"
+            "                       S is whole seconds, or a number with s, m, h or d\n",
+            d.idle_tcp, d.idle_udp, d.idle_icmp, d.idle_other);
+    fputs("  -h, --help           this text\n"
+          "\n",
+          f);
+    fst_cli_input_help(f);
+    fputs("\n"
+          "INPUT is a flow-log file (plain or gzip), a directory (walked recursively,\n"
+          "e.g. an S3 AWSLogs/ tree) or '-' for standard input.\n"
+          "\n"
+          "Output, one session per line (JSON Lines keys; CSV/TSV use the same\n"
+          "names as a header line, in this order):\n"
+          "  session_id       1, 2, ... in output order (by first_seen, then 5-tuple)\n"
+          "  proto            IANA protocol number (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6)\n"
+          "  client_addr, client_port, server_addr, server_port\n"
+          "                   real packet endpoints (pkt-* addresses when logged)\n"
+          "  first_seen, last_seen   unix seconds: earliest start, latest end\n"
+          "  c2s_packets, c2s_bytes, s2c_packets, s2c_bytes   each counted once\n"
+          "  tcp_flags_c2s, tcp_flags_s2c   OR of tcp-flags per side (FIN 1, SYN 2,\n"
+          "                   RST 4, SYN-ACK 18); null when not logged\n"
+          "  direction_basis  why client/server is what it is: tcp-flags, tcp-synack,\n"
+          "                   tcp-synack-weak, learned-service, port, unknown\n"
+          "  enis             ENIs that observed it, sorted (CSV/TSV: joined by ';')\n"
+          "  records          input records merged into it\n"
+          "  action           ACCEPT, REJECT, ACCEPT+REJECT, or null\n"
+          "  community_id     Community ID v1, seed 0 (\"1:...\"); ICMP is hashed as\n"
+          "                   an echo request from the client (logs carry no type)\n"
+          "  incomplete       true when it overlaps a SKIPDATA window of its ENIs\n"
+          "  nat_leg_of       for a NAT gateway's translated leg, the session_id of\n"
+          "                   the session it belongs to; else null\n"
+          "JSON null is an empty field in CSV/TSV.  Full contract: docs/output.md.\n"
+          "\n"
+          "Summary on standard error (unless --quiet): the input accounting\n"
+          "  lines = records + NODATA + SKIPDATA + headers + ignored + skipped\n"
+          "per file and in total, then sessions by direction basis and by number\n"
+          "of observing ENIs, records joined, bytes summed naively vs counted once\n"
+          "(and their ratio), NAT legs, incomplete sessions, and NODATA/SKIPDATA\n"
+          "windows per ENI.  --stats FILE writes the same as one JSON object with\n"
+          "the keys \"inputs\" and \"sessions\".\n"
+          "\n"
+          "Exit status:\n"
+          "  0  every input line was used\n"
+          "  1  some lines or files were skipped (see the summary); sessions written\n"
+          "  2  usage error, unreadable --eni-metadata, or no INPUT could be opened\n"
+          "  3  fatal: out of memory, or the output/--stats file cannot be written\n"
+          "  4  stopped at the first problem by --strict (no sessions written)\n"
+          "\n"
+          "Examples:\n"
+          "  flowstitch sessions AWSLogs/ > sessions.jsonl\n"
+          "  flowstitch sessions --eni-metadata enis.json --format csv -o s.csv logs/\n"
+          "  aws ec2 describe-network-interfaces > enis.json\n"
+          "  zcat stream.log.gz | flowstitch sessions --fields '${version} "
+          "${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} "
+          "${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} "
+          "${tcp-flags} ${pkt-srcaddr} ${pkt-dstaddr}' -\n"
+          "  flowstitch sessions --idle-tcp 10m --stats run.json -q AWSLogs/\n",
+          f);
+}
+
+/* ---- arguments -------------------------------------------------------- */
+
+typedef struct sessions_args {
+    fst_cli_input_opts in;
+    int format;
+    const char *output;
+    const char *eni_path;
+    fst_stitcher_config cfg;
+    int first_input; /* index of the first INPUT in argv */
+} sessions_args;
+
+/* Seconds with an optional s/m/h/d unit, into *out; -1 with a message. */
+static int parse_seconds(const char *opt, const char *v, uint32_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    const unsigned long long n = strtoull(v, &end, 10);
+    unsigned long long mult = 1;
+    if (end && *end && !end[1]) {
+        switch (*end) {
+        case 's': mult = 1; end++; break;
+        case 'm': mult = 60; end++; break;
+        case 'h': mult = 3600; end++; break;
+        case 'd': mult = 86400; end++; break;
+        default: break;
+        }
+    }
+    if (errno || end == v || !end || *end || v[0] == '-' || v[0] == '+' ||
+        n > UINT32_MAX / mult) {
+        fprintf(stderr, CMD ": %s: '%s' is not a number of seconds (e.g. 350, 10m, 1h)\n",
+                opt, v);
+        return -1;
+    }
+    *out = (uint32_t)(n * mult);
+    return 0;
+}
+
+/* The value of option argv[*i], advancing *i; NULL with a message. */
+static const char *value(int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc) {
+        fprintf(stderr, CMD ": %s needs a value\n", argv[*i]);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+/* Options of `sessions` itself: 1 consumed, 0 not ours, -1 usage error. */
+static int own_option(sessions_args *a, int argc, char **argv, int *i)
+{
+    static const char *const idle_opts[] = {"--idle-tcp", "--idle-udp", "--idle-icmp",
+                                            "--idle-other"};
+    uint32_t *const idle_vals[] = {&a->cfg.idle_tcp, &a->cfg.idle_udp, &a->cfg.idle_icmp,
+                                   &a->cfg.idle_other};
+    const char *s = argv[*i], *v;
+    for (size_t k = 0; k < sizeof idle_opts / sizeof idle_opts[0]; k++) {
+        if (!strcmp(s, idle_opts[k]))
+            return (v = value(argc, argv, i)) && parse_seconds(s, v, idle_vals[k]) == 0 ? 1 : -1;
+    }
+    if (!strcmp(s, "--format")) {
+        if (!(v = value(argc, argv, i)))
+            return -1;
+        a->format = fst_out_format_parse(v);
+        if (a->format < 0) {
+            fprintf(stderr, CMD ": --format: '%s' is not jsonl, csv or tsv\n", v);
+            return -1;
+        }
+    } else if (!strcmp(s, "-o") || !strcmp(s, "--output")) {
+        if (!(a->output = value(argc, argv, i)))
+            return -1;
+    } else if (!strcmp(s, "--eni-metadata")) {
+        if (!(a->eni_path = value(argc, argv, i)))
+            return -1;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* 0 to run, FST_EXIT_USAGE on a bad command line, -1 after --help. */
+static int parse_args(sessions_args *a, int argc, char **argv)
+{
+    memset(a, 0, sizeof *a);
+    fst_cli_input_opts_init(&a->in);
+    fst_stitcher_config_init(&a->cfg);
+    a->format = FST_OUT_JSONL;
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *s = argv[i];
+        if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+            sessions_help(stdout);
+            return -1;
+        }
+        int rc = fst_cli_input_option(&a->in, argc, argv, &i);
+        if (rc == 0)
+            rc = own_option(a, argc, argv, &i);
+        if (rc < 0)
+            return FST_EXIT_USAGE;
+        if (rc > 0)
+            continue;
+        if (!strcmp(s, "--")) {
+            i++;
+            break;
+        }
+        if (s[0] == '-' && s[1] != '\0') {
+            fprintf(stderr, CMD ": unknown option '%s' (see --help)\n", s);
+            return FST_EXIT_USAGE;
+        }
+        break;
+    }
+    a->first_input = i;
+    if (i >= argc) {
+        fputs(CMD ": no INPUT given (use '-' for standard input; see --help)\n", stderr);
+        return FST_EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* ---- the session summary ---------------------------------------------- */
+
+/* Windows of one ENI, for sorting without touching the stitcher's array. */
+static int by_windows_desc(const void *pa, const void *pb)
+{
+    const fst_eni_windows *a = *(const fst_eni_windows *const *)pa;
+    const fst_eni_windows *b = *(const fst_eni_windows *const *)pb;
+    const uint64_t na = a->nodata + a->skipdata, nb = b->nodata + b->skipdata;
+    if (na != nb)
+        return na > nb ? -1 : 1;
+    return strcmp(a->eni ? a->eni : "", b->eni ? b->eni : "");
+}
+
+#define TOP_ENIS 10
+
+static void print_eni_windows(FILE *f, const fst_stitch_stats *st)
+{
+    const fst_eni_windows **v = st->n_enis ? malloc(st->n_enis * sizeof *v) : NULL;
+    size_t n = 0;
+    for (uint64_t i = 0; v && i < st->n_enis; i++)
+        if (st->enis[i].nodata || st->enis[i].skipdata)
+            v[n++] = &st->enis[i];
+    if (n == 0) {
+        fputs("  NODATA/SKIPDATA windows: none\n", f);
+        free(v);
+        return;
+    }
+    qsort(v, n, sizeof *v, by_windows_desc);
+    fprintf(f, "  NODATA/SKIPDATA windows per ENI (%zu ENI%s, most first):\n", n,
+            n == 1 ? "" : "s");
+    for (size_t i = 0; i < n && i < TOP_ENIS; i++)
+        fprintf(f, "    %-24s %" PRIu64 " NODATA, %" PRIu64 " SKIPDATA (%" PRIu64
+                   " flow records)\n",
+                v[i]->eni ? v[i]->eni : "-", v[i]->nodata, v[i]->skipdata, v[i]->records);
+    if (n > TOP_ENIS)
+        fprintf(f, "    \u2026 %zu more\n", n - TOP_ENIS);
+    free(v);
+}
+
+static void print_ratio(FILE *f, uint64_t naive, uint64_t counted)
+{
+    if (counted)
+        fprintf(f, "%.2fx", (double)naive / (double)counted);
+    else
+        fputs("n/a", f);
+}
+
+static void print_session_summary(FILE *f, const fst_stitch_stats *st)
+{
+    fprintf(f, "flowstitch: %" PRIu64 " session%s (%" PRIu64 " NAT leg%s, %" PRIu64
+               " incomplete) from %" PRIu64 " flow records joined",
+            st->sessions, st->sessions == 1 ? "" : "s", st->nat_legs,
+            st->nat_legs == 1 ? "" : "s", st->incomplete, st->records_joined);
+    if (st->records_unusable)
+        fprintf(f, "; %" PRIu64 " records without a 5-tuple not used", st->records_unusable);
+    putc('\n', f);
+    fputs("  by direction basis:", f);
+    for (int b = 0; b < FST_BASIS_COUNT; b++)
+        fprintf(f, "%s %s %" PRIu64, b ? "," : "", fst_direction_reason_name(b), st->by_basis[b]);
+    fprintf(f, "\n  by observing ENIs: 1 ENI %" PRIu64 ", 2 ENIs %" PRIu64 ", 3 ENIs %" PRIu64
+               ", 4+ ENIs %" PRIu64,
+            st->by_enis[1], st->by_enis[2], st->by_enis[3], st->by_enis[4]);
+    if (st->by_enis[0])
+        fprintf(f, ", no interface-id field %" PRIu64, st->by_enis[0]);
+    fprintf(f, "\n  bytes: %" PRIu64 " summed over records, %" PRIu64 " counted once (",
+            st->bytes_naive, st->bytes_counted);
+    print_ratio(f, st->bytes_naive, st->bytes_counted);
+    fprintf(f, ")\n  packets: %" PRIu64 " summed over records, %" PRIu64 " counted once (",
+            st->packets_naive, st->packets_counted);
+    print_ratio(f, st->packets_naive, st->packets_counted);
+    fprintf(f, ")\n  NODATA records %" PRIu64 ", SKIPDATA records %" PRIu64 "\n", st->nodata,
+            st->skipdata);
+    print_eni_windows(f, st);
+}
+
+/* ---- --stats JSON ----------------------------------------------------- */
+
+static void json_str(FILE *f, const char *s)
+{
+    putc('"', f);
+    for (; s && *s; s++) {
+        const unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            putc(c, f);
+    }
+    putc('"', f);
+}
+
+static void json_session_stats(FILE *f, const fst_stitch_stats *st)
+{
+    fprintf(f,
+            "\"sessions\":{\"sessions\":%" PRIu64 ",\"nat_legs\":%" PRIu64
+            ",\"incomplete\":%" PRIu64 ",\"records_in\":%" PRIu64 ",\"records_joined\":%" PRIu64
+            ",\"records_unusable\":%" PRIu64 ",\"nodata\":%" PRIu64 ",\"skipdata\":%" PRIu64
+            ",\"by_direction_basis\":{",
+            st->sessions, st->nat_legs, st->incomplete, st->records_in, st->records_joined,
+            st->records_unusable, st->nodata, st->skipdata);
+    for (int b = 0; b < FST_BASIS_COUNT; b++) {
+        if (b)
+            putc(',', f);
+        json_str(f, fst_direction_reason_name(b));
+        fprintf(f, ":%" PRIu64, st->by_basis[b]);
+    }
+    fprintf(f,
+            "},\"by_enis\":{\"none\":%" PRIu64 ",\"1\":%" PRIu64 ",\"2\":%" PRIu64
+            ",\"3\":%" PRIu64 ",\"4+\":%" PRIu64 "},\"packets_naive\":%" PRIu64
+            ",\"bytes_naive\":%" PRIu64 ",\"packets_counted\":%" PRIu64
+            ",\"bytes_counted\":%" PRIu64 ",\"bytes_ratio\":",
+            st->by_enis[0], st->by_enis[1], st->by_enis[2], st->by_enis[3], st->by_enis[4],
+            st->packets_naive, st->bytes_naive, st->packets_counted, st->bytes_counted);
+    if (st->bytes_counted)
+        fprintf(f, "%.6g", (double)st->bytes_naive / (double)st->bytes_counted);
+    else
+        fputs("null", f);
+    fputs(",\"enis\":[", f);
+    for (uint64_t i = 0; i < st->n_enis; i++) {
+        const fst_eni_windows *e = &st->enis[i];
+        fputs(i ? ",{\"eni\":" : "{\"eni\":", f);
+        json_str(f, e->eni);
+        fprintf(f, ",\"records\":%" PRIu64 ",\"nodata\":%" PRIu64 ",\"skipdata\":%" PRIu64 "}",
+                e->records, e->nodata, e->skipdata);
+    }
+    fputs("]}", f);
+}
+
+/* One JSON object: "inputs" (shared helper), "eni_metadata", "sessions"
+ * (null when no sessions were produced). */
+static int write_stats(const char *path, const fst_reader *r, const fst_stitch_stats *st,
+                       const char *eni_path, size_t n_meta)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, CMD ": --stats %s: cannot open: %s\n", path, strerror(errno));
+        return -1;
+    }
+    putc('{', f);
+    fst_cli_print_input_summary(r, 1, f);
+    fputs(",\"eni_metadata\":", f);
+    if (eni_path) {
+        fputs("{\"file\":", f);
+        json_str(f, eni_path);
+        fprintf(f, ",\"interfaces\":%zu}", n_meta);
+    } else {
+        fputs("null", f);
+    }
+    putc(',', f);
+    if (st)
+        json_session_stats(f, st);
+    else
+        fputs("\"sessions\":null", f);
+    fputs("}\n", f);
+    const int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        fprintf(stderr, CMD ": --stats %s: cannot write\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- the run ---------------------------------------------------------- */
+
+typedef struct emit_ctx {
+    fst_writer *w;
+    int failed;
+} emit_ctx;
+
+static int emit(const fst_session *s, void *ud)
+{
+    emit_ctx *e = ud;
+    if (fst_session_writer_write(e->w, s) < 0) {
+        e->failed = 1;
+        return 1; /* stop: the output is gone */
+    }
+    return 0;
+}
+
+/* Push every record; returns an exit code (OK, STRICT or FATAL). */
+static int push_all(fst_reader *r, fst_stitcher *st)
+{
+    const fst_record *rec;
+    int rc;
+    while ((rc = fst_reader_next(r, &rec)) > 0) {
+        const int prc = fst_stitcher_push(st, rec);
+        if (prc < 0) {
+            fprintf(stderr, CMD ": %s:%" PRIu64 ": %s\n", rec->file, rec->line,
+                    fst_strerror(prc));
+            return FST_EXIT_FATAL;
+        }
+    }
+    if (rc == FST_ESTRICT) {
+        fputs(CMD ": stopped by --strict; no sessions written\n", stderr);
+        return FST_EXIT_STRICT;
+    }
+    if (rc < 0) {
+        fprintf(stderr, CMD ": %s\n", fst_strerror(rc));
+        return FST_EXIT_FATAL;
+    }
+    return FST_EXIT_OK;
+}
+
+/* Correlate and write every session; returns an exit code. */
+static int write_sessions(fst_stitcher *st, FILE *out, int format)
+{
+    emit_ctx e = {fst_session_writer_open(out, (fst_out_format)format), 0};
+    if (!e.w) {
+        fputs(CMD ": out of memory\n", stderr);
+        return FST_EXIT_FATAL;
+    }
+    const int rc = fst_stitcher_finish(st, emit, &e);
+    const int crc = fst_writer_close(e.w);
+    if (e.failed || crc < 0) {
+        fputs(CMD ": cannot write the sessions output\n", stderr);
+        return FST_EXIT_FATAL;
+    }
+    if (rc < 0) {
+        fprintf(stderr, CMD ": %s\n", fst_strerror(rc));
+        return FST_EXIT_FATAL;
+    }
+    return FST_EXIT_OK;
+}
+
+static fst_eni_table *load_meta(const char *path, int *code)
+{
+    char err[512];
+    fst_eni_table *t = fst_eni_table_load(path, err, sizeof err);
+    if (!t) {
+        fprintf(stderr, CMD ": --eni-metadata %s\n", err);
+        *code = FST_EXIT_USAGE;
+    }
+    return t;
+}
+
+int fst_cli_sessions(int argc, char **argv)
+{
+    sessions_args a;
+    int code = parse_args(&a, argc, argv);
+    if (code)
+        return code < 0 ? FST_EXIT_OK : code;
+
+    fst_eni_table *meta = NULL;
+    fst_reader *r = NULL;
+    fst_stitcher *st = NULL;
+    FILE *out = stdout;
+    const fst_stitch_stats *stats = NULL;
+
+    if (a.eni_path && !(meta = load_meta(a.eni_path, &code)))
+        return code;
+    a.cfg.meta = meta;
+    r = fst_reader_new(&a.in.reader);
+    st = r ? fst_stitcher_new(&a.cfg) : NULL;
+    if (!r || !st) {
+        fputs(CMD ": out of memory\n", stderr);
+        code = FST_EXIT_FATAL;
+        goto done;
+    }
+    code = fst_cli_add_inputs(r, argc - a.first_input, argv + a.first_input);
+    if (code)
+        goto done;
+    if (a.output && !(out = fopen(a.output, "w"))) {
+        fprintf(stderr, CMD ": %s: cannot open for writing: %s\n", a.output, strerror(errno));
+        out = stdout;
+        code = FST_EXIT_FATAL;
+        goto done;
+    }
+    code = push_all(r, st);
+    if (code == FST_EXIT_OK) {
+        code = write_sessions(st, out, a.format);
+        stats = fst_stitcher_stats(st);
+    }
+    fst_cli_print_input_summary(r, a.in.quiet, NULL);
+    if (meta && !a.in.quiet)
+        fprintf(stderr, "flowstitch: ENI metadata: %zu interfaces from %s\n",
+                fst_eni_table_count(meta), a.eni_path);
+    if (stats && !a.in.quiet)
+        print_session_summary(stderr, stats);
+    if (a.in.stats_path &&
+        write_stats(a.in.stats_path, r, stats, a.eni_path, fst_eni_table_count(meta)) < 0 &&
+        (code == FST_EXIT_OK || code == FST_EXIT_SKIPPED))
+        code = FST_EXIT_FATAL;
+    if (code == FST_EXIT_OK)
+        code = fst_cli_input_exit_code(r);
+done:
+    if (out != stdout && fclose(out) != 0 && code != FST_EXIT_FATAL) {
+        fprintf(stderr, CMD ": %s: cannot write\n", a.output);
+        code = FST_EXIT_FATAL;
+    }
+    if (st)
+        fst_stitcher_free(st);
+    if (r)
+        fst_reader_free(r);
+    fst_eni_table_free(meta);
+    return code;
+}
