@@ -63,6 +63,23 @@ static inline int fst__parse_uint_max(const char *s, size_t len, uint64_t max, u
     return 0;
 }
 
+/* The version field: an unsigned integer, or one written "major.0" as
+ * Global Accelerator flow logs do ("2.0" -> 2).  A non-zero minor part is
+ * refused (FST_ENUMBER): it would not be a VPC flow-log version. */
+static inline int fst__parse_version(const char *s, size_t len, uint64_t *out)
+{
+    const char *dot = memchr(s, '.', len);
+    if (!dot)
+        return fst__parse_u64(s, len, out);
+    size_t ml = (size_t)(dot - s), i = ml + 1;
+    if (i == len)
+        return FST_ENUMBER;
+    for (; i < len; i++)
+        if (s[i] != '0')
+            return FST_ENUMBER;
+    return fst__parse_u64(s, ml, out);
+}
+
 /* Dotted-quad IPv4: exactly 4 parts of 1-3 digits, each 0..255.  A part
  * with a leading zero ("010") is refused, as inet_pton does, because other
  * tools read it as octal.  Stores the address

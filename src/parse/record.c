@@ -23,6 +23,7 @@
 enum kind {
     K_SKIP, /* TEXT or unknown: raw token only */
     K_U64,
+    K_VERSION, /* the version field: also "2.0" */
     K_PORT,
     K_BYTE, /* FLAGS, SMALL: 0..255 */
     K_PROTO,
@@ -126,7 +127,9 @@ static int use_format(fst__parser *p, const fst_format *f)
         int id = f->ids[c];
         plan *pl = &p->plan[c];
         pl->id = (uint8_t)id;
-        pl->kind = id == FST_F_UNKNOWN ? K_SKIP : kind_of(fst_field_type(id));
+        pl->kind = id == FST_F_UNKNOWN   ? K_SKIP
+                   : id == FST_F_VERSION ? K_VERSION
+                                         : kind_of(fst_field_type(id));
         pl->slot = pl->kind == K_ADDR ? addr_slot(id) : 0;
     }
     p->cur = f;
@@ -410,6 +413,9 @@ static int convert(fst__parser *p, fst_record *rec, size_t ncols, int *badcol)
             break;
         case K_U64:
             rc = fst__parse_u64(s, n, &rec->num[id]);
+            break;
+        case K_VERSION:
+            rc = fst__parse_version(s, n, &rec->num[id]);
             break;
         case K_PORT:
             rc = fst__parse_uint_max(s, n, 65535, &rec->num[id]);
