@@ -77,8 +77,22 @@ static void sessions_help(FILE *f)
           "  c2s_packets, c2s_bytes, s2c_packets, s2c_bytes   each counted once\n"
           "  tcp_flags_c2s, tcp_flags_s2c   OR of tcp-flags per side (FIN 1, SYN 2,\n"
           "                   RST 4, SYN-ACK 18); null when not logged\n"
-          "  direction_basis  why client/server is what it is: tcp-flags, tcp-synack,\n"
-          "                   tcp-synack-weak, learned-service, port, unknown\n"
+          "  direction_basis  why client/server is what it is, one of:\n"
+          "                  ",
+          f);
+    for (int b = 0, col = 18; b < FST_BASIS_COUNT; b++) {
+        const char *name = fst_direction_reason_name(b);
+        if (col + (int)strlen(name) + 2 > 78) {
+            fputs(b ? ",\n                  " : "\n                  ", f);
+            col = 18;
+        } else if (b) {
+            putc(',', f);
+            col++;
+        }
+        fprintf(f, " %s", name);
+        col += 1 + (int)strlen(name);
+    }
+    fputs("\n"
           "  enis             ENIs that observed it, sorted (CSV/TSV: joined by ';')\n"
           "  records          input records merged into it\n"
           "  action           ACCEPT, REJECT, ACCEPT+REJECT, or null\n"
@@ -106,12 +120,12 @@ static void sessions_help(FILE *f)
           "\n"
           "Examples:\n"
           "  flowstitch sessions AWSLogs/ > sessions.jsonl\n"
-          "  flowstitch sessions --eni-metadata enis.json --format csv -o s.csv logs/\n"
           "  aws ec2 describe-network-interfaces > enis.json\n"
-          "  zcat stream.log.gz | flowstitch sessions --fields '${version} "
-          "${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} "
-          "${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} "
-          "${tcp-flags} ${pkt-srcaddr} ${pkt-dstaddr}' -\n"
+          "  flowstitch sessions --eni-metadata enis.json --format csv -o s.csv logs/\n"
+          "  # header-less input (CloudWatch Logs export): give the log's format\n"
+          "  aws ec2 describe-flow-logs --query 'FlowLogs[0].LogFormat' \\\n"
+          "      --output text > format.txt\n"
+          "  zcat export/*.gz | flowstitch sessions --fields \"$(cat format.txt)\" -\n"
           "  flowstitch sessions --idle-tcp 10m --stats run.json -q AWSLogs/\n",
           f);
 }
