@@ -168,6 +168,26 @@ Test(score, thresholds)
     score_run_free(r);
 }
 
+/* T1 says "enis": [] (no logged ENI saw it): --observable-only drops it, so
+ * truth 3 (T2, T3, T4), matched 2 (T2-S2, T3-S4): recall 2/3; S1 no longer
+ * has a truth: precision 2/5. */
+Test(score, observable_only)
+{
+    char err[256] = "";
+    score_run *r = score_run_new();
+    score_set_observable_only(r, 1);
+    cr_assert_eq(score_load_truth_str(r, mixed_truth, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(score_load_sessions_str(r, mixed_sessions, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(score_compute(r), 0);
+    cr_expect_eq(score_overall(r)->truth, 3);
+    cr_expect_float_eq(score_overall(r)->recall, 2.0 / 3.0, EPS);
+    cr_expect_float_eq(score_overall(r)->precision, 2.0 / 5.0, EPS);
+    json_t *j = score_report_json(r);
+    cr_expect_eq(json_integer_value(json_object_get(j, "truth_excluded")), 1);
+    json_decref(j);
+    score_run_free(r);
+}
+
 /* ------------------------------------------------------------------ */
 /* Naive baseline: one connection logged at both ENIs in one window gives
  * four records (fixtures/score/README.md).  One record = one session, so:

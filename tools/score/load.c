@@ -74,6 +74,10 @@ int sc_parse_addr(const char *s, size_t len, sc_ep *out)
 
 void sc_format_addr(const sc_ep *e, char *buf, size_t n)
 {
+    if (e->family != 4 && e->family != 6) {
+        snprintf(buf, n, "-");
+        return;
+    }
     const void *src = e->family == 4 ? (const void *)(e->a + 12) : (const void *)e->a;
     if (!inet_ntop(e->family == 4 ? AF_INET : AF_INET6, src, buf, (socklen_t)n))
         snprintf(buf, n, "?");
@@ -349,9 +353,11 @@ static int get_ep(const json_t *o, const char *prefix, int port_required, sc_ep 
     snprintf(ka, sizeof ka, "%s_addr", prefix);
     snprintf(kp, sizeof kp, "%s_port", prefix);
     const json_t *a = json_object_get(o, ka);
-    if (!a || !json_is_string(a))
+    if (a && json_is_null(a)) { /* flowstitch writes null for "no address" */
+        memset(ep, 0, sizeof *ep);
+    } else if (!a || !json_is_string(a))
         return fail(err, errlen, a ? "\"%s\": expected a string" : "missing \"%s\"", ka);
-    if (sc_parse_addr(json_string_value(a), json_string_length(a), ep))
+    else if (sc_parse_addr(json_string_value(a), json_string_length(a), ep))
         return fail(err, errlen, "\"%s\": bad address \"%s\"", ka, json_string_value(a));
     uint64_t port;
     if (get_u64(o, kp, port_required, 0, &port, err, errlen))
@@ -493,12 +499,17 @@ int score_add_truth_line(score_run *r, const char *line, size_t len, char *err, 
     sc_truth *t = &r->truth[r->ntruth];
     memset(t, 0, sizeof *t);
     int rc = parse_truth(r, t, o, err, errlen);
+    const json_t *enis = json_object_get(o, "enis");
+    const int unobservable = json_is_array(enis) && json_array_size(enis) == 0;
     json_decref(o);
-    if (rc) {
+    if (rc || (unobservable && r->observable_only)) {
         free(t->conn_id);
         free(t->tags);
-        return -1;
+        r->unobservable += (uint64_t)(rc == 0);
+        r->excluded += (uint64_t)(rc == 0);
+        return rc ? -1 : 0;
     }
+    r->unobservable += (uint64_t)unobservable;
     r->ntruth++;
     return 0;
 }

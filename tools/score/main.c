@@ -24,6 +24,7 @@
     "  --stats FILE            read bytes_naive from flowstitch --stats JSON\n"     \
     "  --records PATH          raw flow-log file or directory; sums its bytes\n"    \
     "                          (repeatable)\n"                                      \
+    "  --observable-only       drop truth whose \"enis\" is [] (no logged ENI saw it)\n" \
     "  --slack SECONDS         time slack around truth [start,end] (default 120)\n" \
     "  --min-recall X          exit 1 when overall recall < X\n"                    \
     "  --min-precision X       exit 1 when overall precision < X\n"                 \
@@ -37,7 +38,7 @@ typedef struct opts {
     const char *truth, *sessions, *json, *stats;
     const char **records;
     size_t nrecords;
-    int have_records_bytes, quiet;
+    int have_records_bytes, quiet, observable_only;
     uint64_t records_bytes;
     long long slack;
     long show_unmatched;
@@ -124,6 +125,10 @@ static int parse_args(int argc, char **argv, opts *o)
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(USAGE, stdout);
             exit(0);
+        }
+        if (!strcmp(a, "--observable-only")) {
+            o->observable_only = 1;
+            continue;
         }
         if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
@@ -266,6 +271,7 @@ static int score_main(const opts *o)
     int rc = 0;
     if (o->slack >= 0)
         score_set_slack(r, o->slack);
+    score_set_observable_only(r, o->observable_only);
     if (score_load_truth_file(r, o->truth, err, sizeof err) ||
         score_load_sessions_file(r, o->sessions, err, sizeof err)) {
         fprintf(stderr, "score: %s\n", err);

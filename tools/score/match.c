@@ -74,6 +74,11 @@ void score_set_slack(score_run *r, int64_t seconds)
     r->slack = seconds < 0 ? 0 : seconds;
 }
 
+void score_set_observable_only(score_run *r, int on)
+{
+    r->observable_only = on != 0;
+}
+
 void score_set_records_bytes(score_run *r, uint64_t bytes)
 {
     r->records_bytes = bytes;

@@ -89,6 +89,8 @@ json_t *score_report_json(const score_run *r)
     set_new(o, "slack_seconds", json_integer((json_int_t)r->slack));
     set_new(o, "sessions_total", json_integer((json_int_t)r->nsess));
     set_new(o, "sessions_unattributed", json_integer((json_int_t)r->unattributed));
+    set_new(o, "truth_unobservable", json_integer((json_int_t)r->unobservable));
+    set_new(o, "truth_excluded", json_integer((json_int_t)r->excluded));
     set_new(o, "overall", metrics_json(&r->overall));
     set_new(o, "records_bytes",
             r->have_records_bytes ? json_integer((json_int_t)r->records_bytes) : json_null());
@@ -140,6 +142,9 @@ void score_report_text(const score_run *r, FILE *out)
     }
     fprintf(out, "\nsessions without any candidate truth: %llu\n",
             (unsigned long long)r->unattributed);
+    fprintf(out, "truth seen by no logged ENI (\"enis\": []): %llu%s\n",
+            (unsigned long long)r->unobservable,
+            r->observable_only ? " (excluded from every total)" : " (counted)");
     double nr = score_naive_ratio(r);
     if (isfinite(nr))
         fprintf(out, "naive ratio (raw record bytes / truth bytes): %.4f (%llu / %llu)\n", nr,

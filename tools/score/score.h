@@ -71,6 +71,9 @@ score_run *score_run_new(void);
 void score_run_free(score_run *r);
 /* Seconds of slack (default SCORE_DEFAULT_SLACK).  Before score_compute. */
 void score_set_slack(score_run *r, int64_t seconds);
+/* Drop truth connections whose "enis" is an empty array (no logged ENI saw
+ * them, so no engine can find them).  Before loading truth. */
+void score_set_observable_only(score_run *r, int on);
 /* Sum of bytes over all raw records, for the naive ratio.  Optional. */
 void score_set_records_bytes(score_run *r, uint64_t bytes);
 

@@ -71,6 +71,9 @@ typedef struct sc_id {
 
 struct score_run {
     int64_t slack;
+    int observable_only;     /* drop truth whose "enis" is an empty array */
+    uint64_t unobservable;   /* truth lines whose "enis" is an empty array */
+    uint64_t excluded;       /* ... of them dropped (observable_only) */
     int have_records_bytes;
     uint64_t records_bytes;
     sc_truth *truth;
