@@ -168,12 +168,18 @@ static int parse_args(int argc, char **argv, opts *o)
 static int naive_main(int argc, char **argv)
 {
     const char *outpath = NULL;
-    int first = 2;
-    if (argc > 3 && !strcmp(argv[2], "-o")) {
-        outpath = argv[3];
-        first = 4;
+    int ninputs = 0;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
+            if (i + 1 >= argc)
+                return usage_error("naive: missing value for", argv[i]);
+            outpath = argv[++i];
+            argv[i - 1] = argv[i] = NULL; /* not inputs */
+        } else {
+            ninputs++;
+        }
     }
-    if (first >= argc)
+    if (ninputs == 0)
         return usage_error("naive: need at least one RECORDS input", NULL);
     FILE *out = outpath ? fopen(outpath, "w") : stdout;
     if (!out) {
@@ -184,8 +190,8 @@ static int naive_main(int argc, char **argv)
     score_naive_init(&nv);
     char err[512];
     int rc = 0;
-    for (int i = first; i < argc && rc == 0; i++)
-        if (score_naive_path(&nv, argv[i], out, err, sizeof err)) {
+    for (int i = 2; i < argc && rc == 0; i++)
+        if (argv[i] && score_naive_path(&nv, argv[i], out, err, sizeof err)) {
             fprintf(stderr, "score: %s\n", err);
             rc = 2;
         }
