@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 
 void fst_cli_input_opts_init(fst_cli_input_opts *o)
 {
