@@ -109,7 +109,7 @@ static void sessions_help(FILE *f)
           "of observing ENIs, records joined, bytes summed naively vs counted once\n"
           "(and their ratio), NAT legs, incomplete sessions, and NODATA/SKIPDATA\n"
           "windows per ENI.  --stats FILE writes the same as one JSON object with\n"
-          "the keys \"inputs\" and \"sessions\".\n"
+          "the keys \"inputs\", \"eni_metadata\" and \"sessions\" (docs/output.md).\n"
           "\n"
           "Exit status:\n"
           "  0  every input line was used\n"
