@@ -730,3 +730,19 @@ BOTH(cwl_export_lines)
                "3:2026-11-27T10:10:01.000Z 2 123456789012 eni-0123456789abcdef0 10.0.1.25 10.0.3.9 40001 53 17 1 72 1795774201 1795774260 ACCEPT OK\n"
                "END OK\n");
 }
+
+Test(input, path_lives_until_next_file)
+{
+    fst__input *in = make(0, 1);
+    fst__input_add_path(in, IO "crlf.log");
+    fst__input_add_path(in, IO "walk/.cache"); /* a directory with one file */
+    fst__input_add_path(in, IO "walk/b/notes.txt");
+    fst__event ev;
+    const char *path = NULL;
+    while (fst__input_next(in, &ev) != FST__EV_END)
+        if (ev.kind == FST__EV_FILE_BEGIN)
+            path = ev.path;
+    /* The last file's path is still readable after END (ASan checks). */
+    cr_assert_str_eq(rel(path), "io/walk/b/notes.txt");
+    fst__input_free(in);
+}

@@ -61,7 +61,8 @@ struct fst__input {
     fst__sniff_fn sniff;
     void *ud;
     item *head, *tail; /* queue */
-    item *cur;         /* input being read or last reported; owns the path */
+    item *cur;         /* input being opened or read */
+    item *shown;       /* input of the last FILE_BEGIN/SKIPPED: its path stays valid */
     int in_file;       /* between FILE_BEGIN and FILE_END */
     int done;          /* END reached */
 
@@ -200,7 +201,7 @@ const char *fst__input_inflater(const fst__input *in)
 
 int fst__input_set_bufsize(fst__input *in, size_t raw, size_t fill)
 {
-    if (in->in_file || in->cur || in->done)
+    if (in->in_file || in->cur || in->shown || in->done)
         return FST_EINVAL;
     return alloc_buffers(in, raw ? raw : DEFAULT_RAW, fill ? fill : DEFAULT_FILL);
 }
@@ -221,7 +222,9 @@ void fst__input_free(fst__input *in)
     item *it;
     while ((it = queue_pop(in)))
         item_free(it);
-    item_free(in->cur);
+    if (in->cur != in->shown)
+        item_free(in->cur);
+    item_free(in->shown);
     if (in->zst)
         in->zops->destroy(in->zst);
     fst__free(in->rbuf);
@@ -775,9 +778,18 @@ static void source_start(fst__input *in)
     }
 }
 
+/* The current input becomes the one whose path events show. */
+static void show(fst__input *in)
+{
+    if (in->shown != in->cur)
+        item_free(in->shown);
+    in->shown = in->cur;
+}
+
 static fst__ev_kind skipped(fst__input *in, fst__event *ev, int err, const char *why)
 {
     source_close(in);
+    show(in);
     ev->kind = FST__EV_FILE_SKIPPED;
     ev->path = in->cur->path;
     ev->err = err;
@@ -788,6 +800,7 @@ static fst__ev_kind skipped(fst__input *in, fst__event *ev, int err, const char 
 static fst__ev_kind begin(fst__input *in, fst__event *ev)
 {
     in->in_file = 1;
+    show(in);
     ev->kind = FST__EV_FILE_BEGIN;
     ev->path = in->cur->path;
     ev->gzip = in->gzip;
@@ -846,7 +859,8 @@ fst__ev_kind fst__input_next(fst__input *in, fst__event *ev)
         return frame_next(in, ev);
     }
     while (!in->done) {
-        item_free(in->cur);
+        if (in->cur != in->shown)
+            item_free(in->cur); /* an expanded directory */
         in->cur = queue_pop(in);
         if (!in->cur)
             break;

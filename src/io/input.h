@@ -23,9 +23,20 @@ typedef enum fst__ev_kind {
     FST__EV_FILE_SKIPPED  /* a walked file was not read: path, why (static text), err (0 = not a flow log, else open error) */
 } fst__ev_kind;
 
+/* How problems surface (io/input.c has the full list):
+ *   - an input that cannot be opened (named or walked, file or directory):
+ *     FILE_SKIPPED with err FST_EIO, or FST_ENOENT when it vanished;
+ *   - a read error after opening: FILE_END with FST_EIO;
+ *   - corrupt gzip: the lines decoded so far, then FILE_END FST_EGZIP;
+ *   - gzip that ends early: the lines so far, then FILE_END FST_ETRUNCATED;
+ *   - in the last three cases a final partial line is one BADLINE with
+ *     FST_ETRUNCATED before the FILE_END.
+ * Empty lines are LINE events with len 0.  bytes_read is the whole file
+ * when it was read to its end, else what was read before the problem. */
+
 typedef struct fst__event {
     fst__ev_kind kind;
-    const char *path;     /* valid until the next FILE_BEGIN/SKIPPED */
+    const char *path;     /* valid until the next FILE_BEGIN/SKIPPED (or fst__input_free) */
     char *text;           /* LINE only; valid until the next call, writable */
     size_t len;
     uint64_t lineno;      /* LINE, BADLINE: 1-based */
