@@ -244,7 +244,7 @@ Test(real_samples, ecs_nodata_with_data_and_v8_reject_reason)
     expect_addr(&rec->addr[FST_A_DST], "1.128.0.0");
     cr_expect_eq(rec->num[FST_F_DSTPORT], 80);
     cr_expect_eq(rec->num[FST_F_BYTES], 33615);
-    cr_expect(col_is(rec, 33, "payments-service"));
+    cr_expect(col_is(rec, 35, "payments-service"));
     cr_expect(col_is(rec, 39, "BPA"));
     cr_expect_eq(rec->format->ids[39], FST_F_REJECT_REASON);
     fst_reader_free(r);

@@ -188,8 +188,8 @@ void fst_cli_print_input_summary(const fst_reader *r, int quiet, FILE *json)
         for (size_t i = 0; i < n; i++) {
             const fst_input_stats *s = &files[i];
             const int bad = s->skipped || s->error;
-            if (n > FST_CLI_LIST_FILES && !bad)
-                continue;
+            if (s->files_not_flowlog || (n > FST_CLI_LIST_FILES && !bad))
+                continue; /* skipped files were noted when they were met */
             fprintf(stderr, "  %s%s: ", s->name, s->gzip ? " (gzip)" : "");
             print_counts(stderr, s);
             if (s->error)
