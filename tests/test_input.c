@@ -746,3 +746,40 @@ Test(input, path_lives_until_next_file)
     cr_assert_str_eq(rel(path), "io/walk/b/notes.txt");
     fst__input_free(in);
 }
+
+/* Odd entries met while walking, and a named file that vanished before it
+ * was reached: each is one FILE_SKIPPED, nothing is read. */
+Test(input, walk_odd_entries_and_vanished)
+{
+    char dir[] = "/tmp/fst-input-walk-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char p[4][64];
+    snprintf(p[0], sizeof p[0], "%s/dangling", dir);
+    snprintf(p[1], sizeof p[1], "%s/fifo", dir);
+    snprintf(p[2], sizeof p[2], "%s/loop", dir);
+    snprintf(p[3], sizeof p[3], "%s/gone.log", dir);
+    cr_assert_eq(symlink("/nonexistent/flowstitch", p[0]), 0);
+    cr_assert_eq(mkfifo(p[1], 0600), 0);
+    cr_assert_eq(symlink(".", p[2]), 0);
+    FILE *f = fopen(p[3], "w");
+    fputs("2 x\n", f);
+    fclose(f);
+    fst__input *in = make(0, 1);
+    cr_assert_eq(fst__input_add_path(in, p[3]), 0);
+    cr_assert_eq(unlink(p[3]), 0); /* gone before it is reached */
+    cr_assert_eq(fst__input_add_path(in, dir), 0);
+    char *got = transcript(in, 0);
+    char want[2048];
+    snprintf(want, sizeof want,
+             "SKIP %s vanished err=NOENT\n"
+             "SKIP %s broken symlink err=NOENT\n"
+             "SKIP %s not a regular file\n"
+             "SKIP %s symlink to a directory, not followed\n",
+             p[3], p[0], p[1], p[2]);
+    cr_assert_str_eq(got, want);
+    free(got);
+    fst__input_free(in);
+    for (int i = 0; i < 3; i++)
+        unlink(p[i]);
+    rmdir(dir);
+}
