@@ -5,7 +5,9 @@
  * the comment above each test.
  */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "records_helper.h"
 
@@ -411,4 +413,51 @@ Test(stitcher, config_defaults_and_errors)
     finish();
     cr_assert_lt(fst_stitcher_finish(st, rh_collect, &out), 0, "finish twice");
     cr_assert_eq(fst_stitcher_stats(st)->sessions, 0);
+}
+
+/* Secondary IPs in the default (v2) format, with ENI metadata: the client
+ * ENI (primary 10.0.1.10, secondary 10.0.1.11) talks from its secondary to
+ * the server's secondary 10.0.2.21 (primary 10.0.2.20).  Each ENI shows its
+ * own primary on its own side and the peer's secondary on the other (§1.6),
+ * so the four records only meet through the metadata; the session is
+ * reported with the secondary IPs, counted once. */
+Test(stitcher, secondary_ips_v2_with_metadata)
+{
+    char path[] = "/tmp/fst-eni-XXXXXX";
+    const int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    static const char json[] =
+        "{\"NetworkInterfaces\":["
+        "{\"NetworkInterfaceId\":\"eni-a\",\"InterfaceType\":\"interface\",\"PrivateIpAddress\":\"10.0.1.10\","
+        "\"PrivateIpAddresses\":[{\"PrivateIpAddress\":\"10.0.1.10\",\"Primary\":true},"
+        "{\"PrivateIpAddress\":\"10.0.1.11\",\"Primary\":false}]},"
+        "{\"NetworkInterfaceId\":\"eni-b\",\"InterfaceType\":\"interface\",\"PrivateIpAddress\":\"10.0.2.20\","
+        "\"PrivateIpAddresses\":[{\"PrivateIpAddress\":\"10.0.2.20\",\"Primary\":true},"
+        "{\"PrivateIpAddress\":\"10.0.2.21\",\"Primary\":false}]}]}";
+    cr_assert_eq(write(fd, json, sizeof json - 1), (ssize_t)(sizeof json - 1));
+    close(fd);
+    char err[256];
+    fst_eni_table *meta = fst_eni_table_load(path, err, sizeof err);
+    unlink(path);
+    cr_assert_not_null(meta, "%s", err);
+    fst_stitcher_free(st);
+    fst_stitcher_config cfg;
+    fst_stitcher_config_init(&cfg);
+    cfg.meta = meta;
+    st = fst_stitcher_new(&cfg);
+    push(RH(.fmt = RH_V2, .eni = "eni-a", .src = "10.0.1.10", .dst = "10.0.2.21", .sp = 42790, .dp = 5201, .pk = 100, .by = 125000, .t0 = 10, .t1 = 70));
+    push(RH(.fmt = RH_V2, .eni = "eni-a", .src = "10.0.2.21", .dst = "10.0.1.10", .sp = 5201, .dp = 42790, .pk = 50, .by = 2600, .t0 = 10, .t1 = 70));
+    push(RH(.fmt = RH_V2, .eni = "eni-b", .src = "10.0.1.11", .dst = "10.0.2.20", .sp = 42790, .dp = 5201, .pk = 100, .by = 125000, .t0 = 40, .t1 = 100));
+    push(RH(.fmt = RH_V2, .eni = "eni-b", .src = "10.0.2.20", .dst = "10.0.1.11", .sp = 5201, .dp = 42790, .pk = 50, .by = 2600, .t0 = 40, .t1 = 100));
+    finish();
+    cr_assert_eq(out.n, 1);
+    ASSERT_EP(out.s[0].client_addr, out.s[0].client_port, "10.0.1.11", 42790);
+    ASSERT_EP(out.s[0].server_addr, out.s[0].server_port, "10.0.2.21", 5201);
+    cr_assert_eq(out.s[0].c2s_bytes, 125000);
+    cr_assert_eq(out.s[0].s2c_bytes, 2600);
+    cr_assert_eq(out.s[0].n_enis, 2);
+    cr_assert_eq(out.s[0].records, 4);
+    fst_stitcher_free(st);
+    st = NULL;
+    fst_eni_table_free(meta);
 }
