@@ -43,6 +43,8 @@ int fst_cli_add_inputs(fst_reader *r, int n, char **paths);
  * and write it under key "inputs" into an open JSON object on `json` when
  * not NULL (no surrounding braces). */
 void fst_cli_print_input_summary(const fst_reader *r, int quiet, FILE *json);
+/* Write s as a JSON string (quoted, escaped); NULL as "". */
+void fst_cli_json_string(FILE *f, const char *s);
 /* Exit code for a finished read: OK, or SKIPPED when anything was skipped or
  * a file failed. */
 int fst_cli_input_exit_code(const fst_reader *r);

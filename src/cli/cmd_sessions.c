@@ -325,21 +325,6 @@ static void print_session_summary(FILE *f, const fst_stitch_stats *st)
 
 /* ---- --stats JSON ----------------------------------------------------- */
 
-static void json_str(FILE *f, const char *s)
-{
-    putc('"', f);
-    for (; s && *s; s++) {
-        const unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            putc(c, f);
-    }
-    putc('"', f);
-}
-
 static void json_session_stats(FILE *f, const fst_stitch_stats *st)
 {
     fprintf(f,
@@ -352,7 +337,7 @@ static void json_session_stats(FILE *f, const fst_stitch_stats *st)
     for (int b = 0; b < FST_BASIS_COUNT; b++) {
         if (b)
             putc(',', f);
-        json_str(f, fst_direction_reason_name(b));
+        fst_cli_json_string(f, fst_direction_reason_name(b));
         fprintf(f, ":%" PRIu64, st->by_basis[b]);
     }
     fprintf(f,
@@ -370,7 +355,7 @@ static void json_session_stats(FILE *f, const fst_stitch_stats *st)
     for (uint64_t i = 0; i < st->n_enis; i++) {
         const fst_eni_windows *e = &st->enis[i];
         fputs(i ? ",{\"eni\":" : "{\"eni\":", f);
-        json_str(f, e->eni);
+        fst_cli_json_string(f, e->eni);
         fprintf(f, ",\"records\":%" PRIu64 ",\"nodata\":%" PRIu64 ",\"skipdata\":%" PRIu64 "}",
                 e->records, e->nodata, e->skipdata);
     }
@@ -392,7 +377,7 @@ static int write_stats(const char *path, const fst_reader *r, const fst_stitch_s
     fputs(",\"eni_metadata\":", f);
     if (eni_path) {
         fputs("{\"file\":", f);
-        json_str(f, eni_path);
+        fst_cli_json_string(f, eni_path);
         fprintf(f, ",\"interfaces\":%zu}", n_meta);
     } else {
         fputs("null", f);

@@ -134,7 +134,7 @@ static void print_reasons(FILE *f, const fst_input_stats *s)
     putc('\n', f);
 }
 
-static void json_string(FILE *f, const char *s)
+void fst_cli_json_string(FILE *f, const char *s)
 {
     putc('"', f);
     for (; s && *s; s++) {
@@ -152,7 +152,7 @@ static void json_string(FILE *f, const char *s)
 static void json_stats(FILE *f, const fst_input_stats *s)
 {
     fputs("{\"name\":", f);
-    json_string(f, s->name);
+    fst_cli_json_string(f, s->name);
     fprintf(f,
             ",\"lines\":%" PRIu64 ",\"records\":%" PRIu64 ",\"nodata\":%" PRIu64
             ",\"skipdata\":%" PRIu64 ",\"headers\":%" PRIu64 ",\"ignored\":%" PRIu64
@@ -162,7 +162,7 @@ static void json_stats(FILE *f, const fst_input_stats *s)
             s->bytes_read, s->gzip ? "true" : "false", s->files, s->files_failed,
             s->files_not_flowlog);
     if (s->error)
-        json_string(f, fst_strerror(s->error));
+        fst_cli_json_string(f, fst_strerror(s->error));
     else
         fputs("null", f);
     fputs(",\"skipped_by_reason\":{", f);
