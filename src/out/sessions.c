@@ -185,10 +185,13 @@ static void sv_addr(fst_writer *w, const fst_addr *a)
 /* enis joined with ';' as one field; quoted as a whole when needed. */
 static void sv_enis(fst_writer *w, const fst_session *s)
 {
+    if (s->n_enis == 0)
+        return; /* an empty field */
     size_t len = 0;
     for (uint32_t i = 0; i < s->n_enis; i++)
         len += (s->enis[i] ? strlen(s->enis[i]) : 0) + 1;
     char small[512];
+    small[0] = '\0';
     char *buf = len <= sizeof small ? small : fst__malloc(len);
     if (!buf) {
         w->failed = 1;
