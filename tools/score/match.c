@@ -194,7 +194,7 @@ static int pair_group(score_run *r, const key_ent *tk, size_t nt, const key_ent 
 
 static int find_candidates(score_run *r, cand_vec *cv)
 {
-    size_t nt, ns;
+    size_t nt = 0, ns = 0;
     key_ent *tk = truth_keys(r, &nt), *sk = session_keys(r, &ns);
     int rc = tk && sk ? 0 : -1;
     size_t i = 0, j = 0;
