@@ -857,3 +857,52 @@ Test(sniff, flow_log_starts)
     cr_expect_not(SNIFF("README.md"));
     cr_expect_not(SNIFF(""));
 }
+
+/* ---- fast-path edges (the fused tokenise+convert pass gives up on these
+ * and the two-pass code must agree with it) ---------------------------- */
+
+Test(record, fast_path_edges)
+{
+    fst__parser *p = new_parser(NULL);
+    fst_record rec;
+    memset(&rec, 0, sizeof rec);
+    /* 20 digits with leading zeros: still the value 1; protocol by name */
+    lineres r = parse(p, "2 123456789010 eni-1 10.0.0.1 10.0.0.2 00000000000000000443 22 udp 20 00000000000000000001 1418530010 1418530070 REJECT OK", 1, &rec);
+    cr_assert_eq(r.rc, FST__LINE_RECORD, "why: %s", r.why);
+    cr_expect_eq(rec.num[FST_F_SRCPORT], 443);
+    cr_expect_eq(rec.num[FST_F_PROTOCOL], 17);
+    cr_expect_eq(rec.num[FST_F_BYTES], 1);
+    cr_expect_eq(rec.num[FST_F_ACTION], FST_ACTION_REJECT);
+    /* u64 max in the fast path's 20-digit case */
+    r = parse(p, "2 123456789010 eni-1 10.0.0.1 10.0.0.2 1 22 6 18446744073709551615 1 1 2 ACCEPT OK", 2, &rec);
+    cr_assert_eq(r.rc, FST__LINE_RECORD, "why: %s", r.why);
+    cr_expect_eq(rec.num[FST_F_PACKETS], UINT64_MAX);
+    /* "-5" is not a dash */
+    r = parse(p, "2 123456789010 eni-1 10.0.0.1 10.0.0.2 -5 22 6 1 1 1 2 ACCEPT OK", 3, &rec);
+    cr_expect_eq(r.rc, FST_ENUMBER);
+    cr_expect_str_eq(r.why, "srcport: \"-5\" is not a number");
+    /* an address with a tail */
+    r = parse(p, "2 123456789010 eni-1 10.0.0.1x 10.0.0.2 5 22 6 1 1 1 2 ACCEPT OK", 4, &rec);
+    cr_expect_eq(r.rc, FST_EADDR);
+    cr_expect_str_eq(r.why, "srcaddr: \"10.0.0.1x\" is not an IP address");
+    /* 256 in the last byte only */
+    r = parse(p, "2 123456789010 eni-1 10.0.0.1 10.0.0.256 5 22 6 1 1 1 2 ACCEPT OK", 5, &rec);
+    cr_expect_eq(r.rc, FST_EADDR);
+    /* a NUL byte inside the line (len counts past it): a problem, no crash */
+    char buf[] = "2 123456789010 eni-1 10.0.0.1 10.0.0.2 5 22 6 1 1 1 2 ACCEPT OK";
+    size_t len = strlen(buf);
+    buf[40] = '\0'; /* inside "5 22": the token "5" is followed by NUL */
+    const char *why = NULL;
+    int rc = fst__parser_line(p, buf, len, 6, &rec, &why);
+    cr_expect_lt(rc, 0, "embedded NUL must not pass: rc %d", rc);
+    /* dashes everywhere but version/status, then a full line again */
+    r = parse(p, "2 - - - - - - - - - - - - OK", 7, &rec);
+    cr_assert_eq(r.rc, FST__LINE_RECORD, "why: %s", r.why);
+    cr_expect_eq(rec.eni, 0);
+    cr_expect_null(rec.ids[FST_F_ACCOUNT_ID]);
+    r = parse(p, LINE_V2, 8, &rec);
+    cr_assert_eq(r.rc, FST__LINE_RECORD);
+    cr_expect_eq(rec.dash.w[0] | rec.dash.w[1], 0);
+    cr_expect_str_eq(rec.ids[FST_F_ACCOUNT_ID], "123456789010");
+    fst__parser_free(p);
+}

@@ -86,28 +86,32 @@ static inline int fst__parse_version(const char *s, size_t len, uint64_t *out)
  * IPv4-mapped (::ffff:a.b.c.d) with family 4.  Returns 0 or FST_EADDR. */
 static inline int fst__parse_ipv4_bytes(const char *s, size_t len, uint8_t q[4])
 {
-    size_t i = 0;
+    const char *p = s, *e = s + len;
     for (int part = 0; part < 4; part++) {
-        if (part > 0) {
-            if (i >= len || s[i] != '.')
-                return FST_EADDR;
-            i++;
-        }
-        unsigned v = 0;
-        size_t start = i;
-        while (i < len && i - start < 4) {
-            unsigned d = (unsigned)(unsigned char)s[i] - '0';
-            if (d > 9)
-                break;
-            v = v * 10 + d;
-            i++;
-        }
-        size_t nd = i - start;
-        if (nd == 0 || nd > 3 || v > 255 || (nd > 1 && s[start] == '0'))
+        unsigned v, d;
+        if (p == e || (v = (unsigned)(unsigned char)*p - '0') > 9)
             return FST_EADDR;
+        p++;
+        if (p < e && (d = (unsigned)(unsigned char)*p - '0') <= 9) {
+            if (v == 0)
+                return FST_EADDR; /* leading zero */
+            v = v * 10 + d;
+            p++;
+            if (p < e && (d = (unsigned)(unsigned char)*p - '0') <= 9) {
+                v = v * 10 + d;
+                p++;
+                if (v > 255)
+                    return FST_EADDR;
+            }
+        }
         q[part] = (uint8_t)v;
+        if (part < 3) {
+            if (p == e || *p != '.')
+                return FST_EADDR;
+            p++;
+        }
     }
-    return i == len ? 0 : FST_EADDR;
+    return p == e ? 0 : FST_EADDR;
 }
 
 static inline int fst__parse_ipv4(const char *s, size_t len, fst_addr *out)

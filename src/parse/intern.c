@@ -6,6 +6,61 @@
  */
 #include <stdalign.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* A word-at-a-time multiply-mix hash: ids are 8-30 bytes, and uthash's
+ * default (Jenkins) walks them in 12-byte rounds with more work per round. */
+static inline unsigned intern_hash(const void *key, size_t len)
+{
+    const unsigned char *p = key;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)len, w;
+    if (len >= 8) {
+        size_t i = 0;
+        for (; i + 8 < len; i += 8) {
+            memcpy(&w, p + i, 8);
+            h = (h ^ w) * 0xff51afd7ed558ccdull;
+            h ^= h >> 32;
+        }
+        memcpy(&w, p + len - 8, 8); /* last word, overlapping */
+    } else {
+        w = 0;
+        for (size_t i = 0; i < len; i++)
+            w = w << 8 | p[i];
+    }
+    /* murmur3 fmix64: every input bit reaches the low bits uthash uses */
+    h ^= w;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return (unsigned)h;
+}
+#define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = intern_hash((keyptr), (size_t)(keylen)))
+
+/* memcmp-style result (0 = equal) without a libc call for short keys. */
+static inline int intern_keycmp(const void *a, const void *b, size_t n)
+{
+    const unsigned char *x = a, *y = b;
+    uint64_t u, v;
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++)
+            if (x[i] != y[i])
+                return 1;
+        return 0;
+    }
+    for (size_t i = 0; i + 8 < n; i += 8) {
+        memcpy(&u, x + i, 8);
+        memcpy(&v, y + i, 8);
+        if (u != v)
+            return 1;
+    }
+    memcpy(&u, x + n - 8, 8);
+    memcpy(&v, y + n - 8, 8);
+    return u != v;
+}
+#define HASH_KEYCMP(a, b, n) intern_keycmp((a), (b), (size_t)(n))
 
 /* Table growth failure is reported, not fatal (see fst__intern_get). */
 #define HASH_NONFATAL_OOM 1

@@ -342,31 +342,76 @@ static int take_header(fst__parser *p, const char *s, size_t n, const char **why
 
 /* ---- records --------------------------------------------------------- */
 
-/* Split on runs of spaces; store up to cap tokens, return the count. */
+/* Split on runs of spaces; store up to cap tokens, return the count.
+ * Little-endian builds look for spaces 8 bytes at a time (exact SWAR test,
+ * no false positives), the rest byte by byte. */
+#define TOKEN(st, en)                                                        \
+    do {                                                                     \
+        if ((en) > (st)) {                                                   \
+            if (n < cap) {                                                   \
+                cols[n].ptr = (st);                                          \
+                cols[n].len = (uint32_t)((en) - (st));                       \
+            }                                                                \
+            n++;                                                             \
+        }                                                                    \
+    } while (0)
+
 static size_t tokenize(const char *s, const char *e, fst_str *cols, size_t cap)
 {
     size_t n = 0;
-    while (s < e) {
-        while (s < e && *s == ' ')
-            s++;
-        if (s == e)
-            break;
-        const char *st = s;
-        while (s < e && *s != ' ')
-            s++;
-        if (n < cap) {
-            cols[n].ptr = st;
-            cols[n].len = (uint32_t)(s - st);
+    const char *tok = s, *p = s;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+    const uint64_t sp = 0x2020202020202020ull, lo7 = 0x7f7f7f7f7f7f7f7full;
+    for (; e - p >= 8; p += 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        const uint64_t x = w ^ sp; /* space bytes become 0 */
+        uint64_t m = ~(((x & lo7) + lo7) | x | lo7); /* 0x80 in each zero byte */
+        while (m) {
+            const char *at = p + (__builtin_ctzll(m) >> 3);
+            TOKEN(tok, at);
+            tok = at + 1;
+            m &= m - 1;
         }
-        n++;
     }
+#endif
+    for (; p < e; p++) {
+        if (*p == ' ') {
+            TOKEN(tok, p);
+            tok = p + 1;
+        }
+    }
+    TOKEN(tok, e);
     return n;
+}
+#undef TOKEN
+
+/* Byte equality without a libc call: ids are short, so compare 8-byte
+ * words, the last one overlapping. */
+static inline int same_bytes(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y;
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++)
+            if (a[i] != b[i])
+                return 0;
+        return 1;
+    }
+    for (size_t i = 0; i + 8 < n; i += 8) {
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y)
+            return 0;
+    }
+    memcpy(&x, a + n - 8, 8);
+    memcpy(&y, b + n - 8, 8);
+    return x == y;
 }
 
 static int intern_field(fst__parser *p, fst_record *rec, int id, const char *s, uint32_t n)
 {
     icache *c = &p->cache[id];
-    if (!(c->s && c->len == n && memcmp(c->s, s, n) == 0)) {
+    if (!(c->s && c->len == n && same_bytes(c->s, s, n))) {
         uint32_t iid;
         const char *is = fst__intern_get(p->intern, s, n, &iid);
         if (!is)
@@ -427,12 +472,12 @@ static int convert(fst__parser *p, fst_record *rec, size_t ncols, int *badcol)
             rc = fst__parse_proto(s, n, &rec->num[id]);
             break;
         case K_ADDR: {
+            /* IPv4 first: it fails fast on IPv6 text. */
             fst_addr *a = &rec->addr[pl[c].slot];
-            if (memchr(s, ':', n)) {
+            rc = fst__parse_ipv4(s, n, a);
+            if (rc < 0 && memchr(s, ':', n)) {
                 rc = fst__parse_ipv6(s, n, a->b);
                 a->family = 6;
-            } else {
-                rc = fst__parse_ipv4(s, n, a);
             }
             break;
         }
@@ -460,8 +505,196 @@ static int convert(fst__parser *p, fst_record *rec, size_t ncols, int *badcol)
     return 0;
 }
 
-static int parse_record(fst__parser *p, const char *s, const char *e, fst_record *rec,
-                        const char **why)
+/* ---- the fused fast path --------------------------------------------- */
+
+/* End of the token starting at q (the next space, or e). */
+static inline const char *tok_end(const char *q, const char *e)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+    const uint64_t sp = 0x2020202020202020ull, lo7 = 0x7f7f7f7f7f7f7f7full;
+    for (; e - q >= 8; q += 8) {
+        uint64_t w;
+        memcpy(&w, q, 8);
+        const uint64_t x = w ^ sp;
+        const uint64_t m = ~(((x & lo7) + lo7) | x | lo7);
+        if (m)
+            return q + (__builtin_ctzll(m) >> 3);
+    }
+#endif
+    while (q < e && *q != ' ')
+        q++;
+    return q;
+}
+
+/* 1-19 digits ending at a space or at e.  The line is NUL-terminated at e,
+ * so the digit loop needs no bound. */
+static inline int fast_digits(const char **qp, const char *e, uint64_t *v)
+{
+    const char *q = *qp, *st = q;
+    uint64_t x = 0;
+    unsigned d;
+    while ((d = (unsigned)(unsigned char)*q - '0') <= 9) {
+        x = x * 10 + d;
+        q++;
+    }
+    if (q == st || q - st > 19 || (q != e && *q != ' '))
+        return 0;
+    *v = x;
+    *qp = q;
+    return 1;
+}
+
+/* Dotted quad ending at a space or at e (same rules as fst__parse_ipv4). */
+static inline int fast_ipv4(const char **qp, const char *e, fst_addr *a)
+{
+    const char *q = *qp;
+    uint8_t b[4];
+    for (int part = 0; part < 4; part++) {
+        unsigned v, d;
+        if ((v = (unsigned)(unsigned char)*q - '0') > 9)
+            return 0;
+        q++;
+        if ((d = (unsigned)(unsigned char)*q - '0') <= 9) {
+            if (v == 0)
+                return 0;
+            v = v * 10 + d;
+            q++;
+            if ((d = (unsigned)(unsigned char)*q - '0') <= 9) {
+                v = v * 10 + d;
+                q++;
+                if (v > 255)
+                    return 0;
+            }
+        }
+        b[part] = (uint8_t)v;
+        if (part < 3) {
+            if (*q != '.')
+                return 0;
+            q++;
+        }
+    }
+    if (q != e && *q != ' ')
+        return 0;
+    memset(a->b, 0, 10);
+    a->b[10] = 0xff;
+    a->b[11] = 0xff;
+    memcpy(a->b + 12, b, 4);
+    a->family = 4;
+    *qp = q;
+    return 1;
+}
+
+/* A number-like column that missed the fast path ("TCP", "2.0", leading
+ * zeros past 19 digits...): the full parser. */
+static int slow_number(int kind, const char *s, size_t n, uint64_t *v)
+{
+    switch (kind) {
+    case K_VERSION:
+        return fst__parse_version(s, n, v);
+    case K_PORT:
+        return fst__parse_uint_max(s, n, 65535, v);
+    case K_BYTE:
+        return fst__parse_uint_max(s, n, 255, v);
+    case K_PROTO:
+        return fst__parse_proto(s, n, v);
+    default:
+        return fst__parse_u64(s, n, v);
+    }
+}
+
+static const uint64_t num_max[] = {
+    [K_U64] = UINT64_MAX, [K_VERSION] = UINT64_MAX, [K_PORT] = 65535, [K_BYTE] = 255,
+    [K_PROTO] = 255};
+
+/* Tokenise and convert in one pass.  Returns 0 when every column of the
+ * layout converted and nothing follows; -1 otherwise, and the caller redoes
+ * the line with the two-pass code, which reports the exact problem. */
+static int convert_fused(fst__parser *p, const char *q, const char *e, fst_record *rec)
+{
+    const size_t nc = p->cur->ncols;
+    const plan *pl = p->plan;
+    fst_str *cols = p->cols;
+    for (size_t c = 0; c < nc; c++) {
+        while (*q == ' ')
+            q++;
+        if (q >= e)
+            return -1;
+        const char *st = q;
+        const int id = pl[c].id;
+        const int kind = pl[c].kind;
+        if (st[0] == '-' && (st + 1 == e || st[1] == ' ')) {
+            q = st + 1;
+            set_dash(rec, &pl[c]);
+        } else {
+            switch (kind) {
+            case K_U64:
+            case K_VERSION:
+            case K_PORT:
+            case K_BYTE:
+            case K_PROTO: {
+                uint64_t v;
+                if (!fast_digits(&q, e, &v)) {
+                    q = tok_end(st, e);
+                    if (slow_number(kind, st, (size_t)(q - st), &v) < 0)
+                        return -1;
+                } else if (v > num_max[kind]) {
+                    return -1;
+                }
+                rec->num[id] = v;
+                break;
+            }
+            case K_ADDR: {
+                fst_addr *a = &rec->addr[pl[c].slot];
+                if (!fast_ipv4(&q, e, a)) {
+                    q = tok_end(st, e);
+                    if (fst__parse_ipv6(st, (size_t)(q - st), a->b) < 0)
+                        return -1;
+                    a->family = 6;
+                }
+                break;
+            }
+            case K_ID:
+                q = tok_end(st, e);
+                if (intern_field(p, rec, id, st, (uint32_t)(q - st)) < 0)
+                    return -1;
+                break;
+            case K_ACTION:
+                q = tok_end(st, e);
+                if (fst__parse_action(st, (size_t)(q - st), &rec->num[id]) < 0)
+                    return -1;
+                break;
+            case K_STATUS:
+                q = tok_end(st, e);
+                if (fst__parse_status(st, (size_t)(q - st), &rec->num[id]) < 0)
+                    return -1;
+                break;
+            case K_DIR:
+                q = tok_end(st, e);
+                if (fst__parse_dir(st, (size_t)(q - st), &rec->num[id]) < 0)
+                    return -1;
+                break;
+            case K_IPTYPE:
+                q = tok_end(st, e);
+                if (fst__parse_iptype(st, (size_t)(q - st), &rec->num[id]) < 0)
+                    return -1;
+                break;
+            default:
+                q = tok_end(st, e);
+                break;
+            }
+        }
+        cols[c].ptr = st;
+        cols[c].len = (uint32_t)(q - st);
+    }
+    while (*q == ' ')
+        q++;
+    return q >= e ? 0 : -1;
+}
+
+/* The two-pass path: tokenise, check the count, convert; used when the
+ * fused pass gave up, to name the exact problem. */
+static int parse_slow(fst__parser *p, const char *s, const char *e, fst_record *rec,
+                      const char **why)
 {
     const fst_format *f = p->cur;
     size_t n = tokenize(s, e, p->cols, f->ncols);
@@ -470,6 +703,25 @@ static int parse_record(fst__parser *p, const char *s, const char *e, fst_record
         *why = p->why;
         return FST_EFIELDS;
     }
+    rec->dash.w[0] = rec->dash.w[1] = 0;
+    rec->eni = 0;
+    int bad = -1;
+    int rc = convert(p, rec, n, &bad);
+    if (rc == FST_ENOMEM) {
+        *why = "out of memory";
+        return rc;
+    }
+    if (rc < 0) {
+        *why = field_why(p, bad, p->cols[bad].ptr, p->cols[bad].len, rc);
+        return rc;
+    }
+    return 0;
+}
+
+static int parse_record(fst__parser *p, const char *s, const char *e, fst_record *rec,
+                        const char **why)
+{
+    const fst_format *f = p->cur;
     if (rec != p->last_rec || p->gen != p->last_gen) {
         /* Fields absent from this layout must read as zero/NULL. */
         memset(rec->num, 0, sizeof rec->num);
@@ -480,16 +732,12 @@ static int parse_record(fst__parser *p, const char *s, const char *e, fst_record
     }
     rec->dash.w[0] = rec->dash.w[1] = 0;
     rec->eni = 0;
-    int bad = -1;
-    int rc = convert(p, rec, n, &bad);
-    if (rc < 0) {
-        p->last_rec = NULL; /* the record is half written */
-        if (rc == FST_ENOMEM) {
-            *why = "out of memory";
+    if (convert_fused(p, s, e, rec) < 0) {
+        int rc = parse_slow(p, s, e, rec, why);
+        if (rc < 0) {
+            p->last_rec = NULL; /* the record is half written */
             return rc;
         }
-        *why = field_why(p, bad, p->cols[bad].ptr, p->cols[bad].len, rc);
-        return rc;
     }
     rec->format = f;
     rec->cols = p->cols;
