@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "flowstitch/reader.h"
+#include <flowstitch.h>
 
 #define REAL FST_SHARED_DIR "/fixtures-real/"
 
@@ -104,6 +104,11 @@ Test(reader, config_defaults)
     cr_expect_eq(cfg.max_line, 65536);
     cr_expect_eq(cfg.max_reports, 10);
     cr_expect_eq(cfg.diag, stderr);
+}
+
+Test(reader, version_string)
+{
+    cr_expect_str_eq(fst_version(), "0.1.0");
 }
 
 /* ---- accounting ------------------------------------------------------ */

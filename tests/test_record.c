@@ -850,6 +850,9 @@ Test(sniff, flow_log_starts)
     cr_expect(SNIFF("subnet-aaaaaaaa012345678 x"));
     cr_expect(SNIFF("tgw-0abc12345def67890 x"));
     cr_expect(SNIFF("2025-02-25T12:25:04.000Z i-085c7a43a498c2f5d"));
+    cr_expect(SNIFF("2.0 071855492661 ad530208-6600-4e87-9706-1f89a7e36abc"));
+    cr_expect_not(SNIFF("2. x"));
+    cr_expect_not(SNIFF("1.2.3 x"));
     cr_expect_not(SNIFF("# flowstitch README"));
     cr_expect_not(SNIFF("Phony unsupported log format."));
     cr_expect_not(SNIFF("{\"message\": \"2 123\"}"));

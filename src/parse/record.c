@@ -799,9 +799,17 @@ int fst__parser_sniff(const char *line, size_t len)
         return 0;
     if (n == 1 && s[0] == '-')
         return 1;
+    /* a number: digits, or "2.0" as Global Accelerator writes version */
     size_t i = 0;
     while (i < n && s[i] >= '0' && s[i] <= '9')
         i++;
+    if (i > 0 && i < n && s[i] == '.') {
+        size_t j = ++i;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == j)
+            return 0;
+    }
     if (i == n)
         return 1;
     if (has_prefix(s, n, "eni-") || has_prefix(s, n, "i-") || has_prefix(s, n, "vpc-") ||
