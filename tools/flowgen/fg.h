@@ -173,13 +173,14 @@ typedef struct fg_files fg_files;
 fg_files *fg_files_open(fg_model *m, const char *dir, int deliver, int level, const char *scenario);
 /* The sink that writes through f. */
 fg_sink fg_files_sink(fg_files *f);
-/* Flushes everything, writes eni-metadata.json and manifest.json, frees.
- * Returns 0 or -1 (I/O error, message on stderr). */
-int fg_files_close(fg_files *f, fg_counts *counts);
-/* What was written (counts may be NULL in fg_files_close). */
+/* What was written. */
 typedef struct fg_counts {
     uint64_t ok, nodata, skipdata, truths, s3_files, s3_late, cw_files;
 } fg_counts;
+/* Flushes everything, writes eni-metadata.json and manifest.json, frees f,
+ * and stores the final counts in *counts (may be NULL).  Returns 0 or -1
+ * (I/O error, message on stderr). */
+int fg_files_close(fg_files *f, fg_counts *counts);
 fg_counts fg_files_counts(const fg_files *f);
 int fg_write_eni_metadata(const fg_model *m, const char *path);
 
