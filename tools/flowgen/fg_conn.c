@@ -452,16 +452,16 @@ static void tcp_shape(fg_conn *c, int64_t t, int long_lived)
     c->resp_pk = 40;
     if (long_lived) {
         c->t_end = t + fg_rng_range(r, 3600, 6 * 3600);
-        c->gap_lo = 5;
-        c->gap_hi = 60;
+        c->gap_lo = 10;
+        c->gap_hi = 90;
     } else if (fg_rng_below(r, 10) < 7) {
         c->t_end = t + fg_rng_range(r, 0, 3);
         c->gap_lo = 0;
         c->gap_hi = 1;
     } else {
         c->t_end = t + fg_rng_range(r, 10, 900);
-        c->gap_lo = 1;
-        c->gap_hi = 30;
+        c->gap_lo = 2;
+        c->gap_hi = 60;
     }
     unsigned x = (unsigned)fg_rng_below(r, 100);
     c->close = x < 12 ? FG_CLOSE_RST : FG_CLOSE_FIN;
@@ -587,9 +587,9 @@ static int setup_udp(fg_model *m, fg_conn *c, int64_t t)
     c->script = FG_S_UDP_STREAM;
     c->sport = pick_port(m, stream_ports, 5);
     c->t_end = t + fg_rng_range(&c->rng, 5, 1800);
-    c->gap_lo = 1;
-    c->gap_hi = 8;
-    c->req_pk = 60;
+    c->gap_lo = 2;
+    c->gap_hi = 15;
+    c->req_pk = 120;
     c->resp_pk = fg_rng_below(&c->rng, 10) < 4 ? 0 : 5;
     return 1;
 }

@@ -161,15 +161,19 @@ typedef struct fg_conn {
 } fg_conn;
 
 /* Heap of pointers ordered by an int64 key read through a callback. */
+typedef struct fg_heap_item {
+    int64_t key;
+    void *p;
+} fg_heap_item;
 typedef struct fg_heap {
-    void **v;
+    fg_heap_item *v;
     size_t n, cap;
     int64_t (*key)(const void *);
     int *(*pos)(void *);
 } fg_heap;
 void fg__heap_push(fg_heap *h, void *x);
 void *fg__heap_pop(fg_heap *h);
-void fg__heap_fix(fg_heap *h, size_t i);
+void fg__heap_fix_top(fg_heap *h); /* after the top's key grew */
 void fg__heap_free(fg_heap *h);
 
 /* Pending explicit or scheduled arrivals. */

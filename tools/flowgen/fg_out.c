@@ -199,10 +199,14 @@ static void gbuf_reserve(gbuf *b, size_t more)
 #define SLOT_SECONDS 300
 #define RING 16
 
+typedef struct line_ref {
+    uint32_t at, len;
+} line_ref;
+
 typedef struct slot {
     int64_t no;         /* slot number (time / 300), -1 when empty */
     gbuf text;
-    uint32_t *off;      /* line starts */
+    line_ref *off;      /* lines in text */
     size_t n, cap;
 } slot;
 
@@ -305,7 +309,7 @@ static void finalize_slot(fg_files *f, flowlog *fl, slot *s)
     /* shuffle the lines (Fisher-Yates), header first */
     for (size_t i = s->n; i > 1; i--) {
         size_t j = fg_rng_below(&f->rng, i);
-        uint32_t t = s->off[i - 1];
+        line_ref t = s->off[i - 1];
         s->off[i - 1] = s->off[j];
         s->off[j] = t;
     }
@@ -313,9 +317,8 @@ static void finalize_slot(fg_files *f, flowlog *fl, slot *s)
     header_line(&f->scratch, fl->fmt);
     gbuf_reserve(&f->scratch, s->text.len);
     for (size_t i = 0; i < s->n; i++) {
-        const char *a = s->text.p + s->off[i];
-        const char *nl = memchr(a, '\n', s->text.len - s->off[i]);
-        size_t n = (size_t)(nl - a) + 1;
+        const char *a = s->text.p + s->off[i].at;
+        size_t n = s->off[i].len;
         memcpy(f->scratch.p + f->scratch.len, a, n);
         f->scratch.len += n;
     }
@@ -359,17 +362,19 @@ static void slot_append(slot *s, const char *line, size_t n)
             abort();
     }
     gbuf_reserve(&s->text, n);
-    s->off[s->n++] = (uint32_t)s->text.len;
+    s->off[s->n].at = (uint32_t)s->text.len;
+    s->off[s->n++].len = (uint32_t)n;
     memcpy(s->text.p + s->text.len, line, n);
     s->text.len += n;
 }
 
-/* Finalizes the slots no future record can reach.  A future record ends at
- * or after the start of a window still to close, which is at least
- * now - 600 s, and in the last flush at least t1 - 600; 1200 s covers both. */
+/* Finalizes the slots no future record can reach.  Windows close in order
+ * of their end (also in the final flush), so a future record ends at or
+ * after the start of a window ending at or after `now`, i.e. at least
+ * now - 600 s (the longest window); late copies only go to later slots. */
 static void flush_old(fg_files *f)
 {
-    int64_t limit = (f->now - 1200) / SLOT_SECONDS;
+    int64_t limit = (f->now - 600) / SLOT_SECONDS;
     for (int k = 0; k < 3; k++)
         for (int i = 0; i < RING; i++) {
             slot *s = &f->fl[k].ring[i];

@@ -16,19 +16,18 @@
 
 /* ---- binary heap ---- */
 
-static void heap_set(fg_heap *h, size_t i, void *x)
+static void heap_set(fg_heap *h, size_t i, fg_heap_item x)
 {
     h->v[i] = x;
-    *h->pos(x) = (int)i;
+    *h->pos(x.p) = (int)i;
 }
 
 static void heap_up(fg_heap *h, size_t i)
 {
-    void *x = h->v[i];
-    int64_t k = h->key(x);
+    fg_heap_item x = h->v[i];
     while (i > 0) {
         size_t p = (i - 1) / 2;
-        if (h->key(h->v[p]) <= k)
+        if (h->v[p].key <= x.key)
             break;
         heap_set(h, i, h->v[p]);
         i = p;
@@ -38,16 +37,15 @@ static void heap_up(fg_heap *h, size_t i)
 
 static void heap_down(fg_heap *h, size_t i)
 {
-    void *x = h->v[i];
-    int64_t k = h->key(x);
+    fg_heap_item x = h->v[i];
     for (;;) {
         size_t l = 2 * i + 1, best = i;
-        int64_t bk = k;
-        if (l < h->n && h->key(h->v[l]) < bk) {
+        int64_t bk = x.key;
+        if (l < h->n && h->v[l].key < bk) {
             best = l;
-            bk = h->key(h->v[l]);
+            bk = h->v[l].key;
         }
-        if (l + 1 < h->n && h->key(h->v[l + 1]) < bk)
+        if (l + 1 < h->n && h->v[l + 1].key < bk)
             best = l + 1;
         if (best == i)
             break;
@@ -65,7 +63,9 @@ void fg__heap_push(fg_heap *h, void *x)
         if (!h->v)
             abort();
     }
-    h->v[h->n++] = x;
+    h->v[h->n].key = h->key(x);
+    h->v[h->n].p = x;
+    h->n++;
     heap_up(h, h->n - 1);
 }
 
@@ -73,7 +73,7 @@ void *fg__heap_pop(fg_heap *h)
 {
     if (h->n == 0)
         return NULL;
-    void *top = h->v[0];
+    void *top = h->v[0].p;
     *h->pos(top) = -1;
     if (--h->n > 0) {
         h->v[0] = h->v[h->n];
@@ -82,7 +82,11 @@ void *fg__heap_pop(fg_heap *h)
     return top;
 }
 
-void fg__heap_fix(fg_heap *h, size_t i) { heap_down(h, i); }
+void fg__heap_fix_top(fg_heap *h)
+{
+    h->v[0].key = h->key(h->v[0].p);
+    heap_down(h, 0);
+}
 
 void fg__heap_free(fg_heap *h)
 {
@@ -440,11 +444,10 @@ static int64_t random_arrival_time(fg_model *m)
 static void close_until(fg_model *m, int64_t t)
 {
     while (m->eni_heap.n > 0) {
-        fg_eni *e = m->eni_heap.v[0];
-        if (e->we > t)
+        if (m->eni_heap.v[0].key > t)
             break;
-        close_window(m, e);
-        fg__heap_fix(&m->eni_heap, 0);
+        close_window(m, m->eni_heap.v[0].p);
+        fg__heap_fix_top(&m->eni_heap);
     }
 }
 
@@ -466,7 +469,7 @@ int fg_run(fg_model *m, const fg_sink *sink)
     plan_arrivals(m);
     int64_t next_rand = m->arrivals_left ? random_arrival_time(m) : INT64_MAX;
     for (;;) {
-        int64_t tc = m->conn_heap.n ? ((fg_conn *)m->conn_heap.v[0])->pend.t : INT64_MAX;
+        int64_t tc = m->conn_heap.n ? m->conn_heap.v[0].key : INT64_MAX;
         int64_t tp = m->i_pre < m->n_pre ? m->pre[m->i_pre].t : INT64_MAX;
         int64_t ta = tp < next_rand ? tp : next_rand;
         int64_t t = tc < ta ? tc : ta;

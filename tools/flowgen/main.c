@@ -26,7 +26,7 @@ static void usage(FILE *o)
           "  --scenario NAME      small|mixed VPC (default mixed)\n"
           "  --skip-rate P        share of busy windows turned SKIPDATA (default 0.002)\n"
           "  --late-rate P        share of S3 records delivered late (default 0.05)\n"
-          "  --gzip-level N       1..9 (default 3)\n"
+          "  --gzip-level N       1..9 (default 1)\n"
           "  --quiet              no summary on stderr\n"
           "  --help\n"
           "\n"
@@ -68,7 +68,7 @@ static int parse_args(int argc, char **argv, opts *o)
     fg_config_init(&o->cfg);
     o->scenario = "mixed";
     o->deliver = FG_DELIVER_S3 | FG_DELIVER_CW;
-    o->level = 3;
+    o->level = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         double v = 0;
