@@ -204,6 +204,7 @@ struct fg_model {
     /* explicit connections */
     fg_conn_spec *specs;
     fg_burst **spec_bursts;
+    uint32_t (*spec_ip)[2];       /* client, server address ids */
     size_t n_specs;
     /* scenario arrivals, generated lazily */
     int scenario;                 /* 0 none */

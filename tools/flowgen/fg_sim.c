@@ -369,22 +369,15 @@ void fg__conn_spawn(fg_model *m, fg_conn *c)
 
 /* ---- arrivals ---- */
 
-static fg_conn *conn_from_spec(fg_model *m, const fg_conn_spec *s)
+static fg_conn *conn_from_spec(fg_model *m, size_t i)
 {
+    const fg_conn_spec *s = &m->specs[i];
     fg_conn *c = fg__conn_alloc(m);
     c->proto = s->proto;
     c->cls = (uint8_t)s->cls;
-    c->caddr = fg__ip_add(m, s->client);
-    c->saddr = fg__ip_add(m, s->server);
+    c->caddr = m->spec_ip[i][0];
+    c->saddr = m->spec_ip[i][1];
     c->v6 = (uint8_t)fg__ip_is_v6(m, c->caddr);
-    /* re-use the ENI's address id when the address is an ENI's */
-    for (size_t i = 0; i < m->n_enis; i++)
-        for (int k = 0; k < m->enis[i].n_priv; k++) {
-            if (strcmp(fg__ip_text(m, m->enis[i].priv[k]), s->client) == 0)
-                c->caddr = m->enis[i].priv[k];
-            if (strcmp(fg__ip_text(m, m->enis[i].priv[k]), s->server) == 0)
-                c->saddr = m->enis[i].priv[k];
-        }
     c->ceni = fg__eni_of_addr(m, c->caddr, NULL);
     c->seni = fg__eni_of_addr(m, c->saddr, NULL);
     c->cport = s->cport;
@@ -397,13 +390,13 @@ static fg_conn *conn_from_spec(fg_model *m, const fg_conn_spec *s)
     c->bursts = s->bursts;
     c->nb = s->n_bursts;
     c->nlives = 1;
-    for (size_t i = 0; i < s->n_bursts; i++)
-        if (s->bursts[i].life == 1)
+    for (size_t k = 0; k < s->n_bursts; k++)
+        if (s->bursts[k].life == 1)
             c->nlives = 2;
     fg__conn_paths(m, c);
     if (s->sg_reject)
-        for (int i = 0; i < c->nobs; i++)
-            c->obs[i].t[FG_S2C].on = 0;
+        for (int k = 0; k < c->nobs; k++)
+            c->obs[k].t[FG_S2C].on = 0;
     return c;
 }
 
@@ -480,7 +473,7 @@ int fg_run(fg_model *m, const fg_sink *sink)
             if (tp <= next_rand) {
                 const fg_arrival *a = &m->pre[m->i_pre++];
                 if (a->kind < 0)
-                    fg__conn_spawn(m, conn_from_spec(m, &m->specs[a->idx]));
+                    fg__conn_spawn(m, conn_from_spec(m, a->idx));
                 else
                     fg__scenario_arrival(m, a->kind, a->t);
             } else {
@@ -507,7 +500,8 @@ int fg_run(fg_model *m, const fg_sink *sink)
     /* the flow logs stop at t1: each ENI publishes its open window */
     while (m->eni_heap.n > 0) {
         fg_eni *e = fg__heap_pop(&m->eni_heap);
-        close_window(m, e);
+        if (e->ws < t1) /* a window opening exactly at t1 was never open */
+            close_window(m, e);
     }
     return 0;
 }

@@ -159,6 +159,7 @@ void fg_model_free(fg_model *m)
         free(m->blocks[i]);
     free(m->blocks);
     free(m->spec_bursts);
+    free(m->spec_ip);
     free(m->specs);
     free(m->ips);
     free(m->subnets);
@@ -332,6 +333,9 @@ int fg_add_conn(fg_model *m, const fg_conn_spec *s)
 {
     m->specs = xrealloc(m->specs, (m->n_specs + 1) * sizeof *m->specs);
     m->spec_bursts = xrealloc(m->spec_bursts, (m->n_specs + 1) * sizeof *m->spec_bursts);
+    m->spec_ip = xrealloc(m->spec_ip, (m->n_specs + 1) * sizeof *m->spec_ip);
+    m->spec_ip[m->n_specs][0] = ip_find(m, s->client);
+    m->spec_ip[m->n_specs][1] = ip_find(m, s->server);
     fg_burst *b = xrealloc(NULL, s->n_bursts * sizeof *b);
     memcpy(b, s->bursts, s->n_bursts * sizeof *b);
     m->specs[m->n_specs] = *s;
