@@ -98,8 +98,8 @@ static void count_once(const fst__observe *o, const fst__group *g, const uint32_
                 p.rank = r;
             if (x->bits & FST__W_DUP)
                 continue;
-            p.pk += x->packets;
-            p.by += x->bytes;
+            p.pk = fst__sat_add(p.pk, x->packets);
+            p.by = fst__sat_add(p.by, x->bytes);
         }
         if (better(o, &p, &best[d]))
             best[d] = p;
@@ -228,8 +228,8 @@ int fst__account_summary(const fst__observe *o, const fst__sessions *ss, fst_sti
             st->nat_legs++;
             continue;
         }
-        st->packets_counted += s->pk[0] + s->pk[1];
-        st->bytes_counted += s->by[0] + s->by[1];
+        st->packets_counted = fst__sat_add(st->packets_counted, fst__sat_add(s->pk[0], s->pk[1]));
+        st->bytes_counted = fst__sat_add(st->bytes_counted, fst__sat_add(s->by[0], s->by[1]));
     }
     fst_eni_windows *v = fst__calloc(o->n_enis, sizeof *v);
     if (!v)

@@ -284,8 +284,8 @@ static int push_flow(fst__observe *o, fst__eni *e, const fst_record *rec)
     g->n++;
     o->n_wins++;
     e->records++;
-    o->packets_naive += w->packets;
-    o->bytes_naive += w->bytes;
+    o->packets_naive = fst__sat_add(o->packets_naive, w->packets);
+    o->bytes_naive = fst__sat_add(o->bytes_naive, w->bytes);
     return 0;
 }
 

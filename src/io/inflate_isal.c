@@ -52,6 +52,12 @@ static int isal_run(void *st, const unsigned char **in, size_t *in_len,
     s->next_out = out;
     s->avail_out = (uint32_t)nout;
     const int rc = isal_inflate(s);
+    if (s->avail_in > nin) {
+        /* On some errors isa-l 2.30 leaves avail_in at 0xffffffff: never
+         * move the input with it (found by tools/fuzz). */
+        *out_len = 0;
+        return FST_EGZIP;
+    }
     const size_t used = nin - s->avail_in;
     *in += used;
     *in_len -= used;

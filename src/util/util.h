@@ -7,6 +7,7 @@
 #define FST_UTIL_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,13 @@ static inline char *fst__strndup(const char *s, size_t n)
         d[n] = '\0';
     }
     return d;
+}
+
+/* a + b, stuck at UINT64_MAX instead of wrapping (byte totals of hostile
+ * input must never come out smaller than their parts). */
+static inline uint64_t fst__sat_add(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
 #define FST__ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
