@@ -118,3 +118,38 @@ Test(direction, first_seen_for_icmp)
                  FST_BASIS_FIRST_SEEN);
     cr_assert_eq(hi, 0);
 }
+
+Test(direction, rejected_reply_before_ports_and_first_seen)
+{
+    fst__pkey k;
+    int hi = -1;
+    memset(&k, 0, sizeof k);
+    k.proto = 1;
+    /* hi->lo accepted, lo->hi only rejected: hi sent the request */
+    cr_assert_eq(fst__direction_fallback(NULL, &k, FST__EV_REC0 | FST__EV_REC1 | FST__EV_ACC1 | FST__EV_REJ0, &hi),
+                 FST_BASIS_REJECTED_REPLY);
+    cr_assert_eq(hi, 1);
+    /* beats the port rule: lo has port 53 but only its records were rejected */
+    key4(&k, 3, 53, 200, 40000, 17);
+    cr_assert_eq(fst__direction_fallback(NULL, &k, FST__EV_REC0 | FST__EV_REC1 | FST__EV_ACC1 | FST__EV_REJ0, &hi),
+                 FST_BASIS_REJECTED_REPLY);
+    cr_assert_eq(hi, 1);
+    /* a direction with both ACCEPT and REJECT (late packet) says nothing */
+    cr_assert_eq(fst__direction_fallback(NULL, &k, FST__EV_REC0 | FST__EV_REC1 | FST__EV_ACC1 | FST__EV_ACC0 | FST__EV_REJ0, &hi),
+                 FST_BASIS_PORT);
+    cr_assert_eq(hi, 1); /* lo holds port 53: lo is the server */
+    /* both directions rejected only: nothing either */
+    cr_assert_eq(fst__direction_fallback(NULL, &k, FST__EV_REC0 | FST__EV_REC1 | FST__EV_REJ1 | FST__EV_REJ0, &hi),
+                 FST_BASIS_PORT);
+}
+
+Test(direction, first_seen_tie_is_unknown)
+{
+    fst__pkey k;
+    int hi = -1;
+    memset(&k, 0, sizeof k);
+    k.proto = 1;
+    cr_assert_eq(fst__direction_fallback(NULL, &k, FST__EV_REC0 | FST__EV_REC1 | FST__EV_FIRST_TIE, &hi),
+                 FST_BASIS_UNKNOWN);
+    cr_assert_eq(hi, 0);
+}

@@ -296,8 +296,9 @@ Test(stitcher, rejected_port_scan)
 }
 
 /* aws-flowlogs.md 5.3: ping from 203.0.113.12 accepted in, reply rejected
- * out by the stateless NACL -> 1 session, ACCEPT+REJECT; first-seen says
- * the request (start 1432917027) came before the reply (1432917094). */
+ * out by the stateless NACL -> 1 session, ACCEPT+REJECT; the accepted
+ * direction is the request (rule rejected-reply; first-seen would agree:
+ * the request starts at 1432917027, the reply at 1432917094). */
 Test(stitcher, nacl_rejected_ping_reply)
 {
     const char *e = "eni-1235b8ca123456789";
@@ -308,7 +309,7 @@ Test(stitcher, nacl_rejected_ping_reply)
     cr_assert_eq(out.s[0].action, FST_SACT_MIXED);
     cr_assert_eq(out.s[0].proto, 1);
     ASSERT_EP(out.s[0].client_addr, out.s[0].client_port, "203.0.113.12", 0);
-    cr_assert_eq(out.s[0].basis, FST_BASIS_FIRST_SEEN);
+    cr_assert_eq(out.s[0].basis, FST_BASIS_REJECTED_REPLY);
     cr_assert_eq(out.s[0].c2s_bytes, 336);
     cr_assert_eq(out.s[0].s2c_bytes, 336);
     cr_assert_eq(out.s[0].first_seen, 1432917027);
@@ -460,4 +461,31 @@ Test(stitcher, secondary_ips_v2_with_metadata)
     fst_stitcher_free(st);
     st = NULL;
     fst_eni_table_free(meta);
+}
+
+/* A ping whose request and reply start in the same second at the one ENI
+ * that saw it: nothing says who asked, so the basis is unknown and the
+ * endpoints are in canonical order (lower address first). */
+Test(stitcher, icmp_tie_is_unknown)
+{
+    const char *e = "eni-0aaaaaaaaaaaaaaa1";
+    push(RH(.fmt = RH_V2, .eni = e, .src = "198.51.100.9", .dst = "10.0.3.12", .proto = 1, .pk = 8, .by = 672, .t0 = 1718000101, .t1 = 1718000108));
+    push(RH(.fmt = RH_V2, .eni = e, .src = "10.0.3.12", .dst = "198.51.100.9", .proto = 1, .pk = 8, .by = 672, .t0 = 1718000101, .t1 = 1718000108));
+    finish();
+    cr_assert_eq(out.n, 1);
+    cr_assert_eq(out.s[0].basis, FST_BASIS_UNKNOWN);
+    ASSERT_EP(out.s[0].client_addr, out.s[0].client_port, "10.0.3.12", 0);
+    cr_assert_eq(out.s[0].c2s_bytes + out.s[0].s2c_bytes, 1344);
+}
+
+/* A ping answered one second later: the earlier sender is the client. */
+Test(stitcher, icmp_first_seen_by_a_second)
+{
+    const char *e = "eni-0aaaaaaaaaaaaaaa1";
+    push(RH(.fmt = RH_V2, .eni = e, .src = "10.0.3.12", .dst = "198.51.100.9", .proto = 1, .pk = 8, .by = 672, .t0 = 1718000102, .t1 = 1718000108));
+    push(RH(.fmt = RH_V2, .eni = e, .src = "198.51.100.9", .dst = "10.0.3.12", .proto = 1, .pk = 8, .by = 672, .t0 = 1718000101, .t1 = 1718000108));
+    finish();
+    cr_assert_eq(out.n, 1);
+    cr_assert_eq(out.s[0].basis, FST_BASIS_FIRST_SEEN);
+    ASSERT_EP(out.s[0].client_addr, out.s[0].client_port, "198.51.100.9", 0);
 }

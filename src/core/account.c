@@ -112,7 +112,7 @@ static void count_once(const fst__observe *o, const fst__group *g, const uint32_
 
 static void scan(const fst__observe *o, const uint32_t *w, uint32_t n, fst__sess *s)
 {
-    int64_t first_t = INT64_MAX, syn_t = INT64_MAX;
+    int64_t first_d[2] = {INT64_MAX, INT64_MAX}, syn_t = INT64_MAX;
     for (uint32_t i = 0; i < n; i++) {
         const fst__win *x = &o->wins[w[i]];
         const int d = !!(x->bits & FST__W_REV);
@@ -123,21 +123,29 @@ static void scan(const fst__observe *o, const uint32_t *w, uint32_t n, fst__sess
             s->last = end;
         s->action |= x->action == FST_ACTION_ACCEPT ? FST_SACT_ACCEPT
                      : x->action == FST_ACTION_REJECT ? FST_SACT_REJECT : 0;
+        if (x->action == FST_ACTION_ACCEPT)
+            s->ev |= d ? FST__EV_ACC1 : FST__EV_ACC0;
+        else if (x->action == FST_ACTION_REJECT)
+            s->ev |= d ? FST__EV_REJ1 : FST__EV_REJ0;
         const uint8_t ev = fst__evidence_of(d, !!(x->bits & FST__W_FLAGS), x->flags);
         s->ev |= ev & (uint8_t) ~(FST__EV_FIRST1 | FST__EV_SYNFIRST1);
         if (x->bits & FST__W_FLAGS) {
             s->flags[d] |= x->flags;
             s->flags_known |= (uint8_t)(1u << d);
         }
-        if (x->start < first_t || (x->start == first_t && !d)) {
-            first_t = x->start;
-            s->ev = d ? (s->ev | FST__EV_FIRST1) : (s->ev & (uint8_t)~FST__EV_FIRST1);
-        }
+        if (x->start < first_d[d])
+            first_d[d] = x->start;
         if ((ev & (FST__EV_SYN0 | FST__EV_SYN1)) && (x->start < syn_t || (x->start == syn_t && !d))) {
             syn_t = x->start;
-            s->ev = d ? (s->ev | FST__EV_SYNFIRST1) : (s->ev & (uint8_t)~FST__EV_SYNFIRST1);
+            s->ev = d ? (s->ev | FST__EV_SYNFIRST1) : (s->ev & (uint16_t)~FST__EV_SYNFIRST1);
         }
     }
+    /* Who sent first, by whole seconds: a tie says nothing. */
+    s->ev &= (uint16_t) ~(FST__EV_FIRST1 | FST__EV_FIRST_TIE);
+    if (first_d[1] < first_d[0])
+        s->ev |= FST__EV_FIRST1;
+    else if (first_d[1] == first_d[0] && first_d[0] != INT64_MAX)
+        s->ev |= FST__EV_FIRST_TIE;
 }
 
 /* Distinct ENIs of the session, sorted by name, appended to ss->enis. */

@@ -28,7 +28,7 @@ typedef struct fst__sess {
     uint32_t rank;          /* output position (session_id - 1) */
     uint8_t flags[2];       /* OR of known tcp-flags per direction */
     uint8_t flags_known;    /* bit d: some record of direction d had tcp-flags */
-    uint8_t ev;             /* FST__EV_* (direction.h) */
+    uint16_t ev;            /* FST__EV_* (direction.h) */
     uint8_t basis, client_hi, action, incomplete;
 } fst__sess;
 

@@ -45,7 +45,7 @@ uint8_t fst__evidence_of(int rev, int flags_known, uint8_t flags)
     return ev;
 }
 
-int fst__direction_flags(uint8_t ev, int *client_hi)
+int fst__direction_flags(uint16_t ev, int *client_hi)
 {
     const int syn0 = !!(ev & FST__EV_SYN0), syn1 = !!(ev & FST__EV_SYN1);
     const int sa0 = !!(ev & FST__EV_SYNACK0), sa1 = !!(ev & FST__EV_SYNACK1);
@@ -119,9 +119,28 @@ static int has_ports(uint8_t proto)
     return proto == 6 || proto == 17 || proto == 132 || proto == 33;
 }
 
-int fst__direction_fallback(const fst__learned *l, const fst__pkey *k, uint8_t ev,
+/* Rule 2: exactly one direction was only rejected while the other was
+ * accepted; returns 1 and sets *client_hi to the accepted sender. */
+static int rejected_reply(uint16_t ev, int *client_hi)
+{
+    const int only_rej0 = (ev & FST__EV_REJ0) && !(ev & FST__EV_ACC0);
+    const int only_rej1 = (ev & FST__EV_REJ1) && !(ev & FST__EV_ACC1);
+    if (only_rej0 && (ev & FST__EV_ACC1) && !only_rej1) {
+        *client_hi = 1;
+        return 1;
+    }
+    if (only_rej1 && (ev & FST__EV_ACC0) && !only_rej0) {
+        *client_hi = 0;
+        return 1;
+    }
+    return 0;
+}
+
+int fst__direction_fallback(const fst__learned *l, const fst__pkey *k, uint16_t ev,
                             int *client_hi)
 {
+    if (rejected_reply(ev, client_hi))
+        return FST_BASIS_REJECTED_REPLY;
     if (l && k->proto == 6) {
         const int lo = fst__learned_has(l, k->k.lo, k->k.lo_port, k->proto);
         const int hi = fst__learned_has(l, k->k.hi, k->k.hi_port, k->proto);
@@ -139,7 +158,7 @@ int fst__direction_fallback(const fst__learned *l, const fst__pkey *k, uint8_t e
         *client_hi = 0;
         return FST_BASIS_UNKNOWN;
     }
-    if (ev & (FST__EV_REC0 | FST__EV_REC1)) {
+    if ((ev & (FST__EV_REC0 | FST__EV_REC1)) && !(ev & FST__EV_FIRST_TIE)) {
         *client_hi = !!(ev & FST__EV_FIRST1);
         return FST_BASIS_FIRST_SEEN;
     }

@@ -10,12 +10,15 @@
  *      client ("tcp-flags"); else a SYN-ACK record -> its sender is the
  *      server ("tcp-synack" when the other direction has records,
  *      "tcp-synack-weak" when the SYN-ACK is alone: scans make those).
- *   2. learned-service (TCP): exactly one endpoint answered SYN-ACK (or
+ *   2. rejected-reply: one direction's records are all REJECT and the other
+ *      direction has ACCEPT records -> the accepted direction is the request
+ *      (a stateless network ACL dropped the reply; aws-flowlogs.md 3.4).
+ *   3. learned-service (TCP): exactly one endpoint answered SYN-ACK (or
  *      received a SYN that was answered) in another session of the input.
- *   3. port: the endpoint whose port has the higher class is the server.
- *   4. first-seen (protocols without ports, e.g. ICMP): the sender of the
- *      earliest record is the client.
- *   5. unknown: client = canonical "lo" endpoint.
+ *   4. port: the endpoint whose port has the higher class is the server.
+ *   5. first-seen (protocols without ports, e.g. ICMP): the sender of the
+ *      strictly earliest record is the client (a tie says nothing).
+ *   6. unknown: client = canonical "lo" endpoint.
  */
 #ifndef FST_CORE_DIRECTION_H
 #define FST_CORE_DIRECTION_H
@@ -31,7 +34,10 @@ enum {
     FST__EV_SYNACK0 = 4, FST__EV_SYNACK1 = 8, /* SYN-ACK sent by lo / hi */
     FST__EV_REC0 = 16, FST__EV_REC1 = 32,     /* some record in that direction */
     FST__EV_FIRST1 = 64,                      /* earliest record was hi -> lo */
-    FST__EV_SYNFIRST1 = 128                   /* earliest bare SYN was hi -> lo */
+    FST__EV_SYNFIRST1 = 128,                  /* earliest bare SYN was hi -> lo */
+    FST__EV_FIRST_TIE = 256,                  /* both directions start at the same second */
+    FST__EV_ACC0 = 512, FST__EV_ACC1 = 1024,  /* an ACCEPT record lo->hi / hi->lo */
+    FST__EV_REJ0 = 2048, FST__EV_REJ1 = 4096  /* a REJECT record lo->hi / hi->lo */
 };
 
 /* Port class: 3 well-known (1..1023), 2 known service port >= 1024,
@@ -43,7 +49,7 @@ uint8_t fst__evidence_of(int rev, int flags_known, uint8_t flags);
 
 /* Rule 1 only.  Returns the basis (FST_BASIS_TCP_SYN, _TCP_SYNACK,
  * _TCP_SYNACK_WEAK) and sets *client_hi, or -1 when no flag evidence. */
-int fst__direction_flags(uint8_t ev, int *client_hi);
+int fst__direction_flags(uint16_t ev, int *client_hi);
 
 /* Learned services: a set of (addr, port, proto). */
 typedef struct fst__svc {
@@ -62,9 +68,9 @@ int fst__learned_add(fst__learned *l, const uint8_t a[16], uint16_t port, uint8_
 int fst__learned_has(const fst__learned *l, const uint8_t a[16], uint16_t port, uint8_t proto);
 void fst__learned_free(fst__learned *l);
 
-/* Rules 2-5 for a session without flag evidence.  Sets *client_hi and
+/* Rules 2-6 for a session without flag evidence.  Sets *client_hi and
  * returns the basis. l may be NULL. */
-int fst__direction_fallback(const fst__learned *l, const fst__pkey *k, uint8_t ev,
+int fst__direction_fallback(const fst__learned *l, const fst__pkey *k, uint16_t ev,
                             int *client_hi);
 
 #endif
