@@ -277,8 +277,8 @@ int fst__correlate(fst__observe *o, const fst_stitcher_config *cfg, fst__session
     scratch sc;
     memset(&sc, 0, sizeof sc);
     int rc = 0;
-    for (fst__group *g = o->groups; g && rc == 0; g = g->hh.next)
-        rc = one_group(o, cfg, g, &sc, ss);
+    for (uint32_t i = 0; i < o->n_groups && rc == 0; i++)
+        rc = one_group(o, cfg, fst__observe_group(o, i), &sc, ss);
     scratch_free(&sc);
     return rc;
 }

@@ -48,8 +48,10 @@ void fst__observe_free(fst__observe *o)
 {
     if (!o->enis)
         return;
-    HASH_CLEAR(hh, o->eni_by_name);
-    HASH_CLEAR(hh, o->groups);
+    fst__oatab_free(&o->eni_by_name);
+    fst__oatab_free(&o->eni_by_ptr);
+    fst__oatab_free(&o->gtab);
+    fst__oatab_free(&o->rtab);
     for (uint32_t i = 0; i < o->n_enis; i++) {
         fst__free(o->enis[i]->name);
         fst__free(o->enis[i]);
@@ -58,23 +60,48 @@ void fst__observe_free(fst__observe *o)
         fst__free(o->chunks[i]);
     fst__free(o->chunks);
     fst__free(o->enis);
+    fst__free(o->eniptr);
+    fst__free(o->reps);
     fst__free(o->wins);
     fst__free(o->skips);
     memset(o, 0, sizeof *o);
 }
 
-static fst__eni *eni_get(fst__observe *o, const char *name)
+static uint32_t name_hash(const char *s, size_t len, uint64_t seed)
 {
-    if (!name)
-        return o->enis[0];
-    fst__eni *e = NULL;
+    return fst__hash(s, len, seed ^ 0xe41ULL);
+}
+
+typedef struct name_ctx {
+    const fst__observe *o;
+    const char *name;
+} name_ctx;
+
+static int eni_name_eq(const void *ctx, uint32_t idx)
+{
+    const name_ctx *c = ctx;
+    return !strcmp(c->o->enis[idx]->name, c->name);
+}
+
+static int eni_ptr_eq(const void *ctx, uint32_t idx)
+{
+    const name_ctx *c = ctx;
+    return c->o->eniptr[idx].p == c->name;
+}
+
+/* By text: the ENI, created when new; NULL on out of memory. */
+static fst__eni *eni_by_name(fst__observe *o, const char *name)
+{
     const size_t len = strlen(name);
-    HASH_FIND(hh, o->eni_by_name, name, len, e);
-    if (e)
-        return e;
+    const uint32_t hv = name_hash(name, len, o->seed);
+    const name_ctx c = {o, name};
+    uint32_t pos;
+    const uint32_t idx = fst__oatab_find(&o->eni_by_name, hv, eni_name_eq, &c, &pos);
+    if (idx != UINT32_MAX)
+        return o->enis[idx];
     if (grow((void **)&o->enis, &o->cap_enis, o->n_enis + 1, sizeof *o->enis) < 0)
         return NULL;
-    e = fst__calloc(1, sizeof *e);
+    fst__eni *e = fst__calloc(1, sizeof *e);
     if (!e)
         return NULL;
     e->name = fst__strndup(name, len);
@@ -84,14 +111,45 @@ static fst__eni *eni_get(fst__observe *o, const char *name)
     }
     e->meta = fst__eni_lookup(o->meta, name);
     e->index = o->n_enis;
-    int oom_ = 0;
-    HASH_ADD_KEYPTR(hh, o->eni_by_name, e->name, len, e);
-    if (oom_) {
+    if (fst__oatab_insert(&o->eni_by_name, pos, hv, e->index) < 0) {
         fst__free(e->name);
         fst__free(e);
         return NULL;
     }
     o->enis[o->n_enis++] = e;
+    return e;
+}
+
+/* Per record: by the interned pointer first (one probe and a check of the
+ * text), by text on a miss (a new ENI, or a pointer from another reader). */
+static fst__eni *eni_get(fst__observe *o, const char *name)
+{
+    if (!name)
+        return o->enis[0];
+    const name_ctx c = {o, name};
+    const uint32_t hv = fst__oatab_mix((uint64_t)(uintptr_t)name ^ o->seed);
+    uint32_t pos;
+    const uint32_t pi = fst__oatab_find(&o->eni_by_ptr, hv, eni_ptr_eq, &c, &pos);
+    if (pi != UINT32_MAX) {
+        fst__eniptr *ep = &o->eniptr[pi];
+        fst__eni *e = o->enis[ep->eni];
+        if (!strcmp(e->name, name))
+            return e;
+        /* the pointer now holds other text (its memory was reused) */
+        e = eni_by_name(o, name);
+        if (e)
+            ep->eni = e->index;
+        return e;
+    }
+    fst__eni *e = eni_by_name(o, name);
+    if (!e)
+        return NULL;
+    if (grow((void **)&o->eniptr, &o->cap_eniptr, o->n_eniptr + 1, sizeof *o->eniptr) < 0)
+        return NULL;
+    o->eniptr[o->n_eniptr] = (fst__eniptr){name, e->index};
+    if (fst__oatab_insert(&o->eni_by_ptr, pos, hv, o->n_eniptr) < 0)
+        return NULL;
+    o->n_eniptr++;
     return e;
 }
 
@@ -166,45 +224,117 @@ static const uint8_t *alias(const fst__observe *o, const fst_addr *a)
     return (e && e->primary.family == a->family) ? e->primary.b : a->b;
 }
 
+typedef struct key_ctx {
+    const fst__observe *o;
+    const fst__pkey *k;
+} key_ctx;
+
+static int group_eq(const void *ctx, uint32_t idx)
+{
+    const key_ctx *c = ctx;
+    return !memcmp(&fst__observe_group(c->o, idx)->key, c->k, sizeof *c->k);
+}
+
 static fst__group *group_get(fst__observe *o, const fst__pkey *k)
 {
     const uint32_t hv = fst__hash(k, sizeof *k, o->seed);
-    fst__group *g = NULL;
-    HASH_FIND_BYHASHVALUE(hh, o->groups, k, sizeof *k, hv, g);
-    if (g)
-        return g;
-    if (o->n_chunks == 0 || o->chunk_used == GROUP_CHUNK) {
+    const key_ctx c = {o, k};
+    uint32_t pos;
+    const uint32_t idx = fst__oatab_find(&o->gtab, hv, group_eq, &c, &pos);
+    if (idx != UINT32_MAX)
+        return fst__observe_group(o, idx);
+    if (o->n_groups == UINT32_MAX - 2)
+        return NULL;
+    if (o->n_chunks == 0 || o->chunk_used == FST__GROUP_CHUNK) {
         if (grow((void **)&o->chunks, &o->cap_chunks, o->n_chunks + 1, sizeof *o->chunks) < 0)
             return NULL;
-        o->chunks[o->n_chunks] = fst__malloc(GROUP_CHUNK * sizeof(fst__group));
+        o->chunks[o->n_chunks] = fst__malloc(FST__GROUP_CHUNK * sizeof(fst__group));
         if (!o->chunks[o->n_chunks])
             return NULL;
         o->n_chunks++;
         o->chunk_used = 0;
     }
-    g = &o->chunks[o->n_chunks - 1][o->chunk_used];
+    fst__group *g = &o->chunks[o->n_chunks - 1][o->chunk_used];
     memset(g, 0, sizeof *g);
     g->key = *k;
-    memcpy(g->rep_lo, k->k.lo, 16);
-    memcpy(g->rep_hi, k->k.hi, 16);
     g->head = g->tail = FST__NONE;
-    int oom_ = 0;
-    HASH_ADD_BYHASHVALUE(hh, o->groups, key, sizeof g->key, hv, g);
-    if (oom_)
+    if (fst__oatab_insert(&o->gtab, pos, hv, o->n_groups) < 0)
         return NULL;
     o->chunk_used++;
     o->n_groups++;
     return g;
 }
 
-/* A reported address replaces the alias when the real one differs (a
- * secondary IP); the smaller one wins so push order does not matter. */
-static void report(uint8_t rep[16], const uint8_t keyaddr[16], const uint8_t real[16])
+typedef struct rep_ctx {
+    const fst__observe *o;
+    const fst__group *g;
+} rep_ctx;
+
+static int rep_eq(const void *ctx, uint32_t idx)
 {
+    const rep_ctx *c = ctx;
+    return c->o->reps[idx].g == c->g;
+}
+
+static uint32_t rep_hash(const fst__observe *o, const fst__group *g)
+{
+    return fst__oatab_mix((uint64_t)(uintptr_t)g ^ o->seed);
+}
+
+static uint32_t rep_find(const fst__observe *o, const fst__group *g, uint32_t *pos)
+{
+    const rep_ctx c = {o, g};
+    return fst__oatab_find(&o->rtab, rep_hash(o, g), rep_eq, &c, pos);
+}
+
+const uint8_t *fst__group_rep(const fst__observe *o, const fst__group *g, int hi)
+{
+    if (o->n_reps) {
+        uint32_t pos;
+        const uint32_t i = rep_find(o, g, &pos);
+        if (i != UINT32_MAX)
+            return o->reps[i].a[hi];
+    }
+    return hi ? g->key.k.hi : g->key.k.lo;
+}
+
+/* A reported address replaces the alias when the real one differs (a
+ * secondary IP); the smaller one wins so push order does not matter.
+ * Called only when real != key address. */
+static int report(fst__observe *o, const fst__group *g, int hi, const uint8_t real[16])
+{
+    const uint8_t *keyaddr = hi ? g->key.k.hi : g->key.k.lo;
     if (!memcmp(real, keyaddr, 16))
-        return;
+        return 0;
+    uint32_t pos;
+    uint32_t i = rep_find(o, g, &pos);
+    if (i == UINT32_MAX) {
+        FST__TRY(grow((void **)&o->reps, &o->cap_reps, o->n_reps + 1, sizeof *o->reps));
+        i = o->n_reps;
+        fst__rep *r = &o->reps[i];
+        r->g = g;
+        memcpy(r->a[0], g->key.k.lo, 16);
+        memcpy(r->a[1], g->key.k.hi, 16);
+        FST__TRY(fst__oatab_insert(&o->rtab, pos, rep_hash(o, g), i));
+        o->n_reps++;
+    }
+    uint8_t *rep = o->reps[i].a[hi];
     if (!memcmp(rep, keyaddr, 16) || memcmp(real, rep, 16) < 0)
         memcpy(rep, real, 16);
+    return 0;
+}
+
+int fst__group_set_rep(fst__observe *o, const fst__group *g, int hi, const uint8_t a[16])
+{
+    const uint8_t *keyaddr = hi ? g->key.k.hi : g->key.k.lo;
+    if (!memcmp(a, keyaddr, 16) && !o->n_reps)
+        return 0;
+    FST__TRY(report(o, g, hi, a));
+    uint32_t pos;
+    const uint32_t i = rep_find(o, g, &pos);
+    if (i != UINT32_MAX)
+        memcpy(o->reps[i].a[hi], a, 16);
+    return 0;
 }
 
 static int usable(const fst_record *rec)
@@ -274,8 +404,10 @@ static int push_flow(fst__observe *o, fst__eni *e, const fst_record *rec)
         return FST_ENOMEM;
     if (swapped)
         w->bits |= FST__W_REV;
-    report(swapped ? g->rep_hi : g->rep_lo, swapped ? k.k.hi : k.k.lo, rs->b);
-    report(swapped ? g->rep_lo : g->rep_hi, swapped ? k.k.lo : k.k.hi, rd->b);
+    if (as != rs->b)
+        FST__TRY(report(o, g, swapped, rs->b));
+    if (ad != rd->b)
+        FST__TRY(report(o, g, !swapped, rd->b));
     if (g->tail == FST__NONE)
         g->head = o->n_wins;
     else

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "core/key.h"
+#include "core/oatab.h"
 #include "flowstitch/stitcher.h"
 #include "meta/eni.h"
 
@@ -62,15 +63,30 @@ typedef struct fst__eni {
     uint8_t sure_own[16];       /* a plain address pkt-* replaced: surely its own */
     uint32_t index;
     uint32_t skip_off, skip_n;  /* its SKIPDATA windows in fst__observe.skips (after index_skips) */
-    UT_hash_handle hh;
 } fst__eni;
 
+/* A group: 52 bytes, pooled in chunks of FST__GROUP_CHUNK, found through
+ * fst__observe.gtab (open addressing, hash stored in the table). */
 typedef struct fst__group {
     fst__pkey key;              /* canonical key (aliased addresses) */
-    uint8_t rep_lo[16], rep_hi[16]; /* addresses to report (real, most specific) */
     uint32_t head, tail, n;     /* window entry chain */
-    UT_hash_handle hh;
 } fst__group;
+
+#define FST__GROUP_CHUNK 4096u
+
+/* Addresses to report when they differ from the key's (metadata folded a
+ * secondary IP onto the primary): few, so kept aside. */
+typedef struct fst__rep {
+    const fst__group *g;
+    uint8_t a[2][16];           /* [0] lo, [1] hi */
+} fst__rep;
+
+/* Interned interface-id pointer -> ENI index (the parser gives equal
+ * strings equal pointers; the text is still checked on every hit). */
+typedef struct fst__eniptr {
+    const char *p;
+    uint32_t eni;
+} fst__eniptr;
 
 typedef struct fst__skip {
     uint32_t eni;
@@ -82,12 +98,18 @@ typedef struct fst__observe {
     const fst_eni_table *meta;
     fst__eni **enis;            /* by index; enis[0] is the "no ENI" slot */
     uint32_t n_enis, cap_enis;
-    fst__eni *eni_by_name;      /* uthash head */
+    fst__oatab eni_by_name;     /* -> index into enis */
+    fst__oatab eni_by_ptr;      /* -> index into eniptr */
+    fst__eniptr *eniptr;
+    uint32_t n_eniptr, cap_eniptr;
     fst__win *wins;
     uint32_t n_wins, cap_wins;
-    fst__group *groups;         /* uthash head */
-    fst__group **chunks;        /* group pool */
+    fst__oatab gtab;            /* canonical key -> group index */
+    fst__group **chunks;        /* group pool, in order of first sight */
     uint32_t n_chunks, chunk_used, cap_chunks, n_groups;
+    fst__rep *reps;             /* report addresses differing from the key */
+    uint32_t n_reps, cap_reps;
+    fst__oatab rtab;            /* group pointer -> index into reps */
     fst__skip *skips;
     uint32_t n_skips, cap_skips;
     uint64_t records_in, unusable, nodata, skipdata;
@@ -98,6 +120,21 @@ int fst__observe_init(fst__observe *o, const fst_eni_table *meta, uint64_t seed)
 void fst__observe_free(fst__observe *o);
 /* Takes one record; 0 or FST_ENOMEM. */
 int fst__observe_push(fst__observe *o, const fst_record *rec);
+
+/* Group i (0 <= i < n_groups), in order of first sight. */
+static inline fst__group *fst__observe_group(const fst__observe *o, uint32_t i)
+{
+    return &o->chunks[i / FST__GROUP_CHUNK][i % FST__GROUP_CHUNK];
+}
+
+/* The address to report for the lo (hi = 0) or hi (hi = 1) endpoint of g:
+ * the real, most specific address seen (a secondary IP), else the key's. */
+const uint8_t *fst__group_rep(const fst__observe *o, const fst__group *g, int hi);
+
+/* Reports address a for endpoint hi of g from now on, whatever was seen
+ * (natfold.c: the internet host behind a NAT gateway's own address).
+ * 0 or FST_ENOMEM. */
+int fst__group_set_rep(fst__observe *o, const fst__group *g, int hi, const uint8_t a[16]);
 
 /* Sorts SKIPDATA windows by (ENI, start) and sets fst__eni.skip_off/_n. */
 void fst__observe_index_skips(fst__observe *o);

@@ -26,7 +26,7 @@ struct fst_stitcher {
     fst__learned learned;
     fst_stitch_stats stats;
     fst_eni_windows *eniw;
-    fst__sess **order;
+    uint32_t *order;    /* session indices in output order */
     int finished;
 };
 
@@ -122,25 +122,24 @@ static void direction_rest(fst_stitcher *st)
 }
 
 /* Client / server endpoints of a session, as reported. */
-static void endpoints(const fst__sess *s, const uint8_t **ca, uint16_t *cp, const uint8_t **sa,
-                      uint16_t *sp)
+static void endpoints(const fst__observe *o, const fst__sess *s, const uint8_t **ca, uint16_t *cp,
+                      const uint8_t **sa, uint16_t *sp)
 {
     const fst__group *g = s->g;
-    *ca = s->client_hi ? g->rep_hi : g->rep_lo;
+    *ca = fst__group_rep(o, g, s->client_hi);
     *cp = s->client_hi ? g->key.k.hi_port : g->key.k.lo_port;
-    *sa = s->client_hi ? g->rep_lo : g->rep_hi;
+    *sa = fst__group_rep(o, g, !s->client_hi);
     *sp = s->client_hi ? g->key.k.lo_port : g->key.k.hi_port;
 }
 
-static int cmp_order(const void *pa, const void *pb)
+static int cmp_order(const fst__observe *o, const fst__sess *a, const fst__sess *b)
 {
-    const fst__sess *a = *(fst__sess *const *)pa, *b = *(fst__sess *const *)pb;
     if (a->first != b->first)
         return a->first < b->first ? -1 : 1;
     const uint8_t *aca, *asa, *bca, *bsa;
     uint16_t acp, asp, bcp, bsp;
-    endpoints(a, &aca, &acp, &asa, &asp);
-    endpoints(b, &bca, &bcp, &bsa, &bsp);
+    endpoints(o, a, &aca, &acp, &asa, &asp);
+    endpoints(o, b, &bca, &bcp, &bsa, &bsp);
     int c = fst__ep_cmp(aca, acp, bca, bcp);
     if (!c)
         c = fst__ep_cmp(asa, asp, bsa, bsp);
@@ -155,17 +154,103 @@ static int cmp_order(const void *pa, const void *pb)
     return (a > b) - (a < b); /* same key, same times: group/cluster order */
 }
 
+/* Sorting session indices by cmp_order: introsort (quicksort, median of
+ * three, insertion sort below 16, heapsort past the depth limit).  The
+ * order is total, so the result does not depend on the algorithm. */
+typedef struct order_ctx {
+    const fst__observe *o;
+    const fst__sess *v;
+} order_ctx;
+
+static int less(const order_ctx *c, uint32_t a, uint32_t b)
+{
+    return cmp_order(c->o, &c->v[a], &c->v[b]) < 0;
+}
+
+static void sift(const order_ctx *c, uint32_t *x, size_t i, size_t n)
+{
+    for (;;) {
+        size_t m = i, l = 2 * i + 1, r = l + 1;
+        if (l < n && less(c, x[m], x[l]))
+            m = l;
+        if (r < n && less(c, x[m], x[r]))
+            m = r;
+        if (m == i)
+            return;
+        const uint32_t t = x[i];
+        x[i] = x[m];
+        x[m] = t;
+        i = m;
+    }
+}
+
+static void sort_idx(const order_ctx *c, uint32_t *x, size_t n, int depth)
+{
+    while (n > 16) {
+        if (depth-- == 0) {
+            for (size_t i = n / 2; i-- > 0;)
+                sift(c, x, i, n);
+            for (size_t i = n; i-- > 1;) {
+                const uint32_t t = x[0];
+                x[0] = x[i];
+                x[i] = t;
+                sift(c, x, 0, i);
+            }
+            return;
+        }
+        size_t a = 0, b = n / 2, d = n - 1; /* median of three to x[0] */
+        if (less(c, x[b], x[a])) { uint32_t t = x[a]; x[a] = x[b]; x[b] = t; }
+        if (less(c, x[d], x[b])) { uint32_t t = x[b]; x[b] = x[d]; x[d] = t; }
+        if (less(c, x[b], x[a])) { uint32_t t = x[a]; x[a] = x[b]; x[b] = t; }
+        { uint32_t t = x[0]; x[0] = x[b]; x[b] = t; }
+        const uint32_t p = x[0];
+        size_t i = 0, j = n;
+        for (;;) { /* Hoare partition around p */
+            do i++; while (i < n && less(c, x[i], p));
+            do j--; while (less(c, p, x[j]));
+            if (i >= j)
+                break;
+            const uint32_t t = x[i];
+            x[i] = x[j];
+            x[j] = t;
+        }
+        x[0] = x[j];
+        x[j] = p;
+        /* recurse into the smaller side */
+        if (j < n - j - 1) {
+            sort_idx(c, x, j, depth);
+            x += j + 1;
+            n -= j + 1;
+        } else {
+            sort_idx(c, x + j + 1, n - j - 1, depth);
+            n = j;
+        }
+    }
+    for (size_t i = 1; i < n; i++) {
+        const uint32_t v = x[i];
+        size_t j = i;
+        while (j > 0 && less(c, v, x[j - 1])) {
+            x[j] = x[j - 1];
+            j--;
+        }
+        x[j] = v;
+    }
+}
+
 static int order_sessions(fst_stitcher *st)
 {
     st->order = fst__malloc((size_t)st->ss.n * sizeof *st->order);
     if (!st->order)
         return FST_ENOMEM;
     for (uint32_t i = 0; i < st->ss.n; i++)
-        st->order[i] = &st->ss.v[i];
-    if (st->ss.n)
-        qsort(st->order, st->ss.n, sizeof *st->order, cmp_order);
+        st->order[i] = i;
+    int depth = 0;
+    for (uint32_t n = st->ss.n; n; n >>= 1)
+        depth += 2;
+    const order_ctx c = {&st->obs, st->ss.v};
+    sort_idx(&c, st->order, st->ss.n, depth);
     for (uint32_t i = 0; i < st->ss.n; i++)
-        st->order[i]->rank = i;
+        st->ss.v[st->order[i]].rank = i;
     return 0;
 }
 
@@ -177,7 +262,7 @@ static int emit_one(fst_stitcher *st, const fst__sess *s, const char **names,
     const uint8_t *ca, *sa;
     const uint8_t fam = s->g->key.fam;
     const int c = s->client_hi; /* canonical index of the client->server direction */
-    endpoints(s, &ca, &out.client_port, &sa, &out.server_port);
+    endpoints(&st->obs, s, &ca, &out.client_port, &sa, &out.server_port);
     fst__addr_from16(&out.client_addr, ca, fam);
     fst__addr_from16(&out.server_addr, sa, fam);
     out.id = (uint64_t)s->rank + 1;
@@ -221,7 +306,7 @@ int fst_stitcher_finish(fst_stitcher *st, fst_session_cb cb, void *ud)
         return FST_ENOMEM;
     int rc = 0;
     for (uint32_t i = 0; i < st->ss.n && rc == 0; i++)
-        rc = emit_one(st, st->order[i], names, cb, ud);
+        rc = emit_one(st, &st->ss.v[st->order[i]], names, cb, ud);
     fst__free(names);
     return rc < 0 ? rc : 0;
 }
