@@ -276,6 +276,194 @@ Test(flowgen, sg_reject_and_truth)
     free_tiny(&t);
 }
 
+/* ---- port reuse: when can the logs separate two dials? ----
+ *
+ * ENI A (10.0.1.5) has 60 s windows [0,60) [60,120); ENI B (10.0.2.7, other
+ * AZ) has [0,45) [45,105) [105,165).  One connection spec, 10.0.1.5:40000 ->
+ * 10.0.2.7:443, dialled twice (life 0 = conn_id 1, life 1 = conn_id 2: the
+ * only connection of the model, ids start at 1).  A record carries a dial
+ * when it holds some of that dial's packets; the second dial is merged into
+ * the first when every delivered record carrying it also carries the first,
+ * at both ENIs, both directions. */
+
+#define DIAL(t, L)                                                                     \
+    {(t), FG_C2S, 2, (L), 1, 60}, {(t), FG_S2C, 18, (L), 1, 60},                       \
+        {(t) + 1, FG_C2S, 0, (L), 2, 400}, {(t) + 1, FG_S2C, 0, (L), 3, 3000},        \
+        {(t) + 2, FG_C2S, 1, (L), 2, 104}, {(t) + 2, FG_S2C, 1, (L), 1, 52}
+
+typedef struct reuse {
+    fg_model *m;
+    cap c;
+} reuse;
+
+static void build_reuse(reuse *r, const fg_burst *b, size_t nb, const char *dir)
+{
+    fg_config cfg;
+    fg_config_init(&cfg);
+    cfg.t0 = T0;
+    cfg.duration = 120;
+    cfg.skip_rate = 0;
+    cfg.late_rate = 0;
+    r->m = fg_model_new(&cfg);
+    int s0 = fg_add_subnet(r->m, 0, 1, 0), s1 = fg_add_subnet(r->m, 1, 1, 0);
+    fg_eni_spec a = {.subnet = s0, .kind = FG_ENI_INSTANCE, .nitro = 1, .primary = "10.0.1.5",
+                     .windows = win60, .n_windows = 1};
+    fg_eni_spec e = {.subnet = s1, .kind = FG_ENI_INSTANCE, .nitro = 1, .primary = "10.0.2.7",
+                     .windows = win45, .n_windows = 2};
+    fg_add_eni(r->m, &a);
+    fg_add_eni(r->m, &e);
+    fg_conn_spec c = {6, 1, "10.0.1.5", "10.0.2.7", 40000, 443, -1, 0, 0, 0, b, nb};
+    fg_add_conn(r->m, &c);
+    memset(&r->c, 0, sizeof r->c);
+    if (dir) { /* through the file writers, to see the JSON */
+        fg_files *f = fg_files_open(r->m, dir, FG_DELIVER_CW, 1, "reuse");
+        cr_assert_not_null(f);
+        fg_sink sink = fg_files_sink(f);
+        fg_run(r->m, &sink);
+        cr_assert_eq(fg_files_close(f, NULL), 0);
+    } else {
+        fg_sink sink = {&r->c, cap_on_line, cap_on_truth};
+        fg_run(r->m, &sink);
+    }
+}
+
+static const fg_truth *truth_id(const reuse *r, uint64_t id)
+{
+    for (size_t i = 0; i < r->c.nt; i++)
+        if (r->c.truths[i].conn_id == id)
+            return &r->c.truths[i];
+    return NULL;
+}
+
+static size_t ok_lines(const reuse *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->c.n; i++)
+        n += r->c.lines[i].l.status == FG_OK;
+    return n;
+}
+
+Test(flowgen, reuse_same_window_at_both_enis_is_merged)
+{
+    /* dial 1 at 5..7, dial 2 at 20..22: both in A [0,60) and in B [0,45).
+     * So one record per ENI and direction (4 in all), each carrying both
+     * dials: 2 is inseparable from 1, and 1 from 2; 1 is the earliest, so
+     * 2 -> 1 and 1 has no key.  Each record holds 2 x 5 packets: c2s
+     * 2 x (60+400+104) = 1128 bytes, s2c 2 x (60+3000+52) = 6224 bytes. */
+    static const fg_burst b[] = {DIAL(T0 + 5, 0), DIAL(T0 + 20, 1)};
+    reuse r;
+    build_reuse(&r, b, sizeof b / sizeof b[0], NULL);
+    cr_expect_eq(ok_lines(&r), 4);
+    for (size_t i = 0; i < r.c.n; i++) {
+        const fg_line *l = &r.c.lines[i].l;
+        if (l->status != FG_OK)
+            continue;
+        cr_expect_eq(l->conn_id, 1);
+        cr_expect_eq(l->packets, 10);
+        cr_expect_eq(l->bytes, l->dir == FG_C2S ? 1128u : 6224u);
+        cr_expect_eq(l->flags, l->dir == FG_C2S ? 3 : 19); /* 2|0|1, 18|0|1 */
+    }
+    cr_assert_eq(r.c.nt, 2);
+    const fg_truth *t1 = truth_id(&r, 1), *t2 = truth_id(&r, 2);
+    cr_assert(t1 && t2);
+    cr_expect_eq(t1->log_merged_into, 0);
+    cr_expect_eq(t2->log_merged_into, 1);
+    cr_expect_eq(t2->start, T0 + 20);
+    free(r.c.lines);
+    free(r.c.truths);
+    fg_model_free(r.m);
+}
+
+Test(flowgen, reuse_later_window_is_separable)
+{
+    /* dial 2 at 70..72: A [60,120) and B [45,105), windows dial 1 (5..7)
+     * is not in at either ENI.  8 records, none carrying both. */
+    static const fg_burst b[] = {DIAL(T0 + 5, 0), DIAL(T0 + 70, 1)};
+    reuse r;
+    build_reuse(&r, b, sizeof b / sizeof b[0], NULL);
+    cr_expect_eq(ok_lines(&r), 8);
+    const fg_truth *t1 = truth_id(&r, 1), *t2 = truth_id(&r, 2);
+    cr_assert(t1 && t2);
+    cr_expect_eq(t1->log_merged_into, 0);
+    cr_expect_eq(t2->log_merged_into, 0);
+    free(r.c.lines);
+    free(r.c.truths);
+    fg_model_free(r.m);
+}
+
+Test(flowgen, reuse_merged_at_one_eni_only_is_separable)
+{
+    /* dial 1 at 30..32, dial 2 at 50..52: one window at A ([0,60)), but at
+     * B dial 1 is in [0,45) and dial 2 in [45,105).  B's records separate
+     * them: 2 records at A + 4 at B, and no key on either. */
+    static const fg_burst b[] = {DIAL(T0 + 30, 0), DIAL(T0 + 50, 1)};
+    reuse r;
+    build_reuse(&r, b, sizeof b / sizeof b[0], NULL);
+    cr_expect_eq(ok_lines(&r), 6);
+    cr_expect_eq(truth_id(&r, 1)->log_merged_into, 0);
+    cr_expect_eq(truth_id(&r, 2)->log_merged_into, 0);
+    free(r.c.lines);
+    free(r.c.truths);
+    fg_model_free(r.m);
+}
+
+Test(flowgen, reuse_first_dial_inside_the_second)
+{
+    /* dial 1 at 5..7; dial 2 opens at 20 (SYN, SYN-ACK), sends at 50 and
+     * closes at 70.  A: [0,60) holds 1 and 2, [60,120) only 2.  B: [0,45)
+     * holds 1 and 2's SYN, [45,105) only 2.  Every record of dial 1 also
+     * carries dial 2, but dial 2 has records of its own: 1 -> 2, 2 none. */
+    static const fg_burst b[] = {
+        DIAL(T0 + 5, 0),
+        {T0 + 20, FG_C2S, 2, 1, 1, 60},
+        {T0 + 20, FG_S2C, 18, 1, 1, 60},
+        {T0 + 50, FG_C2S, 0, 1, 2, 400},
+        {T0 + 50, FG_S2C, 0, 1, 3, 3000},
+        {T0 + 70, FG_C2S, 1, 1, 2, 104},
+        {T0 + 70, FG_S2C, 1, 1, 1, 52},
+    };
+    reuse r;
+    build_reuse(&r, b, sizeof b / sizeof b[0], NULL);
+    cr_expect_eq(ok_lines(&r), 8);
+    cr_expect_eq(truth_id(&r, 1)->log_merged_into, 2);
+    cr_expect_eq(truth_id(&r, 2)->log_merged_into, 0);
+    free(r.c.lines);
+    free(r.c.truths);
+    fg_model_free(r.m);
+}
+
+Test(flowgen, reuse_truth_json_key)
+{
+    /* the merged scenario through the writers: line 2 ends with the key,
+     * line 1 has none */
+    char dir[] = "/tmp/flowgen-reuse-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    static const fg_burst b[] = {DIAL(T0 + 5, 0), DIAL(T0 + 20, 1)};
+    reuse r;
+    build_reuse(&r, b, sizeof b / sizeof b[0], dir);
+    char path[256], line[2048];
+    snprintf(path, sizeof path, "%s/truth.jsonl", dir);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    int n = 0, with_key = 0;
+    while (fgets(line, sizeof line, f)) {
+        n++;
+        if (strstr(line, "\"conn_id\":2,")) {
+            cr_expect(strstr(line, ",\"log_merged_into\":1}\n") != NULL, "%s", line);
+            with_key++;
+        } else {
+            cr_expect(strstr(line, "\"conn_id\":1,") != NULL, "%s", line);
+            cr_expect(strstr(line, "log_merged_into") == NULL, "%s", line);
+        }
+    }
+    fclose(f);
+    cr_expect_eq(n, 2);
+    cr_expect_eq(with_key, 1);
+    fg_model_free(r.m);
+    snprintf(line, sizeof line, "rm -rf %s", dir);
+    cr_expect_eq(system(line), 0);
+}
+
 /* ---- invariants over a generated scenario ---- */
 
 static fg_model *scenario(uint64_t seed, double skip, cap *c)

@@ -93,6 +93,11 @@ typedef struct fg_truth {
     int n_enis;
     const char *nat_eni, *nat_outside_addr;
     uint16_t nat_outside_port;
+    /* conn_id of the earliest connection of the same 5-tuple that the logs
+     * cannot separate this one from (every delivered record carrying this
+     * connection also carries that one; chains resolved to their root), or
+     * 0 when the logs can separate it. */
+    uint64_t log_merged_into;
 } fg_truth;
 
 /* Where the sweep sends its output, in this order: lines of an ENI window

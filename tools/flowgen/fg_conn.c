@@ -639,7 +639,18 @@ static void spawn_scan(fg_model *m, int64_t t)
         return;
     int n = (int)fg_rng_range(&m->rng, 20, 150);
     int refuse = fg_rng_below(&m->rng, 3) == 0; /* SG open, ports closed */
+    uint16_t used[150];
     for (int i = 0; i < n; i++) {
+        /* every port once: a port probed twice from the one source port
+         * would be one 5-tuple twice, which AWS logs as one record */
+        uint16_t port = 0;
+        for (int dup = 1; dup;) {
+            port = i < 24 ? top[i] : (uint16_t)fg_rng_range(&m->rng, 1, 65535);
+            dup = 0;
+            for (int k = 0; k < i; k++)
+                dup |= used[k] == port;
+        }
+        used[i] = port;
         fg_conn *c = fg__conn_alloc(m);
         fg_rng_seed(&c->rng, m->cfg.seed, 0x5ca0000000ULL + m->next_conn_id);
         c->cls = FG_CL_SCAN;
@@ -647,7 +658,7 @@ static void spawn_scan(fg_model *m, int64_t t)
         c->caddr = scanner;
         c->saddr = m->enis[target].priv[0];
         c->cport = sport; /* SYN scanners keep one source port */
-        c->sport = i < 24 ? top[i] : (uint16_t)fg_rng_range(&m->rng, 1, 65535);
+        c->sport = port;
         int64_t ti = t + i / 10;
         if (refuse) {
             c->proto = 6;

@@ -99,6 +99,7 @@ struct fg_eni {
 typedef struct fg_rec {
     struct fg_conn *conn;
     uint8_t obs, dir, flags, syn; /* syn: lives whose client SYN is in it */
+    uint8_t lives;                /* lives with packets in it (bit per life) */
     uint64_t packets, bytes;
     int64_t start, end;
     uint64_t conn_id;
@@ -131,6 +132,9 @@ typedef struct fg_life {
     int64_t start, end;
     uint64_t packets[2], bytes[2];
     uint8_t hs;                   /* handshake SYN delivered in a record */
+    uint8_t delivered;            /* some delivered record carries this life */
+    uint8_t with;                 /* AND of the `lives` of those records: the
+                                   * lives every one of them also carries */
 } fg_life;
 
 typedef struct fg_conn {

@@ -477,6 +477,8 @@ static void on_truth(void *vf, const fg_truth *t)
     if (t->has_nat)
         fprintf(o, ",\"nat_eni\":\"%s\",\"nat_outside_addr\":\"%s\",\"nat_outside_port\":%u", t->nat_eni,
                 t->nat_outside_addr, t->nat_outside_port);
+    if (t->log_merged_into)
+        fprintf(o, ",\"log_merged_into\":%llu", (unsigned long long)t->log_merged_into);
     fputs("}\n", o);
 }
 

@@ -135,6 +135,37 @@ static int window_skipped(const fg_model *m, const fg_eni *e)
 
 /* ---- truths ---- */
 
+/* Whether the logs can tell life L of c from the other lives of the same
+ * 5-tuple.  L is inseparable from M when every delivered record carrying L
+ * also carries M (life[L].with).  Each life points at the earliest life it
+ * is inseparable from; following the pointers ends at a life with none, or
+ * in a cycle (mutually inseparable lives), whose earliest life is the root.
+ * Returns the root's conn_id, or 0 when L is its own root. */
+static uint64_t log_merged_into(const fg_conn *c, int L)
+{
+    int p[8], n = c->nlives < 8 ? c->nlives : 8;
+    for (int i = 0; i < n; i++) {
+        p[i] = -1;
+        if (!c->life[i].delivered)
+            continue; /* nothing delivered: unobservable, not merged */
+        for (int k = 0; k < n && p[i] < 0; k++)
+            if (k != i && (c->life[i].with & (1u << k)))
+                p[i] = k; /* lives are in conn_id order: k is the earliest */
+    }
+    int x = L;
+    for (int step = 0; step < n && p[x] >= 0; step++)
+        x = p[x];
+    if (p[x] >= 0) { /* x is on a cycle: its earliest member is the root */
+        int y = x, lo = x;
+        do {
+            y = p[y];
+            lo = y < lo ? y : lo;
+        } while (y != x);
+        x = lo;
+    }
+    return x == L ? 0 : c->life[x].id;
+}
+
 static void emit_truth(fg_model *m, fg_conn *c, int L)
 {
     const fg_life *f = &c->life[L];
@@ -157,6 +188,7 @@ static void emit_truth(fg_model *m, fg_conn *c, int L)
         t.bytes[d] = f->bytes[d];
     }
     t.handshake_logged = f->hs;
+    t.log_merged_into = log_merged_into(c, L);
     for (int i = 0; i < c->nobs; i++) {
         if (!(c->seen & (1u << i)))
             continue;
@@ -251,9 +283,16 @@ static void mark_seen(fg_rec *r)
 {
     fg_conn *c = r->conn;
     c->seen |= 1u << r->obs;
-    for (int L = 0; L < c->nlives; L++)
+    for (int L = 0; L < c->nlives; L++) {
+        fg_life *f = &c->life[L];
         if (r->syn & (1u << L))
-            c->life[L].hs = 1;
+            f->hs = 1;
+        if (!(r->lives & (1u << L)))
+            continue;
+        /* the lives this record shows together with L */
+        f->with = f->delivered ? (uint8_t)(f->with & r->lives) : r->lives;
+        f->delivered = 1;
+    }
 }
 
 static void close_window(fg_model *m, fg_eni *e)
@@ -332,6 +371,7 @@ static void apply_burst(fg_model *m, fg_conn *c, const fg_burst *b)
         r->packets += b->packets;
         r->bytes += b->bytes;
         r->flags |= b->flags;
+        r->lives |= (uint8_t)(1u << b->life);
         if (c->proto == 6 && b->dir == FG_C2S && (b->flags & 2) && !(b->flags & 16))
             r->syn |= (uint8_t)(1u << b->life);
     }
