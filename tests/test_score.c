@@ -362,6 +362,130 @@ Test(score, port_reuse_within_slack)
     score_run_free(r);
 }
 
+/* ------------------------------------------------------------------ */
+/* Inseparable connections ("log_merged_into", docs/scoring.md).  The
+ * fixture reuse-merged: conn 11 [1000,1003] c2s 2 pk/100 B, s2c 3 pk/200 B;
+ * conn 12 [1020,1022] 4 pk/300 B, 5 pk/400 B, log_merged_into 11 (the
+ * integer form flowgen writes); one session [1000,1022] 400/600 B. */
+
+static score_run *run_fold(const char *truth, const char *sessions, int fold)
+{
+    char err[256] = "";
+    score_run *r = score_run_new();
+    cr_assert_not_null(r);
+    score_set_fold(r, fold);
+    cr_assert_eq(score_load_truth_str(r, truth, err, sizeof err), 0, "truth: %s", err);
+    cr_assert_eq(score_load_sessions_str(r, sessions, err, sizeof err), 0, "sessions: %s", err);
+    cr_assert_eq(score_compute(r), 0);
+    return r;
+}
+
+Test(score, log_merged_folded)
+{
+    char *t = slurp(FST_SOURCE_DIR "/fixtures/score/reuse-merged.truth.jsonl");
+    char *s = slurp(FST_SOURCE_DIR "/fixtures/score/reuse-merged.sessions.jsonl");
+    /* folded: one truth [1000,1022], c2s 400, s2c 600 = the session. */
+    score_run *r = run_fold(t, s, 1);
+    const score_metrics *m = score_overall(r);
+    cr_expect_eq(score_folded(r), 1);
+    cr_expect_eq(m->truth, 1);
+    cr_expect_eq(m->matched, 1);
+    cr_expect_float_eq(m->recall, 1.0, EPS);
+    cr_expect_float_eq(m->precision, 1.0, EPS);
+    cr_expect_eq(m->merged, 0);
+    cr_expect_eq(m->split, 0);
+    cr_expect_eq(m->truth_bytes, 1000);
+    cr_expect_eq(m->byte_abs_err, 0);
+    cr_expect_float_eq(m->bytes_ratio, 1.0, EPS);
+    cr_expect_str_eq(score_session_match(r, 1), "11");
+    const score_group *lm = score_find_group(r, "tag", "log-merged");
+    cr_assert_not_null(lm);
+    cr_expect_eq(lm->m.truth, 1);
+    cr_expect_eq(lm->m.matched, 1);
+    const score_group *cls = score_find_group(r, "class", "port-reuse");
+    cr_assert_not_null(cls);
+    cr_expect_eq(cls->m.truth, 1);
+    cr_expect_float_eq(cls->m.recall, 1.0, EPS);
+    json_t *j = score_report_json(r);
+    cr_expect_eq(json_integer_value(json_object_get(j, "folded")), 1);
+    cr_expect(json_is_true(json_object_get(j, "fold")));
+    json_decref(j);
+    score_run_free(r);
+
+    /* raw truth (the old numbers): the session overlaps 11 by 3 s and 12 by
+     * 2 s, pairs with 11; 12 is missed and the session is merged.  Error
+     * |400-100| + |600-200| = 700 over 11's 300 bytes. */
+    r = run_fold(t, s, 0);
+    m = score_overall(r);
+    cr_expect_eq(score_folded(r), 0);
+    cr_expect_eq(m->truth, 2);
+    cr_expect_float_eq(m->recall, 0.5, EPS);
+    cr_expect_float_eq(m->precision, 1.0, EPS);
+    cr_expect_eq(m->merged, 1);
+    cr_expect_float_eq(m->byte_error, 700.0 / 300.0, EPS);
+    cr_expect_str_eq(score_session_match(r, 1), "11");
+    cr_expect_null(score_find_group(r, "tag", "log-merged"));
+    j = score_report_json(r);
+    cr_expect_eq(json_integer_value(json_object_get(j, "folded")), 0);
+    cr_expect_eq(json_integer_value(json_object_get(j, "truth_log_merged")), 1);
+    json_decref(j);
+    score_run_free(r);
+    free(t);
+    free(s);
+}
+
+#define CHAIN_TRUTH(id, port, start, end, by, cls, tag, into)                                \
+    "{\"conn_id\":" #id ",\"proto\":17,\"client_addr\":\"10.0.0.1\",\"client_port\":" #port \
+    ",\"server_addr\":\"10.0.0.2\",\"server_port\":53,\"start\":" #start ",\"end\":" #end    \
+    ",\"c2s_packets\":1,\"c2s_bytes\":" #by ",\"s2c_packets\":1,\"s2c_bytes\":" #by          \
+    ",\"class\":\"" cls "\",\"tags\":[\"" tag "\"],\"enis\":[\"eni-a\"]" into "}\n"
+#define CHAIN_SESSION(id, port, first, last, by)                                             \
+    "{\"session_id\":" #id ",\"proto\":17,\"client_addr\":\"10.0.0.1\",\"client_port\":" #port \
+    ",\"server_addr\":\"10.0.0.2\",\"server_port\":53,\"first_seen\":" #first                 \
+    ",\"last_seen\":" #last ",\"c2s_bytes\":" #by ",\"s2c_bytes\":" #by                      \
+    ",\"direction_basis\":\"port\",\"nat_leg_of\":null}\n"
+
+Test(score, log_merged_chain_and_later_target)
+{
+    /* Port 1000: 23 -> 22 -> 21 collapses to 21, listed last-first; tags
+     * a, b, c united.  Port 2000: 31 -> 32 (the earlier one is inside the
+     * later one), class of the target (y) kept.  Port 3000: 41 points at
+     * no truth and stays as it is.  Folded truth:
+     *   21: [1000,1021], 10+20+30 = 60 bytes each way, class x, tags a b c
+     *   32: [1000,1030], 5+7 = 12 bytes each way, class y
+     *   41: [1000,1001], 9 each way
+     * One exact session each: recall 1, merged 0, byte error 0, 3 truth. */
+    static const char truth[] =
+        CHAIN_TRUTH(23, 1000, 1020, 1021, 30, "x", "c", ",\"log_merged_into\":\"22\"")
+        CHAIN_TRUTH(22, 1000, 1010, 1011, 20, "x", "b", ",\"log_merged_into\":21")
+        CHAIN_TRUTH(21, 1000, 1000, 1001, 10, "x", "a", ",\"log_merged_into\":null")
+        CHAIN_TRUTH(31, 2000, 1000, 1002, 5, "z", "a", ",\"log_merged_into\":32")
+        CHAIN_TRUTH(32, 2000, 1000, 1030, 7, "y", "b", "")
+        CHAIN_TRUTH(41, 3000, 1000, 1001, 9, "x", "a", ",\"log_merged_into\":999");
+    static const char sessions[] = CHAIN_SESSION(1, 1000, 1000, 1021, 60)
+        CHAIN_SESSION(2, 2000, 1000, 1030, 12) CHAIN_SESSION(3, 3000, 1000, 1001, 9);
+    score_run *r = run_fold(truth, sessions, 1);
+    const score_metrics *m = score_overall(r);
+    cr_expect_eq(score_folded(r), 3);
+    cr_expect_eq(m->truth, 3);
+    cr_expect_float_eq(m->recall, 1.0, EPS);
+    cr_expect_eq(m->merged, 0);
+    cr_expect_eq(m->byte_abs_err, 0);
+    cr_expect_eq(m->truth_bytes, 120 + 24 + 18);
+    cr_expect_str_eq(score_session_match(r, 1), "21");
+    cr_expect_str_eq(score_session_match(r, 2), "32");
+    cr_expect_str_eq(score_session_match(r, 3), "41");
+    /* class x: 21 and 41; y: 32; z: nothing left */
+    cr_expect_eq(score_find_group(r, "class", "x")->m.truth, 2);
+    cr_expect_eq(score_find_group(r, "class", "y")->m.truth, 1);
+    cr_expect_eq(score_find_group(r, "class", "z")->m.truth, 0);
+    /* tag c only on 23, now inside 21; a on 21, 31 (in 32) and 41 */
+    cr_expect_eq(score_find_group(r, "tag", "c")->m.truth, 1);
+    cr_expect_eq(score_find_group(r, "tag", "a")->m.truth, 3);
+    cr_expect_eq(score_find_group(r, "tag", "log-merged")->m.truth, 2);
+    score_run_free(r);
+}
+
 Test(score, slack_bounds_candidates)
 {
     /* Truth [1000,1010]; a session starting 121 s after the end is out,
@@ -553,6 +677,31 @@ Test(score, cli_end_to_end)
              "%s %s/four-records.truth.jsonl %s --min-precision 0.5 >/dev/null 2>&1", bin, fx,
              sess);
     cr_expect_eq(sh(cmd), 1, "precision 0.25 < 0.5");
+
+    /* folding on the command line: the default folds, --no-fold does not */
+    snprintf(cmd, sizeof cmd,
+             "%s %s/reuse-merged.truth.jsonl %s/reuse-merged.sessions.jsonl --json %s "
+             "--min-recall 1 >/dev/null 2>&1",
+             bin, fx, fx, json);
+    cr_expect_eq(sh(cmd), 0, "%s", cmd);
+    j = json_load_file(json, 0, NULL);
+    cr_assert_not_null(j);
+    cr_expect_eq(json_integer_value(json_object_get(j, "folded")), 1);
+    cr_expect_eq(json_integer_value(json_object_get(json_object_get(j, "overall"), "merged")), 0);
+    json_decref(j);
+    snprintf(cmd, sizeof cmd,
+             "%s --no-fold %s/reuse-merged.truth.jsonl %s/reuse-merged.sessions.jsonl --json %s "
+             "--min-recall 1 >/dev/null 2>&1",
+             bin, fx, fx, json);
+    cr_expect_eq(sh(cmd), 1, "recall 0.5 < 1 without folding");
+    j = json_load_file(json, 0, NULL);
+    cr_assert_not_null(j);
+    cr_expect_eq(json_integer_value(json_object_get(j, "folded")), 0);
+    cr_expect_float_eq(json_real_value(json_object_get(json_object_get(j, "overall"), "recall")), 0.5,
+                       EPS);
+    cr_expect_eq(json_integer_value(json_object_get(json_object_get(j, "overall"), "merged")), 1);
+    json_decref(j);
+
     snprintf(cmd, sizeof cmd, "%s %s/no-such-file.jsonl %s >/dev/null 2>&1", bin, fx, sess);
     cr_expect_eq(sh(cmd), 2, "missing input");
     remove(sess);

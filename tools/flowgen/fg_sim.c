@@ -143,9 +143,10 @@ static int window_skipped(const fg_model *m, const fg_eni *e)
  * Returns the root's conn_id, or 0 when L is its own root. */
 static uint64_t log_merged_into(const fg_conn *c, int L)
 {
-    int p[8], n = c->nlives < 8 ? c->nlives : 8;
+    int p[8] = {-1, -1, -1, -1, -1, -1, -1, -1}, n = c->nlives < 8 ? c->nlives : 8;
+    if (L < 0 || L >= n)
+        return 0;
     for (int i = 0; i < n; i++) {
-        p[i] = -1;
         if (!c->life[i].delivered)
             continue; /* nothing delivered: unobservable, not merged */
         for (int k = 0; k < n && p[i] < 0; k++)

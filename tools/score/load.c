@@ -376,7 +376,7 @@ static int present(const json_t *o, const char *key)
 
 /* ---- truth ---- */
 
-static int add_tag(score_run *r, sc_truth *t, const char *name)
+int sc_truth_add_tag(score_run *r, sc_truth *t, const char *name)
 {
     size_t id = sc_names_intern(&r->tags, name);
     if (id == (size_t)-1)
@@ -408,7 +408,7 @@ static int truth_labels(score_run *r, sc_truth *t, const json_t *o, char *err, s
     json_array_foreach(tags, i, tag) {
         if (!json_is_string(tag))
             return fail(err, errlen, "\"tags\": expected an array of strings");
-        if (add_tag(r, t, json_string_value(tag)))
+        if (sc_truth_add_tag(r, t, json_string_value(tag)))
             return fail(err, errlen, "out of memory");
     }
     return 0;
@@ -449,10 +449,20 @@ static int parse_truth(score_run *r, sc_truth *t, const json_t *o, char *err, si
         get_ep(o, "server", 0, &t->server, err, errlen) ||
         get_time(o, "start", &t->start, err, errlen) || get_time(o, "end", &t->end, err, errlen) ||
         get_u64(o, "c2s_bytes", 0, 0, &t->c2s_bytes, err, errlen) ||
-        get_u64(o, "s2c_bytes", 0, 0, &t->s2c_bytes, err, errlen))
+        get_u64(o, "s2c_bytes", 0, 0, &t->s2c_bytes, err, errlen) ||
+        get_u64(o, "c2s_packets", 0, 0, &t->c2s_packets, err, errlen) ||
+        get_u64(o, "s2c_packets", 0, 0, &t->s2c_packets, err, errlen))
         return -1;
     if (t->end < t->start)
         return fail(err, errlen, "\"end\" before \"start\"");
+    const json_t *into = json_object_get(o, "log_merged_into");
+    if (into && !json_is_null(into)) {
+        if (!json_is_integer(into) && !json_is_string(into))
+            return fail(err, errlen, "\"log_merged_into\": expected null, a conn_id integer or string");
+        t->merged_into = id_text(into, 0);
+        if (!t->merged_into)
+            return fail(err, errlen, "out of memory");
+    }
     if (truth_nat(t, o, err, errlen))
         return -1;
     return truth_labels(r, t, o, err, errlen);
@@ -505,11 +515,14 @@ int score_add_truth_line(score_run *r, const char *line, size_t len, char *err, 
     if (rc || (unobservable && r->observable_only)) {
         free(t->conn_id);
         free(t->tags);
+        free(t->merged_into);
         r->unobservable += (uint64_t)(rc == 0);
         r->excluded += (uint64_t)(rc == 0);
         return rc ? -1 : 0;
     }
     r->unobservable += (uint64_t)unobservable;
+    t->unobs = unobservable;
+    r->with_key += (uint64_t)(t->merged_into != NULL);
     r->ntruth++;
     return 0;
 }

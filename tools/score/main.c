@@ -25,6 +25,8 @@
     "  --records PATH          raw flow-log file or directory; sums its bytes\n"    \
     "                          (repeatable)\n"                                      \
     "  --observable-only       drop truth whose \"enis\" is [] (no logged ENI saw it)\n" \
+    "  --no-fold               score the raw truth: do not fold connections carrying\n" \
+    "                          \"log_merged_into\" into their target\n"             \
     "  --slack SECONDS         time slack around truth [start,end] (default 120)\n" \
     "  --min-recall X          exit 1 when overall recall < X\n"                    \
     "  --min-precision X       exit 1 when overall precision < X\n"                 \
@@ -38,7 +40,7 @@ typedef struct opts {
     const char *truth, *sessions, *json, *stats;
     const char **records;
     size_t nrecords;
-    int have_records_bytes, quiet, observable_only;
+    int have_records_bytes, quiet, observable_only, no_fold;
     uint64_t records_bytes;
     long long slack;
     long show_unmatched;
@@ -128,6 +130,10 @@ static int parse_args(int argc, char **argv, opts *o)
         }
         if (!strcmp(a, "--observable-only")) {
             o->observable_only = 1;
+            continue;
+        }
+        if (!strcmp(a, "--no-fold")) {
+            o->no_fold = 1;
             continue;
         }
         if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
@@ -278,6 +284,7 @@ static int score_main(const opts *o)
     if (o->slack >= 0)
         score_set_slack(r, o->slack);
     score_set_observable_only(r, o->observable_only);
+    score_set_fold(r, !o->no_fold);
     if (score_load_truth_file(r, o->truth, err, sizeof err) ||
         score_load_sessions_file(r, o->sessions, err, sizeof err)) {
         fprintf(stderr, "score: %s\n", err);

@@ -15,6 +15,9 @@
  *    unmatched or matched to it.
  * 5. A session is attributed to its matched truth, else to its best-ranked
  *    candidate, else to none; per-group session counts use attribution.
+ * 0. Before all this (unless folding is off), truth connections carrying
+ *    "log_merged_into" are folded into the connection the chain of targets
+ *    ends at: the logs cannot separate them, so they are scored as one.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -56,6 +59,7 @@ void score_run_free(score_run *r)
     for (size_t i = 0; i < r->ntruth; i++) {
         free(r->truth[i].conn_id);
         free(r->truth[i].tags);
+        free(r->truth[i].merged_into);
     }
     free(r->truth);
     free(r->sess);
@@ -72,6 +76,16 @@ void score_run_free(score_run *r)
 void score_set_slack(score_run *r, int64_t seconds)
 {
     r->slack = seconds < 0 ? 0 : seconds;
+}
+
+void score_set_fold(score_run *r, int on)
+{
+    r->no_fold = on == 0;
+}
+
+uint64_t score_folded(const score_run *r)
+{
+    return r->folded;
 }
 
 void score_set_observable_only(score_run *r, int on)
@@ -146,6 +160,8 @@ static key_ent *truth_keys(const score_run *r, size_t *n)
     *n = 0;
     for (size_t i = 0; i < r->ntruth; i++) {
         const sc_truth *t = &r->truth[i];
+        if (t->folded)
+            continue;
         make_key(&k[(*n)++], t->proto, &t->client, &t->server, 0, (long)i);
         if (t->has_outside)
             make_key(&k[(*n)++], t->proto, &t->outside, &t->server, 1, (long)i);
@@ -384,6 +400,8 @@ static int compute_metrics(score_run *r)
         goto cleanup;
     for (size_t i = 0; i < r->ntruth; i++) {
         const sc_truth *t = &r->truth[i];
+        if (t->folded)
+            continue;
         add_truth(&r->overall, r, t);
         group_truth(r, t, cls_slot, tag_slot);
         if (t->match >= 0) {
@@ -462,7 +480,7 @@ static int compute_nat(score_run *r)
     }
     for (size_t i = 0; i < r->ntruth; i++) {
         const sc_truth *t = &r->truth[i];
-        if (!t->has_nat)
+        if (!t->has_nat || t->folded)
             continue;
         n->nat_truth++;
         if (t->match < 0)
@@ -473,13 +491,113 @@ static int compute_nat(score_run *r)
     return 0;
 }
 
+/* ---- folding connections the logs cannot separate ---- */
+
+typedef struct id_ent {
+    const char *id;
+    long idx;
+} id_ent;
+
+static int id_ent_qsort(const void *a, const void *b)
+{
+    const id_ent *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* Truth index with this conn_id (the first in input order), or -1. */
+static long find_truth(const id_ent *ids, size_t n, const char *id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(ids[mid].id, id) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && strcmp(ids[lo].id, id) == 0 ? ids[lo].idx : -1;
+}
+
+/* The truth i's "log_merged_into" points at, or -1 (none, unknown, self). */
+static long fold_next(const score_run *r, const id_ent *ids, long i)
+{
+    const sc_truth *t = &r->truth[i];
+    long j = t->merged_into ? find_truth(ids, r->ntruth, t->merged_into) : -1;
+    return j == i ? -1 : j;
+}
+
+/* Where truth i's chain of targets ends: a truth without a (known) target,
+ * or on a cycle the member earliest in the input. */
+static long fold_root(const score_run *r, const id_ent *ids, long i)
+{
+    long x = i;
+    for (size_t step = 0; step <= r->with_key && fold_next(r, ids, x) >= 0; step++)
+        x = fold_next(r, ids, x);
+    if (fold_next(r, ids, x) < 0)
+        return x;
+    long lo = x, y = x; /* more steps than keys: x is on a cycle */
+    do {
+        y = fold_next(r, ids, y);
+        lo = y < lo ? y : lo;
+    } while (y != x);
+    return lo;
+}
+
+static int fold_into(score_run *r, sc_truth *dst, const sc_truth *src)
+{
+    dst->start = src->start < dst->start ? src->start : dst->start;
+    dst->end = src->end > dst->end ? src->end : dst->end;
+    dst->c2s_bytes += src->c2s_bytes;
+    dst->s2c_bytes += src->s2c_bytes;
+    dst->c2s_packets += src->c2s_packets;
+    dst->s2c_packets += src->s2c_packets;
+    for (size_t k = 0; k < src->ntags; k++)
+        if (sc_truth_add_tag(r, dst, r->tags.v[src->tags[k]]))
+            return -1;
+    return sc_truth_add_tag(r, dst, "log-merged");
+}
+
+/* Folds every truth carrying "log_merged_into" into the root of its chain:
+ * time span united, per-direction counts summed, tags united plus
+ * "log-merged", class and endpoints the root's.  Sources are never roots,
+ * so each adds its own, unfolded, numbers. */
+static int fold_truth(score_run *r)
+{
+    if (r->no_fold || r->with_key == 0)
+        return 0;
+    id_ent *ids = malloc((r->ntruth + 1) * sizeof *ids);
+    if (!ids)
+        return -1;
+    for (size_t i = 0; i < r->ntruth; i++)
+        ids[i] = (id_ent){r->truth[i].conn_id, (long)i};
+    qsort(ids, r->ntruth, sizeof *ids, id_ent_qsort);
+    long *root = malloc((r->ntruth + 1) * sizeof *root);
+    int rc = root ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < r->ntruth; i++)
+        root[i] = r->truth[i].merged_into ? fold_root(r, ids, (long)i) : (long)i;
+    for (size_t i = 0; rc == 0 && i < r->ntruth; i++) {
+        if (root[i] == (long)i)
+            continue;
+        sc_truth *src = &r->truth[i];
+        rc = fold_into(r, &r->truth[root[i]], src);
+        src->folded = 1;
+        r->folded++;
+        if (src->unobs) /* no longer a truth of its own */
+            r->unobservable--;
+    }
+    free(root);
+    free(ids);
+    return rc;
+}
+
 int score_compute(score_run *r)
 {
     if (r->computed)
         return -1;
     r->computed = 1;
     cand_vec cv = {0};
-    int rc = find_candidates(r, &cv);
+    int rc = fold_truth(r) ? -1 : find_candidates(r, &cv);
     if (rc == 0) {
         greedy_match(r, &cv);
         rc = compute_metrics(r);

@@ -91,6 +91,9 @@ json_t *score_report_json(const score_run *r)
     set_new(o, "sessions_unattributed", json_integer((json_int_t)r->unattributed));
     set_new(o, "truth_unobservable", json_integer((json_int_t)r->unobservable));
     set_new(o, "truth_excluded", json_integer((json_int_t)r->excluded));
+    set_new(o, "fold", json_boolean(!r->no_fold));
+    set_new(o, "folded", json_integer((json_int_t)r->folded));
+    set_new(o, "truth_log_merged", json_integer((json_int_t)r->with_key));
     set_new(o, "overall", metrics_json(&r->overall));
     set_new(o, "records_bytes",
             r->have_records_bytes ? json_integer((json_int_t)r->records_bytes) : json_null());
@@ -130,7 +133,8 @@ void score_report_text(const score_run *r, FILE *out)
 {
     const score_nat *n = &r->nat;
     fprintf(out, "truth %zu connections, sessions %zu (%llu NAT legs), slack %lld s\n\n",
-            r->ntruth, r->nsess, (unsigned long long)n->legs, (long long)r->slack);
+            r->ntruth - (size_t)r->folded, r->nsess, (unsigned long long)n->legs,
+            (long long)r->slack);
     fprintf(out, "%-28s %7s %7s %7s %7s %7s %6s %6s %7s %7s %8s %8s\n", "group", "truth",
             "sess", "matched", "recall", "precis", "split", "merged", "dir_acc", "dir_cov",
             "byte_err", "eng/trth");
@@ -145,6 +149,11 @@ void score_report_text(const score_run *r, FILE *out)
     fprintf(out, "truth seen by no logged ENI (\"enis\": []): %llu%s\n",
             (unsigned long long)r->unobservable,
             r->observable_only ? " (excluded from every total)" : " (counted)");
+    if (r->no_fold)
+        fprintf(out, "truth folded as inseparable in the logs: 0 (--no-fold; %llu carry log_merged_into)\n",
+                (unsigned long long)r->with_key);
+    else
+        fprintf(out, "truth folded as inseparable in the logs: %llu\n", (unsigned long long)r->folded);
     double nr = score_naive_ratio(r);
     if (isfinite(nr))
         fprintf(out, "naive ratio (raw record bytes / truth bytes): %.4f (%llu / %llu)\n", nr,
@@ -172,7 +181,7 @@ void score_report_unmatched(const score_run *r, FILE *out, size_t max)
     size_t shown = 0;
     for (size_t i = 0; i < r->ntruth && shown < max; i++) {
         const sc_truth *t = &r->truth[i];
-        if (t->match >= 0)
+        if (t->match >= 0 || t->folded)
             continue;
         ep_text(&t->client, c, sizeof c);
         ep_text(&t->server, s, sizeof s);

@@ -74,6 +74,13 @@ void score_set_slack(score_run *r, int64_t seconds);
 /* Drop truth connections whose "enis" is an empty array (no logged ENI saw
  * them, so no engine can find them).  Before loading truth. */
 void score_set_observable_only(score_run *r, int on);
+/* Fold truth connections that carry "log_merged_into" into their target
+ * before matching (on by default; docs/scoring.md "Inseparable
+ * connections").  Off scores the raw truth.  Before score_compute. */
+void score_set_fold(score_run *r, int on);
+/* Truth connections folded into another one (0 before score_compute or
+ * with folding off). */
+uint64_t score_folded(const score_run *r);
 /* Sum of bytes over all raw records, for the naive ratio.  Optional. */
 void score_set_records_bytes(score_run *r, uint64_t bytes);
 

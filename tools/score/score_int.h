@@ -30,6 +30,10 @@ typedef struct sc_truth {
     sc_ep outside;
     int64_t start, end;
     uint64_t c2s_bytes, s2c_bytes;
+    uint64_t c2s_packets, s2c_packets; /* only summed by folding */
+    char *merged_into; /* "log_merged_into" as text, NULL when absent/null */
+    int unobs;       /* "enis" is [] (counted in run->unobservable) */
+    int folded;      /* folded into another truth: out of every match and total */
     size_t cls;      /* index into run->classes */
     size_t *tags;    /* indices into run->tags, duplicates removed */
     size_t ntags;
@@ -81,6 +85,9 @@ struct score_run {
     sc_sess *sess;
     size_t nsess, cap_sess;
     sc_names classes, tags, bases;
+    int no_fold;             /* score the raw truth (keep log_merged_into apart) */
+    uint64_t with_key;       /* truth lines carrying log_merged_into */
+    uint64_t folded;         /* ... of them folded into their target */
     int computed;
     score_metrics overall;
     score_group *groups; /* classes then tags */
@@ -90,6 +97,9 @@ struct score_run {
     uint64_t *basis_matched, *basis_correct; /* by run->bases index */
     sc_id *by_id;           /* sessions sorted by id, then input order */
 };
+
+/* Adds tag `name` to t unless it has it; 0 or -1 (ENOMEM). */
+int sc_truth_add_tag(score_run *r, sc_truth *t, const char *name);
 
 /* Index of name in the list, adding it when new; (size_t)-1 on ENOMEM. */
 size_t sc_names_intern(sc_names *l, const char *name);
