@@ -262,9 +262,8 @@ static int one_group(fst__observe *o, const fst_stitcher_config *cfg, const fst_
     const uint32_t n = g->n;
     FST__TRY(grow((void **)&sc->ent, &sc->cap_ent, n, sizeof *sc->ent));
     FST__TRY(grow((void **)&sc->segof, &sc->cap_segof, n, sizeof *sc->segof));
-    uint32_t k = 0;
-    for (uint32_t w = g->head; w != FST__NONE; w = o->wins[w].next)
-        sc->ent[k++] = &o->wins[w];
+    for (uint32_t k = 0; k < n; k++) /* fst__observe_expand unpacked them */
+        sc->ent[k] = &o->wins[k];
     qsort(sc->ent, n, sizeof *sc->ent, cmp_stream);
     const uint32_t idle = fst__idle_of(cfg, g->key.proto);
     FST__TRY(segment(sc, n, g->key.proto, idle));
@@ -277,8 +276,11 @@ int fst__correlate(fst__observe *o, const fst_stitcher_config *cfg, fst__session
     scratch sc;
     memset(&sc, 0, sizeof sc);
     int rc = 0;
-    for (uint32_t i = 0; i < o->n_groups && rc == 0; i++)
-        rc = one_group(o, cfg, fst__observe_group(o, i), &sc, ss);
+    for (uint32_t i = 0; i < o->n_groups && rc == 0; i++) {
+        rc = fst__observe_expand(o, i);
+        if (rc == 0)
+            rc = one_group(o, cfg, fst__observe_group(o, i), &sc, ss);
+    }
     scratch_free(&sc);
     return rc;
 }

@@ -10,7 +10,7 @@
 
 #include "flowstitch/errors.h"
 
-#define GROUP_CHUNK 4096u
+#define WCHUNK_BYTES ((size_t)FST__WCHUNK * sizeof(fst__cwin))
 
 static int grow(void **arr, uint32_t *cap, uint32_t need, size_t elsz)
 {
@@ -62,6 +62,10 @@ void fst__observe_free(fst__observe *o)
     fst__free(o->enis);
     fst__free(o->eniptr);
     fst__free(o->reps);
+    for (uint32_t i = 0; i < o->n_wchunks; i++)
+        fst__big_free(o->wchunks[i], WCHUNK_BYTES);
+    fst__free(o->wchunks);
+    fst__free(o->wide);
     fst__free(o->wins);
     fst__free(o->skips);
     memset(o, 0, sizeof *o);
@@ -235,12 +239,13 @@ static int group_eq(const void *ctx, uint32_t idx)
     return !memcmp(&fst__observe_group(c->o, idx)->key, c->k, sizeof *c->k);
 }
 
-static fst__group *group_get(fst__observe *o, const fst__pkey *k)
+static fst__group *group_get(fst__observe *o, const fst__pkey *k, uint32_t *gi)
 {
     const uint32_t hv = fst__hash(k, sizeof *k, o->seed);
     const key_ctx c = {o, k};
     uint32_t pos;
     const uint32_t idx = fst__oatab_find(&o->gtab, hv, group_eq, &c, &pos);
+    *gi = idx;
     if (idx != UINT32_MAX)
         return fst__observe_group(o, idx);
     if (o->n_groups == UINT32_MAX - 2)
@@ -257,9 +262,9 @@ static fst__group *group_get(fst__observe *o, const fst__pkey *k)
     fst__group *g = &o->chunks[o->n_chunks - 1][o->chunk_used];
     memset(g, 0, sizeof *g);
     g->key = *k;
-    g->head = g->tail = FST__NONE;
     if (fst__oatab_insert(&o->gtab, pos, hv, o->n_groups) < 0)
         return NULL;
+    *gi = o->n_groups;
     o->chunk_used++;
     o->n_groups++;
     return g;
@@ -360,7 +365,6 @@ static void fill_win(fst__win *w, const fst_record *rec, uint32_t eni)
     w->packets = fst_record_has(rec, FST_F_PACKETS) ? rec->num[FST_F_PACKETS] : 0;
     w->bytes = fst_record_has(rec, FST_F_BYTES) ? rec->num[FST_F_BYTES] : 0;
     w->eni = eni;
-    w->next = FST__NONE;
     if (fst_record_has(rec, FST_F_TCP_FLAGS)) {
         w->flags = (uint8_t)rec->num[FST_F_TCP_FLAGS];
         w->bits |= FST__W_FLAGS;
@@ -372,13 +376,80 @@ static void fill_win(fst__win *w, const fst_record *rec, uint32_t eni)
         w->bits |= FST__W_INST_DASH;
 }
 
+/* Packs *w (not yet flagged FST__W_DUP) into *c, or, when a value does not
+ * fit, keeps it in o->wide and points there. 0 or FST_ENOMEM. */
+static int pack(fst__observe *o, fst__cwin *c, const fst__win *w, uint32_t gi)
+{
+    c->group = gi;
+    c->bits = w->bits;
+    if (w->start >= 0 && w->start <= UINT32_MAX && w->dur <= UINT16_MAX &&
+        w->packets <= UINT32_MAX && w->bytes <= UINT32_MAX && w->eni < (1u << 24) &&
+        w->action <= 3 && w->fdir <= 3) {
+        c->start = (uint32_t)w->start;
+        c->dur = (uint16_t)w->dur;
+        c->packets = (uint32_t)w->packets;
+        c->bytes = (uint32_t)w->bytes;
+        c->eni_flags = w->eni | (uint32_t)w->flags << 24;
+        c->ad = (uint8_t)(w->action | w->fdir << 2);
+        return 0;
+    }
+    FST__TRY(grow((void **)&o->wide, &o->cap_wide, o->n_wide + 1, sizeof *o->wide));
+    o->wide[o->n_wide] = *w;
+    c->start = o->n_wide++;
+    c->dur = 0;
+    c->packets = c->bytes = c->eni_flags = 0;
+    c->ad = FST__CW_WIDE;
+    return 0;
+}
+
+static void unpack(const fst__observe *o, fst__win *w, const fst__cwin *c)
+{
+    if (c->ad & FST__CW_WIDE) {
+        *w = o->wide[c->start];
+        return;
+    }
+    memset(w, 0, sizeof *w);
+    w->start = c->start;
+    w->dur = c->dur;
+    w->packets = c->packets;
+    w->bytes = c->bytes;
+    w->eni = c->eni_flags & 0xffffffu;
+    w->flags = (uint8_t)(c->eni_flags >> 24);
+    w->action = c->ad & 3;
+    w->fdir = (c->ad >> 2) & 3;
+    w->bits = c->bits;
+}
+
+static fst__cwin *cwin_at(const fst__observe *o, uint32_t i)
+{
+    return &o->wchunks[i / FST__WCHUNK][i % FST__WCHUNK];
+}
+
+/* The slot for the next entry; NULL on out of memory or at 2^32 - 2. */
+static fst__cwin *cwin_next(fst__observe *o)
+{
+    if (o->n_rec == UINT32_MAX - 1)
+        return NULL;
+    if (o->n_rec == o->n_wchunks * FST__WCHUNK) {
+        if (grow((void **)&o->wchunks, &o->cap_wchunks, o->n_wchunks + 1, sizeof *o->wchunks) < 0)
+            return NULL;
+        o->wchunks[o->n_wchunks] = fst__big_alloc(WCHUNK_BYTES);
+        if (!o->wchunks[o->n_wchunks])
+            return NULL;
+        o->n_wchunks++;
+    }
+    return cwin_at(o, o->n_rec);
+}
+
 static int push_flow(fst__observe *o, fst__eni *e, const fst_record *rec)
 {
     const fst_addr *src = &rec->addr[FST_A_SRC], *dst = &rec->addr[FST_A_DST];
     const fst_addr *rs = fst_record_has(rec, FST_F_PKT_SRCADDR) ? &rec->addr[FST_A_PKT_SRC] : src;
     const fst_addr *rd = fst_record_has(rec, FST_F_PKT_DSTADDR) ? &rec->addr[FST_A_PKT_DST] : dst;
-    FST__TRY(grow((void **)&o->wins, &o->cap_wins, o->n_wins + 1, sizeof *o->wins));
-    fst__win *w = &o->wins[o->n_wins];
+    fst__cwin *cw = cwin_next(o);
+    if (!cw)
+        return o->n_rec == UINT32_MAX - 1 ? FST_ELIMIT : FST_ENOMEM;
+    fst__win wv, *w = &wv;
     fill_win(w, rec, e->index);
     if (fst_addr_cmp(rs, src)) {
         w->bits |= FST__W_SRC_SUBST;
@@ -399,7 +470,8 @@ static int push_flow(fst__observe *o, fst__eni *e, const fst_record *rec)
     const uint8_t *as = alias(o, rs), *ad = alias(o, rd);
     fst__pkey k;
     const int swapped = fst__key_make(&k, as, sp, ad, dp, (uint8_t)rec->num[FST_F_PROTOCOL], fam);
-    fst__group *g = group_get(o, &k);
+    uint32_t gi;
+    fst__group *g = group_get(o, &k, &gi);
     if (!g)
         return FST_ENOMEM;
     if (swapped)
@@ -408,16 +480,72 @@ static int push_flow(fst__observe *o, fst__eni *e, const fst_record *rec)
         FST__TRY(report(o, g, swapped, rs->b));
     if (ad != rd->b)
         FST__TRY(report(o, g, !swapped, rd->b));
-    if (g->tail == FST__NONE)
-        g->head = o->n_wins;
-    else
-        o->wins[g->tail].next = o->n_wins;
-    g->tail = o->n_wins;
+    FST__TRY(pack(o, cw, w, gi));
     g->n++;
-    o->n_wins++;
+    o->n_rec++;
     e->records++;
     o->packets_naive = fst__sat_add(o->packets_naive, w->packets);
     o->bytes_naive = fst__sat_add(o->bytes_naive, w->bytes);
+    return 0;
+}
+
+int fst__observe_seal(fst__observe *o)
+{
+    fst__oatab_free(&o->gtab);
+    fst__oatab_free(&o->eni_by_ptr);
+    fst__free(o->eniptr);
+    o->eniptr = NULL;
+    o->n_eniptr = o->cap_eniptr = 0;
+    o->next_group = o->next_pos = o->n_freed = 0;
+    if (o->n_groups < 2)
+        return 0;
+    /* In-place bucket sort by group (American flag sort): cur[g] is the
+     * next unplaced position of group g; every swap puts one entry home. */
+    uint32_t *cur = fst__malloc((size_t)o->n_groups * sizeof *cur);
+    if (!cur)
+        return FST_ENOMEM;
+    uint32_t sum = 0;
+    for (uint32_t g = 0; g < o->n_groups; g++) {
+        cur[g] = sum;
+        sum += fst__observe_group(o, g)->n;
+    }
+    uint32_t end = 0;
+    for (uint32_t g = 0; g < o->n_groups; g++) {
+        end += fst__observe_group(o, g)->n;
+        while (cur[g] < end) {
+            fst__cwin *x = cwin_at(o, cur[g]);
+            const uint32_t t = x->group;
+            if (t == g) {
+                cur[g]++;
+                continue;
+            }
+            fst__cwin *y = cwin_at(o, cur[t]++);
+            const fst__cwin tmp = *x;
+            *x = *y;
+            *y = tmp;
+        }
+    }
+    fst__free(cur);
+    return 0;
+}
+
+int fst__observe_expand(fst__observe *o, uint32_t gi)
+{
+    if (gi != o->next_group || gi >= o->n_groups)
+        return FST_EINVAL;
+    const uint32_t n = fst__observe_group(o, gi)->n;
+    FST__TRY(grow((void **)&o->wins, &o->cap_wins, n, sizeof *o->wins));
+    for (uint32_t i = 0; i < n; i++)
+        unpack(o, &o->wins[i], cwin_at(o, o->next_pos + i));
+    o->n_wins = n;
+    o->next_pos += n;
+    o->next_group++;
+    /* give back the blocks now behind us (the last one at the end) */
+    const uint32_t done = o->next_group == o->n_groups ? o->n_wchunks : o->next_pos / FST__WCHUNK;
+    for (; o->n_freed < done; o->n_freed++) {
+        fst__big_free(o->wchunks[o->n_freed], WCHUNK_BYTES);
+        o->wchunks[o->n_freed] = NULL;
+    }
     return 0;
 }
 

@@ -3,13 +3,20 @@
  * Owns: everything fst_stitcher_push keeps.
  *   - fst__eni: one per interface-id seen (name copy, window counts, what was
  *     learned about its own address, whether it behaved as a hop).
- *   - fst__win: one per OK flow record, 40 bytes, in one grow-by-doubling
- *     array (no malloc per record).  A window entry is one direction of one
- *     5-tuple at one ENI in one capture window; its (ENI, direction) pair is
- *     its observation stream.
+ *   - window entries: one per OK flow record, stored compact (fst__cwin,
+ *     24 bytes, with the group's index) in blocks of FST__WCHUNK; a record
+ *     whose values do not fit (times past 2106, counters >= 2^32, ...) keeps
+ *     a full fst__win aside.  A window entry is one direction of one 5-tuple
+ *     at one ENI in one capture window; its (ENI, direction) pair is its
+ *     observation stream.
  *   - fst__group: one per canonical 5-tuple (endpoints ordered, real packet
  *     addresses, secondary IPs folded onto the ENI's primary when metadata
- *     says so), chaining its window entries; pooled in chunks.
+ *     says so) with its entry count; pooled in chunks.
+ * In finish(): fst__observe_seal sorts the entries by group (in place) and
+ * frees the lookup table; then fst__observe_expand, called for the groups in
+ * order, unpacks one group's entries into o->wins (full fst__win) and gives
+ * back every entry block already passed, so entries and sessions are never
+ * all held at once.
  *   - SKIPDATA windows per ENI.
  * Correlation happens later (correlate.h) over these tables.
  *
@@ -40,17 +47,31 @@ enum {
     FST__W_DUP = 32        /* exact duplicate of an earlier entry (set by correlate) */
 };
 
+/* A window entry, unpacked (o->wins during finish; see fst__cwin). */
 typedef struct fst__win {
     int64_t start;
     uint64_t packets, bytes;
     uint32_t dur;    /* end - start, seconds */
     uint32_t eni;    /* index into fst__observe.enis (0: record had no ENI) */
-    uint32_t next;   /* next entry of the same group, FST__NONE at the end */
     uint8_t flags;   /* tcp-flags when FST__W_FLAGS */
     uint8_t action;  /* FST_ACTION_* */
     uint8_t bits;    /* FST__W_* */
     uint8_t fdir;    /* FST_DIR_* from flow-direction, 0 when absent */
 } fst__win;
+
+/* A window entry as held until finish: 24 bytes. */
+typedef struct fst__cwin {
+    uint32_t group;     /* group index */
+    uint32_t start;     /* unix seconds; with FST__CW_WIDE: index into o->wide */
+    uint32_t packets, bytes;
+    uint32_t eni_flags; /* ENI index (low 24 bits), tcp-flags (high 8) */
+    uint16_t dur;       /* end - start */
+    uint8_t bits;       /* FST__W_* (never FST__W_DUP) */
+    uint8_t ad;         /* action (bits 0-1), flow direction (bits 2-3), FST__CW_WIDE */
+} fst__cwin;
+
+#define FST__CW_WIDE 0x80
+#define FST__WCHUNK (1u << 18) /* entries per block (6 MiB) */
 
 typedef struct fst__eni {
     char *name;                 /* owned; NULL for index 0 */
@@ -65,11 +86,11 @@ typedef struct fst__eni {
     uint32_t skip_off, skip_n;  /* its SKIPDATA windows in fst__observe.skips (after index_skips) */
 } fst__eni;
 
-/* A group: 52 bytes, pooled in chunks of FST__GROUP_CHUNK, found through
+/* A group: 44 bytes, pooled in chunks of FST__GROUP_CHUNK, found through
  * fst__observe.gtab (open addressing, hash stored in the table). */
 typedef struct fst__group {
     fst__pkey key;              /* canonical key (aliased addresses) */
-    uint32_t head, tail, n;     /* window entry chain */
+    uint32_t n;                 /* window entries */
 } fst__group;
 
 #define FST__GROUP_CHUNK 4096u
@@ -102,8 +123,13 @@ typedef struct fst__observe {
     fst__oatab eni_by_ptr;      /* -> index into eniptr */
     fst__eniptr *eniptr;
     uint32_t n_eniptr, cap_eniptr;
-    fst__win *wins;
+    fst__cwin **wchunks;        /* window entries, FST__WCHUNK per block */
+    uint32_t n_wchunks, cap_wchunks, n_rec; /* blocks, records held */
+    fst__win *wide;             /* entries that do not fit a fst__cwin */
+    uint32_t n_wide, cap_wide;
+    fst__win *wins;             /* finish: entries of the group last expanded */
     uint32_t n_wins, cap_wins;
+    uint32_t next_group, next_pos, n_freed; /* finish: expansion cursor */
     fst__oatab gtab;            /* canonical key -> group index */
     fst__group **chunks;        /* group pool, in order of first sight */
     uint32_t n_chunks, chunk_used, cap_chunks, n_groups;
@@ -135,6 +161,14 @@ const uint8_t *fst__group_rep(const fst__observe *o, const fst__group *g, int hi
  * (natfold.c: the internet host behind a NAT gateway's own address).
  * 0 or FST_ENOMEM. */
 int fst__group_set_rep(fst__observe *o, const fst__group *g, int hi, const uint8_t a[16]);
+
+/* finish(), before correlating: drops the lookup tables and sorts the
+ * entries by group.  0 or FST_ENOMEM. */
+int fst__observe_seal(fst__observe *o);
+/* finish(): unpacks the entries of group gi into o->wins[0..o->n_wins);
+ * groups must come in order 0, 1, ... (blocks passed are freed).  0,
+ * FST_EINVAL (out of order) or FST_ENOMEM. */
+int fst__observe_expand(fst__observe *o, uint32_t gi);
 
 /* Sorts SKIPDATA windows by (ENI, start) and sets fst__eni.skip_off/_n. */
 void fst__observe_index_skips(fst__observe *o);

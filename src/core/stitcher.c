@@ -91,6 +91,21 @@ int fst_stitcher_push(fst_stitcher *st, const fst_record *rec)
     return fst__observe_push(&st->obs, rec);
 }
 
+/* Room for one session per group (most groups are one session), so the
+ * session array is not copied while it grows in finish(). */
+static int reserve_sessions(fst_stitcher *st)
+{
+    const uint32_t n = st->obs.n_groups;
+    if (n <= st->ss.cap)
+        return 0;
+    fst__sess *v = fst__realloc(st->ss.v, (size_t)n * sizeof *v);
+    if (!v)
+        return FST_ENOMEM;
+    st->ss.v = v;
+    st->ss.cap = n;
+    return 0;
+}
+
 /* Rule 1 for every TCP session; strong handshakes teach services. */
 static int direction_flags(fst_stitcher *st)
 {
@@ -295,6 +310,8 @@ int fst_stitcher_finish(fst_stitcher *st, fst_session_cb cb, void *ud)
         return FST_EINVAL;
     st->finished = 1;
     fst__observe_index_skips(&st->obs);
+    FST__TRY(fst__observe_seal(&st->obs));
+    FST__TRY(reserve_sessions(st));
     FST__TRY(fst__correlate(&st->obs, &st->cfg, &st->ss));
     FST__TRY(direction_flags(st));
     direction_rest(st);

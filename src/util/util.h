@@ -25,6 +25,12 @@ static inline char *fst__strndup(const char *s, size_t n)
     return d;
 }
 
+/* Large zero-filled blocks (anonymous mappings, util/bigmem.c): pages cost
+ * memory only once written, and fst__big_free returns them to the system at
+ * once.  n must be the size given to fst__big_alloc.  NULL on failure. */
+void *fst__big_alloc(size_t n);
+void fst__big_free(void *p, size_t n);
+
 /* a + b, stuck at UINT64_MAX instead of wrapping (byte totals of hostile
  * input must never come out smaller than their parts). */
 static inline uint64_t fst__sat_add(uint64_t a, uint64_t b)

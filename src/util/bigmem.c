@@ -1,0 +1,27 @@
+/* util/bigmem.c - large blocks straight from the kernel (see util.h).
+ *
+ * The stitcher keeps its window entries in blocks of a few MiB and gives
+ * them back one by one while finish() walks them.  malloc would serve such
+ * blocks from the heap once its mmap threshold has risen (glibc raises it
+ * when a large block is freed), and a freed block in the middle of the heap
+ * stays resident; an anonymous mapping is returned to the system at once.
+ */
+#define _DEFAULT_SOURCE 1 /* MAP_ANONYMOUS */
+
+#include <sys/mman.h>
+
+#include "util/util.h"
+
+void *fst__big_alloc(size_t n)
+{
+    if (n == 0)
+        n = 1;
+    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+void fst__big_free(void *p, size_t n)
+{
+    if (p)
+        munmap(p, n ? n : 1);
+}
