@@ -53,107 +53,205 @@ static const char *action_name(unsigned action)
     }
 }
 
-/* ---- JSON Lines ------------------------------------------------------- */
+/* ---- row text -------------------------------------------------------- *
+ * A row is formatted into one buffer (integers and addresses by hand) and
+ * written with a single fwrite: printf per field was most of the time spent
+ * writing.  Bound on a row: FIXED_MAX for everything but the ENI names, plus
+ * 6 bytes per name byte (JSON \u00XX escape) and 3 per name. */
+#define FIXED_MAX 1024
+#define ROW_STACK 4096
 
-static void json_key(FILE *f, const char *key, int first)
+static char *put(char *p, const char *s, size_t n)
 {
-    if (!first)
-        putc(',', f);
-    putc('"', f);
-    fputs(key, f);
-    fputs("\":", f);
+    memcpy(p, s, n);
+    return p + n;
 }
 
-static void json_text_or_null(FILE *f, const char *s)
+#define PUT_LIT(p, lit) put((p), (lit), sizeof(lit) - 1)
+
+static char *put_u64(char *p, uint64_t v)
+{
+    char t[20];
+    size_t n = 0;
+    do {
+        t[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        *p++ = t[--n];
+    return p;
+}
+
+static char *put_i64(char *p, int64_t v)
+{
+    if (v < 0) {
+        *p++ = '-';
+        return put_u64(p, (uint64_t)0 - (uint64_t)v);
+    }
+    return put_u64(p, (uint64_t)v);
+}
+
+static char *put_addr(char *p, const fst_addr *a)
+{
+    return p + fst_addr_format(a, p, FST_ADDR_STRLEN);
+}
+
+static int addr_ok(const fst_addr *a) { return a->family == 4 || a->family == 6; }
+
+/* JSON string with quotes (same escapes as fst__json_str). */
+static char *put_json_str(char *p, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    *p++ = '"';
+    for (size_t i = 0; i < len; i++) {
+        const unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            *p++ = '\\';
+            *p++ = (char)c;
+        } else if (c < 0x20) {
+            p = PUT_LIT(p, "\\u00");
+            *p++ = hex[c >> 4];
+            *p++ = hex[c & 15];
+        } else {
+            *p++ = (char)c;
+        }
+    }
+    *p++ = '"';
+    return p;
+}
+
+static char *put_json_text_or_null(char *p, const char *s)
 {
     if (s && *s)
-        fst__json_str(f, s, strlen(s));
-    else
-        fputs("null", f);
+        return put_json_str(p, s, strlen(s));
+    return PUT_LIT(p, "null");
 }
 
-static void json_addr(FILE *f, const fst_addr *a)
+/* One CSV field (quoted when needed) or TSV field (same rules as
+ * fst__sv_field). */
+static char *put_sv(char *p, const fst_writer *w, const char *s, size_t len)
 {
-    if (a->family != 4 && a->family != 6) {
-        fputs("null", f);
-        return;
+    if (w->fmt == FST_OUT_TSV) {
+        for (size_t i = 0; i < len; i++) {
+            const char c = s[i];
+            *p++ = c == '\t' || c == '\n' || c == '\r' ? ' ' : c;
+        }
+        return p;
     }
-    putc('"', f);
-    fst__addr_out(f, a);
-    putc('"', f);
-}
-
-static void json_flags(FILE *f, int16_t flags)
-{
-    if (flags < 0)
-        fputs("null", f);
-    else
-        fprintf(f, "%d", (int)flags);
-}
-
-static void json_enis(FILE *f, const fst_session *s)
-{
-    putc('[', f);
-    for (uint32_t i = 0; i < s->n_enis; i++) {
-        if (i)
-            putc(',', f);
-        json_text_or_null(f, s->enis[i]);
+    int quote = 0;
+    for (size_t i = 0; i < len && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+    if (!quote)
+        return put(p, s, len);
+    *p++ = '"';
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '"')
+            *p++ = '"';
+        *p++ = s[i];
     }
-    putc(']', f);
+    *p++ = '"';
+    return p;
+}
+
+static char *put_sv_text(char *p, const fst_writer *w, const char *s)
+{
+    return s ? put_sv(p, w, s, strlen(s)) : p;
+}
+
+/* Buffer for one row: the stack one, or a heap one for long ENI lists. */
+static char *row_buf(const fst_session *s, char *stack, size_t *cap)
+{
+    size_t need = FIXED_MAX;
+    for (uint32_t i = 0; i < s->n_enis; i++)
+        need += (s->enis[i] ? 6 * strlen(s->enis[i]) : 0) + 3;
+    if (need <= *cap)
+        return stack;
+    *cap = need;
+    return fst__malloc(need);
+}
+
+static int row_out(fst_writer *w, char *buf, const char *end, const char *stack)
+{
+    const size_t n = (size_t)(end - buf);
+    const int ok = fwrite(buf, 1, n, w->f) == n;
+    if (buf != stack)
+        fst__free(buf);
+    return ok ? 0 : FST_EIO;
+}
+
+/* ---- JSON Lines ------------------------------------------------------- */
+
+static char *json_addr(char *p, const fst_addr *a)
+{
+    if (!addr_ok(a))
+        return PUT_LIT(p, "null");
+    *p++ = '"';
+    p = put_addr(p, a);
+    *p++ = '"';
+    return p;
+}
+
+static char *json_flags(char *p, int16_t flags)
+{
+    return flags < 0 ? PUT_LIT(p, "null") : put_i64(p, flags);
 }
 
 static int json_row(fst_writer *w, const void *item)
 {
     const fst_session *s = item;
-    FILE *f = w->f;
-    putc('{', f);
-    json_key(f, "session_id", 1);
-    fprintf(f, "%" PRIu64, s->id);
-    json_key(f, "proto", 0);
-    fprintf(f, "%u", (unsigned)s->proto);
-    json_key(f, "client_addr", 0);
-    json_addr(f, &s->client_addr);
-    json_key(f, "client_port", 0);
-    fprintf(f, "%u", (unsigned)s->client_port);
-    json_key(f, "server_addr", 0);
-    json_addr(f, &s->server_addr);
-    json_key(f, "server_port", 0);
-    fprintf(f, "%u", (unsigned)s->server_port);
-    json_key(f, "first_seen", 0);
-    fprintf(f, "%" PRId64, s->first_seen);
-    json_key(f, "last_seen", 0);
-    fprintf(f, "%" PRId64, s->last_seen);
-    json_key(f, "c2s_packets", 0);
-    fprintf(f, "%" PRIu64, s->c2s_packets);
-    json_key(f, "c2s_bytes", 0);
-    fprintf(f, "%" PRIu64, s->c2s_bytes);
-    json_key(f, "s2c_packets", 0);
-    fprintf(f, "%" PRIu64, s->s2c_packets);
-    json_key(f, "s2c_bytes", 0);
-    fprintf(f, "%" PRIu64, s->s2c_bytes);
-    json_key(f, "tcp_flags_c2s", 0);
-    json_flags(f, s->tcp_flags_c2s);
-    json_key(f, "tcp_flags_s2c", 0);
-    json_flags(f, s->tcp_flags_s2c);
-    json_key(f, "direction_basis", 0);
-    json_text_or_null(f, basis_name(s->basis));
-    json_key(f, "enis", 0);
-    json_enis(f, s);
-    json_key(f, "records", 0);
-    fprintf(f, "%" PRIu64, s->records);
-    json_key(f, "action", 0);
-    json_text_or_null(f, action_name(s->action));
-    json_key(f, "community_id", 0);
-    json_text_or_null(f, s->community_id);
-    json_key(f, "incomplete", 0);
-    fputs(s->incomplete ? "true" : "false", f);
-    json_key(f, "nat_leg_of", 0);
-    if (s->nat_leg_of)
-        fprintf(f, "%" PRIu64, s->nat_leg_of);
-    else
-        fputs("null", f);
-    fputs("}\n", f);
-    return 0;
+    char stack[ROW_STACK];
+    size_t cap = sizeof stack;
+    char *buf = row_buf(s, stack, &cap), *p = buf;
+    if (!buf)
+        return FST_ENOMEM;
+    p = PUT_LIT(p, "{\"session_id\":");
+    p = put_u64(p, s->id);
+    p = PUT_LIT(p, ",\"proto\":");
+    p = put_u64(p, s->proto);
+    p = PUT_LIT(p, ",\"client_addr\":");
+    p = json_addr(p, &s->client_addr);
+    p = PUT_LIT(p, ",\"client_port\":");
+    p = put_u64(p, s->client_port);
+    p = PUT_LIT(p, ",\"server_addr\":");
+    p = json_addr(p, &s->server_addr);
+    p = PUT_LIT(p, ",\"server_port\":");
+    p = put_u64(p, s->server_port);
+    p = PUT_LIT(p, ",\"first_seen\":");
+    p = put_i64(p, s->first_seen);
+    p = PUT_LIT(p, ",\"last_seen\":");
+    p = put_i64(p, s->last_seen);
+    p = PUT_LIT(p, ",\"c2s_packets\":");
+    p = put_u64(p, s->c2s_packets);
+    p = PUT_LIT(p, ",\"c2s_bytes\":");
+    p = put_u64(p, s->c2s_bytes);
+    p = PUT_LIT(p, ",\"s2c_packets\":");
+    p = put_u64(p, s->s2c_packets);
+    p = PUT_LIT(p, ",\"s2c_bytes\":");
+    p = put_u64(p, s->s2c_bytes);
+    p = PUT_LIT(p, ",\"tcp_flags_c2s\":");
+    p = json_flags(p, s->tcp_flags_c2s);
+    p = PUT_LIT(p, ",\"tcp_flags_s2c\":");
+    p = json_flags(p, s->tcp_flags_s2c);
+    p = PUT_LIT(p, ",\"direction_basis\":");
+    p = put_json_text_or_null(p, basis_name(s->basis));
+    p = PUT_LIT(p, ",\"enis\":[");
+    for (uint32_t i = 0; i < s->n_enis; i++) {
+        if (i)
+            *p++ = ',';
+        p = put_json_text_or_null(p, s->enis[i]);
+    }
+    p = PUT_LIT(p, "],\"records\":");
+    p = put_u64(p, s->records);
+    p = PUT_LIT(p, ",\"action\":");
+    p = put_json_text_or_null(p, action_name(s->action));
+    p = PUT_LIT(p, ",\"community_id\":");
+    p = put_json_text_or_null(p, s->community_id);
+    p = PUT_LIT(p, ",\"incomplete\":");
+    p = s->incomplete ? PUT_LIT(p, "true") : PUT_LIT(p, "false");
+    p = PUT_LIT(p, ",\"nat_leg_of\":");
+    p = s->nat_leg_of ? put_u64(p, s->nat_leg_of) : PUT_LIT(p, "null");
+    p = PUT_LIT(p, "}\n");
+    return row_out(w, buf, p, stack);
 }
 
 /* ---- CSV / TSV -------------------------------------------------------- */
@@ -165,101 +263,78 @@ static void sv_sep(fst_writer *w, int first)
         putc(fst__writer_sep(w), w->f);
 }
 
-static void sv_text(fst_writer *w, const char *s)
-{
-    if (s)
-        fst__sv_field(w, s, strlen(s));
-}
-
-static void sv_u64(fst_writer *w, uint64_t v)
-{
-    fprintf(w->f, "%" PRIu64, v);
-}
-
-static void sv_addr(fst_writer *w, const fst_addr *a)
-{
-    if (a->family == 4 || a->family == 6)
-        fst__addr_out(w->f, a);
-}
-
-/* enis joined with ';' as one field; quoted as a whole when needed. */
-static void sv_enis(fst_writer *w, const fst_session *s)
-{
-    if (s->n_enis == 0)
-        return; /* an empty field */
-    size_t len = 0;
-    for (uint32_t i = 0; i < s->n_enis; i++)
-        len += (s->enis[i] ? strlen(s->enis[i]) : 0) + 1;
-    char small[512];
-    small[0] = '\0';
-    char *buf = len <= sizeof small ? small : fst__malloc(len);
-    if (!buf) {
-        w->failed = 1;
-        return;
-    }
-    size_t n = 0;
-    for (uint32_t i = 0; i < s->n_enis; i++) {
-        if (i)
-            buf[n++] = ';';
-        const size_t l = s->enis[i] ? strlen(s->enis[i]) : 0;
-        memcpy(buf + n, s->enis[i] ? s->enis[i] : "", l);
-        n += l;
-    }
-    fst__sv_field(w, buf, n);
-    if (buf != small)
-        fst__free(buf);
-}
-
 static int sv_row(fst_writer *w, const void *item)
 {
     const fst_session *s = item;
-    FILE *f = w->f;
-    sv_u64(w, s->id);
-    sv_sep(w, 0);
-    fprintf(f, "%u", (unsigned)s->proto);
-    sv_sep(w, 0);
-    sv_addr(w, &s->client_addr);
-    sv_sep(w, 0);
-    fprintf(f, "%u", (unsigned)s->client_port);
-    sv_sep(w, 0);
-    sv_addr(w, &s->server_addr);
-    sv_sep(w, 0);
-    fprintf(f, "%u", (unsigned)s->server_port);
-    sv_sep(w, 0);
-    fprintf(f, "%" PRId64, s->first_seen);
-    sv_sep(w, 0);
-    fprintf(f, "%" PRId64, s->last_seen);
-    sv_sep(w, 0);
-    sv_u64(w, s->c2s_packets);
-    sv_sep(w, 0);
-    sv_u64(w, s->c2s_bytes);
-    sv_sep(w, 0);
-    sv_u64(w, s->s2c_packets);
-    sv_sep(w, 0);
-    sv_u64(w, s->s2c_bytes);
-    sv_sep(w, 0);
+    const char sep = fst__writer_sep(w);
+    char stack[ROW_STACK];
+    size_t cap = sizeof stack;
+    char *buf = row_buf(s, stack, &cap), *p = buf;
+    if (!buf)
+        return FST_ENOMEM;
+    p = put_u64(p, s->id);
+    *p++ = sep;
+    p = put_u64(p, s->proto);
+    *p++ = sep;
+    if (addr_ok(&s->client_addr))
+        p = put_addr(p, &s->client_addr);
+    *p++ = sep;
+    p = put_u64(p, s->client_port);
+    *p++ = sep;
+    if (addr_ok(&s->server_addr))
+        p = put_addr(p, &s->server_addr);
+    *p++ = sep;
+    p = put_u64(p, s->server_port);
+    *p++ = sep;
+    p = put_i64(p, s->first_seen);
+    *p++ = sep;
+    p = put_i64(p, s->last_seen);
+    *p++ = sep;
+    p = put_u64(p, s->c2s_packets);
+    *p++ = sep;
+    p = put_u64(p, s->c2s_bytes);
+    *p++ = sep;
+    p = put_u64(p, s->s2c_packets);
+    *p++ = sep;
+    p = put_u64(p, s->s2c_bytes);
+    *p++ = sep;
     if (s->tcp_flags_c2s >= 0)
-        fprintf(f, "%d", (int)s->tcp_flags_c2s);
-    sv_sep(w, 0);
+        p = put_i64(p, s->tcp_flags_c2s);
+    *p++ = sep;
     if (s->tcp_flags_s2c >= 0)
-        fprintf(f, "%d", (int)s->tcp_flags_s2c);
-    sv_sep(w, 0);
-    sv_text(w, basis_name(s->basis));
-    sv_sep(w, 0);
-    sv_enis(w, s);
-    sv_sep(w, 0);
-    sv_u64(w, s->records);
-    sv_sep(w, 0);
-    sv_text(w, action_name(s->action));
-    sv_sep(w, 0);
-    sv_text(w, s->community_id);
-    sv_sep(w, 0);
-    fputs(s->incomplete ? "true" : "false", f);
-    sv_sep(w, 0);
+        p = put_i64(p, s->tcp_flags_s2c);
+    *p++ = sep;
+    p = put_sv_text(p, w, basis_name(s->basis));
+    *p++ = sep;
+    if (s->n_enis) {
+        /* joined with ';' as one field, quoted as a whole when needed; the
+         * joined text sits at the end of the buffer, where the quoted copy
+         * written before it cannot reach (cap > row + 2 x joined) */
+        size_t n = s->n_enis - 1;
+        for (uint32_t i = 0; i < s->n_enis; i++)
+            n += s->enis[i] ? strlen(s->enis[i]) : 0;
+        char *joined = buf + cap - n, *q = joined;
+        for (uint32_t i = 0; i < s->n_enis; i++) {
+            if (i)
+                *q++ = ';';
+            if (s->enis[i])
+                q = put(q, s->enis[i], strlen(s->enis[i]));
+        }
+        p = put_sv(p, w, joined, n);
+    }
+    *p++ = sep;
+    p = put_u64(p, s->records);
+    *p++ = sep;
+    p = put_sv_text(p, w, action_name(s->action));
+    *p++ = sep;
+    p = put_sv_text(p, w, s->community_id);
+    *p++ = sep;
+    p = s->incomplete ? PUT_LIT(p, "true") : PUT_LIT(p, "false");
+    *p++ = sep;
     if (s->nat_leg_of)
-        sv_u64(w, s->nat_leg_of);
-    putc('\n', f);
-    return 0;
+        p = put_u64(p, s->nat_leg_of);
+    *p++ = '\n';
+    return row_out(w, buf, p, stack);
 }
 
 static void sv_header(fst_writer *w)
