@@ -432,6 +432,55 @@ Test(flowgen, reuse_first_dial_inside_the_second)
     fg_model_free(r.m);
 }
 
+Test(flowgen, reuse_enis_per_dial_under_skipdata)
+{
+    /* Only A is logged (B's subnet has no flow log).  Dial 1 at 5..7 in
+     * A's window 0, dial 2 at 70..72 in window 1.  With skip rate 0.5 the
+     * seeds give every mix of SKIPDATA windows; whichever window became
+     * SKIPDATA, the dial in it was delivered nowhere: its truth has no ENI
+     * (and no handshake), while the other dial keeps A. */
+    static const fg_burst b[] = {DIAL(T0 + 5, 0), DIAL(T0 + 70, 1)};
+    int mixed = 0;
+    for (uint64_t seed = 1; seed <= 64; seed++) {
+        fg_config cfg;
+        fg_config_init(&cfg);
+        cfg.seed = seed;
+        cfg.t0 = T0;
+        cfg.duration = 120;
+        cfg.skip_rate = 0.5;
+        reuse r;
+        r.m = fg_model_new(&cfg);
+        int s0 = fg_add_subnet(r.m, 0, 1, 0), s1 = fg_add_subnet(r.m, 1, 0, 0);
+        fg_eni_spec a = {.subnet = s0, .kind = FG_ENI_INSTANCE, .nitro = 1, .primary = "10.0.1.5",
+                         .windows = win60, .n_windows = 1};
+        fg_eni_spec e = {.subnet = s1, .kind = FG_ENI_INSTANCE, .nitro = 1, .primary = "10.0.2.7"};
+        fg_add_eni(r.m, &a);
+        fg_add_eni(r.m, &e);
+        fg_conn_spec c = {6, 1, "10.0.1.5", "10.0.2.7", 40000, 443, -1, 0, 0, 0, b, 6 * 2};
+        fg_add_conn(r.m, &c);
+        memset(&r.c, 0, sizeof r.c);
+        fg_sink sink = {&r.c, cap_on_line, cap_on_truth};
+        fg_run(r.m, &sink);
+        int skipped[2] = {0, 0};
+        for (size_t i = 0; i < r.c.n; i++)
+            if (r.c.lines[i].l.status == FG_SKIPDATA)
+                skipped[r.c.lines[i].l.win_start == T0 ? 0 : 1] = 1;
+        mixed += skipped[0] != skipped[1];
+        for (uint64_t id = 1; id <= 2; id++) {
+            const fg_truth *t = truth_id(&r, id);
+            cr_assert_not_null(t);
+            cr_expect_eq(t->n_enis, skipped[id - 1] ? 0 : 1, "seed %llu conn %llu", (unsigned long long)seed,
+                         (unsigned long long)id);
+            cr_expect_eq(t->handshake_logged, !skipped[id - 1]);
+            cr_expect_eq(t->log_merged_into, 0);
+        }
+        free(r.c.lines);
+        free(r.c.truths);
+        fg_model_free(r.m);
+    }
+    cr_expect(mixed >= 8, "only %d seeds with one window skipped", mixed);
+}
+
 Test(flowgen, reuse_truth_json_key)
 {
     /* the merged scenario through the writers: line 2 ends with the key,

@@ -132,6 +132,8 @@ typedef struct fg_life {
     int64_t start, end;
     uint64_t packets[2], bytes[2];
     uint8_t hs;                   /* handshake SYN delivered in a record */
+    uint32_t seen;                /* obs (bits) that delivered a record
+                                   * carrying this life */
     uint8_t delivered;            /* some delivered record carries this life */
     uint8_t with;                 /* AND of the `lives` of those records: the
                                    * lives every one of them also carries */
@@ -147,7 +149,6 @@ typedef struct fg_conn {
     uint16_t nat_port;
     fg_obs obs[4];
     int nobs;
-    uint32_t seen;                /* ENIs (bits over obs) that delivered */
     fg_life life[2];
     /* script state */
     int life_cur, phase;

@@ -191,7 +191,7 @@ static void emit_truth(fg_model *m, fg_conn *c, int L)
     t.handshake_logged = f->hs;
     t.log_merged_into = log_merged_into(c, L);
     for (int i = 0; i < c->nobs; i++) {
-        if (!(c->seen & (1u << i)))
+        if (!(f->seen & (1u << i)))
             continue;
         const char *id = m->enis[c->obs[i].eni].id;
         int dup = 0;
@@ -283,13 +283,15 @@ static int rec_cmp(const void *a, const void *b)
 static void mark_seen(fg_rec *r)
 {
     fg_conn *c = r->conn;
-    c->seen |= 1u << r->obs;
     for (int L = 0; L < c->nlives; L++) {
         fg_life *f = &c->life[L];
         if (r->syn & (1u << L))
             f->hs = 1;
         if (!(r->lives & (1u << L)))
             continue;
+        f->seen |= 1u << r->obs; /* per life: a reused 5-tuple's other dial
+                                  * may have been delivered where this one
+                                  * was lost to SKIPDATA */
         /* the lives this record shows together with L */
         f->with = f->delivered ? (uint8_t)(f->with & r->lives) : r->lives;
         f->delivered = 1;
