@@ -489,6 +489,75 @@ static int push_flow(fst__observe *o, fst__eni *e, const fst_record *rec)
     return 0;
 }
 
+/* In-place MSD radix sort of the entries [lo, hi) by group index, digit
+ * (group >> shift) & RADIX_MASK, then the next digit inside each bucket
+ * (American flag sort: every swap puts one entry in its bucket).  Passes
+ * walk the entries in order and write to RADIX buckets at a time, so the
+ * sort stays in cache and TLB range where a one-pass bucket sort by group
+ * would miss on nearly every entry.  Not stable (see fst__observe_seal). */
+#define RADIX_BITS 11
+#define RADIX (1u << RADIX_BITS)
+#define RADIX_MASK (RADIX - 1)
+
+static void insertion_by_group(fst__observe *o, uint32_t lo, uint32_t hi)
+{
+    for (uint32_t i = lo + 1; i < hi; i++) {
+        const fst__cwin v = *cwin_at(o, i);
+        uint32_t j = i;
+        while (j > lo && cwin_at(o, j - 1)->group > v.group) {
+            *cwin_at(o, j) = *cwin_at(o, j - 1);
+            j--;
+        }
+        *cwin_at(o, j) = v;
+    }
+}
+
+static int radix_by_group(fst__observe *o, uint32_t lo, uint32_t hi, int shift)
+{
+    if (hi - lo <= 32) {
+        insertion_by_group(o, lo, hi);
+        return 0;
+    }
+    uint32_t *cnt = fst__calloc(2 * RADIX, sizeof *cnt);
+    if (!cnt)
+        return FST_ENOMEM;
+    uint32_t *cur = cnt + RADIX;
+    for (uint32_t i = lo; i < hi; i++)
+        cnt[(cwin_at(o, i)->group >> shift) & RADIX_MASK]++;
+    uint32_t sum = lo;
+    for (uint32_t d = 0; d < RADIX; d++) {
+        cur[d] = sum;
+        sum += cnt[d];
+        cnt[d] = sum; /* now the end of bucket d */
+    }
+    for (uint32_t d = 0; d < RADIX; d++) {
+        while (cur[d] < cnt[d]) {
+            fst__cwin *x = cwin_at(o, cur[d]);
+            const uint32_t t = (x->group >> shift) & RADIX_MASK;
+            if (t == d) {
+                cur[d]++;
+                continue;
+            }
+            fst__cwin *y = cwin_at(o, cur[t]++);
+            const fst__cwin tmp = *x;
+            *x = *y;
+            *y = tmp;
+        }
+    }
+    int rc = 0;
+    if (shift > 0) {
+        const int next = shift > RADIX_BITS ? shift - RADIX_BITS : 0;
+        uint32_t from = lo;
+        for (uint32_t d = 0; d < RADIX && rc == 0; d++) {
+            if (cnt[d] - from > 1)
+                rc = radix_by_group(o, from, cnt[d], next);
+            from = cnt[d];
+        }
+    }
+    fst__free(cnt);
+    return rc;
+}
+
 int fst__observe_seal(fst__observe *o)
 {
     fst__oatab_free(&o->gtab);
@@ -499,34 +568,11 @@ int fst__observe_seal(fst__observe *o)
     o->next_group = o->next_pos = o->n_freed = 0;
     if (o->n_groups < 2)
         return 0;
-    /* In-place bucket sort by group (American flag sort): cur[g] is the
-     * next unplaced position of group g; every swap puts one entry home. */
-    uint32_t *cur = fst__malloc((size_t)o->n_groups * sizeof *cur);
-    if (!cur)
-        return FST_ENOMEM;
-    uint32_t sum = 0;
-    for (uint32_t g = 0; g < o->n_groups; g++) {
-        cur[g] = sum;
-        sum += fst__observe_group(o, g)->n;
-    }
-    uint32_t end = 0;
-    for (uint32_t g = 0; g < o->n_groups; g++) {
-        end += fst__observe_group(o, g)->n;
-        while (cur[g] < end) {
-            fst__cwin *x = cwin_at(o, cur[g]);
-            const uint32_t t = x->group;
-            if (t == g) {
-                cur[g]++;
-                continue;
-            }
-            fst__cwin *y = cwin_at(o, cur[t]++);
-            const fst__cwin tmp = *x;
-            *x = *y;
-            *y = tmp;
-        }
-    }
-    fst__free(cur);
-    return 0;
+    int bits = 0; /* significant bits of the largest group index */
+    while (bits < 32 && ((o->n_groups - 1) >> bits))
+        bits++;
+    const int shift = bits > RADIX_BITS ? bits - RADIX_BITS : 0;
+    return radix_by_group(o, 0, o->n_rec, shift);
 }
 
 int fst__observe_expand(fst__observe *o, uint32_t gi)
