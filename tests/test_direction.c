@@ -85,14 +85,15 @@ Test(direction, fallback_learned_then_port_then_unknown)
     int hi = -1;
     /* both ports ephemeral: no port evidence */
     key4(&k, 9, 40500, 77, 33000, 6);
-    cr_assert_eq(fst__direction_fallback(&l, &k, FST__EV_REC1, &hi), FST_BASIS_UNKNOWN);
+    const uint16_t both = FST__EV_REC0 | FST__EV_REC1;
+    cr_assert_eq(fst__direction_fallback(&l, &k, both, &hi), FST_BASIS_UNKNOWN);
     cr_assert_eq(hi, 0, "unknown keeps the canonical order");
     cr_assert_eq(fst__learned_add(&l, k.k.lo, 40500, 6), 0);
-    cr_assert_eq(fst__direction_fallback(&l, &k, FST__EV_REC1, &hi), FST_BASIS_LEARNED);
+    cr_assert_eq(fst__direction_fallback(&l, &k, both, &hi), FST_BASIS_LEARNED);
     cr_assert_eq(hi, 1, "lo answered a handshake elsewhere: it is the server");
     /* learned is TCP only */
     k.proto = 17;
-    cr_assert_eq(fst__direction_fallback(&l, &k, FST__EV_REC1, &hi), FST_BASIS_UNKNOWN);
+    cr_assert_eq(fst__direction_fallback(&l, &k, both, &hi), FST_BASIS_UNKNOWN);
     fst__learned_free(&l);
 
     key4(&k, 3, 5432, 200, 50000, 6);
@@ -102,7 +103,17 @@ Test(direction, fallback_learned_then_port_then_unknown)
     cr_assert_eq(fst__direction_fallback(NULL, &k, FST__EV_REC0, &hi), FST_BASIS_PORT);
     cr_assert_eq(hi, 0);
     key4(&k, 3, 123, 200, 123, 17);
-    cr_assert_eq(fst__direction_fallback(NULL, &k, FST__EV_REC1, &hi), FST_BASIS_UNKNOWN);
+    cr_assert_eq(fst__direction_fallback(NULL, &k, both, &hi), FST_BASIS_UNKNOWN);
+    /* the same with records one way only: the sender, labelled one-way */
+    cr_assert_eq(fst__direction_fallback(NULL, &k, FST__EV_REC1, &hi), FST_BASIS_ONE_WAY);
+    cr_assert_eq(hi, 1);
+    /* a one-way accepted flow still takes the port rule first */
+    key4(&k, 3, 5432, 200, 50000, 6);
+    cr_assert_eq(fst__direction_fallback(NULL, &k, FST__EV_REC0 | FST__EV_ACC0, &hi), FST_BASIS_PORT);
+    cr_assert_eq(hi, 1);
+    /* a one-way rejected attempt beats it */
+    cr_assert_eq(fst__direction_fallback(NULL, &k, FST__EV_REC0 | FST__EV_REJ0, &hi), FST_BASIS_ONE_WAY);
+    cr_assert_eq(hi, 0);
 }
 
 Test(direction, first_seen_for_icmp)

@@ -489,3 +489,109 @@ Test(stitcher, icmp_first_seen_by_a_second)
     cr_assert_eq(out.s[0].basis, FST_BASIS_FIRST_SEEN);
     ASSERT_EP(out.s[0].client_addr, out.s[0].client_port, "198.51.100.9", 0);
 }
+
+/* Restart the stitcher with ENI metadata (JSON text); returns the table. */
+static fst_eni_table *with_metadata(const char *json)
+{
+    char path[] = "/tmp/fst-eni-XXXXXX";
+    const int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    const size_t n = strlen(json);
+    cr_assert_eq(write(fd, json, n), (ssize_t)n);
+    close(fd);
+    char err[256];
+    fst_eni_table *meta = fst_eni_table_load(path, err, sizeof err);
+    unlink(path);
+    cr_assert_not_null(meta, "%s", err);
+    fst_stitcher_free(st);
+    fst_stitcher_config cfg;
+    fst_stitcher_config_init(&cfg);
+    cfg.meta = meta;
+    st = fst_stitcher_new(&cfg);
+    return meta;
+}
+
+static const char nat_meta[] =
+    "{\"NetworkInterfaces\":["
+    "{\"NetworkInterfaceId\":\"eni-inst\",\"InterfaceType\":\"interface\",\"PrivateIpAddress\":\"10.0.1.5\","
+    "\"PrivateIpAddresses\":[{\"PrivateIpAddress\":\"10.0.1.5\",\"Primary\":true}]},"
+    "{\"NetworkInterfaceId\":\"eni-nat\",\"InterfaceType\":\"nat_gateway\",\"PrivateIpAddress\":\"10.0.0.220\","
+    "\"RequesterManaged\":true,\"PrivateIpAddresses\":[{\"PrivateIpAddress\":\"10.0.0.220\",\"Primary\":true,"
+    "\"Association\":{\"PublicIp\":\"198.51.100.220\"}}]}]}";
+
+/* The NAT gateway's four records in the default format (aws-flowlogs.md 5.6
+ * with ports): the inside leg shows the NAT's own IP where the internet host
+ * was, the outside leg is translated to source port 61000. */
+static void push_nat_legs(void)
+{
+    push(RH(.fmt = RH_V2, .eni = "eni-nat", .src = "10.0.1.5", .dst = "10.0.0.220", .sp = 40000, .dp = 443, .pk = 10, .by = 1000, .t0 = 100, .t1 = 150));
+    push(RH(.fmt = RH_V2, .eni = "eni-nat", .src = "10.0.0.220", .dst = "10.0.1.5", .sp = 443, .dp = 40000, .pk = 20, .by = 20000, .t0 = 100, .t1 = 150));
+    push(RH(.fmt = RH_V2, .eni = "eni-nat", .src = "10.0.0.220", .dst = "203.0.113.5", .sp = 61000, .dp = 443, .pk = 10, .by = 1000, .t0 = 100, .t1 = 150));
+    push(RH(.fmt = RH_V2, .eni = "eni-nat", .src = "203.0.113.5", .dst = "10.0.0.220", .sp = 443, .dp = 61000, .pk = 20, .by = 20000, .t0 = 100, .t1 = 150));
+}
+
+/* Default format + metadata, instance ENI logged too: the inside leg folds
+ * into the instance's session, the outside leg is its NAT leg; bytes are
+ * the instance's (counted once: 1000 + 20000, not 3x). */
+Test(stitcher, nat_default_format_inside_leg_folds)
+{
+    fst_eni_table *meta = with_metadata(nat_meta);
+    push(RH(.fmt = RH_V2, .eni = "eni-inst", .src = "10.0.1.5", .dst = "203.0.113.5", .sp = 40000, .dp = 443, .pk = 10, .by = 1000, .t0 = 110, .t1 = 160));
+    push(RH(.fmt = RH_V2, .eni = "eni-inst", .src = "203.0.113.5", .dst = "10.0.1.5", .sp = 443, .dp = 40000, .pk = 20, .by = 20000, .t0 = 110, .t1 = 160));
+    push_nat_legs();
+    finish();
+    const fst_stitch_stats ss = *fst_stitcher_stats(st);
+    fst_stitcher_free(st);
+    st = NULL;
+    fst_eni_table_free(meta);
+    cr_assert_eq(out.n, 2);
+    /* both start at 100: the leg (client 10.0.0.220) sorts first */
+    const int m = out.s[0].nat_leg_of ? 1 : 0;
+    ASSERT_EP(out.s[m].client_addr, out.s[m].client_port, "10.0.1.5", 40000);
+    ASSERT_EP(out.s[m].server_addr, out.s[m].server_port, "203.0.113.5", 443);
+    cr_assert_eq(out.s[m].n_enis, 2);
+    cr_assert_eq(out.s[m].records, 4);
+    cr_assert_eq(out.s[m].first_seen, 100);
+    cr_assert_eq(out.s[m].last_seen, 160);
+    cr_assert_eq(out.s[m].c2s_bytes, 1000);
+    cr_assert_eq(out.s[m].s2c_bytes, 20000);
+    cr_assert_eq(out.s[m].nat_leg_of, 0);
+    ASSERT_EP(out.s[!m].client_addr, out.s[!m].client_port, "10.0.0.220", 61000);
+    cr_assert_eq(out.s[!m].nat_leg_of, out.s[m].id);
+    cr_assert_eq(ss.bytes_counted, 21000);
+    cr_assert_eq(ss.bytes_naive, 63000);
+    cr_assert_eq(ss.nat_legs, 1);
+}
+
+/* Only the NAT gateway is logged: the inside leg is paired with the outside
+ * leg and reports the internet host as its server. */
+Test(stitcher, nat_default_format_only_nat_logged)
+{
+    fst_eni_table *meta = with_metadata(nat_meta);
+    push_nat_legs();
+    finish();
+    const uint64_t counted = fst_stitcher_stats(st)->bytes_counted;
+    fst_stitcher_free(st);
+    st = NULL;
+    fst_eni_table_free(meta);
+    cr_assert_eq(out.n, 2);
+    const int m = out.s[0].nat_leg_of ? 1 : 0;
+    ASSERT_EP(out.s[m].client_addr, out.s[m].client_port, "10.0.1.5", 40000);
+    ASSERT_EP(out.s[m].server_addr, out.s[m].server_port, "203.0.113.5", 443);
+    cr_assert_eq(out.s[m].nat_leg_of, 0);
+    cr_assert_eq(out.s[m].c2s_bytes, 1000);
+    cr_assert_eq(out.s[m].s2c_bytes, 20000);
+    cr_assert_eq(out.s[!m].nat_leg_of, out.s[m].id);
+    cr_assert_eq(counted, 21000);
+}
+
+/* A one-way attempt nothing answered (default format, no flags): the
+ * sender is the client even when its source port looks like a service. */
+Test(stitcher, one_way_sender_is_client)
+{
+    push(RH(.fmt = RH_V2, .eni = "eni-0aaaaaaaaaaaaaaa1", .src = "198.51.100.7", .dst = "10.0.3.12", .sp = 443, .dp = 58030, .pk = 1, .by = 44, .t0 = 100, .t1 = 100, .reject = 1));
+    finish();
+    cr_assert_eq(out.n, 1);
+    cr_assert_eq(out.s[0].basis, FST_BASIS_ONE_WAY);
+    ASSERT_EP(out.s[0].client_addr, out.s[0].client_port, "198.51.100.7", 443);
+}

@@ -22,6 +22,8 @@
     X(TCP_SYNACK_WEAK, "tcp-synack-weak") /* a lone SYN-ACK: scans make them */ \
     X(REJECTED_REPLY, "rejected-reply") /* one direction only REJECT, the other ACCEPT: \
                                           * the accepted one is the request (stateless NACL) */ \
+    X(ONE_WAY, "one-way")              /* records in one direction only: the sender  \
+                                          * started it (scans, rejected attempts) */  \
     X(LEARNED, "learned-service")      /* addr:port answered SYN-ACK elsewhere in the input */ \
     X(PORT, "port")                    /* service port vs ephemeral port */  \
     X(FIRST_SEEN, "first-seen")        /* no ports (ICMP...): sender of the earliest record */ \

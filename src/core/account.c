@@ -178,6 +178,44 @@ static int list_enis(const fst__observe *o, const uint32_t *w, uint32_t n, fst__
     return 0;
 }
 
+int fst__account_absorb(const fst__observe *o, fst__sessions *ss, uint32_t into, uint32_t from)
+{
+    fst__sess *a = &ss->v[into];
+    const fst__sess *b = &ss->v[from];
+    /* the merged ENI list goes to the end of ss->enis, sorted by name */
+    FST__TRY(grow32((void **)&ss->enis, &ss->cap_enis, ss->n_enis + a->n_enis + b->n_enis,
+                    sizeof *ss->enis));
+    uint32_t *dst = ss->enis + ss->n_enis, n = 0;
+    const uint32_t *x = ss->enis + a->eni_off, *y = ss->enis + b->eni_off;
+    uint32_t i = 0, j = 0;
+    while (i < a->n_enis || j < b->n_enis) {
+        int c = i == a->n_enis ? 1 : j == b->n_enis ? -1
+                : strcmp(eni_name(o, x[i]), eni_name(o, y[j]));
+        if (c == 0)
+            j++; /* same ENI in both: keep one */
+        dst[n++] = c <= 0 ? x[i++] : y[j++];
+    }
+    a->eni_off = ss->n_enis;
+    a->n_enis = n;
+    ss->n_enis += n;
+    a->records += b->records;
+    a->first = b->first < a->first ? b->first : a->first;
+    a->last = b->last > a->last ? b->last : a->last;
+    a->action |= b->action;
+    a->incomplete |= b->incomplete;
+    ss->v[from].absorbed = 1;
+    return 0;
+}
+
+void fst__sessions_compact(fst__sessions *ss)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < ss->n; i++)
+        if (!ss->v[i].absorbed)
+            ss->v[n++] = ss->v[i];
+    ss->n = n;
+}
+
 static int overlaps_skip(const fst__observe *o, const fst__sessions *ss, const fst__sess *s)
 {
     for (uint32_t i = 0; i < s->n_enis; i++) {

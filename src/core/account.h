@@ -30,6 +30,7 @@ typedef struct fst__sess {
     uint8_t flags_known;    /* bit d: some record of direction d had tcp-flags */
     uint16_t ev;            /* FST__EV_* (direction.h) */
     uint8_t basis, client_hi, action, incomplete;
+    uint8_t absorbed;       /* folded into another session (natfold.c); dropped */
 } fst__sess;
 
 typedef struct fst__sessions {
@@ -45,6 +46,15 @@ void fst__sessions_free(fst__sessions *ss);
  * sorted by stream: ENI, direction, start) of group g.  0 or FST_ENOMEM. */
 int fst__account_session(const fst__observe *o, const fst__group *g, const uint32_t *w,
                          uint32_t n, fst__sessions *ss);
+
+/* Folds session `from` (an intermediate hop's own view of a connection, e.g.
+ * a NAT gateway's inside leg logged without pkt-* fields) into session
+ * `into`: records, first/last, action, SKIPDATA overlap and ENIs join; the
+ * packets and bytes stay `into`'s (its observation points rank above a hop).
+ * Marks `from` absorbed.  0 or FST_ENOMEM. */
+int fst__account_absorb(const fst__observe *o, fst__sessions *ss, uint32_t into, uint32_t from);
+/* Removes absorbed sessions (before NAT legs are tied: indices change). */
+void fst__sessions_compact(fst__sessions *ss);
 
 /* Role rank of one window entry at its ENI: 4 sender's egress, 3 receiver's
  * ingress, 2 unknown, 1 intermediate hop. */

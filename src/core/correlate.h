@@ -25,6 +25,10 @@
 /* Sessions of every group, appended to *ss in group order. */
 int fst__correlate(fst__observe *o, const fst_stitcher_config *cfg, fst__sessions *ss);
 
+/* Folds NAT gateway inside legs logged without pkt-* fields into the
+ * instance's session (natfold.c).  Run before fst__correlate_nat. */
+int fst__correlate_nat_inside(fst__observe *o, fst__sessions *ss);
+
 /* Marks NAT gateway translated legs (fst__sess.nat_parent). */
 int fst__correlate_nat(const fst__observe *o, fst__sessions *ss);
 

@@ -141,6 +141,13 @@ int fst__direction_fallback(const fst__learned *l, const fst__pkey *k, uint16_t 
 {
     if (rejected_reply(ev, client_hi))
         return FST_BASIS_REJECTED_REPLY;
+    const uint16_t recs = ev & (FST__EV_REC0 | FST__EV_REC1);
+    const int one_way = recs == FST__EV_REC0 || recs == FST__EV_REC1;
+    const int sender_hi = recs == FST__EV_REC1;
+    if (one_way && !(ev & (FST__EV_ACC0 | FST__EV_ACC1)) && (ev & (FST__EV_REJ0 | FST__EV_REJ1))) {
+        *client_hi = sender_hi; /* a rejected attempt nothing answered */
+        return FST_BASIS_ONE_WAY;
+    }
     if (l && k->proto == 6) {
         const int lo = fst__learned_has(l, k->k.lo, k->k.lo_port, k->proto);
         const int hi = fst__learned_has(l, k->k.hi, k->k.hi_port, k->proto);
@@ -155,8 +162,12 @@ int fst__direction_fallback(const fst__learned *l, const fst__pkey *k, uint16_t 
             *client_hi = clo > chi;
             return FST_BASIS_PORT;
         }
-        *client_hi = 0;
-        return FST_BASIS_UNKNOWN;
+        *client_hi = one_way && sender_hi;
+        return one_way ? FST_BASIS_ONE_WAY : FST_BASIS_UNKNOWN;
+    }
+    if (one_way) {
+        *client_hi = sender_hi;
+        return FST_BASIS_ONE_WAY;
     }
     if ((ev & (FST__EV_REC0 | FST__EV_REC1)) && !(ev & FST__EV_FIRST_TIE)) {
         *client_hi = !!(ev & FST__EV_FIRST1);

@@ -13,9 +13,13 @@
  *   2. rejected-reply: one direction's records are all REJECT and the other
  *      direction has ACCEPT records -> the accepted direction is the request
  *      (a stateless network ACL dropped the reply; aws-flowlogs.md 3.4).
- *   3. learned-service (TCP): exactly one endpoint answered SYN-ACK (or
+ *   3. one-way, rejected: every record goes the same way and was rejected
+ *      -> its sender is the client (an attempt nothing answered: scans,
+ *      security-group rejects).
+ *   3b. learned-service (TCP): exactly one endpoint answered SYN-ACK (or
  *      received a SYN that was answered) in another session of the input.
  *   4. port: the endpoint whose port has the higher class is the server.
+ *   4b. one-way (any action), when ports said nothing: the sender.
  *   5. first-seen (protocols without ports, e.g. ICMP): the sender of the
  *      strictly earliest record is the client (a tie says nothing).
  *   6. unknown: client = canonical "lo" endpoint.

@@ -11,6 +11,7 @@
 #include "flowstitch/errors.h"
 
 #define WCHUNK_BYTES ((size_t)FST__WCHUNK * sizeof(fst__cwin))
+#define GCHUNK_BYTES ((size_t)FST__GROUP_CHUNK * sizeof(fst__group))
 
 static int grow(void **arr, uint32_t *cap, uint32_t need, size_t elsz)
 {
@@ -57,7 +58,7 @@ void fst__observe_free(fst__observe *o)
         fst__free(o->enis[i]);
     }
     for (uint32_t i = 0; i < o->n_chunks; i++)
-        fst__free(o->chunks[i]);
+        fst__big_free(o->chunks[i], GCHUNK_BYTES);
     fst__free(o->chunks);
     fst__free(o->enis);
     fst__free(o->eniptr);
@@ -253,7 +254,7 @@ static fst__group *group_get(fst__observe *o, const fst__pkey *k, uint32_t *gi)
     if (o->n_chunks == 0 || o->chunk_used == FST__GROUP_CHUNK) {
         if (grow((void **)&o->chunks, &o->cap_chunks, o->n_chunks + 1, sizeof *o->chunks) < 0)
             return NULL;
-        o->chunks[o->n_chunks] = fst__malloc(FST__GROUP_CHUNK * sizeof(fst__group));
+        o->chunks[o->n_chunks] = fst__big_alloc(GCHUNK_BYTES);
         if (!o->chunks[o->n_chunks])
             return NULL;
         o->n_chunks++;

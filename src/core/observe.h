@@ -93,7 +93,7 @@ typedef struct fst__group {
     uint32_t n;                 /* window entries */
 } fst__group;
 
-#define FST__GROUP_CHUNK 4096u
+#define FST__GROUP_CHUNK (1u << 17) /* 5.5 MiB blocks (fst__big_alloc) */
 
 /* Addresses to report when they differ from the key's (metadata folded a
  * secondary IP onto the primary): few, so kept aside. */

@@ -315,6 +315,7 @@ int fst_stitcher_finish(fst_stitcher *st, fst_session_cb cb, void *ud)
     FST__TRY(fst__correlate(&st->obs, &st->cfg, &st->ss));
     FST__TRY(direction_flags(st));
     direction_rest(st);
+    FST__TRY(fst__correlate_nat_inside(&st->obs, &st->ss));
     FST__TRY(fst__correlate_nat(&st->obs, &st->ss));
     FST__TRY(order_sessions(st));
     FST__TRY(fst__account_summary(&st->obs, &st->ss, &st->stats, &st->eniw));

@@ -1,0 +1,275 @@
+/* core/natfold.c - NAT gateway inside legs in formats without pkt-* fields.
+ *
+ * In the default format (CloudWatch Logs) a NAT gateway's ENI logs the
+ * inside leg of an instance's internet connection with its own private IP
+ * in place of the internet host (aws-flowlogs.md 1.6, NAT example 5.6):
+ * instance:p -> NAT-IP:443 and NAT-IP:443 -> instance:p.  Keyed as it
+ * stands, that leg would be a session of its own and double the bytes.
+ * Here each such leg is folded into the instance's session
+ * (instance:p <-> internet-host:443, seen at the instance's ENI): same
+ * protocol, the same instance endpoint, the same server port, overlapping
+ * time.  The NAT ENI then lists the session, so fst__correlate_nat can tie
+ * the translated outside leg (NAT-IP:x <-> internet-host:443) to it.
+ *
+ * When the instance's ENI is not logged, the inside leg is paired with the
+ * translated outside leg at the same NAT ENI instead (same protocol, the
+ * outside peer's port equal to the inside leg's server port, overlapping
+ * time, the closest byte count): the inside leg then reports the internet
+ * host as its server, and the outside leg becomes its NAT leg.
+ *
+ * A leg is recognised at a hop ENI (metadata nat_gateway, or seen acting as
+ * a hop) when its own address is one endpoint and the other endpoint is
+ * private (an ENI's address in the metadata, or an RFC 1918 / RFC 6598 /
+ * ULA address).  Legs whose instance ENI is not logged stay as they are.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/correlate.h"
+#include "flowstitch/errors.h"
+
+/* One endpoint of one session, for the lookup by (addr, port, proto, peer port). */
+typedef struct epref {
+    uint8_t a[16];
+    uint16_t port, peer_port;
+    uint8_t proto;
+    uint32_t sess;
+} epref;
+
+static int cmp_epref(const void *pa, const void *pb)
+{
+    const epref *a = pa, *b = pb;
+    const int c = memcmp(a->a, b->a, 16);
+    if (c)
+        return c;
+    if (a->port != b->port)
+        return a->port < b->port ? -1 : 1;
+    if (a->proto != b->proto)
+        return a->proto < b->proto ? -1 : 1;
+    if (a->peer_port != b->peer_port)
+        return a->peer_port < b->peer_port ? -1 : 1;
+    return (a->sess > b->sess) - (a->sess < b->sess);
+}
+
+static int is_private(const uint8_t a[16])
+{
+    static const uint8_t v4map[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (memcmp(a, v4map, 12) != 0)
+        return (a[0] & 0xfe) == 0xfc; /* fc00::/7 */
+    const uint8_t *v = a + 12;
+    return v[0] == 10 || (v[0] == 172 && (v[1] & 0xf0) == 16) || (v[0] == 192 && v[1] == 168) ||
+           (v[0] == 100 && (v[1] & 0xc0) == 64);
+}
+
+static int inside_addr(const fst__observe *o, const uint8_t a[16], uint8_t fam)
+{
+    if (o->meta) {
+        fst_addr x;
+        memcpy(x.b, a, 16);
+        x.family = fam;
+        if (fst__eni_by_addr(o->meta, &x))
+            return 1;
+    }
+    return is_private(a);
+}
+
+static int hop_eni(const fst__eni *e)
+{
+    return e->is_hop || (e->meta && e->meta->kind == FST__ENI_NAT_GATEWAY);
+}
+
+/* Side (0 lo, 1 hi) of s that is the instance when s is an inside leg seen
+ * only at hop ENI e; -1 otherwise. */
+static int inside_leg(const fst__observe *o, const fst__sessions *ss, const fst__sess *s)
+{
+    if (s->n_enis != 1)
+        return -1;
+    const fst__eni *e = o->enis[ss->enis[s->eni_off]];
+    const uint8_t *own = hop_eni(e) ? fst__eni_own(e) : NULL;
+    if (!own)
+        return -1;
+    const fst__key *k = &s->g->key.k;
+    const int side = !memcmp(own, k->lo, 16) ? 1 : !memcmp(own, k->hi, 16) ? 0 : -1;
+    if (side < 0 || !inside_addr(o, side ? k->hi : k->lo, s->g->key.fam))
+        return -1;
+    return side;
+}
+
+static int build_refs(const fst__sessions *ss, epref **out, uint32_t *nout)
+{
+    epref *v = fst__malloc((size_t)ss->n * 2 * sizeof *v);
+    if (!v)
+        return FST_ENOMEM;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < ss->n; i++) {
+        const fst__key *k = &ss->v[i].g->key.k;
+        for (int side = 0; side < 2; side++) {
+            epref *r = &v[n++];
+            memset(r, 0, sizeof *r);
+            memcpy(r->a, side ? k->hi : k->lo, 16);
+            r->port = side ? k->hi_port : k->lo_port;
+            r->peer_port = side ? k->lo_port : k->hi_port;
+            r->proto = ss->v[i].g->key.proto;
+            r->sess = i;
+        }
+    }
+    qsort(v, n, sizeof *v, cmp_epref);
+    *out = v;
+    *nout = n;
+    return 0;
+}
+
+static int64_t overlap(const fst__sess *a, const fst__sess *b)
+{
+    const int64_t s = a->first > b->first ? a->first : b->first;
+    const int64_t e = a->last < b->last ? a->last : b->last;
+    return e - s;
+}
+
+/* The instance's session the inside leg li belongs to, or FST__NONE. */
+static uint32_t find_parent(const fst__observe *o, const fst__sessions *ss, const epref *v,
+                            uint32_t n, uint32_t li, int side)
+{
+    const fst__sess *l = &ss->v[li];
+    const fst__key *k = &l->g->key.k;
+    epref key;
+    memset(&key, 0, sizeof key);
+    memcpy(key.a, side ? k->hi : k->lo, 16);
+    key.port = side ? k->hi_port : k->lo_port;
+    key.peer_port = side ? k->lo_port : k->hi_port;
+    key.proto = l->g->key.proto;
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        const uint32_t mid = lo + (hi - lo) / 2;
+        if (cmp_epref(&v[mid], &key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    uint32_t best = FST__NONE;
+    int64_t bov = -FST__NAT_SLACK - 1;
+    for (uint32_t i = lo; i < n && !memcmp(v[i].a, key.a, 16) && v[i].port == key.port &&
+                          v[i].proto == key.proto && v[i].peer_port == key.peer_port;
+         i++) {
+        const fst__sess *p = &ss->v[v[i].sess];
+        if (v[i].sess == li || p->absorbed || inside_leg(o, ss, p) >= 0)
+            continue;
+        const int64_t ov = overlap(l, p);
+        if (ov > bov) {
+            best = v[i].sess;
+            bov = ov;
+        }
+    }
+    return best;
+}
+
+/* Side (0 lo, 1 hi) of s that is the hop ENI's own address when s is a
+ * translated outside leg (the peer is not private); -1 otherwise. */
+static int outside_leg(const fst__observe *o, const fst__sessions *ss, const fst__sess *s)
+{
+    if (s->n_enis != 1 || s->nat_parent)
+        return -1;
+    const fst__eni *e = o->enis[ss->enis[s->eni_off]];
+    const uint8_t *own = hop_eni(e) ? fst__eni_own(e) : NULL;
+    if (!own)
+        return -1;
+    const fst__key *k = &s->g->key.k;
+    const int side = !memcmp(own, k->lo, 16) ? 0 : !memcmp(own, k->hi, 16) ? 1 : -1;
+    if (side < 0 || inside_addr(o, side ? k->lo : k->hi, s->g->key.fam))
+        return -1;
+    return side;
+}
+
+static uint64_t absdiff(uint64_t a, uint64_t b) { return a > b ? a - b : b - a; }
+
+/* Is session i the only one of its group?  Sessions of a group are adjacent. */
+static int alone_in_group(const fst__sessions *ss, uint32_t i)
+{
+    const fst__group *g = ss->v[i].g;
+    return (i == 0 || ss->v[i - 1].g != g) && (i + 1 == ss->n || ss->v[i + 1].g != g);
+}
+
+/* Best unpaired outside leg for inside leg li (instance on `side`), or FST__NONE. */
+static uint32_t find_outside(const fst__observe *o, const fst__sessions *ss, const uint32_t *outs,
+                             uint32_t nouts, uint32_t li, int side)
+{
+    const fst__sess *l = &ss->v[li];
+    const uint32_t eni = ss->enis[l->eni_off];
+    const uint16_t sport = side ? l->g->key.k.lo_port : l->g->key.k.hi_port;
+    uint32_t best = FST__NONE;
+    int64_t bov = -FST__NAT_SLACK - 1;
+    uint64_t bdiff = UINT64_MAX;
+    for (uint32_t j = 0; j < nouts; j++) {
+        const fst__sess *p = &ss->v[outs[j]];
+        if (p->nat_parent || ss->enis[p->eni_off] != eni || p->g->key.proto != l->g->key.proto ||
+            p->g->key.fam != l->g->key.fam)
+            continue;
+        const int own = outside_leg(o, ss, p);
+        const uint16_t rport = own ? p->g->key.k.lo_port : p->g->key.k.hi_port;
+        if (own < 0 || rport != sport)
+            continue;
+        const int64_t ov = overlap(l, p);
+        const uint64_t diff = absdiff(l->by[0] + l->by[1], p->by[0] + p->by[1]);
+        if (ov < -FST__NAT_SLACK)
+            continue;
+        if (ov > bov || (ov == bov && diff < bdiff)) {
+            best = outs[j];
+            bov = ov;
+            bdiff = diff;
+        }
+    }
+    return best;
+}
+
+/* Inside legs left without an instance session: pair with outside legs. */
+static int pair_outside(fst__observe *o, fst__sessions *ss)
+{
+    uint32_t *outs = fst__malloc((size_t)ss->n * sizeof *outs), nouts = 0;
+    if (!outs)
+        return FST_ENOMEM;
+    for (uint32_t i = 0; i < ss->n; i++)
+        if (outside_leg(o, ss, &ss->v[i]) >= 0)
+            outs[nouts++] = i;
+    int rc = 0;
+    for (uint32_t i = 0; i < ss->n && nouts && rc == 0; i++) {
+        const int side = inside_leg(o, ss, &ss->v[i]);
+        if (side < 0 || !alone_in_group(ss, i))
+            continue;
+        const uint32_t p = find_outside(o, ss, outs, nouts, i, side);
+        if (p == FST__NONE)
+            continue;
+        const fst__key *pk = &ss->v[p].g->key.k;
+        const int own = outside_leg(o, ss, &ss->v[p]);
+        rc = fst__group_set_rep(o, ss->v[i].g, !side, own ? pk->lo : pk->hi);
+        ss->v[p].nat_parent = i + 1;
+    }
+    fst__free(outs);
+    return rc;
+}
+
+int fst__correlate_nat_inside(fst__observe *o, fst__sessions *ss)
+{
+    int any = 0;
+    for (uint32_t i = 1; i < o->n_enis && !any; i++)
+        any = hop_eni(o->enis[i]);
+    if (!any || ss->n == 0)
+        return 0;
+    epref *v = NULL;
+    uint32_t n = 0;
+    FST__TRY(build_refs(ss, &v, &n));
+    int rc = 0, folded = 0;
+    for (uint32_t i = 0; i < ss->n && rc == 0; i++) {
+        const int side = inside_leg(o, ss, &ss->v[i]);
+        if (side < 0)
+            continue;
+        const uint32_t p = find_parent(o, ss, v, n, i, side);
+        if (p == FST__NONE)
+            continue;
+        rc = fst__account_absorb(o, ss, p, i);
+        folded = 1;
+    }
+    fst__free(v);
+    if (folded && rc == 0)
+        fst__sessions_compact(ss);
+    return rc == 0 ? pair_outside(o, ss) : rc;
+}
