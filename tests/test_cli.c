@@ -235,3 +235,43 @@ Test(cli, sessions_demo_five_connections_counted_once)
     unlink("/tmp/fst-cli-sess.json");
     cli_run_free(&r);
 }
+
+/* The CloudWatch Logs export layout (fixtures/layouts/cwl-export, see
+ * fixtures/README.md): every line prefixed by its ISO-8601 timestamp, lines
+ * not time-sorted, a write-test object beside them.  Four connections at
+ * one ENI, default format (no flags): expected sessions by hand. */
+Test(cli, sessions_cloudwatch_export_layout)
+{
+    cli_run r = run_cli("sessions " FST_SOURCE_DIR "/fixtures/layouts/cwl-export");
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert_eq(count_lines(r.out), 4, "%s", r.out);
+    json_t *s = jsonl_line(r.out, 0);
+    expect_session(s, 1, "10.0.1.25", 49152, "10.0.2.40", 443, 1795773904, 1795773960);
+    expect_counts(s, 10, 1820, 8, 5120, 2, 1);
+    cr_expect_str_eq(jstr(s, "direction_basis"), "port");
+    cr_expect(json_is_null(json_object_get(s, "tcp_flags_c2s")));
+    json_decref(s);
+    s = jsonl_line(r.out, 1);
+    cr_expect_eq(jint(s, "proto"), 1);
+    cr_expect_str_eq(jstr(s, "client_addr"), "203.0.113.12");
+    cr_expect_str_eq(jstr(s, "server_addr"), "10.0.1.25");
+    cr_expect_eq(jint(s, "c2s_bytes"), 336);
+    cr_expect_eq(jint(s, "s2c_bytes"), 0);
+    cr_expect_str_eq(jstr(s, "direction_basis"), "one-way");
+    json_decref(s);
+    s = jsonl_line(r.out, 2);
+    cr_expect_eq(jint(s, "proto"), 17);
+    cr_expect_eq(jint(s, "client_port"), 40001);
+    cr_expect_eq(jint(s, "server_port"), 53);
+    cr_expect_eq(jint(s, "c2s_bytes"), 72);
+    cr_expect_eq(jint(s, "first_seen"), 1795774201);
+    json_decref(s);
+    s = jsonl_line(r.out, 3);
+    cr_expect_eq(jint(s, "client_port"), 40002);
+    cr_expect_eq(jint(s, "c2s_bytes"), 68);
+    cr_expect_eq(jint(s, "s2c_bytes"), 132);
+    cr_expect_str_eq(jstr(s, "direction_basis"), "port");
+    json_decref(s);
+    cr_expect(strstr(r.err, "aws-logs-write-test"), "the write test is noted: %s", r.err);
+    cli_run_free(&r);
+}
