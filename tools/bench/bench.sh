@@ -39,7 +39,7 @@ run_fs() {
     t+=("${out% *}"); m+=("${out#* }")
   done
   local sessions
-  sessions=$(grep -o '"sessions":[0-9]*' "$B/bench-stats.json" | head -1 | cut -d: -f2)
+  sessions=$(grep -o '"sessions":[0-9][0-9]*' "$B/bench-stats.json" | head -1 | cut -d: -f2)
   echo "$(printf '%s\n' "${t[@]}" | median) $(printf '%s\n' "${m[@]}" | median) ${sessions:-0}"
 }
 
