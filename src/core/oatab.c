@@ -9,9 +9,28 @@
 #define OA_MIN_CAP 16u
 #define OA_MAX_CAP (1u << 31)
 
+/* Large tables come straight from the kernel (zeroed, huge pages when
+ * possible: every probe of a big table is a random access). */
+#define OA_BIG_BYTES ((size_t)1 << 22)
+
+static fst__oa_slot *slots_alloc(uint32_t cap)
+{
+    const size_t n = (size_t)cap * sizeof(fst__oa_slot);
+    return n >= OA_BIG_BYTES ? fst__big_alloc(n) : fst__calloc(cap, sizeof(fst__oa_slot));
+}
+
+static void slots_free(fst__oa_slot *s, uint32_t cap)
+{
+    const size_t n = (size_t)cap * sizeof(fst__oa_slot);
+    if (n >= OA_BIG_BYTES)
+        fst__big_free(s, n);
+    else
+        fst__free(s);
+}
+
 static int rebuild(fst__oatab *t, uint32_t cap)
 {
-    fst__oa_slot *s = fst__calloc(cap, sizeof *s);
+    fst__oa_slot *s = slots_alloc(cap);
     if (!s)
         return FST_ENOMEM;
     const uint32_t mask = cap - 1;
@@ -25,7 +44,7 @@ static int rebuild(fst__oatab *t, uint32_t cap)
                 j = (j + 1) & mask;
             s[j] = sl;
         }
-        fst__free(t->s);
+        slots_free(t->s, t->mask + 1);
     }
     t->s = s;
     t->mask = mask;
@@ -45,7 +64,8 @@ int fst__oatab_init(fst__oatab *t, uint32_t min)
 
 void fst__oatab_free(fst__oatab *t)
 {
-    fst__free(t->s);
+    if (t->s)
+        slots_free(t->s, t->mask + 1);
     memset(t, 0, sizeof *t);
 }
 

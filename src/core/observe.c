@@ -240,9 +240,14 @@ static int group_eq(const void *ctx, uint32_t idx)
     return !memcmp(&fst__observe_group(c->o, idx)->key, c->k, sizeof *c->k);
 }
 
-static fst__group *group_get(fst__observe *o, const fst__pkey *k, uint32_t *gi)
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+static fst__group *group_get(fst__observe *o, const fst__pkey *k, uint32_t hv, uint32_t *gi)
 {
-    const uint32_t hv = fst__hash(k, sizeof *k, o->seed);
     const key_ctx c = {o, k};
     uint32_t pos;
     const uint32_t idx = fst__oatab_find(&o->gtab, hv, group_eq, &c, &pos);
@@ -442,6 +447,36 @@ static fst__cwin *cwin_next(fst__observe *o)
     return cwin_at(o, o->n_rec);
 }
 
+/* Resolves the oldest pending lookup: its group (created when new) counts
+ * the entry.  Meanwhile the group of a later pending record, whose table
+ * slot should be in cache by now, is prefetched. */
+static int resolve_oldest(fst__observe *o)
+{
+    fst__pending *p = &o->pend[o->pend_head];
+    const fst__pending *q = &o->pend[(o->pend_head + FST__PENDING / 2) % FST__PENDING];
+    if (o->n_pend > FST__PENDING / 2 && o->gtab.s) {
+        const fst__oa_slot sl = o->gtab.s[q->hv & o->gtab.mask];
+        if (sl.idx1 && sl.hv == q->hv)
+            PREFETCH(fst__observe_group(o, sl.idx1 - 1));
+    }
+    uint32_t gi;
+    fst__group *g = group_get(o, &p->key, p->hv, &gi);
+    if (!g)
+        return FST_ENOMEM;
+    g->n++;
+    cwin_at(o, p->rec)->group = gi;
+    o->pend_head = (o->pend_head + 1) % FST__PENDING;
+    o->n_pend--;
+    return 0;
+}
+
+static int flush_pending(fst__observe *o)
+{
+    while (o->n_pend)
+        FST__TRY(resolve_oldest(o));
+    return 0;
+}
+
 static int push_flow(fst__observe *o, fst__eni *e, const fst_record *rec)
 {
     const fst_addr *src = &rec->addr[FST_A_SRC], *dst = &rec->addr[FST_A_DST];
@@ -471,18 +506,34 @@ static int push_flow(fst__observe *o, fst__eni *e, const fst_record *rec)
     const uint8_t *as = alias(o, rs), *ad = alias(o, rd);
     fst__pkey k;
     const int swapped = fst__key_make(&k, as, sp, ad, dp, (uint8_t)rec->num[FST_F_PROTOCOL], fam);
-    uint32_t gi;
-    fst__group *g = group_get(o, &k, &gi);
-    if (!g)
-        return FST_ENOMEM;
+    const uint32_t hv = fst__hash(&k, sizeof k, o->seed);
     if (swapped)
         w->bits |= FST__W_REV;
-    if (as != rs->b)
-        FST__TRY(report(o, g, swapped, rs->b));
-    if (ad != rd->b)
-        FST__TRY(report(o, g, !swapped, rd->b));
-    FST__TRY(pack(o, cw, w, gi));
-    g->n++;
+    FST__TRY(pack(o, cw, w, UINT32_MAX));
+    if (as != rs->b || ad != rd->b) {
+        /* metadata replaced an address: report it now, in order */
+        FST__TRY(flush_pending(o));
+        uint32_t gi;
+        fst__group *g = group_get(o, &k, hv, &gi);
+        if (!g)
+            return FST_ENOMEM;
+        if (as != rs->b)
+            FST__TRY(report(o, g, swapped, rs->b));
+        if (ad != rd->b)
+            FST__TRY(report(o, g, !swapped, rd->b));
+        g->n++;
+        cw->group = gi;
+    } else {
+        if (o->n_pend == FST__PENDING)
+            FST__TRY(resolve_oldest(o));
+        fst__pending *p = &o->pend[(o->pend_head + o->n_pend) % FST__PENDING];
+        p->key = k;
+        p->hv = hv;
+        p->rec = o->n_rec;
+        o->n_pend++;
+        if (o->gtab.s)
+            PREFETCH(&o->gtab.s[hv & o->gtab.mask]);
+    }
     o->n_rec++;
     e->records++;
     o->packets_naive = fst__sat_add(o->packets_naive, w->packets);
@@ -561,6 +612,7 @@ static int radix_by_group(fst__observe *o, uint32_t lo, uint32_t hi, int shift)
 
 int fst__observe_seal(fst__observe *o)
 {
+    FST__TRY(flush_pending(o));
     fst__oatab_free(&o->gtab);
     fst__oatab_free(&o->eni_by_ptr);
     fst__free(o->eniptr);

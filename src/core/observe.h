@@ -109,6 +109,16 @@ typedef struct fst__eniptr {
     uint32_t eni;
 } fst__eniptr;
 
+/* A record whose group lookup is in flight: push prefetches the table slot
+ * and resolves the lookup FST__PENDING records later (FIFO, so groups are
+ * still numbered in order of first sight). */
+#define FST__PENDING 16
+typedef struct fst__pending {
+    fst__pkey key;
+    uint32_t hv;
+    uint32_t rec; /* its entry */
+} fst__pending;
+
 typedef struct fst__skip {
     uint32_t eni;
     int64_t start, end;
@@ -133,6 +143,8 @@ typedef struct fst__observe {
     fst__oatab gtab;            /* canonical key -> group index */
     fst__group **chunks;        /* group pool, in order of first sight */
     uint32_t n_chunks, chunk_used, cap_chunks, n_groups;
+    fst__pending pend[FST__PENDING];
+    uint32_t n_pend, pend_head;
     fst__rep *reps;             /* report addresses differing from the key */
     uint32_t n_reps, cap_reps;
     fst__oatab rtab;            /* group pointer -> index into reps */
