@@ -175,6 +175,8 @@ typedef struct fst_format {
 
 /* Address slots in fst_record.addr[]. */
 enum { FST_A_SRC = 0, FST_A_DST = 1, FST_A_PKT_SRC = 2, FST_A_PKT_DST = 3, FST_A_COUNT = 4 };
+/* Slot of an address field (FST_F_SRCADDR -> FST_A_SRC ...), -1 for others. */
+int fst_field_addr_slot(int field);
 
 /* One parsed line.  Filled in place by the reader for every record line; the
  * pointers in it stay valid until the next call to fst_reader_next(), except

@@ -6,23 +6,6 @@
 #include "core/direction.h"
 #include "flowstitch/errors.h"
 
-static int grow32(void **arr, uint32_t *cap, uint32_t need, size_t elsz)
-{
-    if (need <= *cap)
-        return 0;
-    uint64_t nc = *cap ? (uint64_t)*cap * 2 : 64;
-    while (nc < need)
-        nc *= 2;
-    if (nc > UINT32_MAX - 1)
-        return FST_ELIMIT;
-    void *p = fst__realloc(*arr, (size_t)nc * elsz);
-    if (!p)
-        return FST_ENOMEM;
-    *arr = p;
-    *cap = (uint32_t)nc;
-    return 0;
-}
-
 void fst__sessions_free(fst__sessions *ss)
 {
     fst__free(ss->v);
@@ -163,7 +146,7 @@ static int list_enis(const fst__observe *o, const uint32_t *w, uint32_t n, fst__
             seen = ss->enis[s->eni_off + j] == e;
         if (seen)
             continue;
-        FST__TRY(grow32((void **)&ss->enis, &ss->cap_enis, ss->n_enis + 1, sizeof *ss->enis));
+        FST__TRY(fst__grow((void **)&ss->enis, &ss->cap_enis, ss->n_enis + 1, sizeof *ss->enis));
         /* insertion by name: ENI lists are short */
         uint32_t j = s->n_enis;
         uint32_t *v = ss->enis + s->eni_off;
@@ -183,7 +166,7 @@ int fst__account_absorb(const fst__observe *o, fst__sessions *ss, uint32_t into,
     fst__sess *a = &ss->v[into];
     const fst__sess *b = &ss->v[from];
     /* the merged ENI list goes to the end of ss->enis, sorted by name */
-    FST__TRY(grow32((void **)&ss->enis, &ss->cap_enis, ss->n_enis + a->n_enis + b->n_enis,
+    FST__TRY(fst__grow((void **)&ss->enis, &ss->cap_enis, ss->n_enis + a->n_enis + b->n_enis,
                     sizeof *ss->enis));
     uint32_t *dst = ss->enis + ss->n_enis, n = 0;
     const uint32_t *x = ss->enis + a->eni_off, *y = ss->enis + b->eni_off;
@@ -232,7 +215,7 @@ static int overlaps_skip(const fst__observe *o, const fst__sessions *ss, const f
 int fst__account_session(const fst__observe *o, const fst__group *g, const uint32_t *w,
                          uint32_t n, fst__sessions *ss)
 {
-    FST__TRY(grow32((void **)&ss->v, &ss->cap, ss->n + 1, sizeof *ss->v));
+    FST__TRY(fst__grow((void **)&ss->v, &ss->cap, ss->n + 1, sizeof *ss->v));
     fst__sess *s = &ss->v[ss->n];
     memset(s, 0, sizeof *s);
     s->g = g;

@@ -45,23 +45,6 @@ typedef struct scratch {
     uint32_t *out, cap_out;
 } scratch;
 
-static int grow(void **arr, uint32_t *cap, uint32_t need, size_t elsz)
-{
-    if (need <= *cap)
-        return 0;
-    uint64_t nc = *cap ? (uint64_t)*cap * 2 : 64;
-    while (nc < need)
-        nc *= 2;
-    if (nc > UINT32_MAX - 1)
-        return FST_ELIMIT;
-    void *p = fst__realloc(*arr, (size_t)nc * elsz);
-    if (!p)
-        return FST_ENOMEM;
-    *arr = p;
-    *cap = (uint32_t)nc;
-    return 0;
-}
-
 static void scratch_free(scratch *s)
 {
     fst__free(s->ent);
@@ -145,7 +128,7 @@ static int segment(scratch *sc, uint32_t n, uint8_t proto, uint32_t idle)
         if (cut) {
             if (newstream && i)
                 stream++;
-            FST__TRY(grow((void **)&sc->segs, &sc->cap_segs, sc->n_segs + 1, sizeof *sc->segs));
+            FST__TRY(fst__grow((void **)&sc->segs, &sc->cap_segs, sc->n_segs + 1, sizeof *sc->segs));
             cur = &sc->segs[sc->n_segs++];
             memset(cur, 0, sizeof *cur);
             cur->start = w->start;
@@ -188,7 +171,7 @@ static int fits(const clus *c, const seg *s, int64_t slack)
 /* Step 3: segments -> clusters. */
 static int cluster(scratch *sc, int64_t slack)
 {
-    FST__TRY(grow((void **)&sc->sorder, &sc->cap_sorder, sc->n_segs, sizeof *sc->sorder));
+    FST__TRY(fst__grow((void **)&sc->sorder, &sc->cap_sorder, sc->n_segs, sizeof *sc->sorder));
     for (uint32_t i = 0; i < sc->n_segs; i++) { /* insertion sort: few segments */
         uint32_t j = i;
         while (j > 0 && cmp_seg_time(&sc->segs[sc->sorder[j - 1]], &sc->segs[i]) > 0) {
@@ -211,7 +194,7 @@ static int cluster(scratch *sc, int64_t slack)
             }
         }
         if (best == FST__NONE) {
-            FST__TRY(grow((void **)&sc->cl, &sc->cap_cl, sc->n_cl + 1, sizeof *sc->cl));
+            FST__TRY(fst__grow((void **)&sc->cl, &sc->cap_cl, sc->n_cl + 1, sizeof *sc->cl));
             best = sc->n_cl++;
             memset(&sc->cl[best], 0, sizeof sc->cl[best]);
             sc->cl[best].start = s->start;
@@ -237,8 +220,8 @@ static int cluster(scratch *sc, int64_t slack)
 static int emit(const fst__observe *o, const fst__group *g, scratch *sc, uint32_t n,
                 fst__sessions *ss)
 {
-    FST__TRY(grow((void **)&sc->cnt, &sc->cap_cnt, sc->n_cl + 1, sizeof *sc->cnt));
-    FST__TRY(grow((void **)&sc->out, &sc->cap_out, n, sizeof *sc->out));
+    FST__TRY(fst__grow((void **)&sc->cnt, &sc->cap_cnt, sc->n_cl + 1, sizeof *sc->cnt));
+    FST__TRY(fst__grow((void **)&sc->out, &sc->cap_out, n, sizeof *sc->out));
     memset(sc->cnt, 0, (sc->n_cl + 1) * sizeof *sc->cnt);
     for (uint32_t i = 0; i < n; i++)
         sc->cnt[sc->segs[sc->segof[i]].cluster + 1]++;
@@ -260,8 +243,8 @@ static int one_group(fst__observe *o, const fst_stitcher_config *cfg, const fst_
                      scratch *sc, fst__sessions *ss)
 {
     const uint32_t n = g->n;
-    FST__TRY(grow((void **)&sc->ent, &sc->cap_ent, n, sizeof *sc->ent));
-    FST__TRY(grow((void **)&sc->segof, &sc->cap_segof, n, sizeof *sc->segof));
+    FST__TRY(fst__grow((void **)&sc->ent, &sc->cap_ent, n, sizeof *sc->ent));
+    FST__TRY(fst__grow((void **)&sc->segof, &sc->cap_segof, n, sizeof *sc->segof));
     for (uint32_t k = 0; k < n; k++) /* fst__observe_expand unpacked them */
         sc->ent[k] = &o->wins[k];
     qsort(sc->ent, n, sizeof *sc->ent, cmp_stream);
@@ -307,11 +290,6 @@ static int cmp_natref(const void *pa, const void *pb)
     return 0;
 }
 
-static int hop_capable(const fst__eni *e)
-{
-    return e->is_hop || (e->meta && e->meta->kind == FST__ENI_NAT_GATEWAY);
-}
-
 /* Which endpoint of s is the hop ENI's own address: 0 lo, 1 hi, -1 none. */
 static int own_side(const fst__eni *e, const fst__sess *s)
 {
@@ -335,9 +313,9 @@ static int collect_refs(const fst__observe *o, const fst__sessions *ss, natref *
         for (uint32_t j = 0; j < s->n_enis; j++) {
             const uint32_t ei = ss->enis[s->eni_off + j];
             const fst__eni *e = o->enis[ei];
-            if (!hop_capable(e) || own_side(e, s) >= 0)
+            if (!fst__eni_is_hop(e) || own_side(e, s) >= 0)
                 continue;
-            if (grow((void **)&v, &cap, n + 2, sizeof *v) < 0) {
+            if (fst__grow((void **)&v, &cap, n + 2, sizeof *v) < 0) {
                 fst__free(v);
                 return FST_ENOMEM;
             }
@@ -357,13 +335,6 @@ static int collect_refs(const fst__observe *o, const fst__sessions *ss, natref *
     *out = v;
     *nout = n;
     return 0;
-}
-
-static int64_t overlap(const fst__sess *a, const fst__sess *b)
-{
-    const int64_t s = a->first > b->first ? a->first : b->first;
-    const int64_t e = a->last < b->last ? a->last : b->last;
-    return e - s;
 }
 
 static uint64_t absdiff(uint64_t a, uint64_t b) { return a > b ? a - b : b - a; }
@@ -395,7 +366,7 @@ static void match_leg(const natref *v, uint32_t n, fst__sessions *ss, uint32_t l
                           v[i].port == key.port && v[i].proto == key.proto;
          i++) {
         const fst__sess *p = &ss->v[v[i].sess];
-        const int64_t ov = overlap(l, p);
+        const int64_t ov = fst__sess_overlap(l, p);
         if (ov < -FST__NAT_SLACK || p->nat_parent)
             continue;
         const uint64_t diff = absdiff(lby, p->by[0] + p->by[1]);
@@ -420,7 +391,7 @@ int fst__correlate_nat(const fst__observe *o, fst__sessions *ss)
             continue;
         const uint32_t ei = ss->enis[s->eni_off];
         const fst__eni *e = o->enis[ei];
-        if (!hop_capable(e))
+        if (!fst__eni_is_hop(e))
             continue;
         const int own = own_side(e, s);
         if (own >= 0)

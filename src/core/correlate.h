@@ -22,6 +22,21 @@
 /* Seconds around a session in which a NAT leg may start or end. */
 #define FST__NAT_SLACK 120
 
+/* Can ENI e stand between the endpoints (a NAT gateway by metadata, or
+ * seen substituting its own address)? */
+static inline int fst__eni_is_hop(const fst__eni *e)
+{
+    return e->is_hop || (e->meta && e->meta->kind == FST__ENI_NAT_GATEWAY);
+}
+
+/* Seconds two sessions overlap (negative: the gap between them). */
+static inline int64_t fst__sess_overlap(const fst__sess *a, const fst__sess *b)
+{
+    const int64_t s = a->first > b->first ? a->first : b->first;
+    const int64_t e = a->last < b->last ? a->last : b->last;
+    return e - s;
+}
+
 /* Sessions of every group, appended to *ss in group order. */
 int fst__correlate(fst__observe *o, const fst_stitcher_config *cfg, fst__sessions *ss);
 

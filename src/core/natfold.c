@@ -73,26 +73,28 @@ static int inside_addr(const fst__observe *o, const uint8_t a[16], uint8_t fam)
     return is_private(a);
 }
 
-static int hop_eni(const fst__eni *e)
-{
-    return e->is_hop || (e->meta && e->meta->kind == FST__ENI_NAT_GATEWAY);
-}
-
-/* Side (0 lo, 1 hi) of s that is the instance when s is an inside leg seen
- * only at hop ENI e; -1 otherwise. */
-static int inside_leg(const fst__observe *o, const fst__sessions *ss, const fst__sess *s)
+/* Side (0 lo, 1 hi) that is the hop ENI's own address when s was seen only
+ * at one hop ENI; -1 otherwise. */
+static int hop_own_side(const fst__observe *o, const fst__sessions *ss, const fst__sess *s)
 {
     if (s->n_enis != 1)
         return -1;
     const fst__eni *e = o->enis[ss->enis[s->eni_off]];
-    const uint8_t *own = hop_eni(e) ? fst__eni_own(e) : NULL;
+    const uint8_t *own = fst__eni_is_hop(e) ? fst__eni_own(e) : NULL;
     if (!own)
         return -1;
     const fst__key *k = &s->g->key.k;
-    const int side = !memcmp(own, k->lo, 16) ? 1 : !memcmp(own, k->hi, 16) ? 0 : -1;
-    if (side < 0 || !inside_addr(o, side ? k->hi : k->lo, s->g->key.fam))
+    return !memcmp(own, k->lo, 16) ? 0 : !memcmp(own, k->hi, 16) ? 1 : -1;
+}
+
+/* Side (0 lo, 1 hi) of s that is the instance when s is an inside leg (the
+ * peer of the hop's own address is private); -1 otherwise. */
+static int inside_leg(const fst__observe *o, const fst__sessions *ss, const fst__sess *s)
+{
+    const int own = hop_own_side(o, ss, s);
+    if (own < 0 || !inside_addr(o, own ? s->g->key.k.lo : s->g->key.k.hi, s->g->key.fam))
         return -1;
-    return side;
+    return !own;
 }
 
 static int build_refs(const fst__sessions *ss, epref **out, uint32_t *nout)
@@ -117,13 +119,6 @@ static int build_refs(const fst__sessions *ss, epref **out, uint32_t *nout)
     *out = v;
     *nout = n;
     return 0;
-}
-
-static int64_t overlap(const fst__sess *a, const fst__sess *b)
-{
-    const int64_t s = a->first > b->first ? a->first : b->first;
-    const int64_t e = a->last < b->last ? a->last : b->last;
-    return e - s;
 }
 
 /* The instance's session the inside leg li belongs to, or FST__NONE. */
@@ -154,7 +149,7 @@ static uint32_t find_parent(const fst__observe *o, const fst__sessions *ss, cons
         const fst__sess *p = &ss->v[v[i].sess];
         if (v[i].sess == li || p->absorbed || inside_leg(o, ss, p) >= 0)
             continue;
-        const int64_t ov = overlap(l, p);
+        const int64_t ov = fst__sess_overlap(l, p);
         if (ov > bov) {
             best = v[i].sess;
             bov = ov;
@@ -167,17 +162,10 @@ static uint32_t find_parent(const fst__observe *o, const fst__sessions *ss, cons
  * translated outside leg (the peer is not private); -1 otherwise. */
 static int outside_leg(const fst__observe *o, const fst__sessions *ss, const fst__sess *s)
 {
-    if (s->n_enis != 1 || s->nat_parent)
+    const int own = s->nat_parent ? -1 : hop_own_side(o, ss, s);
+    if (own < 0 || inside_addr(o, own ? s->g->key.k.lo : s->g->key.k.hi, s->g->key.fam))
         return -1;
-    const fst__eni *e = o->enis[ss->enis[s->eni_off]];
-    const uint8_t *own = hop_eni(e) ? fst__eni_own(e) : NULL;
-    if (!own)
-        return -1;
-    const fst__key *k = &s->g->key.k;
-    const int side = !memcmp(own, k->lo, 16) ? 0 : !memcmp(own, k->hi, 16) ? 1 : -1;
-    if (side < 0 || inside_addr(o, side ? k->lo : k->hi, s->g->key.fam))
-        return -1;
-    return side;
+    return own;
 }
 
 static uint64_t absdiff(uint64_t a, uint64_t b) { return a > b ? a - b : b - a; }
@@ -208,7 +196,7 @@ static uint32_t find_outside(const fst__observe *o, const fst__sessions *ss, con
         const uint16_t rport = own ? p->g->key.k.lo_port : p->g->key.k.hi_port;
         if (own < 0 || rport != sport)
             continue;
-        const int64_t ov = overlap(l, p);
+        const int64_t ov = fst__sess_overlap(l, p);
         const uint64_t diff = absdiff(l->by[0] + l->by[1], p->by[0] + p->by[1]);
         if (ov < -FST__NAT_SLACK)
             continue;
@@ -251,7 +239,7 @@ int fst__correlate_nat_inside(fst__observe *o, fst__sessions *ss)
 {
     int any = 0;
     for (uint32_t i = 1; i < o->n_enis && !any; i++)
-        any = hop_eni(o->enis[i]);
+        any = fst__eni_is_hop(o->enis[i]);
     if (!any || ss->n == 0)
         return 0;
     epref *v = NULL;

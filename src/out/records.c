@@ -35,22 +35,6 @@ static const char *enum_text(int type, uint64_t v)
     }
 }
 
-static int addr_slot(int field)
-{
-    switch (field) {
-    case FST_F_SRCADDR:
-        return FST_A_SRC;
-    case FST_F_DSTADDR:
-        return FST_A_DST;
-    case FST_F_PKT_SRCADDR:
-        return FST_A_PKT_SRC;
-    case FST_F_PKT_DSTADDR:
-        return FST_A_PKT_DST;
-    default:
-        return -1;
-    }
-}
-
 /* Output key for column i: the AWS name with '-' as '_'. */
 static void put_key(FILE *f, const char *name)
 {
@@ -84,7 +68,7 @@ static void put_value(fst_writer *w, const fst_record *rec, int i)
     case FST_T_ADDR:
         if (json)
             putc('"', w->f);
-        fst__addr_out(w->f, &rec->addr[addr_slot(id)]);
+        fst__addr_out(w->f, &rec->addr[fst_field_addr_slot(id)]);
         if (json)
             putc('"', w->f);
         return;

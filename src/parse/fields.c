@@ -412,3 +412,19 @@ int fst_addr_cmp(const fst_addr *a, const fst_addr *b)
     int c = memcmp(a->b, b->b, 16);
     return (c > 0) - (c < 0);
 }
+
+int fst_field_addr_slot(int field)
+{
+    switch (field) {
+    case FST_F_SRCADDR:
+        return FST_A_SRC;
+    case FST_F_DSTADDR:
+        return FST_A_DST;
+    case FST_F_PKT_SRCADDR:
+        return FST_A_PKT_SRC;
+    case FST_F_PKT_DSTADDR:
+        return FST_A_PKT_DST;
+    default:
+        return -1;
+    }
+}

@@ -95,19 +95,6 @@ static uint8_t kind_of(int type)
     }
 }
 
-static uint8_t addr_slot(int id)
-{
-    switch (id) {
-    case FST_F_SRCADDR:
-        return FST_A_SRC;
-    case FST_F_DSTADDR:
-        return FST_A_DST;
-    case FST_F_PKT_SRCADDR:
-        return FST_A_PKT_SRC;
-    default:
-        return FST_A_PKT_DST;
-    }
-}
 
 /* Make f the layout in force: grow plan[]/cols[] if needed, fill the plan. */
 static int use_format(fst__parser *p, const fst_format *f)
@@ -130,7 +117,7 @@ static int use_format(fst__parser *p, const fst_format *f)
         pl->kind = id == FST_F_UNKNOWN   ? K_SKIP
                    : id == FST_F_VERSION ? K_VERSION
                                          : kind_of(fst_field_type(id));
-        pl->slot = pl->kind == K_ADDR ? addr_slot(id) : 0;
+        pl->slot = pl->kind == K_ADDR ? (uint8_t)fst_field_addr_slot(id) : 0;
     }
     p->cur = f;
     p->gen++;

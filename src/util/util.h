@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flowstitch/errors.h"
+
 static inline void *fst__malloc(size_t n) { return malloc(n ? n : 1); }
 static inline void *fst__calloc(size_t n, size_t sz) { return calloc(n ? n : 1, sz ? sz : 1); }
 static inline void *fst__realloc(void *p, size_t n) { return realloc(p, n ? n : 1); }
@@ -36,6 +38,26 @@ void fst__big_free(void *p, size_t n);
 static inline uint64_t fst__sat_add(uint64_t a, uint64_t b)
 {
     return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* Grows *arr (elements of elsz bytes, capacity *cap) to hold at least need
+ * elements, doubling from 64; 0, FST_ENOMEM, or FST_ELIMIT past 2^32 - 2
+ * elements. */
+static inline int fst__grow(void **arr, uint32_t *cap, uint32_t need, size_t elsz)
+{
+    if (need <= *cap)
+        return 0;
+    uint64_t nc = *cap ? (uint64_t)*cap * 2 : 64;
+    while (nc < need)
+        nc *= 2;
+    if (nc > UINT32_MAX - 1)
+        return FST_ELIMIT;
+    void *p = fst__realloc(*arr, (size_t)nc * elsz);
+    if (!p)
+        return FST_ENOMEM;
+    *arr = p;
+    *cap = (uint32_t)nc;
+    return 0;
 }
 
 #define FST__ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
