@@ -88,3 +88,15 @@ Test(accuracy, naive_reading_scores_worse)
     cr_expect_geq(num(r, "overall", "bytes_ratio"), 1.3);
     json_decref(r);
 }
+
+/* Delivery order must not matter: the S3 objects given newest first give
+ * byte-identical sessions (records of one connection sit in files
+ * delivered minutes apart, in any order). */
+Test(accuracy, output_independent_of_file_order)
+{
+    sh(BIN "/flowstitch sessions --quiet " WORK "/gen/s3 > " WORK "/fwd.jsonl");
+    sh("find " WORK "/gen/s3 -name '*.gz' | sort -r | xargs " BIN "/flowstitch sessions --quiet > " WORK
+       "/rev.jsonl");
+    sh("cmp " WORK "/fwd.jsonl " WORK "/rev.jsonl");
+    sh("test -s " WORK "/fwd.jsonl");
+}
