@@ -13,28 +13,54 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define BIN FST_BINARY_DIR
-#define WORK "/tmp/fst-accuracy"
+#include <unistd.h>
 
-static void sh(const char *cmd)
+#define BIN FST_BINARY_DIR
+/* Each test runs in its own process (Criterion may run them in parallel):
+ * its own work folder.  WORK expands to that folder in the commands. */
+static char work[64];
+#define WORK "@W"
+
+/* Run a shell command; every WORK ("@W") in it becomes the work folder. */
+static void sh(const char *tmpl)
 {
+    char cmd[2048];
+    size_t n = 0;
+    for (const char *p = tmpl; *p && n + sizeof work < sizeof cmd; p++) {
+        if (p[0] == '@' && p[1] == 'W') {
+            n += (size_t)snprintf(cmd + n, sizeof cmd - n, "%s", work);
+            p++;
+        } else {
+            cmd[n++] = *p;
+        }
+    }
+    cmd[n] = '\0';
     const int rc = system(cmd);
     cr_assert_eq(rc, 0, "command failed (%d): %s", rc, cmd);
 }
 
-/* Generate once per test binary run (seeded: the same data every time). */
+/* Seeded: the same data every time. */
 static void generate(void)
 {
+    snprintf(work, sizeof work, "/tmp/fst-accuracy-%ld", (long)getpid());
     sh("rm -rf " WORK " && mkdir -p " WORK);
     sh(BIN "/tools/flowgen/flowgen --out " WORK "/gen --seed 5 --connections 3000 "
            "--scenario small --quiet");
 }
 
-static json_t *overall(const char *json_path)
+static void cleanup(void)
 {
+    sh("rm -rf " WORK);
+}
+
+/* The scorer's --json output, file name relative to the work folder. */
+static json_t *overall(const char *name)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", work, name);
     json_error_t e;
-    json_t *root = json_load_file(json_path, 0, &e);
-    cr_assert_not_null(root, "%s: %s", json_path, e.text);
+    json_t *root = json_load_file(path, 0, &e);
+    cr_assert_not_null(root, "%s: %s", path, e.text);
     return root;
 }
 
@@ -46,7 +72,7 @@ static double num(json_t *root, const char *group, const char *key)
     return json_number_value(v);
 }
 
-TestSuite(accuracy, .init = generate, .timeout = 120);
+TestSuite(accuracy, .init = generate, .fini = cleanup, .timeout = 120);
 
 Test(accuracy, s3_delivery)
 {
@@ -54,7 +80,7 @@ Test(accuracy, s3_delivery)
            "/s3.jsonl");
     sh(BIN "/tools/score/score -q --truth " WORK "/gen/truth.jsonl --sessions " WORK
            "/s3.jsonl --stats " WORK "/s3.stats.json --observable-only --json " WORK "/s3.score.json");
-    json_t *r = overall(WORK "/s3.score.json");
+    json_t *r = overall("s3.score.json");
     cr_expect_geq(num(r, "overall", "recall"), 0.996);
     cr_expect_geq(num(r, "overall", "precision"), 0.998);
     cr_expect_leq(fabs(num(r, "overall", "bytes_ratio") - 1.0), 0.002);
@@ -70,7 +96,7 @@ Test(accuracy, cloudwatch_with_metadata)
            "/cw.stats.json " WORK "/gen/cloudwatch > " WORK "/cw.jsonl");
     sh(BIN "/tools/score/score -q --truth " WORK "/gen/truth.jsonl --sessions " WORK
            "/cw.jsonl --stats " WORK "/cw.stats.json --observable-only --json " WORK "/cw.score.json");
-    json_t *r = overall(WORK "/cw.score.json");
+    json_t *r = overall("cw.score.json");
     cr_expect_geq(num(r, "overall", "recall"), 0.96);
     cr_expect_geq(num(r, "overall", "precision"), 0.98);
     cr_expect_leq(fabs(num(r, "overall", "bytes_ratio") - 1.0), 0.01);
@@ -83,7 +109,7 @@ Test(accuracy, naive_reading_scores_worse)
     sh(BIN "/tools/score/score naive -o " WORK "/naive.jsonl " WORK "/gen/cloudwatch");
     sh(BIN "/tools/score/score -q --truth " WORK "/gen/truth.jsonl --sessions " WORK
            "/naive.jsonl --observable-only --json " WORK "/naive.score.json");
-    json_t *r = overall(WORK "/naive.score.json");
+    json_t *r = overall("naive.score.json");
     cr_expect_leq(num(r, "overall", "precision"), 0.5);
     cr_expect_geq(num(r, "overall", "bytes_ratio"), 1.3);
     json_decref(r);
