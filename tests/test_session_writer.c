@@ -234,3 +234,27 @@ Test(session_writer, bad_arguments)
     cr_expect_null(fst_session_writer_open(stdout, (fst_out_format)0));
     cr_expect_eq(fst_session_writer_write(NULL, NULL), FST_EINVAL);
 }
+
+/* A session from records whose format had no start/end and no packets or
+ * bytes (the AWS transit-gateway example format): those six values are
+ * unknown, not zero: null in JSON, empty in CSV. */
+Test(session_writer, unknown_times_and_counts_are_null)
+{
+    fst_session s = tcp_v4();
+    s.unknown = FST_SESSION_NO_TIMES | FST_SESSION_NO_COUNTS;
+    char *got = render(FST_OUT_JSONL, &s, 1);
+    cr_assert(strstr(got, ",\"server_port\":443,\"first_seen\":null,\"last_seen\":null,"
+                          "\"c2s_packets\":null,\"c2s_bytes\":null,\"s2c_packets\":null,"
+                          "\"s2c_bytes\":null,\"tcp_flags_c2s\":3,"),
+              "%s", got);
+    free(got);
+    got = render(FST_OUT_CSV, &s, 1);
+    const char *row = strchr(got, '\n') + 1;
+    cr_assert(!strncmp(row, "1,6,10.0.1.5,40312,10.0.2.10,443,,,,,,,3,19,tcp-flags,", 54), "%s", row);
+    free(got);
+    s.unknown = FST_SESSION_NO_COUNTS; /* times known, counts not */
+    got = render(FST_OUT_JSONL, &s, 1);
+    cr_assert(strstr(got, "\"first_seen\":1700000000,\"last_seen\":1700000120,\"c2s_packets\":null,"),
+              "%s", got);
+    free(got);
+}

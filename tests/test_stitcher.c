@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "flowstitch/reader.h"
 #include "records_helper.h"
 
 static fst_stitcher *st;
@@ -594,4 +595,30 @@ Test(stitcher, one_way_sender_is_client)
     cr_assert_eq(out.n, 1);
     cr_assert_eq(out.s[0].basis, FST_BASIS_ONE_WAY);
     ASSERT_EP(out.s[0].client_addr, out.s[0].client_port, "198.51.100.7", 443);
+}
+
+/* Records whose format carries neither start/end nor packets/bytes (the AWS
+ * transit-gateway example format, aws-flowlogs.md 5.7): the session says
+ * so instead of reporting time 0 and 0 bytes. */
+Test(stitcher, format_without_times_or_counts)
+{
+    fst_reader_config rc;
+    fst_reader_config_init(&rc);
+    rc.diag = NULL;
+    rc.fields = "${version} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} "
+                "${protocol} ${tcp-flags} ${action} ${log-status}";
+    fst_reader *r = fst_reader_new(&rc);
+    static const char text[] = "3 eni-3 10.20.33.164 10.40.2.236 39812 80 6 3 ACCEPT OK\n"
+                               "3 eni-3 10.40.2.236 10.20.33.164 80 39812 6 19 ACCEPT OK\n";
+    cr_assert_eq(fst_reader_add_mem(r, "tgw", text, sizeof text - 1), 0);
+    const fst_record *rec;
+    while (fst_reader_next(r, &rec) > 0)
+        push(*rec);
+    fst_reader_free(r);
+    finish();
+    cr_assert_eq(out.n, 1);
+    cr_assert_eq(out.s[0].unknown, FST_SESSION_NO_TIMES | FST_SESSION_NO_COUNTS);
+    cr_assert_eq(out.s[0].records, 2);
+    cr_assert_eq(out.s[0].basis, FST_BASIS_TCP_SYN);
+    ASSERT_EP(out.s[0].client_addr, out.s[0].client_port, "10.20.33.164", 39812);
 }

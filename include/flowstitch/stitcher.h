@@ -45,6 +45,10 @@ enum { FST_SACT_ACCEPT = 1, FST_SACT_REJECT = 2, FST_SACT_MIXED = 3 };
  * stateless-NACL-rejected reply), "-" when no record had an action. */
 const char *fst_session_action_name(int action);
 
+/* fst_session.unknown: the format of every record of the session lacked
+ * start/end (first_seen/last_seen are meaningless), or packets and bytes. */
+enum { FST_SESSION_NO_TIMES = 1, FST_SESSION_NO_COUNTS = 2 };
+
 /* One session, as handed to the fst_session_cb.  Valid during the callback. */
 typedef struct fst_session {
     uint64_t id;                 /* session_id: 1, 2, ... in output order */
@@ -60,6 +64,8 @@ typedef struct fst_session {
     uint32_t n_enis;
     const char *const *enis;     /* ENIs that observed it, sorted */
     uint64_t records;            /* input records merged into it */
+    uint8_t unknown;             /* FST_SESSION_NO_*: what the records' format
+                                  * did not carry (reported as null) */
     uint64_t nat_leg_of;         /* for a NAT gateway's translated leg: the
                                   * session_id it belongs to; 0 otherwise */
     char community_id[32];       /* Community ID v1, "1:" + base64(SHA-1) */

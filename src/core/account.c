@@ -106,6 +106,10 @@ static void scan(const fst__observe *o, const uint32_t *w, uint32_t n, fst__sess
             s->last = end;
         s->action |= x->action == FST_ACTION_ACCEPT ? FST_SACT_ACCEPT
                      : x->action == FST_ACTION_REJECT ? FST_SACT_REJECT : 0;
+        if (!(x->bits & FST__W_NOTIME))
+            s->known |= FST__K_TIMES;
+        if (!(x->bits & FST__W_NOCOUNT))
+            s->known |= FST__K_COUNTS;
         if (x->action == FST_ACTION_ACCEPT)
             s->ev |= d ? FST__EV_ACC1 : FST__EV_ACC0;
         else if (x->action == FST_ACTION_REJECT)
@@ -186,6 +190,7 @@ int fst__account_absorb(const fst__observe *o, fst__sessions *ss, uint32_t into,
     a->last = b->last > a->last ? b->last : a->last;
     a->action |= b->action;
     a->incomplete |= b->incomplete;
+    a->known |= b->known;
     ss->v[from].absorbed = 1;
     return 0;
 }

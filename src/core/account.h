@@ -18,6 +18,9 @@
 
 #include "core/observe.h"
 
+/* fst__sess.known */
+enum { FST__K_TIMES = 1, FST__K_COUNTS = 2 };
+
 typedef struct fst__sess {
     const fst__group *g;
     int64_t first, last;
@@ -31,6 +34,7 @@ typedef struct fst__sess {
     uint16_t ev;            /* FST__EV_* (direction.h) */
     uint8_t basis, client_hi, action, incomplete;
     uint8_t absorbed;       /* folded into another session (natfold.c); dropped */
+    uint8_t known;          /* FST__K_*: some record carried times / counts */
 } fst__sess;
 
 typedef struct fst__sessions {

@@ -371,6 +371,10 @@ static void fill_win(fst__win *w, const fst_record *rec, uint32_t eni)
     w->packets = fst_record_has(rec, FST_F_PACKETS) ? rec->num[FST_F_PACKETS] : 0;
     w->bytes = fst_record_has(rec, FST_F_BYTES) ? rec->num[FST_F_BYTES] : 0;
     w->eni = eni;
+    if (!fst_record_has(rec, FST_F_START))
+        w->bits |= FST__W_NOTIME;
+    if (!fst_record_has(rec, FST_F_PACKETS) && !fst_record_has(rec, FST_F_BYTES))
+        w->bits |= FST__W_NOCOUNT;
     if (fst_record_has(rec, FST_F_TCP_FLAGS)) {
         w->flags = (uint8_t)rec->num[FST_F_TCP_FLAGS];
         w->bits |= FST__W_FLAGS;

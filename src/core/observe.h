@@ -44,7 +44,9 @@ enum {
     FST__W_SRC_SUBST = 4,  /* pkt-srcaddr given and != srcaddr */
     FST__W_DST_SUBST = 8,  /* pkt-dstaddr given and != dstaddr */
     FST__W_INST_DASH = 16, /* instance-id field present and "-" (requester-managed) */
-    FST__W_DUP = 32        /* exact duplicate of an earlier entry (set by correlate) */
+    FST__W_DUP = 32,       /* exact duplicate of an earlier entry (set by correlate) */
+    FST__W_NOTIME = 64,    /* the record had no start (format without it, or "-") */
+    FST__W_NOCOUNT = 128   /* the record had neither packets nor bytes */
 };
 
 /* A window entry, unpacked (o->wins during finish; see fst__cwin). */

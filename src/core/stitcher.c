@@ -293,6 +293,8 @@ static int emit_one(fst_stitcher *st, const fst__sess *s, const char **names,
     out.basis = s->basis;
     out.action = s->action;
     out.incomplete = s->incomplete;
+    out.unknown = (uint8_t)((s->known & FST__K_TIMES ? 0 : FST_SESSION_NO_TIMES) |
+                            (s->known & FST__K_COUNTS ? 0 : FST_SESSION_NO_COUNTS));
     for (uint32_t i = 0; i < s->n_enis; i++)
         names[i] = st->obs.enis[st->ss.enis[s->eni_off + i]]->name;
     out.n_enis = s->n_enis;

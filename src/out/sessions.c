@@ -196,6 +196,17 @@ static char *json_flags(char *p, int16_t flags)
     return flags < 0 ? PUT_LIT(p, "null") : put_i64(p, flags);
 }
 
+/* A time or a count the records' format did not carry: JSON null. */
+static char *json_i64_or_null(char *p, int64_t v, int missing)
+{
+    return missing ? PUT_LIT(p, "null") : put_i64(p, v);
+}
+
+static char *json_u64_or_null(char *p, uint64_t v, int missing)
+{
+    return missing ? PUT_LIT(p, "null") : put_u64(p, v);
+}
+
 static int json_row(fst_writer *w, const void *item)
 {
     const fst_session *s = item;
@@ -216,18 +227,19 @@ static int json_row(fst_writer *w, const void *item)
     p = json_addr(p, &s->server_addr);
     p = PUT_LIT(p, ",\"server_port\":");
     p = put_u64(p, s->server_port);
+    const int nt = s->unknown & FST_SESSION_NO_TIMES, nc = s->unknown & FST_SESSION_NO_COUNTS;
     p = PUT_LIT(p, ",\"first_seen\":");
-    p = put_i64(p, s->first_seen);
+    p = json_i64_or_null(p, s->first_seen, nt);
     p = PUT_LIT(p, ",\"last_seen\":");
-    p = put_i64(p, s->last_seen);
+    p = json_i64_or_null(p, s->last_seen, nt);
     p = PUT_LIT(p, ",\"c2s_packets\":");
-    p = put_u64(p, s->c2s_packets);
+    p = json_u64_or_null(p, s->c2s_packets, nc);
     p = PUT_LIT(p, ",\"c2s_bytes\":");
-    p = put_u64(p, s->c2s_bytes);
+    p = json_u64_or_null(p, s->c2s_bytes, nc);
     p = PUT_LIT(p, ",\"s2c_packets\":");
-    p = put_u64(p, s->s2c_packets);
+    p = json_u64_or_null(p, s->s2c_packets, nc);
     p = PUT_LIT(p, ",\"s2c_bytes\":");
-    p = put_u64(p, s->s2c_bytes);
+    p = json_u64_or_null(p, s->s2c_bytes, nc);
     p = PUT_LIT(p, ",\"tcp_flags_c2s\":");
     p = json_flags(p, s->tcp_flags_c2s);
     p = PUT_LIT(p, ",\"tcp_flags_s2c\":");
@@ -286,18 +298,20 @@ static int sv_row(fst_writer *w, const void *item)
     *p++ = sep;
     p = put_u64(p, s->server_port);
     *p++ = sep;
-    p = put_i64(p, s->first_seen);
+    /* a time or count the format did not carry: an empty field */
+    const int nt = s->unknown & FST_SESSION_NO_TIMES, nc = s->unknown & FST_SESSION_NO_COUNTS;
+    if (!nt)
+        p = put_i64(p, s->first_seen);
     *p++ = sep;
-    p = put_i64(p, s->last_seen);
+    if (!nt)
+        p = put_i64(p, s->last_seen);
     *p++ = sep;
-    p = put_u64(p, s->c2s_packets);
-    *p++ = sep;
-    p = put_u64(p, s->c2s_bytes);
-    *p++ = sep;
-    p = put_u64(p, s->s2c_packets);
-    *p++ = sep;
-    p = put_u64(p, s->s2c_bytes);
-    *p++ = sep;
+    const uint64_t counts[4] = {s->c2s_packets, s->c2s_bytes, s->s2c_packets, s->s2c_bytes};
+    for (int i = 0; i < 4; i++) {
+        if (!nc)
+            p = put_u64(p, counts[i]);
+        *p++ = sep;
+    }
     if (s->tcp_flags_c2s >= 0)
         p = put_i64(p, s->tcp_flags_c2s);
     *p++ = sep;
