@@ -92,6 +92,28 @@ static int cmp_stream(const void *pa, const void *pb)
     return (a > b) - (a < b); /* push order */
 }
 
+/* Sorts the group's entry pointers by cmp_stream.  Groups are small (a
+ * handful of windows per ENI and direction): insertion sort with the
+ * comparator inlined beats qsort's indirect calls there; large groups
+ * (long connections, scans on one 5-tuple) go to qsort.  Same order
+ * either way: cmp_stream is a strict total order. */
+static void sort_streams(const fst__win **e, uint32_t n)
+{
+    if (n > 24) {
+        qsort(e, n, sizeof *e, cmp_stream);
+        return;
+    }
+    for (uint32_t i = 1; i < n; i++) {
+        const fst__win *v = e[i];
+        uint32_t j = i;
+        while (j > 0 && cmp_stream(&e[j - 1], &v) > 0) {
+            e[j] = e[j - 1];
+            j--;
+        }
+        e[j] = v;
+    }
+}
+
 static int same_stream(const fst__win *a, const fst__win *b)
 {
     return a->eni == b->eni && (a->bits & FST__W_REV) == (b->bits & FST__W_REV);
@@ -247,7 +269,7 @@ static int one_group(fst__observe *o, const fst_stitcher_config *cfg, const fst_
     FST__TRY(fst__grow((void **)&sc->segof, &sc->cap_segof, n, sizeof *sc->segof));
     for (uint32_t k = 0; k < n; k++) /* fst__observe_expand unpacked them */
         sc->ent[k] = &o->wins[k];
-    qsort(sc->ent, n, sizeof *sc->ent, cmp_stream);
+    sort_streams(sc->ent, n);
     const uint32_t idle = fst__idle_of(cfg, g->key.proto);
     FST__TRY(segment(sc, n, g->key.proto, idle));
     FST__TRY(cluster(sc, (int64_t)idle));
