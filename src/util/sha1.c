@@ -21,15 +21,21 @@ static void store_be32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
-/* One 512-bit block: message schedule of 80 words, four rounds of 20 steps
- * with f = Ch, Parity, Maj, Parity and the constants K0..K3. */
-static void sha1_block(uint32_t h[5], const uint8_t *blk)
+/* Message schedule W[0..79] of one block (FIPS 180-4 6.1.2 step 1). */
+static void schedule(uint32_t w[80], const uint8_t *blk)
 {
-    uint32_t w[80];
     for (int t = 0; t < 16; t++)
         w[t] = load_be32(blk + 4 * t);
     for (int t = 16; t < 80; t++)
         w[t] = rol32(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1);
+}
+
+/* One 512-bit block: message schedule of 80 words, four rounds of 20 steps
+ * with f = Ch, Parity, Maj, Parity and the constants K0..K3. */
+void fst__sha1_block_portable(uint32_t h[5], const uint8_t *blk)
+{
+    uint32_t w[80];
+    schedule(w, blk);
 
     uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
     for (int t = 0; t < 80; t++) {
@@ -59,6 +65,76 @@ static void sha1_block(uint32_t h[5], const uint8_t *blk)
     h[2] += c;
     h[3] += d;
     h[4] += e;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+/* The same block with the x86 SHA extensions (Intel SHA-NI, AMD Zen):
+ * sha1rnds4 does four rounds, sha1nexte derives the next E from the A four
+ * rounds back.  The schedule is computed as above; lanes hold the words
+ * with the first in the highest lane. */
+__attribute__((target("sha,sse4.1"))) void fst__sha1_block_ni(uint32_t h[5], const uint8_t *blk)
+{
+    uint32_t w[80];
+    schedule(w, blk);
+    __m128i abcd = _mm_set_epi32((int)h[0], (int)h[1], (int)h[2], (int)h[3]);
+    const __m128i abcd_save = abcd;
+    const __m128i e_save = _mm_set_epi32((int)h[4], 0, 0, 0);
+    __m128i prev = abcd, e = e_save;
+    for (int i = 0; i < 20; i++) {
+        const __m128i m = _mm_set_epi32((int)w[4 * i], (int)w[4 * i + 1], (int)w[4 * i + 2],
+                                        (int)w[4 * i + 3]);
+        e = i == 0 ? _mm_add_epi32(e_save, m) : _mm_sha1nexte_epu32(prev, m);
+        prev = abcd;
+        switch (i / 5) { /* the function/constant selector must be a constant */
+        case 0:
+            abcd = _mm_sha1rnds4_epu32(abcd, e, 0);
+            break;
+        case 1:
+            abcd = _mm_sha1rnds4_epu32(abcd, e, 1);
+            break;
+        case 2:
+            abcd = _mm_sha1rnds4_epu32(abcd, e, 2);
+            break;
+        default:
+            abcd = _mm_sha1rnds4_epu32(abcd, e, 3);
+            break;
+        }
+    }
+    e = _mm_sha1nexte_epu32(prev, e_save);
+    abcd = _mm_add_epi32(abcd, abcd_save);
+    h[0] = (uint32_t)_mm_extract_epi32(abcd, 3);
+    h[1] = (uint32_t)_mm_extract_epi32(abcd, 2);
+    h[2] = (uint32_t)_mm_extract_epi32(abcd, 1);
+    h[3] = (uint32_t)_mm_extract_epi32(abcd, 0);
+    h[4] = (uint32_t)_mm_extract_epi32(e, 3);
+}
+
+int fst__sha1_have_ni(void)
+{
+    return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+}
+#else
+void fst__sha1_block_ni(uint32_t h[5], const uint8_t *blk)
+{
+    fst__sha1_block_portable(h, blk);
+}
+
+int fst__sha1_have_ni(void)
+{
+    return 0;
+}
+#endif
+
+/* The block function of this CPU (__builtin_cpu_supports reads libgcc's
+ * CPU model, filled once at start-up: a load, not a cpuid per call). */
+static void sha1_block(uint32_t h[5], const uint8_t *blk)
+{
+    if (fst__sha1_have_ni())
+        fst__sha1_block_ni(h, blk);
+    else
+        fst__sha1_block_portable(h, blk);
 }
 
 void fst__sha1_init(fst__sha1_ctx *c)

@@ -24,6 +24,13 @@ void fst__sha1_init(fst__sha1_ctx *c);
 void fst__sha1_update(fst__sha1_ctx *c, const void *data, size_t len);
 /* Pad, write the 20-byte digest, and leave c unusable until the next init. */
 void fst__sha1_final(fst__sha1_ctx *c, uint8_t out[FST__SHA1_DIGEST_LEN]);
+/* The compression function, portable and with the x86 SHA extensions
+ * (the latter falls back to the portable one where not compiled); sha1.c
+ * picks one per call with fst__sha1_have_ni().  Exposed for tests. */
+void fst__sha1_block_portable(uint32_t h[5], const uint8_t *blk);
+void fst__sha1_block_ni(uint32_t h[5], const uint8_t *blk);
+int fst__sha1_have_ni(void);
+
 /* One-shot convenience. */
 void fst__sha1(const void *data, size_t len, uint8_t out[FST__SHA1_DIGEST_LEN]);
 
