@@ -70,45 +70,48 @@ void fst__sha1_block_portable(uint32_t h[5], const uint8_t *blk)
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 
-/* The same block with the x86 SHA extensions (Intel SHA-NI, AMD Zen):
- * sha1rnds4 does four rounds, sha1nexte derives the next E from the A four
- * rounds back.  The schedule is computed as above; lanes hold the words
- * with the first in the highest lane. */
+/* The same block with the x86 SHA extensions (Intel SHA-NI, AMD Zen).
+ * Four rounds per step: sha1rnds4 does the rounds, sha1nexte derives the
+ * next E from the A of four rounds back, sha1msg1/sha1msg2 and an xor extend
+ * the message schedule in place (FIPS 180-4 6.1.2), msg[k % 4] holding
+ * W[4k..4k+3] with the first word in the highest lane. */
+#define FST__SHA1_RNDS4(abcd, e, f)                                           \
+    ((f) == 0   ? _mm_sha1rnds4_epu32(abcd, e, 0)                             \
+     : (f) == 1 ? _mm_sha1rnds4_epu32(abcd, e, 1)                             \
+     : (f) == 2 ? _mm_sha1rnds4_epu32(abcd, e, 2)                             \
+                : _mm_sha1rnds4_epu32(abcd, e, 3))
+
 __attribute__((target("sha,sse4.1"))) void fst__sha1_block_ni(uint32_t h[5], const uint8_t *blk)
 {
-    uint32_t w[80];
-    schedule(w, blk);
+    const __m128i bswap = _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
+    __m128i msg[4];
+    for (int i = 0; i < 4; i++)
+        msg[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(blk + 16 * i)),
+                                  bswap);
     __m128i abcd = _mm_set_epi32((int)h[0], (int)h[1], (int)h[2], (int)h[3]);
     const __m128i abcd_save = abcd;
     const __m128i e_save = _mm_set_epi32((int)h[4], 0, 0, 0);
-    __m128i prev = abcd, e = e_save;
-    for (int i = 0; i < 20; i++) {
-        const __m128i m = _mm_set_epi32((int)w[4 * i], (int)w[4 * i + 1], (int)w[4 * i + 2],
-                                        (int)w[4 * i + 3]);
-        e = i == 0 ? _mm_add_epi32(e_save, m) : _mm_sha1nexte_epu32(prev, m);
-        prev = abcd;
-        switch (i / 5) { /* the function/constant selector must be a constant */
-        case 0:
-            abcd = _mm_sha1rnds4_epu32(abcd, e, 0);
-            break;
-        case 1:
-            abcd = _mm_sha1rnds4_epu32(abcd, e, 1);
-            break;
-        case 2:
-            abcd = _mm_sha1rnds4_epu32(abcd, e, 2);
-            break;
-        default:
-            abcd = _mm_sha1rnds4_epu32(abcd, e, 3);
-            break;
-        }
+    __m128i e[2] = {_mm_add_epi32(e_save, msg[0]), abcd};
+    abcd = _mm_sha1rnds4_epu32(abcd, e[0], 0); /* rounds 0-3 */
+    for (int k = 1; k < 20; k++) {             /* rounds 4k .. 4k+3 */
+        const __m128i x = msg[k & 3];
+        __m128i *ea = &e[k & 1], *eb = &e[!(k & 1)];
+        *ea = _mm_sha1nexte_epu32(*ea, x);
+        *eb = abcd;
+        if (k >= 3)
+            msg[(k + 1) & 3] = _mm_sha1msg2_epu32(msg[(k + 1) & 3], x);
+        abcd = FST__SHA1_RNDS4(abcd, *ea, k / 5);
+        msg[(k + 3) & 3] = _mm_sha1msg1_epu32(msg[(k + 3) & 3], x);
+        if (k >= 2)
+            msg[(k + 2) & 3] = _mm_xor_si128(msg[(k + 2) & 3], x);
     }
-    e = _mm_sha1nexte_epu32(prev, e_save);
+    const __m128i enew = _mm_sha1nexte_epu32(e[0], e_save);
     abcd = _mm_add_epi32(abcd, abcd_save);
     h[0] = (uint32_t)_mm_extract_epi32(abcd, 3);
     h[1] = (uint32_t)_mm_extract_epi32(abcd, 2);
     h[2] = (uint32_t)_mm_extract_epi32(abcd, 1);
     h[3] = (uint32_t)_mm_extract_epi32(abcd, 0);
-    h[4] = (uint32_t)_mm_extract_epi32(e, 3);
+    h[4] = (uint32_t)_mm_extract_epi32(enew, 3);
 }
 
 int fst__sha1_have_ni(void)
