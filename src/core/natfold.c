@@ -97,65 +97,88 @@ static int inside_leg(const fst__observe *o, const fst__sessions *ss, const fst_
     return !own;
 }
 
-static int build_refs(const fst__sessions *ss, epref **out, uint32_t *nout)
+/* The instance endpoint of every inside leg, sorted for lookup. */
+static int collect_legs(const fst__observe *o, const fst__sessions *ss, epref **out,
+                        uint32_t *nout)
 {
-    epref *v = fst__malloc((size_t)ss->n * 2 * sizeof *v);
-    if (!v)
-        return FST_ENOMEM;
-    uint32_t n = 0;
+    epref *v = NULL;
+    uint32_t n = 0, cap = 0;
     for (uint32_t i = 0; i < ss->n; i++) {
-        const fst__key *k = &ss->v[i].g->key.k;
-        for (int side = 0; side < 2; side++) {
-            epref *r = &v[n++];
-            memset(r, 0, sizeof *r);
-            memcpy(r->a, side ? k->hi : k->lo, 16);
-            r->port = side ? k->hi_port : k->lo_port;
-            r->peer_port = side ? k->lo_port : k->hi_port;
-            r->proto = ss->v[i].g->key.proto;
-            r->sess = i;
+        const int side = inside_leg(o, ss, &ss->v[i]);
+        if (side < 0)
+            continue;
+        if (fst__grow((void **)&v, &cap, n + 1, sizeof *v) < 0) {
+            fst__free(v);
+            return FST_ENOMEM;
         }
+        const fst__key *k = &ss->v[i].g->key.k;
+        epref *r = &v[n++];
+        memset(r, 0, sizeof *r);
+        memcpy(r->a, side ? k->hi : k->lo, 16);
+        r->port = side ? k->hi_port : k->lo_port;
+        r->peer_port = side ? k->lo_port : k->hi_port;
+        r->proto = ss->v[i].g->key.proto;
+        r->sess = i;
     }
-    qsort(v, n, sizeof *v, cmp_epref);
+    if (n)
+        qsort(v, n, sizeof *v, cmp_epref);
     *out = v;
     *nout = n;
     return 0;
 }
 
-/* The instance's session the inside leg li belongs to, or FST__NONE. */
-static uint32_t find_parent(const fst__observe *o, const fst__sessions *ss, const epref *v,
-                            uint32_t n, uint32_t li, int side)
+/* Offers session p (endpoint `side`) as the parent of every inside leg
+ * with that endpoint, the same peer port and protocol: the largest time
+ * overlap wins, then the lowest session index (p comes in index order). */
+static void offer_parent(const fst__sessions *ss, const epref *legs, uint32_t n, uint32_t pi,
+                         int side, uint32_t *best, int64_t *bov)
 {
-    const fst__sess *l = &ss->v[li];
-    const fst__key *k = &l->g->key.k;
+    const fst__sess *p = &ss->v[pi];
+    const fst__key *k = &p->g->key.k;
     epref key;
     memset(&key, 0, sizeof key);
     memcpy(key.a, side ? k->hi : k->lo, 16);
     key.port = side ? k->hi_port : k->lo_port;
     key.peer_port = side ? k->lo_port : k->hi_port;
-    key.proto = l->g->key.proto;
+    key.proto = p->g->key.proto;
     uint32_t lo = 0, hi = n;
     while (lo < hi) {
         const uint32_t mid = lo + (hi - lo) / 2;
-        if (cmp_epref(&v[mid], &key) < 0)
+        if (cmp_epref(&legs[mid], &key) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    uint32_t best = FST__NONE;
-    int64_t bov = -FST__NAT_SLACK - 1;
-    for (uint32_t i = lo; i < n && !memcmp(v[i].a, key.a, 16) && v[i].port == key.port &&
-                          v[i].proto == key.proto && v[i].peer_port == key.peer_port;
-         i++) {
-        const fst__sess *p = &ss->v[v[i].sess];
-        if (v[i].sess == li || p->absorbed || inside_leg(o, ss, p) >= 0)
-            continue;
-        const int64_t ov = fst__sess_overlap(l, p);
-        if (ov > bov) {
-            best = v[i].sess;
-            bov = ov;
+    for (uint32_t j = lo; j < n && !memcmp(legs[j].a, key.a, 16) && legs[j].port == key.port &&
+                          legs[j].proto == key.proto && legs[j].peer_port == key.peer_port;
+         j++) {
+        const int64_t ov = fst__sess_overlap(&ss->v[legs[j].sess], p);
+        if (ov > bov[j]) {
+            best[j] = pi;
+            bov[j] = ov;
         }
     }
-    return best;
+}
+
+/* Best parent of every inside leg (FST__NONE when none overlaps). */
+static int find_parents(const fst__observe *o, const fst__sessions *ss, const epref *legs,
+                        uint32_t n, uint32_t *best)
+{
+    int64_t *bov = fst__malloc((size_t)n * sizeof *bov);
+    if (!bov)
+        return FST_ENOMEM;
+    for (uint32_t j = 0; j < n; j++) {
+        best[j] = FST__NONE;
+        bov[j] = -FST__NAT_SLACK - 1;
+    }
+    for (uint32_t i = 0; i < ss->n; i++) {
+        if (inside_leg(o, ss, &ss->v[i]) >= 0)
+            continue;
+        offer_parent(ss, legs, n, i, 0, best, bov);
+        offer_parent(ss, legs, n, i, 1, best, bov);
+    }
+    fst__free(bov);
+    return 0;
 }
 
 /* Side (0 lo, 1 hi) of s that is the hop ENI's own address when s is a
@@ -242,21 +265,22 @@ int fst__correlate_nat_inside(fst__observe *o, fst__sessions *ss)
         any = fst__eni_is_hop(o->enis[i]);
     if (!any || ss->n == 0)
         return 0;
-    epref *v = NULL;
+    epref *legs = NULL;
     uint32_t n = 0;
-    FST__TRY(build_refs(ss, &v, &n));
-    int rc = 0, folded = 0;
-    for (uint32_t i = 0; i < ss->n && rc == 0; i++) {
-        const int side = inside_leg(o, ss, &ss->v[i]);
-        if (side < 0)
+    FST__TRY(collect_legs(o, ss, &legs, &n));
+    uint32_t *best = n ? fst__malloc((size_t)n * sizeof *best) : NULL;
+    int rc = n && !best ? FST_ENOMEM : 0;
+    if (rc == 0 && n)
+        rc = find_parents(o, ss, legs, n, best);
+    int folded = 0;
+    for (uint32_t j = 0; j < n && rc == 0; j++) {
+        if (best[j] == FST__NONE)
             continue;
-        const uint32_t p = find_parent(o, ss, v, n, i, side);
-        if (p == FST__NONE)
-            continue;
-        rc = fst__account_absorb(o, ss, p, i);
+        rc = fst__account_absorb(o, ss, best[j], legs[j].sess);
         folded = 1;
     }
-    fst__free(v);
+    fst__free(best);
+    fst__free(legs);
     if (folded && rc == 0)
         fst__sessions_compact(ss);
     return rc == 0 ? pair_outside(o, ss) : rc;
