@@ -97,8 +97,8 @@ static const sample samples[] = {
     {"elastic-integrations/test-v5-all-fields.log", V5_ALL, 1, 1, 0, 0, 0, 0, 0},
     {"elastic-integrations/test-v8-samples.log", ECS39 " ${reject-reason}", 1, 0, 1, 0, 0, 0, 0},
     {"elastic-integrations/test-with-message-field.extracted.log", NULL, 1, 0, 1, 0, 0, 0, 0},
-    /* a JSON wrapper, not a record: one line skipped (wrong number of fields) */
-    {"elastic-integrations/test-with-message-field.log", NULL, 1, 0, 0, 0, 0, 0, 1},
+    /* a log shipper's JSON line {"message": "<v2 NODATA record>"}: its message is read */
+    {"elastic-integrations/test-with-message-field.log", NULL, 1, 0, 1, 0, 0, 0, 0},
     {"grafana-loki/vpcflowlog.log.gz", NULL, 4, 3, 0, 0, 1, 0, 0},
     {"otel-contrib/valid_tgw_flow_cw.extracted.log", TGW27, 1, 1, 0, 0, 0, 0, 0},
     {"otel-contrib/valid_tgw_flow_log.log", NULL, 2, 1, 0, 0, 1, 0, 0},

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "flowstitch/errors.h"
+#include "io/envelope.h"
 #include "io/inflate.h"
 #include "util/util.h"
 
@@ -91,6 +92,11 @@ struct fst__input {
     void *zst;
     int member_done;
     int force_zlib;
+
+    /* JSON envelopes (io/envelope.h) */
+    fst__envelope *env;  /* created at the first envelope met */
+    fst__env_kind json;  /* the open file is this envelope, else FST__ENV_NONE */
+    char empty[1];       /* text of the empty line a CONTROL_MESSAGE becomes */
 };
 
 /* ---------------------------------------------------------------- queue */
@@ -227,6 +233,7 @@ void fst__input_free(fst__input *in)
     item_free(in->shown);
     if (in->zst)
         in->zops->destroy(in->zst);
+    fst__envelope_free(in->env);
     fst__free(in->rbuf);
     fst__free(in->dbuf);
     fst__free(in);
@@ -497,9 +504,52 @@ static int discard_long(fst__input *in)
     return 0;
 }
 
+/* The next LINE, BADLINE or FILE_END of an envelope file: items of the
+ * documents fed so far, else more decoded bytes for io/envelope.c.  A
+ * file-level envelope error ends the file (FILE_END with it). */
+static fst__ev_kind json_next(fst__input *in, fst__event *ev)
+{
+    for (;;) {
+        fst__env_item it;
+        const int rc = fst__envelope_next(in->env, &it);
+        if (rc > 0) {
+            if (it.kind == FST__ENV_ITEM_LINE)
+                return emit_line(in, ev, it.text, it.len);
+            if (it.kind == FST__ENV_ITEM_CONTROL) { /* no record: an empty line, "ignored" */
+                emit_line(in, ev, in->empty, 0);
+                ev->why = it.why;
+                return ev->kind;
+            }
+            in->lineno++;
+            return bad_line(in, ev, it.err, it.why);
+        }
+        if (rc < 0) {
+            if (!in->src_err) /* a gzip error that came first is the one reported */
+                finish(in, rc, fst__envelope_why(in->env));
+            in->src_done = 1;
+            in->dpos = in->dlen = in->scan = 0;
+            return file_end(in, ev);
+        }
+        if (in->dpos < in->dlen) {
+            in->dpos += fst__envelope_feed(in->env, in->dbuf + in->dpos, in->dlen - in->dpos);
+            continue;
+        }
+        if (in->src_done) {
+            const int end = in->src_err ? 0 : fst__envelope_finish(in->env);
+            if (end < 0)
+                finish(in, end, fst__envelope_why(in->env));
+            return file_end(in, ev);
+        }
+        in->dpos = in->dlen = in->scan = 0;
+        dec_fill(in);
+    }
+}
+
 /* The framing loop: the next LINE, BADLINE or FILE_END of the open file. */
 static fst__ev_kind frame_next(fst__input *in, fst__event *ev)
 {
+    if (in->json)
+        return json_next(in, ev);
     for (;;) {
         if (in->discarding && !discard_long(in)) {
             if (in->src_done)
@@ -650,7 +700,7 @@ static const struct {
     const char *ext;
     const char *why;
 } skip_names[] = {
-    {".json", "json (by name)"},          {".parquet", "parquet (by name)"},
+    {".parquet", "parquet (by name)"},
     {".md", "not a flow log (.md)"},      {".yml", "not a flow log (.yml)"},
     {".yaml", "not a flow log (.yaml)"},  {".html", "not a flow log (.html)"},
     {".xml", "not a flow log (.xml)"},    {".csv", "not a flow log (.csv)"},
@@ -704,6 +754,39 @@ static int sniff_line(const fst__input *in, int final, char **s, size_t *len)
     return 0;
 }
 
+/* Whether the opened file is a JSON envelope (io/envelope.h): its first
+ * non-blank decoded byte is '{' and the top-level keys of that object,
+ * within the first SNIFF_MAX decoded bytes, name one.  Peeks only (the
+ * bytes stay in dbuf for the reading).  Sets and returns in->json; an
+ * envelope reader that cannot be created finishes the file (ENOMEM). */
+static fst__env_kind detect_envelope(fst__input *in)
+{
+    const size_t limit = SNIFF_MAX < in->dcap - 1 ? SNIFF_MAX : in->dcap - 1;
+    size_t k = 0;
+    fst__env_kind kind;
+    for (;;) {
+        while (k < in->dlen && is_space(in->dbuf[k]))
+            k++;
+        const int final = in->src_done || in->dlen >= limit;
+        if (k < in->dlen && in->dbuf[k] != '{')
+            return in->json = FST__ENV_NONE;
+        kind = fst__envelope_sniff(in->dbuf + k, in->dlen - k, final);
+        if (kind != FST__ENV_MORE)
+            break;
+        dec_fill(in);
+    }
+    if (kind == FST__ENV_NONE)
+        return in->json = FST__ENV_NONE;
+    if (!in->env)
+        in->env = fst__envelope_new(in->max_line, fst__inflate_pick(in->force_zlib));
+    if (!in->env) {
+        finish(in, FST_ENOMEM, "out of memory");
+        return in->json = FST__ENV_NONE;
+    }
+    fst__envelope_reset(in->env);
+    return in->json = kind;
+}
+
 /* Decide whether a walked, opened file is read; NULL = read it, else why. */
 static const char *sniff_content(fst__input *in)
 {
@@ -728,7 +811,9 @@ static const char *sniff_content(fst__input *in)
     size_t k = 0;
     while (k < in->dlen && is_space(in->dbuf[k]))
         k++;
-    if (k < in->dlen && (in->dbuf[k] == '{' || in->dbuf[k] == '['))
+    if (k < in->dlen && in->dbuf[k] == '{')
+        return detect_envelope(in) ? NULL : "json";
+    if (k < in->dlen && in->dbuf[k] == '[')
         return "json";
     if (found && in->sniff) {
         const char save = s[len]; /* s[len] <= dbuf[dlen] < dbuf[dcap] */
@@ -752,6 +837,7 @@ static void source_reset(fst__input *in)
     in->dpos = in->dlen = in->scan = 0;
     in->discarding = 0;
     in->member_done = 0;
+    in->json = FST__ENV_NONE;
 }
 
 /* Look at the first raw bytes: gzip or not, and start the decoder. */
@@ -848,6 +934,8 @@ static fst__ev_kind start_path(fst__input *in, fst__event *ev)
     source_start(in);
     if (it->walked && (why = sniff_content(in)))
         return skipped(in, ev, 0, why);
+    if (!it->walked)
+        detect_envelope(in);
     return begin(in, ev);
 }
 
@@ -870,9 +958,11 @@ fst__ev_kind fst__input_next(fst__input *in, fst__event *ev)
             in->fd = 0;
             in->own_fd = 0;
             source_start(in);
+            detect_envelope(in);
             return begin(in, ev);
         case ITEM_MEM:
             source_start(in);
+            detect_envelope(in);
             return begin(in, ev);
         case ITEM_PATH: {
             const fst__ev_kind k = start_path(in, ev);

@@ -1,0 +1,662 @@
+/* io/envelope.c - flow-log lines out of the JSON envelopes AWS delivers.
+ *
+ * Owns: the envelope sniff (top-level keys of the first object), the
+ * framing of concatenated JSON documents in a decoded stream, the decoding
+ * of one document into items with jansson, base64, and the in-memory
+ * inflate of gzip'd Firehose payloads.  See io/envelope.h for the formats
+ * and the memory bound.
+ *
+ * Framing: a small scanner follows the decoded bytes (string and escape
+ * state, bracket depth) and copies one document into `doc` until its
+ * brackets close; jansson then parses exactly that document (so byte
+ * offsets of errors are exact and the file streams document by document).
+ * The scanner does not validate: jansson does.
+ *
+ * Items come from a stack of at most three frames: the document's array
+ * (logEvents or Firehose records), a decoded Firehose payload (text lines,
+ * or JSON documents walked with json_loadb and JSON_DISABLE_EOF_CHECK), and
+ * the logEvents of a document inside that payload.  A payload is decoded
+ * only when its turn comes, so one payload is in memory at a time.
+ */
+#include "io/envelope.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "flowstitch/errors.h"
+#include "util/util.h"
+
+#define DOC_FIRST ((size_t)64 * 1024)      /* first capacity of the document buffer */
+#define DOC_KEEP ((size_t)4 * 1024 * 1024) /* a larger buffer is freed after use */
+#define MAX_FRAMES 3
+/* Numbers are never used: reading them as doubles avoids "too big integer"
+ * errors; NUL bytes inside strings reach the line checks (binary data). */
+#define JFLAGS (JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL)
+
+typedef enum frame_type { FR_EVENTS, FR_RECORDS, FR_PAYLOAD } frame_type;
+
+/* One level of item production.  Owns root (a jansson reference) and buf. */
+typedef struct frame {
+    frame_type type;
+    int depth;       /* 0 = a document of the file, 1 = inside a payload */
+    json_t *root;    /* FR_EVENTS, FR_RECORDS: the document */
+    json_t *arr;     /* its logEvents / records (borrowed from root) */
+    size_t idx;      /* next element of arr */
+    char *buf;       /* FR_PAYLOAD: decoded bytes, len + 1 allocated */
+    size_t len, pos; /* FR_PAYLOAD: size, next byte */
+    int json;        /* FR_PAYLOAD: JSON documents, else text lines */
+} frame;
+
+struct fst__envelope {
+    uint32_t max_line;
+    const fst__inflate_ops *zops;
+    void *zst; /* inflate state, created at the first gzip payload */
+
+    /* framing of the decoded stream */
+    char *doc;
+    size_t doc_len, doc_cap;
+    uint64_t off;       /* decoded bytes taken so far */
+    uint64_t doc_start; /* offset of the current document's '{' */
+    size_t depth;
+    int in_doc, in_str, esc;
+    int too_big;  /* the current document passed FST__ENV_DOC_MAX: not kept */
+    int have_doc; /* a complete document waits in doc */
+    int err;      /* sticky file-level error */
+    char why[192];
+
+    /* items */
+    frame frames[MAX_FRAMES];
+    int nframes;
+    char *line; /* max_line + 2 bytes */
+    char item_why[128];
+};
+
+static int is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* ------------------------------------------------------------------ sniff */
+
+static fst__env_kind key_kind(const char *key, size_t klen, char value)
+{
+    static const struct {
+        const char *key;
+        char value; /* first byte of the value */
+        fst__env_kind kind;
+    } keys[] = {
+        {"logEvents", '[', FST__ENV_SUBSCRIPTION}, {"messageType", '"', FST__ENV_SUBSCRIPTION},
+        {"records", '[', FST__ENV_FIREHOSE},       {"awslogs", '{', FST__ENV_AWSLOGS},
+        {"message", '"', FST__ENV_MESSAGE},
+    };
+    for (size_t i = 0; i < FST__ARRAY_LEN(keys); i++)
+        if (value == keys[i].value && klen == strlen(keys[i].key) &&
+            memcmp(key, keys[i].key, klen) == 0)
+            return keys[i].kind;
+    return FST__ENV_NONE;
+}
+
+fst__env_kind fst__envelope_sniff(const char *p, size_t n, int final)
+{
+    const fst__env_kind more = final ? FST__ENV_NONE : FST__ENV_MORE;
+    size_t i = 0;
+    while (i < n && is_ws(p[i]))
+        i++;
+    if (i == n)
+        return more;
+    if (p[i] != '{')
+        return FST__ENV_NONE;
+    enum { S_OTHER, S_KEY, S_COLON, S_VALUE } st = S_OTHER;
+    size_t depth = 0, klen = 0;
+    const char *key = NULL;
+    for (; i < n; i++) {
+        const char c = p[i];
+        if (is_ws(c))
+            continue;
+        if (depth == 1 && st == S_VALUE) {
+            const fst__env_kind k = key_kind(key, klen, c);
+            if (k != FST__ENV_NONE)
+                return k;
+            st = S_OTHER;
+        }
+        switch (c) {
+        case '"': {
+            size_t j = i + 1;
+            while (j < n && p[j] != '"')
+                j += p[j] == '\\' ? 2 : 1;
+            if (j >= n)
+                return more;
+            if (depth == 1 && st == S_KEY) {
+                key = p + i + 1;
+                klen = j - i - 1;
+                st = S_COLON;
+            }
+            i = j;
+            break;
+        }
+        case '{':
+        case '[':
+            if (++depth == 1)
+                st = S_KEY;
+            break;
+        case '}':
+        case ']':
+            if (--depth == 0)
+                return FST__ENV_NONE; /* the first object ended: no envelope key */
+            break;
+        case ':':
+            if (depth == 1 && st == S_COLON)
+                st = S_VALUE;
+            break;
+        case ',':
+            if (depth == 1)
+                st = S_KEY;
+            break;
+        default:
+            break;
+        }
+    }
+    return more;
+}
+
+/* ----------------------------------------------------------------- base64 */
+
+static int b64_value(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+')
+        return 62;
+    if (c == '/')
+        return 63;
+    return -1;
+}
+
+int fst__base64_decode(const char *s, size_t n, unsigned char *out, size_t *out_len)
+{
+    size_t pad = 0;
+    while (pad < 2 && n > pad && s[n - 1 - pad] == '=')
+        pad++;
+    if (pad && n % 4)
+        return FST_EINVAL; /* padding only completes a quantum */
+    const size_t m = n - pad;
+    if (m % 4 == 1)
+        return FST_EINVAL;
+    size_t o = 0;
+    uint32_t acc = 0;
+    unsigned bits = 0;
+    for (size_t i = 0; i < m; i++) {
+        const int v = b64_value((unsigned char)s[i]);
+        if (v < 0)
+            return FST_EINVAL;
+        acc = (acc << 6) | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[o++] = (unsigned char)(acc >> bits);
+            acc &= (1u << bits) - 1;
+        }
+    }
+    if (acc) /* non-zero bits after the last byte: not canonical */
+        return FST_EINVAL;
+    *out_len = o;
+    return 0;
+}
+
+/* -------------------------------------------------------------- lifecycle */
+
+fst__envelope *fst__envelope_new(uint32_t max_line, const fst__inflate_ops *zops)
+{
+    fst__envelope *e = fst__calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
+    e->max_line = max_line;
+    e->zops = zops;
+    e->line = fst__malloc((size_t)max_line + 2);
+    if (!e->line) {
+        fst__free(e);
+        return NULL;
+    }
+    return e;
+}
+
+static void pop(fst__envelope *e)
+{
+    frame *f = &e->frames[--e->nframes];
+    json_decref(f->root);
+    fst__free(f->buf);
+    memset(f, 0, sizeof *f);
+}
+
+void fst__envelope_reset(fst__envelope *e)
+{
+    while (e->nframes)
+        pop(e);
+    if (e->doc_cap > DOC_KEEP) {
+        fst__free(e->doc);
+        e->doc = NULL;
+        e->doc_cap = 0;
+    }
+    e->doc_len = 0;
+    e->off = e->doc_start = 0;
+    e->depth = 0;
+    e->in_doc = e->in_str = e->esc = e->too_big = e->have_doc = e->err = 0;
+    e->why[0] = '\0';
+}
+
+void fst__envelope_free(fst__envelope *e)
+{
+    if (!e)
+        return;
+    while (e->nframes)
+        pop(e);
+    if (e->zst)
+        e->zops->destroy(e->zst);
+    fst__free(e->doc);
+    fst__free(e->line);
+    fst__free(e);
+}
+
+const char *fst__envelope_why(const fst__envelope *e)
+{
+    return e->why;
+}
+
+/* ---------------------------------------------------------------- framing */
+
+static int fail(fst__envelope *e, int err)
+{
+    e->err = err;
+    return err;
+}
+
+/* Keep p[0..n) of the current document (or drop it past the limit). */
+static void keep(fst__envelope *e, const char *p, size_t n)
+{
+    if (e->too_big || !n)
+        return;
+    if (n > FST__ENV_DOC_MAX - e->doc_len) {
+        e->too_big = 1;
+        e->doc_len = 0;
+        return;
+    }
+    if (e->doc_len + n > e->doc_cap) {
+        size_t cap = e->doc_cap ? e->doc_cap : DOC_FIRST;
+        while (cap < e->doc_len + n)
+            cap *= 2;
+        if (cap > FST__ENV_DOC_MAX)
+            cap = FST__ENV_DOC_MAX;
+        char *d = fst__realloc(e->doc, cap);
+        if (!d) {
+            snprintf(e->why, sizeof e->why, "out of memory for a JSON document of %zu bytes",
+                     e->doc_len + n);
+            fail(e, FST_ENOMEM);
+            return;
+        }
+        e->doc = d;
+        e->doc_cap = cap;
+    }
+    memcpy(e->doc + e->doc_len, p, n);
+    e->doc_len += n;
+}
+
+size_t fst__envelope_feed(fst__envelope *e, const char *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n && !e->have_doc && !e->err) {
+        if (!e->in_doc) {
+            while (i < n && is_ws(p[i]))
+                i++;
+            if (i == n)
+                break;
+            if (p[i] != '{') {
+                snprintf(e->why, sizeof e->why,
+                         "at byte %llu: not the start of a JSON object (0x%02x)",
+                         (unsigned long long)(e->off + i), (unsigned char)p[i]);
+                fail(e, FST_EJSON);
+                break;
+            }
+            e->in_doc = 1;
+            e->depth = 0;
+            e->in_str = e->esc = e->too_big = 0;
+            e->doc_len = 0;
+            e->doc_start = e->off + i;
+        }
+        const size_t start = i;
+        int ended = 0;
+        for (; i < n; i++) {
+            const char c = p[i];
+            if (e->in_str) {
+                if (e->esc)
+                    e->esc = 0;
+                else if (c == '\\')
+                    e->esc = 1;
+                else if (c == '"')
+                    e->in_str = 0;
+            } else if (c == '"') {
+                e->in_str = 1;
+            } else if (c == '{' || c == '[') {
+                e->depth++;
+            } else if ((c == '}' || c == ']') && --e->depth == 0) {
+                i++;
+                ended = 1;
+                break;
+            }
+        }
+        keep(e, p + start, i - start);
+        if (ended) {
+            e->in_doc = 0;
+            e->have_doc = 1;
+        }
+    }
+    e->off += i;
+    return i;
+}
+
+int fst__envelope_finish(fst__envelope *e)
+{
+    if (e->err)
+        return e->err;
+    if (!e->in_doc && !e->have_doc)
+        return 0;
+    snprintf(e->why, sizeof e->why, "at byte %llu: JSON document cut short (it starts at byte %llu)",
+             (unsigned long long)e->off, (unsigned long long)e->doc_start);
+    return fail(e, FST_EJSON);
+}
+
+/* ------------------------------------------------------------------ items */
+
+__attribute__((format(printf, 4, 5))) static int bad(fst__envelope *e, fst__env_item *it,
+                                                     int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->item_why, sizeof e->item_why, fmt, ap);
+    va_end(ap);
+    it->kind = FST__ENV_ITEM_BAD;
+    it->err = err;
+    it->why = e->item_why;
+    return 1;
+}
+
+/* A flow-log line s[0..n) (one final "\n" dropped) as a LINE item. */
+static int line_item(fst__envelope *e, fst__env_item *it, const char *s, size_t n)
+{
+    if (n && s[n - 1] == '\n')
+        n--;
+    if (n > (size_t)e->max_line + 1) { /* the input stage drops a final '\r' */
+        it->kind = FST__ENV_ITEM_BAD;
+        it->err = FST_ELONGLINE;
+        it->why = "line too long";
+        return 1;
+    }
+    memcpy(e->line, s, n);
+    e->line[n] = '\0';
+    it->kind = FST__ENV_ITEM_LINE;
+    it->text = e->line;
+    it->len = n;
+    return 1;
+}
+
+static int push(fst__envelope *e, frame f)
+{
+    if (e->nframes == MAX_FRAMES) { /* cannot happen: depth is checked */
+        json_decref(f.root);
+        fst__free(f.buf);
+        return 0;
+    }
+    e->frames[e->nframes++] = f;
+    return 0;
+}
+
+/* Inflate gzip in[0..n) (members back to back, zero padding between) into
+ * a new buffer (*out, *out_len, one spare byte).  0, or FST_EGZIP,
+ * FST_ETRUNCATED, FST_ELIMIT, FST_ENOMEM. */
+static int inflate_mem(fst__envelope *e, const unsigned char *in, size_t n, char **out,
+                       size_t *out_len)
+{
+    if (!e->zst && !(e->zst = e->zops->create()))
+        return FST_ENOMEM;
+    e->zops->reset(e->zst);
+    size_t cap = n < DOC_FIRST / 4 ? DOC_FIRST : n * 4, len = 0;
+    if (cap > FST__ENV_DOC_MAX)
+        cap = FST__ENV_DOC_MAX;
+    char *buf = fst__malloc(cap + 1);
+    if (!buf)
+        return FST_ENOMEM;
+    const unsigned char *p = in;
+    size_t avail = n;
+    int rc = 0;
+    for (;;) {
+        if (len == cap) {
+            if (cap == FST__ENV_DOC_MAX) {
+                rc = FST_ELIMIT;
+                break;
+            }
+            cap = cap > FST__ENV_DOC_MAX / 2 ? FST__ENV_DOC_MAX : cap * 2;
+            char *grown = fst__realloc(buf, cap + 1);
+            if (!grown) {
+                rc = FST_ENOMEM;
+                break;
+            }
+            buf = grown;
+        }
+        const size_t before = avail;
+        size_t produced = 0;
+        const int r =
+            e->zops->run(e->zst, &p, &avail, (unsigned char *)buf + len, cap - len, &produced);
+        len += produced;
+        if (r < 0) {
+            rc = r;
+            break;
+        }
+        if (r == FST__INF_END) {
+            while (avail && *p == 0) {
+                p++;
+                avail--;
+            }
+            if (!avail)
+                break;
+            if (*p != 0x1f) {
+                rc = FST_EGZIP;
+                break;
+            }
+            e->zops->reset(e->zst);
+        } else if (produced == 0 && avail == before) {
+            rc = avail ? FST_EGZIP : FST_ETRUNCATED;
+            break;
+        }
+    }
+    if (rc < 0) {
+        fst__free(buf);
+        return rc;
+    }
+    *out = buf;
+    *out_len = len;
+    return 0;
+}
+
+/* The base64 "data" of `where` (a Firehose record, "records[3]", or
+ * "awslogs") becomes a payload frame; 0 when pushed, 1 with a BAD item, or
+ * FST_ENOMEM. */
+static int payload(fst__envelope *e, fst__env_item *it, const json_t *data, const char *where)
+{
+    if (!json_is_string(data))
+        return bad(e, it, FST_EJSON, "%s has no \"data\" string", where);
+    const size_t n = json_string_length(data);
+    unsigned char *raw = fst__malloc(n / 4 * 3 + 3);
+    if (!raw)
+        return FST_ENOMEM;
+    size_t len = 0;
+    if (fst__base64_decode(json_string_value(data), n, raw, &len) < 0) {
+        fst__free(raw);
+        return bad(e, it, FST_EJSON, "%s: \"data\" is not base64", where);
+    }
+    char *buf = (char *)raw;
+    if (len >= 2 && raw[0] == 0x1f && raw[1] == 0x8b) {
+        const int rc = inflate_mem(e, raw, len, &buf, &len);
+        fst__free(raw);
+        if (rc == FST_ENOMEM)
+            return rc;
+        if (rc < 0)
+            return bad(e, it, rc == FST_ELIMIT ? FST_ELIMIT : FST_EGZIP, "%s: \"data\" holds %s",
+                       where, rc == FST_ELIMIT ? "more than 64 MiB once inflated" : "bad gzip data");
+    }
+    size_t k = 0;
+    while (k < len && is_ws(buf[k]))
+        k++;
+    frame f = {.type = FR_PAYLOAD, .depth = 1, .buf = buf, .len = len, .pos = 0};
+    f.json = k < len && buf[k] == '{';
+    return push(e, f);
+}
+
+/* Start items of a parsed document (the reference to root is taken over).
+ * 0 when a frame was pushed or there is nothing, 1 with an item, or
+ * FST_ENOMEM. */
+static int start_doc(fst__envelope *e, json_t *root, int depth, fst__env_item *it)
+{
+    int rc = 0;
+    const json_t *type = json_object_get(root, "messageType");
+    json_t *events = json_object_get(root, "logEvents");
+    json_t *records = json_object_get(root, "records");
+    const json_t *awslogs = json_object_get(root, "awslogs");
+    const json_t *message = json_object_get(root, "message");
+    if (!json_is_object(root)) {
+        rc = bad(e, it, FST_EJSON, "JSON value is not an object");
+    } else if (json_is_string(type) || json_is_array(events)) {
+        const char *t = json_is_string(type) ? json_string_value(type) : "DATA_MESSAGE";
+        if (!strcmp(t, "CONTROL_MESSAGE")) {
+            it->kind = FST__ENV_ITEM_CONTROL;
+            it->why = "CloudWatch Logs CONTROL_MESSAGE";
+            rc = 1;
+        } else if (strcmp(t, "DATA_MESSAGE") != 0) {
+            rc = bad(e, it, FST_EJSON, "unknown CloudWatch Logs messageType");
+        } else if (!json_is_array(events)) {
+            rc = bad(e, it, FST_EJSON, "DATA_MESSAGE without a logEvents array");
+        } else {
+            frame f = {.type = FR_EVENTS, .depth = depth, .root = root, .arr = events};
+            return push(e, f);
+        }
+    } else if (json_is_array(records) || json_is_object(awslogs)) {
+        if (depth > 0) {
+            rc = bad(e, it, FST_EJSON, "a Firehose event inside a Firehose record");
+        } else if (json_is_array(records)) {
+            frame f = {.type = FR_RECORDS, .depth = depth, .root = root, .arr = records};
+            return push(e, f);
+        } else {
+            rc = payload(e, it, json_object_get(awslogs, "data"), "awslogs");
+        }
+    } else if (json_is_string(message)) {
+        rc = line_item(e, it, json_string_value(message), json_string_length(message));
+    } else {
+        rc = bad(e, it, FST_EJSON,
+                 "JSON document is not a flow-log envelope (no logEvents, records or message)");
+    }
+    json_decref(root);
+    return rc;
+}
+
+/* One step of the top frame: 1 with an item, 0 to look again (a frame was
+ * pushed or popped), or FST_ENOMEM. */
+static int step(fst__envelope *e, fst__env_item *it)
+{
+    frame *f = &e->frames[e->nframes - 1];
+    switch (f->type) {
+    case FR_EVENTS: {
+        if (f->idx >= json_array_size(f->arr))
+            break;
+        const size_t i = f->idx++;
+        const json_t *msg = json_object_get(json_array_get(f->arr, i), "message");
+        if (!json_is_string(msg))
+            return bad(e, it, FST_EJSON, "logEvents[%zu] has no \"message\" string", i);
+        return line_item(e, it, json_string_value(msg), json_string_length(msg));
+    }
+    case FR_RECORDS: {
+        if (f->idx >= json_array_size(f->arr))
+            break;
+        char where[40];
+        snprintf(where, sizeof where, "records[%zu]", f->idx);
+        return payload(e, it, json_object_get(json_array_get(f->arr, f->idx++), "data"), where);
+    }
+    case FR_PAYLOAD:
+        if (!f->json) {
+            if (f->pos >= f->len)
+                break;
+            const char *s = f->buf + f->pos;
+            const char *nl = memchr(s, '\n', f->len - f->pos);
+            const size_t n = nl ? (size_t)(nl - s) : f->len - f->pos;
+            f->pos += n + (nl != NULL);
+            return line_item(e, it, s, n);
+        }
+        while (f->pos < f->len && is_ws(f->buf[f->pos]))
+            f->pos++;
+        if (f->pos >= f->len)
+            break;
+        json_error_t jerr;
+        json_t *root =
+            json_loadb(f->buf + f->pos, f->len - f->pos, JFLAGS | JSON_DISABLE_EOF_CHECK, &jerr);
+        if (!root) {
+            const size_t at = f->pos + (size_t)(jerr.position > 0 ? jerr.position : 0);
+            f->pos = f->len; /* the rest of this payload cannot be framed */
+            return bad(e, it, FST_EJSON, "bad JSON in a decoded Firehose record (byte %zu)", at);
+        }
+        f->pos += (size_t)(jerr.position > 0 ? jerr.position : 0);
+        return start_doc(e, root, f->depth, it);
+    }
+    pop(e);
+    return 0;
+}
+
+int fst__envelope_next(fst__envelope *e, fst__env_item *it)
+{
+    memset(it, 0, sizeof *it);
+    for (;;) {
+        if (e->err)
+            return e->err;
+        int rc = 0;
+        if (e->nframes) {
+            rc = step(e, it);
+        } else if (!e->have_doc) {
+            return 0;
+        } else if (e->too_big) {
+            e->have_doc = 0;
+            snprintf(e->item_why, sizeof e->item_why,
+                     "JSON document of more than 64 MiB at bytes %llu-%llu, skipped",
+                     (unsigned long long)e->doc_start, (unsigned long long)e->off);
+            it->kind = FST__ENV_ITEM_BAD;
+            it->err = FST_ELIMIT;
+            it->why = e->item_why;
+            return 1;
+        } else {
+            e->have_doc = 0;
+            json_error_t jerr;
+            json_t *root = json_loadb(e->doc, e->doc_len, JFLAGS, &jerr);
+            if (e->doc_cap > DOC_KEEP) {
+                fst__free(e->doc);
+                e->doc = NULL;
+                e->doc_cap = 0;
+            }
+            e->doc_len = 0;
+            if (!root) {
+                snprintf(e->why, sizeof e->why, "at byte %llu: %s",
+                         (unsigned long long)(e->doc_start +
+                                              (uint64_t)(jerr.position > 0 ? jerr.position : 0)),
+                         jerr.text);
+                return fail(e, FST_EJSON);
+            }
+            rc = start_doc(e, root, 0, it);
+        }
+        if (rc == FST_ENOMEM) {
+            snprintf(e->why, sizeof e->why, "out of memory decoding a JSON envelope");
+            return fail(e, rc);
+        }
+        if (rc)
+            return rc;
+    }
+}
