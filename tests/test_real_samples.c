@@ -70,6 +70,8 @@ static const sample samples[] = {
     {"aws-docs/traffic-path.log", "#", 5, 2, 0, 0, 0, 3, 0},
     {"aws-docs/transit-gateway.log", "#", 9, 4, 0, 0, 0, 5, 0},
     {"aws-vpc-flow-log-appender/event.extracted.log", NULL, 2, 2, 0, 0, 0, 0, 0},
+    /* Firehose transformation event: two base64 records, one line each */
+    {"aws-vpc-flow-log-appender/event.json", NULL, 2, 2, 0, 0, 0, 0, 0},
     {"awsdocs-vpc-user-guide/flow-logs-records-examples.default-v2.extracted.log", NULL, 7, 5, 1, 1, 0, 0, 0},
     {"awsdocs-vpc-user-guide/flow-logs-records-examples.nat-gateway.extracted.log", NULL, 7, 6, 0, 0, 1, 0, 0},
     {"awsdocs-vpc-user-guide/flow-logs-records-examples.tcp-flags.extracted.log", NULL, 9, 8, 0, 0, 1, 0, 0},
@@ -101,10 +103,15 @@ static const sample samples[] = {
     {"elastic-integrations/test-with-message-field.log", NULL, 1, 0, 1, 0, 0, 0, 0},
     {"grafana-loki/vpcflowlog.log.gz", NULL, 4, 3, 0, 0, 1, 0, 0},
     {"otel-contrib/valid_tgw_flow_cw.extracted.log", TGW27, 1, 1, 0, 0, 0, 0, 0},
+    /* CloudWatch Logs subscription data: one DATA_MESSAGE, one event */
+    {"otel-contrib/valid_tgw_flow_cw.json", TGW27, 1, 1, 0, 0, 0, 0, 0},
     {"otel-contrib/valid_tgw_flow_log.log", NULL, 2, 1, 0, 0, 1, 0, 0},
     {"otel-contrib/valid_vpc_flow_cw.extracted.log", NULL, 2, 2, 0, 0, 0, 0, 0},
+    {"otel-contrib/valid_vpc_flow_cw.json", NULL, 2, 2, 0, 0, 0, 0, 0}, /* 2 log events */
     {"otel-contrib/valid_vpc_flow_cw_custom.extracted.log",
      "${version} ${interface-id} ${srcaddr} ${dstaddr}", 2, 2, 0, 0, 0, 0, 0},
+    {"otel-contrib/valid_vpc_flow_cw_custom.json",
+     "${version} ${interface-id} ${srcaddr} ${dstaddr}", 2, 2, 0, 0, 0, 0, 0}, /* 2 log events */
     {"otel-contrib/valid_vpc_flow_log.log", NULL, 2, 0, 1, 0, 1, 0, 0},
     {"otel-contrib/valid_vpc_flow_log_multi.log", NULL, 3, 2, 0, 0, 1, 0, 0},
     {"panther-analysis/attacker_vpc.extracted.log", NULL, 6, 6, 0, 0, 0, 0, 0},
