@@ -3,7 +3,10 @@
  * Owns: the input queue (paths, stdin, memory copies), the recursive sorted
  * directory walk and the sniffing of walked files, opening and reading
  * files, gzip detection by magic bytes, multi-member streaming inflate
- * through io/inflate.h, and bounded line framing with line numbers.
+ * through io/inflate.h, and bounded line framing with line numbers.  A file
+ * whose decoded text starts with a JSON envelope (detect_envelope) is
+ * framed by io/envelope.h instead, document by document, and its messages
+ * become the lines (json_next).
  *
  * Buffers (fixed for the life of the queue):
  *   rbuf  HIST + raw + HIST bytes: compressed bytes read from the file.  The
@@ -21,6 +24,7 @@
  *   corrupt gzip           -> lines so far, (partial: BADLINE FST_ETRUNCATED) FILE_END FST_EGZIP
  *   gzip ends early        -> lines so far, (partial: BADLINE FST_ETRUNCATED) FILE_END FST_ETRUNCATED
  *   unreadable directory   -> FILE_SKIPPED, err FST_EIO
+ *   envelope not JSON      -> lines so far, FILE_END FST_EJSON ("at byte N: ...")
  */
 #include "io/input.h"
 

@@ -2,11 +2,15 @@
  *
  * Owns: the queue of inputs (paths, directories walked recursively in sorted
  * order, stdin, memory), opening files, gzip detection by magic bytes and
- * streaming multi-member inflate, bounded line framing and line numbers.
+ * streaming multi-member inflate, bounded line framing and line numbers,
+ * and the choice of reading a file as a JSON envelope (io/envelope.h: its
+ * first non-blank decoded byte is '{' and the first object's top-level keys
+ * name one), whose messages then come as the lines.
  * Knows nothing of flow-log fields: whether a walked file "looks like a flow
  * log" is asked of the caller through a callback.
  *
- * Memory: bounded by the read buffer plus max_line, whatever the file size.
+ * Memory: bounded by the read buffer plus max_line, whatever the file size;
+ * an envelope file adds one JSON document (at most FST__ENV_DOC_MAX).
  */
 #ifndef FST_IO_INPUT_H
 #define FST_IO_INPUT_H
@@ -17,7 +21,8 @@
 typedef enum fst__ev_kind {
     FST__EV_END = 0,      /* no more inputs */
     FST__EV_FILE_BEGIN,   /* a file starts: path, gzip */
-    FST__EV_LINE,         /* a line: text (NUL-terminated, no '\n', a trailing '\r' removed), len, lineno */
+    FST__EV_LINE,         /* a line: text (NUL-terminated, no '\n', a trailing '\r' removed), len, lineno;
+                           * in an envelope a CONTROL_MESSAGE is an empty line with why set */
     FST__EV_BADLINE,      /* a line that cannot be used: lineno, err (FST_ELONGLINE, FST_EBINARY, FST_ETRUNCATED) */
     FST__EV_FILE_END,     /* a file ends: err = 0, or FST_EGZIP/FST_ETRUNCATED/FST_EIO when it ended early; bytes_read */
     FST__EV_FILE_SKIPPED  /* a walked file was not read: path, why (static text), err (0 = not a flow log, else open error) */
@@ -30,7 +35,12 @@ typedef enum fst__ev_kind {
  *   - corrupt gzip: the lines decoded so far, then FILE_END FST_EGZIP;
  *   - gzip that ends early: the lines so far, then FILE_END FST_ETRUNCATED;
  *   - in the last three cases a final partial line is one BADLINE with
- *     FST_ETRUNCATED before the FILE_END.
+ *     FST_ETRUNCATED before the FILE_END;
+ *   - a JSON envelope: lineno is the ordinal of the message in the file
+ *     (1-based; every entry counts, usable or not); an entry that cannot be
+ *     used is a BADLINE (FST_EJSON, FST_EGZIP, FST_ELIMIT, ...); a document
+ *     that is not JSON, or cut short, ends the file: FILE_END FST_EJSON,
+ *     why "at byte N: ..." (N counts decoded bytes from 0).
  * Empty lines are LINE events with len 0.  bytes_read is the whole file
  * when it was read to its end, else what was read before the problem. */
 
@@ -48,7 +58,8 @@ typedef struct fst__event {
 
 /* Asked once per walked (not explicitly named) file with its first non-blank
  * line that does not start with '#' (decompressed); return nonzero to read
- * the file, 0 to skip it as "not a flow log". */
+ * the file, 0 to skip it as "not a flow log".  Not asked for JSON: an
+ * envelope is read, other JSON skipped ("json"). */
 typedef int (*fst__sniff_fn)(const char *line, size_t len, void *ud);
 
 typedef struct fst__input fst__input;
