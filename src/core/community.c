@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "flowstitch/stitcher.h"
+#include "core/community.h"
 #include "util/sha1.h"
 
 enum { PROTO_ICMP = 1, PROTO_TCP = 6, PROTO_UDP = 17, PROTO_ICMP6 = 58, PROTO_SCTP = 132 };
@@ -141,6 +142,12 @@ static int icmp_ports(uint8_t proto, uint16_t *p1, uint16_t *p2)
 void fst_community_id(uint16_t seed, uint8_t proto, const fst_addr *a, uint16_t aport,
                       const fst_addr *b, uint16_t bport, char out[32])
 {
+    fst__community_id(seed, proto, a, aport, b, bport, out, 0);
+}
+
+void fst__community_id(uint16_t seed, uint8_t proto, const fst_addr *a, uint16_t aport,
+                       const fst_addr *b, uint16_t bport, char out[32], int sha_ni)
+{
     out[0] = '\0';
     if (!a || !b || a->family != b->family || (a->family != 4 && a->family != 6))
         return;
@@ -179,7 +186,7 @@ void fst_community_id(uint16_t seed, uint8_t proto, const fst_addr *a, uint16_t 
     }
 
     uint8_t digest[FST__SHA1_DIGEST_LEN];
-    fst__sha1(buf, n, digest);
+    fst__sha1(buf, n, digest, sha_ni);
     out[0] = '1';
     out[1] = ':';
     base64(digest, sizeof digest, out + 2);

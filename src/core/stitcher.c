@@ -10,11 +10,13 @@
 #include <string.h>
 
 #include "core/account.h"
+#include "core/community.h"
 #include "core/correlate.h"
 #include "core/direction.h"
 #include "core/observe.h"
 #include "flowstitch/errors.h"
 #include "flowstitch/stitcher.h"
+#include "util/sha1.h"
 
 #define FST__SEED 0x5f1ed5717c4e0ULL /* fixed: output never depends on it */
 #define BASIS_PENDING 0xff
@@ -28,6 +30,7 @@ struct fst_stitcher {
     fst_eni_windows *eniw;
     uint32_t *order;    /* session indices in output order */
     int finished;
+    int sha_ni;         /* the CPU has the SHA extensions (asked once) */
 };
 
 static const char *const basis_names[] = {
@@ -77,6 +80,7 @@ fst_stitcher *fst_stitcher_new(const fst_stitcher_config *cfg)
     else
         fst_stitcher_config_init(&st->cfg);
     st->learned.seed = FST__SEED ^ 0x1ea4ULL;
+    st->sha_ni = fst__sha1_have_ni();
     if (fst__observe_init(&st->obs, st->cfg.meta, FST__SEED) < 0) {
         fst_stitcher_free(st);
         return NULL;
@@ -301,8 +305,8 @@ static int emit_one(fst_stitcher *st, const fst__sess *s, const char **names,
     out.enis = names;
     out.records = s->records;
     out.nat_leg_of = s->nat_parent ? (uint64_t)st->ss.v[s->nat_parent - 1].rank + 1 : 0;
-    fst_community_id(0, out.proto, &out.client_addr, out.client_port, &out.server_addr,
-                     out.server_port, out.community_id);
+    fst__community_id(0, out.proto, &out.client_addr, out.client_port, &out.server_addr,
+                      out.server_port, out.community_id, st->sha_ni);
     return cb ? cb(&out, ud) : 0;
 }
 

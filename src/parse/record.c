@@ -275,9 +275,9 @@ static int64_t iso_ms(const char *s, size_t n)
         }
     }
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo] || (mo == 2 && d == 29 && !leap) ||
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo] || (mo == 2 && d == 29 && !leap) ||
         h > 23 || mi > 59 || se > 60)
-        return -1;
+        return -1; /* CloudWatch event times are never before 1970 (found by fuzzing) */
     int64_t days = days_from_civil(y, mo, d);
     return ((days * 24 + h) * 60 + mi) * 60000 + (int64_t)se * 1000 + ms;
 }

@@ -68,6 +68,7 @@ void fst__sha1_block_portable(uint32_t h[5], const uint8_t *blk)
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
 #include <immintrin.h>
 
 /* The same block with the x86 SHA extensions (Intel SHA-NI, AMD Zen).
@@ -116,7 +117,13 @@ __attribute__((target("sha,sse4.1"))) void fst__sha1_block_ni(uint32_t h[5], con
 
 int fst__sha1_have_ni(void)
 {
-    return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 19))) /* SSE4.1 */
+        return 0;
+    if (__get_cpuid_max(0, NULL) < 7)
+        return 0;
+    __cpuid_count(7, 0, a, b, c, d);
+    return (int)((b >> 29) & 1u); /* SHA */
 }
 #else
 void fst__sha1_block_ni(uint32_t h[5], const uint8_t *blk)
@@ -130,23 +137,22 @@ int fst__sha1_have_ni(void)
 }
 #endif
 
-/* The block function of this CPU (__builtin_cpu_supports reads libgcc's
- * CPU model, filled once at start-up: a load, not a cpuid per call). */
-static void sha1_block(uint32_t h[5], const uint8_t *blk)
+static void sha1_block(const fst__sha1_ctx *c, uint32_t h[5], const uint8_t *blk)
 {
-    if (fst__sha1_have_ni())
+    if (c->ni)
         fst__sha1_block_ni(h, blk);
     else
         fst__sha1_block_portable(h, blk);
 }
 
-void fst__sha1_init(fst__sha1_ctx *c)
+void fst__sha1_init(fst__sha1_ctx *c, int ni)
 {
     static const uint32_t iv[5] = {0x67452301u, 0xefcdab89u, 0x98badcfeu, 0x10325476u,
                                    0xc3d2e1f0u};
     memcpy(c->h, iv, sizeof iv);
     c->total = 0;
     c->used = 0;
+    c->ni = ni;
 }
 
 void fst__sha1_update(fst__sha1_ctx *c, const void *data, size_t len)
@@ -163,11 +169,11 @@ void fst__sha1_update(fst__sha1_ctx *c, const void *data, size_t len)
         len -= take;
         if (c->used < 64)
             return;
-        sha1_block(c->h, c->buf);
+        sha1_block(c, c->h, c->buf);
         c->used = 0;
     }
     for (; len >= 64; p += 64, len -= 64)
-        sha1_block(c->h, p);
+        sha1_block(c, c->h, p);
     if (len) {
         memcpy(c->buf, p, len);
         c->used = len;
@@ -182,22 +188,22 @@ void fst__sha1_final(fst__sha1_ctx *c, uint8_t out[FST__SHA1_DIGEST_LEN])
     c->buf[c->used++] = 0x80;
     if (c->used > 56) {
         memset(c->buf + c->used, 0, 64 - c->used);
-        sha1_block(c->h, c->buf);
+        sha1_block(c, c->h, c->buf);
         c->used = 0;
     }
     memset(c->buf + c->used, 0, 56 - c->used);
     store_be32(c->buf + 56, (uint32_t)(bits >> 32));
     store_be32(c->buf + 60, (uint32_t)bits);
-    sha1_block(c->h, c->buf);
+    sha1_block(c, c->h, c->buf);
     for (int i = 0; i < 5; i++)
         store_be32(out + 4 * i, c->h[i]);
     memset(c, 0, sizeof *c);
 }
 
-void fst__sha1(const void *data, size_t len, uint8_t out[FST__SHA1_DIGEST_LEN])
+void fst__sha1(const void *data, size_t len, uint8_t out[FST__SHA1_DIGEST_LEN], int ni)
 {
     fst__sha1_ctx c;
-    fst__sha1_init(&c);
+    fst__sha1_init(&c, ni);
     fst__sha1_update(&c, data, len);
     fst__sha1_final(&c, out);
 }
