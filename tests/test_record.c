@@ -795,6 +795,10 @@ Test(cloudwatch, prefix_stripped_into_export_ms)
     r = parse(p, LINE_V2, 5, &rec);
     cr_assert_eq(r.rc, FST__LINE_RECORD);
     cr_expect_eq(rec.export_ms, -1);
+    /* a timestamp before 1970 is no CloudWatch event time: not stripped, so
+     * the line has one field too many (found by fuzzing) */
+    r = parse(p, "1012-02-25T12:25:04.000Z " LINE_V2, 6, &rec);
+    cr_expect_eq(r.rc, FST_EFIELDS);
     fst__parser_free(p);
 }
 
