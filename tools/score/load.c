@@ -274,7 +274,7 @@ int sc_read_line(gzFile f, char **buf, size_t *cap, size_t *len)
 
 /* ---- JSON field readers ---- */
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+int sc_fail(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -292,7 +292,7 @@ static int get_u64(const json_t *o, const char *key, int required, uint64_t dflt
     const json_t *v = json_object_get(o, key);
     if (!v || json_is_null(v)) {
         if (required)
-            return fail(err, errlen, "missing \"%s\"", key);
+            return sc_fail(err, errlen, "missing \"%s\"", key);
         *out = dflt;
         return 0;
     }
@@ -309,14 +309,14 @@ static int get_u64(const json_t *o, const char *key, int required, uint64_t dflt
     }
     if (json_is_string(v) && sc_parse_u64(json_string_value(v), json_string_length(v), out) == 0)
         return 0;
-    return fail(err, errlen, "\"%s\": expected an unsigned integer", key);
+    return sc_fail(err, errlen, "\"%s\": expected an unsigned integer", key);
 }
 
 static int get_time(const json_t *o, const char *key, int64_t *out, char *err, size_t errlen)
 {
     const json_t *v = json_object_get(o, key);
     if (!v || json_is_null(v))
-        return fail(err, errlen, "missing \"%s\"", key);
+        return sc_fail(err, errlen, "missing \"%s\"", key);
     if (json_is_integer(v)) {
         *out = json_integer_value(v);
         return 0;
@@ -327,7 +327,7 @@ static int get_time(const json_t *o, const char *key, int64_t *out, char *err, s
     }
     if (json_is_string(v) && sc_parse_time(json_string_value(v), json_string_length(v), out) == 0)
         return 0;
-    return fail(err, errlen, "\"%s\": expected unix seconds or an ISO 8601 time", key);
+    return sc_fail(err, errlen, "\"%s\": expected unix seconds or an ISO 8601 time", key);
 }
 
 static int get_proto(const json_t *o, uint8_t *out, char *err, size_t errlen)
@@ -340,7 +340,7 @@ static int get_proto(const json_t *o, uint8_t *out, char *err, size_t errlen)
     if (v && json_is_string(v) &&
         sc_parse_proto(json_string_value(v), json_string_length(v), out) == 0)
         return 0;
-    return fail(err, errlen, v ? "\"proto\": expected 0..255 or a protocol name"
+    return sc_fail(err, errlen, v ? "\"proto\": expected 0..255 or a protocol name"
                                : "missing \"proto\"");
 }
 
@@ -356,14 +356,14 @@ static int get_ep(const json_t *o, const char *prefix, int port_required, sc_ep 
     if (a && json_is_null(a)) { /* flowstitch writes null for "no address" */
         memset(ep, 0, sizeof *ep);
     } else if (!a || !json_is_string(a))
-        return fail(err, errlen, a ? "\"%s\": expected a string" : "missing \"%s\"", ka);
+        return sc_fail(err, errlen, a ? "\"%s\": expected a string" : "missing \"%s\"", ka);
     else if (sc_parse_addr(json_string_value(a), json_string_length(a), ep))
-        return fail(err, errlen, "\"%s\": bad address \"%s\"", ka, json_string_value(a));
+        return sc_fail(err, errlen, "\"%s\": bad address \"%s\"", ka, json_string_value(a));
     uint64_t port;
     if (get_u64(o, kp, port_required, 0, &port, err, errlen))
         return -1;
     if (port > 65535)
-        return fail(err, errlen, "\"%s\": out of range", kp);
+        return sc_fail(err, errlen, "\"%s\": out of range", kp);
     ep->port = (uint16_t)port;
     return 0;
 }
@@ -399,17 +399,17 @@ static int truth_labels(score_run *r, sc_truth *t, const json_t *o, char *err, s
                                                                       : "(none)";
     t->cls = sc_names_intern(&r->classes, cls);
     if (t->cls == (size_t)-1)
-        return fail(err, errlen, "out of memory");
+        return sc_fail(err, errlen, "out of memory");
     const json_t *tags = json_object_get(o, "tags");
     if (tags && !json_is_null(tags) && !json_is_array(tags))
-        return fail(err, errlen, "\"tags\": expected an array of strings");
+        return sc_fail(err, errlen, "\"tags\": expected an array of strings");
     size_t i;
     const json_t *tag;
     json_array_foreach(tags, i, tag) {
         if (!json_is_string(tag))
-            return fail(err, errlen, "\"tags\": expected an array of strings");
+            return sc_fail(err, errlen, "\"tags\": expected an array of strings");
         if (sc_truth_add_tag(r, t, json_string_value(tag)))
-            return fail(err, errlen, "out of memory");
+            return sc_fail(err, errlen, "out of memory");
     }
     return 0;
 }
@@ -444,7 +444,7 @@ static int parse_truth(score_run *r, sc_truth *t, const json_t *o, char *err, si
     t->match = -1;
     t->conn_id = id_text(json_object_get(o, "conn_id"), r->ntruth + 1);
     if (!t->conn_id)
-        return fail(err, errlen, "out of memory");
+        return sc_fail(err, errlen, "out of memory");
     if (get_proto(o, &t->proto, err, errlen) || get_ep(o, "client", 0, &t->client, err, errlen) ||
         get_ep(o, "server", 0, &t->server, err, errlen) ||
         get_time(o, "start", &t->start, err, errlen) || get_time(o, "end", &t->end, err, errlen) ||
@@ -454,14 +454,14 @@ static int parse_truth(score_run *r, sc_truth *t, const json_t *o, char *err, si
         get_u64(o, "s2c_packets", 0, 0, &t->s2c_packets, err, errlen))
         return -1;
     if (t->end < t->start)
-        return fail(err, errlen, "\"end\" before \"start\"");
+        return sc_fail(err, errlen, "\"end\" before \"start\"");
     const json_t *into = json_object_get(o, "log_merged_into");
     if (into && !json_is_null(into)) {
         if (!json_is_integer(into) && !json_is_string(into))
-            return fail(err, errlen, "\"log_merged_into\": expected null, a conn_id integer or string");
+            return sc_fail(err, errlen, "\"log_merged_into\": expected null, a conn_id integer or string");
         t->merged_into = id_text(into, 0);
         if (!t->merged_into)
-            return fail(err, errlen, "out of memory");
+            return sc_fail(err, errlen, "out of memory");
     }
     if (truth_nat(t, o, err, errlen))
         return -1;
@@ -479,12 +479,12 @@ static json_t *load_object(const char *line, size_t len, char *err, size_t errle
     json_error_t je;
     json_t *o = json_loadb(line, len, 0, &je);
     if (!o) {
-        fail(err, errlen, "bad JSON: %s", je.text);
+        sc_fail(err, errlen, "bad JSON: %s", je.text);
         return NULL;
     }
     if (!json_is_object(o)) {
         json_decref(o);
-        fail(err, errlen, "expected a JSON object");
+        sc_fail(err, errlen, "expected a JSON object");
         return NULL;
     }
     return o;
@@ -501,7 +501,7 @@ int score_add_truth_line(score_run *r, const char *line, size_t len, char *err, 
         sc_truth *v = realloc(r->truth, cap * sizeof *v);
         if (!v) {
             json_decref(o);
-            return fail(err, errlen, "out of memory");
+            return sc_fail(err, errlen, "out of memory");
         }
         r->truth = v;
         r->cap_truth = cap;
@@ -549,7 +549,7 @@ static int parse_session(score_run *r, sc_sess *s, const json_t *o, char *err, s
     s->match = s->attr = -1;
     const json_t *id = json_object_get(o, "session_id");
     if (!id || get_i64_id(id, &s->id))
-        return fail(err, errlen, id ? "\"session_id\": expected an integer"
+        return sc_fail(err, errlen, id ? "\"session_id\": expected an integer"
                                     : "missing \"session_id\"");
     if (get_proto(o, &s->proto, err, errlen) || get_ep(o, "client", 0, &s->client, err, errlen) ||
         get_ep(o, "server", 0, &s->server, err, errlen) ||
@@ -559,17 +559,17 @@ static int parse_session(score_run *r, sc_sess *s, const json_t *o, char *err, s
         get_u64(o, "s2c_bytes", 0, 0, &s->s2c_bytes, err, errlen))
         return -1;
     if (s->last < s->first)
-        return fail(err, errlen, "\"last_seen\" before \"first_seen\"");
+        return sc_fail(err, errlen, "\"last_seen\" before \"first_seen\"");
     const json_t *b = json_object_get(o, "direction_basis");
     const char *basis = b && json_is_string(b) ? json_string_value(b) : "unknown";
     s->basis = sc_names_intern(&r->bases, basis);
     if (s->basis == (size_t)-1)
-        return fail(err, errlen, "out of memory");
+        return sc_fail(err, errlen, "out of memory");
     s->dir_known = strcmp(basis, "unknown") != 0;
     const json_t *leg = json_object_get(o, "nat_leg_of");
     if (leg && !json_is_null(leg)) {
         if (get_i64_id(leg, &s->leg_of))
-            return fail(err, errlen, "\"nat_leg_of\": expected null or a session_id");
+            return sc_fail(err, errlen, "\"nat_leg_of\": expected null or a session_id");
         s->is_leg = 1;
     }
     return 0;
@@ -586,7 +586,7 @@ int score_add_session_line(score_run *r, const char *line, size_t len, char *err
         sc_sess *v = realloc(r->sess, cap * sizeof *v);
         if (!v) {
             json_decref(o);
-            return fail(err, errlen, "out of memory");
+            return sc_fail(err, errlen, "out of memory");
         }
         r->sess = v;
         r->cap_sess = cap;
@@ -614,7 +614,7 @@ static int load_str(score_run *r, const char *text, line_fn fn, char *err, size_
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         lineno++;
         if (fn(r, p, len, msg, sizeof msg))
-            return fail(err, errlen, "line %zu: %s", lineno, msg);
+            return sc_fail(err, errlen, "line %zu: %s", lineno, msg);
         p += len + (nl != NULL);
     }
     return 0;
@@ -634,19 +634,19 @@ static int load_file(score_run *r, const char *path, line_fn fn, char *err, size
 {
     gzFile f = sc_open(path);
     if (!f)
-        return fail(err, errlen, "%s: %s", path, strerror(errno));
+        return sc_fail(err, errlen, "%s: %s", path, strerror(errno));
     char *buf = NULL, msg[256];
     size_t cap = 0, len, lineno = 0;
     int rc = 0, got;
     while ((got = sc_read_line(f, &buf, &cap, &len)) == 1) {
         lineno++;
         if (fn(r, buf, len, msg, sizeof msg)) {
-            rc = fail(err, errlen, "%s:%zu: %s", path, lineno, msg);
+            rc = sc_fail(err, errlen, "%s:%zu: %s", path, lineno, msg);
             break;
         }
     }
     if (got < 0)
-        rc = fail(err, errlen, "%s: read error", path);
+        rc = sc_fail(err, errlen, "%s: read error", path);
     free(buf);
     gzclose(f);
     return rc;
@@ -710,7 +710,7 @@ int score_stats_file_bytes_naive(const char *path, uint64_t *out, char *err, siz
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return fail(err, errlen, "%s: %s", path, strerror(errno));
+        return sc_fail(err, errlen, "%s: %s", path, strerror(errno));
     size_t cap = 1 << 16, len = 0, n;
     char *text = malloc(cap);
     while (text && (n = fread(text + len, 1, cap - len - 1, f)) > 0) {
@@ -728,7 +728,7 @@ int score_stats_file_bytes_naive(const char *path, uint64_t *out, char *err, siz
     }
     fclose(f);
     if (!text)
-        return fail(err, errlen, "%s: out of memory", path);
+        return sc_fail(err, errlen, "%s: out of memory", path);
     text[len] = '\0';
     json_error_t je;
     json_t *v = json_loadb(text, len, JSON_DISABLE_EOF_CHECK, &je);
@@ -738,6 +738,6 @@ int score_stats_file_bytes_naive(const char *path, uint64_t *out, char *err, siz
         rc = scan_bytes_naive(text, out);
     free(text);
     if (rc)
-        return fail(err, errlen, "%s: no numeric \"bytes_naive\" found", path);
+        return sc_fail(err, errlen, "%s: no numeric \"bytes_naive\" found", path);
     return 0;
 }

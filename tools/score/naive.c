@@ -235,21 +235,11 @@ int score_naive_line(score_naive *nv, const char *line, size_t len, FILE *out)
     return 1;
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (err && errlen)
-        vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 static int naive_file(score_naive *nv, const char *path, FILE *out, char *err, size_t errlen)
 {
     gzFile f = sc_open(path);
     if (!f)
-        return fail(err, errlen, "%s: %s", path, strerror(errno));
+        return sc_fail(err, errlen, "%s: %s", path, strerror(errno));
     /* every file carries its own header (S3 objects do) */
     memcpy(nv->col, nv_default, sizeof nv->col);
     nv->have_header = 0;
@@ -260,7 +250,7 @@ static int naive_file(score_naive *nv, const char *path, FILE *out, char *err, s
         score_naive_line(nv, buf, len, out);
     free(buf);
     gzclose(f);
-    return got < 0 ? fail(err, errlen, "%s: read error", path) : 0;
+    return got < 0 ? sc_fail(err, errlen, "%s: read error", path) : 0;
 }
 
 static int skip_entry(const struct dirent *d)
@@ -276,13 +266,13 @@ int score_naive_path(score_naive *nv, const char *path, FILE *out, char *err, si
     struct dirent **names;
     int n = scandir(path, &names, skip_entry, alphasort);
     if (n < 0)
-        return fail(err, errlen, "%s: %s", path, strerror(errno));
+        return sc_fail(err, errlen, "%s: %s", path, strerror(errno));
     int rc = 0;
     for (int i = 0; i < n; i++) {
         size_t len = strlen(path) + strlen(names[i]->d_name) + 2;
         char *sub = malloc(len);
         if (!sub)
-            rc = fail(err, errlen, "out of memory");
+            rc = sc_fail(err, errlen, "out of memory");
         else if (rc == 0) {
             snprintf(sub, len, "%s/%s", path, names[i]->d_name);
             rc = score_naive_path(nv, sub, out, err, errlen);

@@ -123,5 +123,7 @@ int sc_parse_time(const char *s, size_t len, int64_t *out);
 int sc_read_line(gzFile f, char **buf, size_t *cap, size_t *len);
 /* Open a file ("-" = stdin) for sc_read_line; NULL with errno. */
 gzFile sc_open(const char *path);
+/* printf into err (errlen bytes) and return -1: the loaders' error exit. */
+int sc_fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif
