@@ -105,15 +105,29 @@ Test(correlate, windows_50s_apart_stay_one_session)
     cr_assert_eq(out.s[0].n_enis, 2);
 }
 
-/* A long-idle TCP connection: 2000 s of silence (< 3600 s default) between
- * windows stays one session. */
+/* An idle TCP connection: 600 s of silence (< the 660 s default: one
+ * 600 s window + 60 s lag) between windows stays one session. */
 Test(correlate, long_idle_tcp_not_split)
 {
     push(RH(.eni = "eni-a", .src = "10.0.0.5", .dst = "10.0.0.6", .sp = 40000, .dp = 5432, .pk = 3, .by = 180, .t0 = 0, .t1 = 5, .flags = 2));
-    push(RH(.eni = "eni-a", .src = "10.0.0.5", .dst = "10.0.0.6", .sp = 40000, .dp = 5432, .pk = 3, .by = 180, .t0 = 2005, .t1 = 2010, .flags = 0));
+    push(RH(.eni = "eni-a", .src = "10.0.0.5", .dst = "10.0.0.6", .sp = 40000, .dp = 5432, .pk = 3, .by = 180, .t0 = 605, .t1 = 610, .flags = 0));
     finish();
     cr_assert_eq(out.n, 1);
     cr_assert_eq(out.s[0].c2s_bytes, 360);
+}
+
+/* 2000 s of silence is longer than the default: two sessions, the second
+ * (no SYN of its own) oriented by the service learned from the first. */
+Test(correlate, tcp_split_after_idle_default)
+{
+    push(RH(.eni = "eni-a", .src = "10.0.0.5", .dst = "10.0.0.6", .sp = 40000, .dp = 5432, .pk = 3, .by = 180, .t0 = 0, .t1 = 5, .flags = 2));
+    push(RH(.eni = "eni-a", .src = "10.0.0.6", .dst = "10.0.0.5", .sp = 5432, .dp = 40000, .pk = 2, .by = 120, .t0 = 0, .t1 = 5, .flags = 18));
+    push(RH(.eni = "eni-a", .src = "10.0.0.5", .dst = "10.0.0.6", .sp = 40000, .dp = 5432, .pk = 3, .by = 180, .t0 = 2005, .t1 = 2010, .flags = 0));
+    finish();
+    cr_assert_eq(out.n, 2);
+    cr_assert_eq(out.s[1].first_seen, 2005);
+    cr_assert_eq(out.s[1].basis, FST_BASIS_LEARNED);
+    ASSERT_EP(out.s[1].server_addr, out.s[1].server_port, "10.0.0.6", 5432);
 }
 
 /* Count once: the sender's egress is preferred over the receiver's ingress

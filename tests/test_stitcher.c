@@ -407,7 +407,7 @@ Test(stitcher, config_defaults_and_errors)
 {
     fst_stitcher_config c;
     fst_stitcher_config_init(&c);
-    cr_assert_geq(c.idle_tcp, 3600);
+    cr_assert_eq(c.idle_tcp, 660);
     cr_assert_eq(c.idle_udp, 300);
     cr_assert_geq(c.idle_icmp, 60);
     cr_assert_null(c.meta);

@@ -80,7 +80,7 @@ size_t fst_eni_table_count(const fst_eni_table *t);
 void fst_eni_table_free(fst_eni_table *t);
 
 typedef struct fst_stitcher_config {
-    uint32_t idle_tcp;    /* seconds of silence that end a TCP session (default 3600) */
+    uint32_t idle_tcp;    /* seconds of silence that end a TCP session (default 660) */
     uint32_t idle_udp;    /* UDP (default 300) */
     uint32_t idle_icmp;   /* ICMP and ICMPv6 (default 120: one 60 s window + 60 s lag) */
     uint32_t idle_other;  /* other protocols (default 300); see docs/sessions.md */

@@ -63,7 +63,7 @@ const char *fst_session_action_name(int action)
 void fst_stitcher_config_init(fst_stitcher_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
-    cfg->idle_tcp = 3600;  /* long idle TCP is common; > window 600 s + lag 60 s */
+    cfg->idle_tcp = 660;   /* one 600 s window + 60 s lag (docs/sessions.md) */
     cfg->idle_udp = 300;
     cfg->idle_icmp = 120;  /* > one 60 s window + 60 s lag */
     cfg->idle_other = 300;
