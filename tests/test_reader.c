@@ -351,7 +351,7 @@ Test(reader, directory_walk_skips_non_flow_logs)
     cr_expect_eq(t->files_not_flowlog, 1);
     cr_expect_eq(t->files_failed, 0);
     cr_expect_eq(t->records, 1);
-    cr_expect(strstr(rig_diag(&g), "notes.log: note: skipped, not a flow log") != NULL, "%s",
+    cr_expect(strstr(rig_diag(&g), "notes.log: note: skipped: not a flow log") != NULL, "%s",
               rig_diag(&g));
     rig_close(&g);
     unlink(p1);

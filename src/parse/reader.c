@@ -191,9 +191,8 @@ static void file_note(fst_reader *r, const char *name, int err, const char *why)
 {
     if (!r->cfg.diag)
         return;
-    if (err == 0)
-        fprintf(r->cfg.diag, "%s: note: skipped, not a flow log%s%s%s\n", name,
-                why && *why ? " (" : "", why && *why ? why : "", why && *why ? ")" : "");
+    if (err == 0) /* why says what it is: "not a flow log (.md)", "parquet", "json" ... */
+        fprintf(r->cfg.diag, "%s: note: skipped: %s\n", name, why && *why ? why : "not a flow log");
     else if (why && *why)
         fprintf(r->cfg.diag, "%s: %s (%s)\n", name, fst_strerror(err), why);
     else
