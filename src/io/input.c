@@ -704,7 +704,7 @@ static const struct {
     const char *ext;
     const char *why;
 } skip_names[] = {
-    {".parquet", "parquet (by name)"},
+    {".parquet", "Parquet, not read yet (by name)"},
     {".md", "not a flow log (.md)"},      {".yml", "not a flow log (.yml)"},
     {".yaml", "not a flow log (.yaml)"},  {".html", "not a flow log (.html)"},
     {".xml", "not a flow log (.xml)"},    {".csv", "not a flow log (.csv)"},
@@ -796,7 +796,7 @@ static const char *sniff_content(fst__input *in)
 {
     const size_t limit = SNIFF_MAX < in->dcap - 1 ? SNIFF_MAX : in->dcap - 1;
     if (in->rend - in->rp >= 4 && memcmp(in->rp, "PAR1", 4) == 0)
-        return "parquet";
+        return "Parquet, not read yet";
     char *s = NULL;
     size_t len = 0;
     int found = 0;
@@ -809,7 +809,7 @@ static const char *sniff_content(fst__input *in)
     }
     const size_t block = in->dlen < SNIFF_BLOCK ? in->dlen : SNIFF_BLOCK;
     if (in->dlen >= 4 && memcmp(in->dbuf, "PAR1", 4) == 0)
-        return "parquet";
+        return "Parquet, not read yet";
     if (memchr(in->dbuf, '\0', block))
         return "binary";
     size_t k = 0;
