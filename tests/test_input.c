@@ -704,12 +704,12 @@ BOTH(layouts)
         "SKIP " CWD "aws-logs-write-test not a flow log\n"
         "FILE " HVD "aws-region=us-east-1/year=2026/month=11/day=27/hour=10/"
         "123456789012_vpcflowlogs_us-east-1_fl-0a1b2c3d4e5f67890_20261127T1015Z_2b3c4d5e.log.gz gz=1 lines=4 bad=0 end=OK\n"
-        "SKIP " HVD "aws-region=us-east-1/year=2026/month=11/day=27/hour=10/part-00000-c000 parquet\n"
+        "SKIP " HVD "aws-region=us-east-1/year=2026/month=11/day=27/hour=10/part-00000-c000 Parquet, not read yet\n"
         "SKIP " HVD "schema.json json\n" /* by content: not an envelope */
         "SKIP layouts/hive/README.md not a flow log (.md)\n"
         "FILE " S3D "10/123456789012_vpcflowlogs_us-east-1_fl-0a1b2c3d4e5f67890_20261127T1010Z_8c9d0e1f.log.gz gz=1 lines=4 bad=0 end=OK\n"
         "FILE " S3D "123456789012_vpcflowlogs_us-east-1_fl-0a1b2c3d4e5f67890_20261127T1005Z_3f2a1b4c.log.gz gz=1 lines=6 bad=0 end=OK\n"
-        "SKIP " S3D "123456789012_vpcflowlogs_us-east-1_fl-0a1b2c3d4e5f67890_20261127T1005Z_7d1e0a9b.log.parquet parquet (by name)\n"
+        "SKIP " S3D "123456789012_vpcflowlogs_us-east-1_fl-0a1b2c3d4e5f67890_20261127T1005Z_7d1e0a9b.log.parquet Parquet, not read yet (by name)\n"
         "SKIP layouts/s3/AWSLogs/aws-logs-write-test not a flow log\n"
         "SKIP layouts/s3/README.md not a flow log (.md)\n");
     /* CloudWatch export lines start with the timestamp: the sniffer saw it. */
