@@ -20,7 +20,8 @@
  * A leg is recognised at a hop ENI (metadata nat_gateway, or seen acting as
  * a hop) when its own address is one endpoint and the other endpoint is
  * private (an ENI's address in the metadata, or an RFC 1918 / RFC 6598 /
- * ULA address).  Legs whose instance ENI is not logged stay as they are.
+ * ULA address).  A leg that finds neither an instance session nor an
+ * outside leg stays a session of its own.
  */
 #include <stdlib.h>
 #include <string.h>
