@@ -85,6 +85,12 @@ typedef struct fst_stitcher_config {
     uint32_t idle_icmp;   /* ICMP and ICMPv6 (default 120: one 60 s window + 60 s lag) */
     uint32_t idle_other;  /* other protocols (default 300); see docs/sessions.md */
     const fst_eni_table *meta; /* optional; borrowed, must outlive the stitcher */
+    /* Threads fst_stitcher_push_reader uses: 1 = everything on the caller's
+     * thread; 2 = a second thread reads, inflates, frames and parses (and
+     * computes each record's key) while the caller's thread pushes;
+     * 0 (default) = 2 when the machine has two or more CPUs, else 1.  More
+     * than 2 is 2.  The result is the same with any value. */
+    uint32_t threads;
 } fst_stitcher_config;
 
 void fst_stitcher_config_init(fst_stitcher_config *cfg);
@@ -117,6 +123,18 @@ typedef int (*fst_session_cb)(const fst_session *s, void *ud);
 fst_stitcher *fst_stitcher_new(const fst_stitcher_config *cfg);
 /* Take one record (OK, NODATA or SKIPDATA).  Copies what it needs. */
 int fst_stitcher_push(fst_stitcher *st, const fst_record *rec);
+/* A reader (flowstitch/reader.h). */
+typedef struct fst_reader fst_reader;
+/* Push every record r gives: what a loop of fst_reader_next and
+ * fst_stitcher_push does, on cfg.threads threads (the reader is used by the
+ * second thread until this returns; do not touch it meanwhile).  Returns 0
+ * at the end of the input, or what ended it: fst_reader_next's negative code
+ * (FST_ESTRICT when strict mode stopped the reader), or fst_stitcher_push's
+ * (FST_ENOMEM, FST_ELIMIT, FST_EINVAL); for a push error *file and *line
+ * (when not NULL) name the record, else they are set to NULL and 0.  The
+ * reader's accounting is complete when this returns, except after a push
+ * error with two threads (the reader may have read a little further). */
+int fst_stitcher_push_reader(fst_stitcher *st, fst_reader *r, const char **file, uint64_t *line);
 /* Correlate everything pushed and hand each session to cb, ordered by
  * first_seen, then by key; identical across runs. */
 int fst_stitcher_finish(fst_stitcher *st, fst_session_cb cb, void *ud);

@@ -10,6 +10,9 @@
 
 #include "flowstitch/errors.h"
 
+_Static_assert(sizeof(fst__pkey) == 40, "key_hash reads the key as five words");
+_Static_assert(sizeof(fst__prep) == 96, "fst__prep stays compact");
+
 #define WCHUNK_BYTES ((size_t)FST__WCHUNK * sizeof(fst__cwin))
 #define GCHUNK_BYTES ((size_t)FST__GROUP_CHUNK * sizeof(fst__group))
 
@@ -202,30 +205,13 @@ int fst__eni_has_addr(const fst__eni *e, const uint8_t a[16])
     return own && !memcmp(own, a, 16);
 }
 
-static int push_status(fst__observe *o, fst__eni *e, const fst_record *rec)
-{
-    if (rec->status == FST_STATUS_NODATA) {
-        e->nodata++;
-        o->nodata++;
-        return 0;
-    }
-    e->skipdata++;
-    o->skipdata++;
-    FST__TRY(grow((void **)&o->skips, &o->cap_skips, o->n_skips + 1, sizeof *o->skips));
-    fst__skip *s = &o->skips[o->n_skips++];
-    s->eni = e->index;
-    s->start = fst_record_has(rec, FST_F_START) ? (int64_t)rec->num[FST_F_START] : 0;
-    s->end = fst_record_has(rec, FST_F_END) ? (int64_t)rec->num[FST_F_END] : s->start;
-    return 0;
-}
-
 /* The address a metadata-known ENI is keyed by (its primary), so that a
  * secondary IP seen by a peer and the primary seen by the ENI itself meet. */
-static const uint8_t *alias(const fst__observe *o, const fst_addr *a)
+static const uint8_t *alias(const fst_eni_table *meta, const fst_addr *a)
 {
-    if (!o->meta)
+    if (!meta)
         return a->b;
-    const fst__eni_info *e = fst__eni_by_addr(o->meta, a);
+    const fst__eni_info *e = fst__eni_by_addr(meta, a);
     return (e && e->primary.family == a->family) ? e->primary.b : a->b;
 }
 
@@ -481,68 +467,168 @@ static int flush_pending(fst__observe *o)
     return 0;
 }
 
-static int push_flow(fst__observe *o, fst__eni *e, const fst_record *rec)
+/* The flow half of fst__observe_push_prep. */
+static int push_flow(fst__observe *o, fst__eni *e, const fst__prep *p, const fst__prep_addrs *x)
 {
-    const fst_addr *src = &rec->addr[FST_A_SRC], *dst = &rec->addr[FST_A_DST];
-    const fst_addr *rs = fst_record_has(rec, FST_F_PKT_SRCADDR) ? &rec->addr[FST_A_PKT_SRC] : src;
-    const fst_addr *rd = fst_record_has(rec, FST_F_PKT_DSTADDR) ? &rec->addr[FST_A_PKT_DST] : dst;
     fst__cwin *cw = cwin_next(o);
     if (!cw)
         return o->n_rec == UINT32_MAX - 1 ? FST_ELIMIT : FST_ENOMEM;
-    fst__win wv, *w = &wv;
-    fill_win(w, rec, e->index);
-    if (fst_addr_cmp(rs, src)) {
-        w->bits |= FST__W_SRC_SUBST;
-        memcpy(e->sure_own, src->b, 16);
+    fst__win wv = p->w, *w = &wv;
+    w->eni = e->index;
+    const int swapped = (w->bits & FST__W_REV) != 0;
+    const fst__pkey *k = &p->u.key;
+    /* plain addresses: the key's, unless pkt-* or metadata changed them */
+    const uint8_t *src = p->addrs ? x->src : swapped ? k->k.hi : k->k.lo;
+    const uint8_t *dst = p->addrs ? x->dst : swapped ? k->k.lo : k->k.hi;
+    if (w->bits & FST__W_SRC_SUBST) {
+        memcpy(e->sure_own, src, 16);
         e->has_sure_own = 1;
     }
-    if (fst_addr_cmp(rd, dst)) {
-        w->bits |= FST__W_DST_SUBST;
-        memcpy(e->sure_own, dst->b, 16);
+    if (w->bits & FST__W_DST_SUBST) {
+        memcpy(e->sure_own, dst, 16);
         e->has_sure_own = 1;
     }
     if ((w->bits & (FST__W_SRC_SUBST | FST__W_DST_SUBST)) && (w->bits & FST__W_INST_DASH))
         e->is_hop = 1;
-    eni_learn(e, src->b, dst->b);
+    eni_learn(e, src, dst);
 
-    const uint16_t sp = port_of(rec, FST_F_SRCPORT), dp = port_of(rec, FST_F_DSTPORT);
-    const uint8_t fam = rs->family == 6 ? 6 : 4;
-    const uint8_t *as = alias(o, rs), *ad = alias(o, rd);
-    fst__pkey k;
-    const int swapped = fst__key_make(&k, as, sp, ad, dp, (uint8_t)rec->num[FST_F_PROTOCOL], fam);
-    const uint32_t hv = fst__hash(&k, sizeof k, o->seed);
-    if (swapped)
-        w->bits |= FST__W_REV;
     FST__TRY(pack(o, cw, w, UINT32_MAX));
-    if (as != rs->b || ad != rd->b) {
+    if (p->alias) {
         /* metadata replaced an address: report it now, in order */
         FST__TRY(flush_pending(o));
         uint32_t gi;
-        fst__group *g = group_get(o, &k, hv, &gi);
+        fst__group *g = group_get(o, k, p->hv, &gi);
         if (!g)
             return FST_ENOMEM;
-        if (as != rs->b)
-            FST__TRY(report(o, g, swapped, rs->b));
-        if (ad != rd->b)
-            FST__TRY(report(o, g, !swapped, rd->b));
+        if (p->alias & 1)
+            FST__TRY(report(o, g, swapped, x->rs));
+        if (p->alias & 2)
+            FST__TRY(report(o, g, !swapped, x->rd));
         g->n++;
         cw->group = gi;
     } else {
         if (o->n_pend == FST__PENDING)
             FST__TRY(resolve_oldest(o));
-        fst__pending *p = &o->pend[(o->pend_head + o->n_pend) % FST__PENDING];
-        p->key = k;
-        p->hv = hv;
-        p->rec = o->n_rec;
+        fst__pending *q = &o->pend[(o->pend_head + o->n_pend) % FST__PENDING];
+        q->key = *k;
+        q->hv = p->hv;
+        q->rec = o->n_rec;
         o->n_pend++;
         if (o->gtab.s)
-            PREFETCH(&o->gtab.s[hv & o->gtab.mask]);
+            PREFETCH(&o->gtab.s[p->hv & o->gtab.mask]);
     }
     o->n_rec++;
     e->records++;
     o->packets_naive = fst__sat_add(o->packets_naive, w->packets);
     o->bytes_naive = fst__sat_add(o->bytes_naive, w->bytes);
     return 0;
+}
+
+/* 64 x 64 -> 128-bit multiply, folded (wyhash's "mum"). */
+static inline uint64_t mum(uint64_t a, uint64_t b)
+{
+#ifdef __SIZEOF_INT128__
+    const unsigned __int128 r = (unsigned __int128)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+    const uint64_t ha = a >> 32, la = (uint32_t)a, hb = b >> 32, lb = (uint32_t)b;
+    const uint64_t rh = ha * hb, rm0 = ha * lb, rm1 = hb * la, rl = la * lb;
+    const uint64_t t = rl + (rm0 << 32), c = t < rl;
+    const uint64_t lo = t + (rm1 << 32);
+    const uint64_t hi = rh + (rm0 >> 32) + (rm1 >> 32) + c + (lo < t);
+    return lo ^ hi;
+#endif
+}
+
+/* Seeded hash of a canonical key (40 bytes): three independent multiplies
+ * instead of fst__hash's five dependent rounds.  Only the group table uses
+ * it; group numbers do not depend on it. */
+static inline uint32_t key_hash(const fst__pkey *k, uint64_t seed)
+{
+    uint64_t w[5];
+    memcpy(w, k, sizeof w);
+    const uint64_t a = mum(w[0] ^ seed ^ 0xa0761d6478bd642fULL, w[1] ^ 0xe7037ed1a0b428dbULL);
+    const uint64_t b = mum(w[2] ^ 0x8ebc6af09c88c6e3ULL, w[3] ^ 0x589965cc75374cc3ULL);
+    const uint64_t h = mum(a ^ b ^ w[4] ^ 0x1d8e4e27c47d124fULL, seed ^ 0xeb44accab455d165ULL);
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+int fst__observe_prep(const fst__prep_ctx *c, const fst_record *rec, fst__prep *p,
+                      fst__prep_addrs *x)
+{
+    p->eni = rec->ids[FST_F_INTERFACE_ID];
+    p->alias = p->addrs = 0;
+    if (rec->status == FST_STATUS_NODATA) {
+        p->kind = FST__P_NODATA;
+        return 0;
+    }
+    if (rec->status == FST_STATUS_SKIPDATA) {
+        p->kind = FST__P_SKIPDATA;
+        const int64_t s = fst_record_has(rec, FST_F_START) ? (int64_t)rec->num[FST_F_START] : 0;
+        p->u.skip.start = s;
+        p->u.skip.end = fst_record_has(rec, FST_F_END) ? (int64_t)rec->num[FST_F_END] : s;
+        return 0;
+    }
+    if (!usable(rec)) {
+        p->kind = FST__P_UNUSABLE;
+        return 0;
+    }
+    p->kind = FST__P_FLOW;
+    const fst_addr *src = &rec->addr[FST_A_SRC], *dst = &rec->addr[FST_A_DST];
+    const fst_addr *rs = fst_record_has(rec, FST_F_PKT_SRCADDR) ? &rec->addr[FST_A_PKT_SRC] : src;
+    const fst_addr *rd = fst_record_has(rec, FST_F_PKT_DSTADDR) ? &rec->addr[FST_A_PKT_DST] : dst;
+    fst__win *w = &p->w;
+    fill_win(w, rec, 0);
+    if (fst_addr_cmp(rs, src))
+        w->bits |= FST__W_SRC_SUBST;
+    if (fst_addr_cmp(rd, dst))
+        w->bits |= FST__W_DST_SUBST;
+    const uint16_t sp = port_of(rec, FST_F_SRCPORT), dp = port_of(rec, FST_F_DSTPORT);
+    const uint8_t fam = rs->family == 6 ? 6 : 4;
+    const uint8_t *as = alias(c->meta, rs), *ad = alias(c->meta, rd);
+    const int swapped =
+        fst__key_make(&p->u.key, as, sp, ad, dp, (uint8_t)rec->num[FST_F_PROTOCOL], fam);
+    p->hv = key_hash(&p->u.key, c->seed);
+    if (swapped)
+        w->bits |= FST__W_REV;
+    p->alias = (uint8_t)((as != rs->b) | (ad != rd->b) << 1);
+    if (!p->alias && !(w->bits & (FST__W_SRC_SUBST | FST__W_DST_SUBST)))
+        return 0;
+    memcpy(x->src, src->b, 16);
+    memcpy(x->dst, dst->b, 16);
+    memcpy(x->rs, rs->b, 16);
+    memcpy(x->rd, rd->b, 16);
+    p->addrs = 1;
+    return 1;
+}
+
+int fst__observe_push_prep(fst__observe *o, const fst__prep *p, const fst__prep_addrs *x)
+{
+    o->records_in++;
+    fst__eni *e = eni_get(o, p->eni);
+    if (!e)
+        return FST_ENOMEM;
+    switch (p->kind) {
+    case FST__P_NODATA:
+        e->nodata++;
+        o->nodata++;
+        return 0;
+    case FST__P_SKIPDATA: {
+        e->skipdata++;
+        o->skipdata++;
+        FST__TRY(grow((void **)&o->skips, &o->cap_skips, o->n_skips + 1, sizeof *o->skips));
+        fst__skip *s = &o->skips[o->n_skips++];
+        s->eni = e->index;
+        s->start = p->u.skip.start;
+        s->end = p->u.skip.end;
+        return 0;
+    }
+    case FST__P_UNUSABLE:
+        o->unusable++;
+        return 0;
+    default:
+        return push_flow(o, e, p, x);
+    }
 }
 
 /* In-place MSD radix sort of the entries [lo, hi) by group index, digit
@@ -654,17 +740,11 @@ int fst__observe_expand(fst__observe *o, uint32_t gi)
 
 int fst__observe_push(fst__observe *o, const fst_record *rec)
 {
-    o->records_in++;
-    fst__eni *e = eni_get(o, rec->ids[FST_F_INTERFACE_ID]);
-    if (!e)
-        return FST_ENOMEM;
-    if (rec->status == FST_STATUS_NODATA || rec->status == FST_STATUS_SKIPDATA)
-        return push_status(o, e, rec);
-    if (!usable(rec)) {
-        o->unusable++;
-        return 0;
-    }
-    return push_flow(o, e, rec);
+    const fst__prep_ctx c = fst__observe_prep_ctx(o);
+    fst__prep p;
+    fst__prep_addrs x;
+    fst__observe_prep(&c, rec, &p, &x);
+    return fst__observe_push_prep(o, &p, &x);
 }
 
 static int cmp_skip(const void *a, const void *b)

@@ -158,8 +158,63 @@ typedef struct fst__observe {
 
 int fst__observe_init(fst__observe *o, const fst_eni_table *meta, uint64_t seed);
 void fst__observe_free(fst__observe *o);
-/* Takes one record; 0 or FST_ENOMEM. */
+/* Takes one record; 0 or FST_ENOMEM.  Same as fst__observe_prep followed by
+ * fst__observe_push_prep. */
 int fst__observe_push(fst__observe *o, const fst_record *rec);
+
+/* Push in two halves, so that a reading thread can do the first one (see
+ * core/feed.h).
+ *
+ * fst__observe_prep is a pure function of the record and of what never
+ * changes after fst__observe_init (the seed and the metadata, both only
+ * read): it reduces the record to a fst__prep (96 bytes: the window values,
+ * the canonical key and its hash, the interned interface-id pointer) and,
+ * for the few records whose plain addresses cannot be told from the key
+ * (pkt-* substituted one, or metadata aliased one), a fst__prep_addrs.
+ * fst__observe_push_prep does the rest on the thread that owns o: ENI lookup
+ * and learning, the group table, the entry.  The interface-id text must stay
+ * unchanged until push_prep has run (interned strings do). */
+typedef struct fst__prep_ctx {
+    uint64_t seed;
+    const fst_eni_table *meta;
+} fst__prep_ctx;
+
+enum { FST__P_FLOW = 0, FST__P_UNUSABLE, FST__P_NODATA, FST__P_SKIPDATA };
+
+typedef struct fst__prep {
+    union {
+        fst__pkey key;          /* FLOW: canonical key (aliased addresses) */
+        struct {
+            int64_t start, end; /* SKIPDATA: the window */
+        } skip;
+    } u;
+    uint32_t hv;                /* FLOW: fst__hash of the key */
+    uint8_t kind;               /* FST__P_* */
+    uint8_t alias;              /* FLOW: bit 0 src, bit 1 dst address aliased by metadata */
+    uint8_t addrs;              /* FLOW: 1 when a fst__prep_addrs goes with it */
+    uint8_t pad_;
+    const char *eni;            /* interface-id (interned), NULL when none */
+    fst__win w;                 /* FLOW: the entry, w.eni not yet set */
+} fst__prep;
+
+/* The addresses of a record when they differ from the key's. */
+typedef struct fst__prep_addrs {
+    uint8_t src[16], dst[16];   /* srcaddr, dstaddr */
+    uint8_t rs[16], rd[16];     /* real (packet) source and destination */
+} fst__prep_addrs;
+
+/* The read-only state prep needs (copied before a thread starts). */
+static inline fst__prep_ctx fst__observe_prep_ctx(const fst__observe *o)
+{
+    const fst__prep_ctx c = {o->seed, o->meta};
+    return c;
+}
+/* Fills *p, and *x when the record needs it; returns p->addrs (0 or 1). */
+int fst__observe_prep(const fst__prep_ctx *c, const fst_record *rec, fst__prep *p,
+                      fst__prep_addrs *x);
+/* Takes one prepared record (x: its fst__prep_addrs when p->addrs, else
+ * ignored); 0, FST_ENOMEM or FST_ELIMIT. */
+int fst__observe_push_prep(fst__observe *o, const fst__prep *p, const fst__prep_addrs *x);
 
 /* Group i (0 <= i < n_groups), in order of first sight. */
 static inline fst__group *fst__observe_group(const fst__observe *o, uint32_t i)

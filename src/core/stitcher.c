@@ -1,6 +1,7 @@
 /* core/stitcher.c - the public fst_stitcher object (include/flowstitch/stitcher.h).
  *
- * Owns: the wiring.  push -> observe; finish -> correlate (sessions) ->
+ * Owns: the wiring.  push -> observe (push_reader -> feed: a reader's
+ * records, read on a second thread when cfg.threads says so); finish -> correlate (sessions) ->
  * direction (flags, then learned services, then fallbacks) -> NAT legs ->
  * order (first_seen, then key) and ids -> account summary -> callback.
  * Everything is batch: correctness over records delivered in any order
@@ -8,11 +9,13 @@
  */
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/account.h"
 #include "core/community.h"
 #include "core/correlate.h"
 #include "core/direction.h"
+#include "core/feed.h"
 #include "core/observe.h"
 #include "flowstitch/errors.h"
 #include "flowstitch/stitcher.h"
@@ -93,6 +96,26 @@ int fst_stitcher_push(fst_stitcher *st, const fst_record *rec)
     if (!st || !rec || !rec->format || st->finished)
         return FST_EINVAL;
     return fst__observe_push(&st->obs, rec);
+}
+
+int fst_stitcher_push_reader(fst_stitcher *st, fst_reader *r, const char **file, uint64_t *line)
+{
+    const char *f_ = NULL;
+    uint64_t l_ = 0;
+    if (!file)
+        file = &f_;
+    if (!line)
+        line = &l_;
+    *file = NULL;
+    *line = 0;
+    if (!st || !r || st->finished)
+        return FST_EINVAL;
+    int threads = st->cfg.threads > 2 ? 2 : (int)st->cfg.threads;
+    if (threads == 0) {
+        const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = cpus >= 2 ? 2 : 1;
+    }
+    return fst__feed(&st->obs, r, threads, file, line);
 }
 
 /* Room for one session per group (most groups are one session), so the
