@@ -85,11 +85,13 @@ typedef struct fst_stitcher_config {
     uint32_t idle_icmp;   /* ICMP and ICMPv6 (default 120: one 60 s window + 60 s lag) */
     uint32_t idle_other;  /* other protocols (default 300); see docs/sessions.md */
     const fst_eni_table *meta; /* optional; borrowed, must outlive the stitcher */
-    /* Threads fst_stitcher_push_reader uses: 1 = everything on the caller's
-     * thread; 2 = a second thread reads, inflates, frames and parses (and
-     * computes each record's key) while the caller's thread pushes;
-     * 0 (default) = 2 when the machine has two or more CPUs, else 1.  More
-     * than 2 is 2.  The result is the same with any value. */
+    /* Threads fst_stitcher_push_reader and fst_stitcher_finish use: 1 =
+     * everything on the caller's thread; 2 = a second thread reads,
+     * inflates, frames and parses (and computes each record's key) while
+     * the caller's thread pushes, and finish sorts and correlates two
+     * halves of the work at once (the callback always runs on the caller's
+     * thread); 0 (default) = 2 when the machine has two or more CPUs, else
+     * 1.  More than 2 is 2.  The result is the same with any value. */
     uint32_t threads;
 } fst_stitcher_config;
 

@@ -66,16 +66,16 @@ static int better(const fst__observe *o, const pick *a, const pick *b)
     return strcmp(eni_name(o, a->eni), eni_name(o, b->eni)) < 0;
 }
 
-static void count_once(const fst__observe *o, const fst__group *g, const uint32_t *w,
-                       uint32_t n, fst__sess *s)
+static void count_once(const fst__observe *o, const fst__win *wins, const fst__group *g,
+                       const uint32_t *w, uint32_t n, fst__sess *s)
 {
     pick best[2] = {{-1, 0, 0, 0}, {-1, 0, 0, 0}};
     for (uint32_t i = 0; i < n;) {
-        const fst__win *h = &o->wins[w[i]];
+        const fst__win *h = &wins[w[i]];
         const int d = !!(h->bits & FST__W_REV);
         pick p = {0, h->eni, 0, 0};
-        for (; i < n && o->wins[w[i]].eni == h->eni && !!(o->wins[w[i]].bits & FST__W_REV) == d; i++) {
-            const fst__win *x = &o->wins[w[i]];
+        for (; i < n && wins[w[i]].eni == h->eni && !!(wins[w[i]].bits & FST__W_REV) == d; i++) {
+            const fst__win *x = &wins[w[i]];
             const int r = fst__account_role(o, g, x);
             if (r > p.rank)
                 p.rank = r;
@@ -93,11 +93,11 @@ static void count_once(const fst__observe *o, const fst__group *g, const uint32_
     }
 }
 
-static void scan(const fst__observe *o, const uint32_t *w, uint32_t n, fst__sess *s)
+static void scan(const fst__win *wins, const uint32_t *w, uint32_t n, fst__sess *s)
 {
     int64_t first_d[2] = {INT64_MAX, INT64_MAX}, syn_t = INT64_MAX;
     for (uint32_t i = 0; i < n; i++) {
-        const fst__win *x = &o->wins[w[i]];
+        const fst__win *x = &wins[w[i]];
         const int d = !!(x->bits & FST__W_REV);
         const int64_t end = x->start + (int64_t)x->dur;
         if (x->start < s->first)
@@ -136,14 +136,14 @@ static void scan(const fst__observe *o, const uint32_t *w, uint32_t n, fst__sess
 }
 
 /* Distinct ENIs of the session, sorted by name, appended to ss->enis. */
-static int list_enis(const fst__observe *o, const uint32_t *w, uint32_t n, fst__sessions *ss,
-                     fst__sess *s)
+static int list_enis(const fst__observe *o, const fst__win *wins, const uint32_t *w, uint32_t n,
+                     fst__sessions *ss, fst__sess *s)
 {
     s->eni_off = ss->n_enis;
     s->n_enis = 0;
     for (uint32_t i = 0; i < n; i++) {
-        const uint32_t e = o->wins[w[i]].eni;
-        if (e == 0 || (i && o->wins[w[i - 1]].eni == e))
+        const uint32_t e = wins[w[i]].eni;
+        if (e == 0 || (i && wins[w[i - 1]].eni == e))
             continue;
         int seen = 0;
         for (uint32_t j = 0; j < s->n_enis && !seen; j++)
@@ -217,8 +217,8 @@ static int overlaps_skip(const fst__observe *o, const fst__sessions *ss, const f
     return 0;
 }
 
-int fst__account_session(const fst__observe *o, const fst__group *g, const uint32_t *w,
-                         uint32_t n, fst__sessions *ss)
+int fst__account_session(const fst__observe *o, const fst__win *wins, const fst__group *g,
+                         const uint32_t *w, uint32_t n, fst__sessions *ss)
 {
     FST__TRY(fst__grow((void **)&ss->v, &ss->cap, ss->n + 1, sizeof *ss->v));
     fst__sess *s = &ss->v[ss->n];
@@ -227,9 +227,9 @@ int fst__account_session(const fst__observe *o, const fst__group *g, const uint3
     s->first = INT64_MAX;
     s->last = INT64_MIN;
     s->records = n;
-    scan(o, w, n, s);
-    count_once(o, g, w, n, s);
-    FST__TRY(list_enis(o, w, n, ss, s));
+    scan(wins, w, n, s);
+    count_once(o, wins, g, w, n, s);
+    FST__TRY(list_enis(o, wins, w, n, ss, s));
     s->incomplete = (uint8_t)overlaps_skip(o, ss, s);
     ss->n++;
     return 0;

@@ -46,10 +46,11 @@ typedef struct fst__sessions {
 
 void fst__sessions_free(fst__sessions *ss);
 
-/* Appends the session made of window entries w[0..n) (indices into o->wins,
- * sorted by stream: ENI, direction, start) of group g.  0 or FST_ENOMEM. */
-int fst__account_session(const fst__observe *o, const fst__group *g, const uint32_t *w,
-                         uint32_t n, fst__sessions *ss);
+/* Appends the session made of window entries w[0..n) (indices into wins,
+ * the group's entries as an expander unpacked them, sorted by stream: ENI,
+ * direction, start) of group g.  Reads o only.  0 or FST_ENOMEM. */
+int fst__account_session(const fst__observe *o, const fst__win *wins, const fst__group *g,
+                         const uint32_t *w, uint32_t n, fst__sessions *ss);
 
 /* Folds session `from` (an intermediate hop's own view of a connection, e.g.
  * a NAT gateway's inside leg logged without pkt-* fields) into session

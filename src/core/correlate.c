@@ -16,6 +16,7 @@
 
 #include <string.h>
 
+#include "core/par.h"
 #include "flowstitch/errors.h"
 
 #define CLUSTER_SCAN 64 /* clusters looked at per segment (newest first) */
@@ -239,8 +240,8 @@ static int cluster(scratch *sc, int64_t slack)
 }
 
 /* Step 4: entries grouped by cluster (counting sort, stream order kept). */
-static int emit(const fst__observe *o, const fst__group *g, scratch *sc, uint32_t n,
-                fst__sessions *ss)
+static int emit(const fst__observe *o, const fst__win *wins, const fst__group *g, scratch *sc,
+                uint32_t n, fst__sessions *ss)
 {
     FST__TRY(fst__grow((void **)&sc->cnt, &sc->cap_cnt, sc->n_cl + 1, sizeof *sc->cnt));
     FST__TRY(fst__grow((void **)&sc->out, &sc->cap_out, n, sizeof *sc->out));
@@ -251,42 +252,131 @@ static int emit(const fst__observe *o, const fst__group *g, scratch *sc, uint32_
         sc->cnt[c + 1] += sc->cnt[c];
     for (uint32_t i = 0; i < n; i++) {
         const uint32_t c = sc->segs[sc->segof[i]].cluster;
-        sc->out[sc->cnt[c]++] = (uint32_t)(sc->ent[i] - o->wins);
+        sc->out[sc->cnt[c]++] = (uint32_t)(sc->ent[i] - wins);
     }
     uint32_t from = 0;
     for (uint32_t c = 0; c < sc->n_cl; c++) { /* cnt[c] is now the end of c */
-        FST__TRY(fst__account_session(o, g, sc->out + from, sc->cnt[c] - from, ss));
+        FST__TRY(fst__account_session(o, wins, g, sc->out + from, sc->cnt[c] - from, ss));
         from = sc->cnt[c];
     }
     return 0;
 }
 
-static int one_group(fst__observe *o, const fst_stitcher_config *cfg, const fst__group *g,
-                     scratch *sc, fst__sessions *ss)
+static int one_group(const fst__observe *o, const fst_stitcher_config *cfg, const fst__group *g,
+                     fst__win *wins, scratch *sc, fst__sessions *ss)
 {
     const uint32_t n = g->n;
     FST__TRY(fst__grow((void **)&sc->ent, &sc->cap_ent, n, sizeof *sc->ent));
     FST__TRY(fst__grow((void **)&sc->segof, &sc->cap_segof, n, sizeof *sc->segof));
-    for (uint32_t k = 0; k < n; k++) /* fst__observe_expand unpacked them */
-        sc->ent[k] = &o->wins[k];
+    for (uint32_t k = 0; k < n; k++) /* the expander unpacked them */
+        sc->ent[k] = &wins[k];
     sort_streams(sc->ent, n);
     const uint32_t idle = fst__idle_of(cfg, g->key.proto);
     FST__TRY(segment(sc, n, g->key.proto, idle));
     FST__TRY(cluster(sc, (int64_t)idle));
-    return emit(o, g, sc, n, ss);
+    return emit(o, wins, g, sc, n, ss);
 }
 
-int fst__correlate(fst__observe *o, const fst_stitcher_config *cfg, fst__sessions *ss)
+/* Sessions of half 1 are kept in pieces of PIECE_SESS, each appended to the
+ * result and freed in turn, so the copy never holds them twice. */
+#define PIECE_SESS (1u << 16)
+
+/* One range of groups, on one thread: its sessions go to ss, or, with
+ * pieces, to a new fst__sessions every PIECE_SESS sessions. */
+typedef struct range_job {
+    fst__observe *o;
+    const fst_stitcher_config *cfg;
+    uint32_t g0, g1, pos0;
+    fst__sessions *ss;          /* half 0: the result itself */
+    fst__sessions *pieces;      /* half 1: owned, n_pieces of them */
+    uint32_t n_pieces, cap_pieces;
+    int rc;
+} range_job;
+
+static int run_range(range_job *j)
 {
     scratch sc;
     memset(&sc, 0, sizeof sc);
+    fst__expander ex;
+    fst__expander_init(&ex, j->o, j->g0, j->g1, j->pos0);
     int rc = 0;
-    for (uint32_t i = 0; i < o->n_groups && rc == 0; i++) {
-        rc = fst__observe_expand(o, i);
-        if (rc == 0)
-            rc = one_group(o, cfg, fst__observe_group(o, i), &sc, ss);
+    uint32_t gi;
+    while (rc == 0 && (rc = fst__expand_next(j->o, &ex, &gi)) == 1) {
+        fst__sessions *ss = j->ss;
+        if (!ss) {
+            if (!j->n_pieces || j->pieces[j->n_pieces - 1].n >= PIECE_SESS) {
+                rc = fst__grow((void **)&j->pieces, &j->cap_pieces, j->n_pieces + 1,
+                               sizeof *j->pieces);
+                if (rc < 0)
+                    break;
+                memset(&j->pieces[j->n_pieces++], 0, sizeof *j->pieces);
+            }
+            ss = &j->pieces[j->n_pieces - 1];
+        }
+        rc = one_group(j->o, j->cfg, fst__observe_group(j->o, gi), ex.wins, &sc, ss);
     }
+    fst__expander_free(&ex);
     scratch_free(&sc);
+    return rc < 0 ? rc : 0;
+}
+
+static void run_range_job(void *arg)
+{
+    range_job *j = arg;
+    j->rc = run_range(j);
+}
+
+/* Appends piece p (its ENI lists rebased) to ss. */
+static int append_piece(fst__sessions *ss, const fst__sessions *p)
+{
+    FST__TRY(fst__grow((void **)&ss->v, &ss->cap, ss->n + p->n, sizeof *ss->v));
+    FST__TRY(fst__grow((void **)&ss->enis, &ss->cap_enis, ss->n_enis + p->n_enis,
+                       sizeof *ss->enis));
+    if (p->n_enis)
+        memcpy(ss->enis + ss->n_enis, p->enis, (size_t)p->n_enis * sizeof *p->enis);
+    for (uint32_t i = 0; i < p->n; i++) {
+        fst__sess *s = &ss->v[ss->n + i];
+        *s = p->v[i];
+        s->eni_off += ss->n_enis;
+    }
+    ss->n += p->n;
+    ss->n_enis += p->n_enis;
+    return 0;
+}
+
+/* Below this many entries one thread does it all. */
+#define PAR_MIN_ENTRIES 65536
+
+int fst__correlate(fst__observe *o, const fst_stitcher_config *cfg, fst__sessions *ss,
+                   int threads)
+{
+    range_job h[2];
+    memset(h, 0, sizeof h);
+    h[0].o = h[1].o = o;
+    h[0].cfg = h[1].cfg = cfg;
+    h[0].ss = ss;
+    h[0].g1 = o->n_groups;
+    if (threads < 2 || o->n_rec < PAR_MIN_ENTRIES || o->n_groups < 2) {
+        const int rc = run_range(&h[0]);
+        fst__observe_drop_entries(o);
+        return rc;
+    }
+    /* split where half of the entries lie behind */
+    uint32_t m = 0, pos = 0;
+    while (m < o->n_groups - 1 && pos < o->n_rec / 2)
+        pos += fst__observe_group(o, m++)->n;
+    h[0].g1 = h[1].g0 = m;
+    h[1].g1 = o->n_groups;
+    h[1].pos0 = pos;
+    fst__par2(run_range_job, &h[0], &h[1]);
+    fst__observe_drop_entries(o);
+    int rc = h[0].rc < 0 ? h[0].rc : h[1].rc;
+    for (uint32_t i = 0; i < h[1].n_pieces; i++) {
+        if (rc == 0)
+            rc = append_piece(ss, &h[1].pieces[i]);
+        fst__sessions_free(&h[1].pieces[i]);
+    }
+    fst__free(h[1].pieces);
     return rc;
 }
 

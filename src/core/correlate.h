@@ -37,8 +37,12 @@ static inline int64_t fst__sess_overlap(const fst__sess *a, const fst__sess *b)
     return e - s;
 }
 
-/* Sessions of every group, appended to *ss in group order. */
-int fst__correlate(fst__observe *o, const fst_stitcher_config *cfg, fst__sessions *ss);
+/* Sessions of every group, appended to *ss in group order; gives back
+ * every window entry block.  With threads 2 the groups are cut in two
+ * ranges of about equal entries, correlated at once (par.h), half 1's
+ * sessions appended after half 0's: the same array as one thread makes. */
+int fst__correlate(fst__observe *o, const fst_stitcher_config *cfg, fst__sessions *ss,
+                   int threads);
 
 /* Folds NAT gateway inside legs logged without pkt-* fields into the
  * instance's session (natfold.c).  Run before fst__correlate_nat. */

@@ -13,10 +13,11 @@
  *     addresses, secondary IPs folded onto the ENI's primary when metadata
  *     says so) with its entry count; pooled in chunks.
  * In finish(): fst__observe_seal sorts the entries by group (in place) and
- * frees the lookup table; then fst__observe_expand, called for the groups in
- * order, unpacks one group's entries into o->wins (full fst__win) and gives
- * back every entry block already passed, so entries and sessions are never
- * all held at once.
+ * frees the lookup table; then an expander (fst__expander), walking a range
+ * of groups in order, unpacks one group's entries at a time into its own
+ * array (full fst__win) and gives back every entry block of its range
+ * already passed, so entries and sessions are never all held at once.  Two
+ * expanders over disjoint ranges may run on two threads.
  *   - SKIPDATA windows per ENI.
  * Correlation happens later (correlate.h) over these tables.
  *
@@ -49,7 +50,7 @@ enum {
     FST__W_NOCOUNT = 128   /* the record had neither packets nor bytes */
 };
 
-/* A window entry, unpacked (o->wins during finish; see fst__cwin). */
+/* A window entry, unpacked (fst__expander.wins during finish; see fst__cwin). */
 typedef struct fst__win {
     int64_t start;
     uint64_t packets, bytes;
@@ -139,9 +140,6 @@ typedef struct fst__observe {
     uint32_t n_wchunks, cap_wchunks, n_rec; /* blocks, records held */
     fst__win *wide;             /* entries that do not fit a fst__cwin */
     uint32_t n_wide, cap_wide;
-    fst__win *wins;             /* finish: entries of the group last expanded */
-    uint32_t n_wins, cap_wins;
-    uint32_t next_group, next_pos, n_freed; /* finish: expansion cursor */
     fst__oatab gtab;            /* canonical key -> group index */
     fst__group **chunks;        /* group pool, in order of first sight */
     uint32_t n_chunks, chunk_used, cap_chunks, n_groups;
@@ -232,12 +230,33 @@ const uint8_t *fst__group_rep(const fst__observe *o, const fst__group *g, int hi
 int fst__group_set_rep(fst__observe *o, const fst__group *g, int hi, const uint8_t a[16]);
 
 /* finish(), before correlating: drops the lookup tables and sorts the
- * entries by group.  0 or FST_ENOMEM. */
-int fst__observe_seal(fst__observe *o);
-/* finish(): unpacks the entries of group gi into o->wins[0..o->n_wins);
- * groups must come in order 0, 1, ... (blocks passed are freed).  0,
- * FST_EINVAL (out of order) or FST_ENOMEM. */
-int fst__observe_expand(fst__observe *o, uint32_t gi);
+ * entries by group (with threads 2, after the first radix pass the two
+ * halves of the buckets are sorted at once, par.h).  0 or FST_ENOMEM. */
+int fst__observe_seal(fst__observe *o, int threads);
+/* finish(): unpacks the entries of the groups [g0, g1), one group at a
+ * time, in order.  Entries of group i sit at positions [pos(i), pos(i+1))
+ * after the seal, pos(i) = the sum of fst__group.n below i.  An expander
+ * gives back the entry blocks that lie wholly inside its positions once it
+ * has passed them (the last block with the range that ends at o->n_rec);
+ * a block shared with another range stays until fst__observe_drop_entries.
+ * Expanders over disjoint ranges touch disjoint blocks and slots of
+ * o->wchunks, and read the rest of o only. */
+typedef struct fst__expander {
+    fst__win *wins;             /* entries of the group last expanded */
+    uint32_t n_wins, cap_wins;
+    uint32_t next_group, end_group, next_pos, end_pos;
+    uint32_t next_free, end_free; /* blocks still to give back: [next_free, end_free) */
+} fst__expander;
+
+/* Sets ex up for groups [g0, g1) whose entries start at position pos0. */
+void fst__expander_init(fst__expander *ex, const fst__observe *o, uint32_t g0, uint32_t g1,
+                        uint32_t pos0);
+void fst__expander_free(fst__expander *ex);
+/* Unpacks the entries of the next group into ex->wins[0..ex->n_wins) and
+ * sets *gi to its index: 1; 0 past the end of the range; FST_ENOMEM. */
+int fst__expand_next(fst__observe *o, fst__expander *ex, uint32_t *gi);
+/* Gives back every entry block still held (after all expanders ran). */
+void fst__observe_drop_entries(fst__observe *o);
 
 /* Sorts SKIPDATA windows by (ENI, start) and sets fst__eni.skip_off/_n. */
 void fst__observe_index_skips(fst__observe *o);

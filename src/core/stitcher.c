@@ -4,12 +4,14 @@
  * records, read on a second thread when cfg.threads says so); finish -> correlate (sessions) ->
  * direction (flags, then learned services, then fallbacks) -> NAT legs ->
  * order (first_seen, then key) and ids -> account summary -> callback.
+ * With cfg.threads 2, finish runs the seal sort, the correlation and the
+ * order sort as two halves at once (par.h); the rest, and every callback,
+ * stay on the caller's thread.
  * Everything is batch: correctness over records delivered in any order
  * (docs/sessions.md).
  */
 #include <stdint.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/account.h"
 #include "core/community.h"
@@ -17,6 +19,7 @@
 #include "core/direction.h"
 #include "core/feed.h"
 #include "core/observe.h"
+#include "core/par.h"
 #include "flowstitch/errors.h"
 #include "flowstitch/stitcher.h"
 #include "util/sha1.h"
@@ -110,12 +113,7 @@ int fst_stitcher_push_reader(fst_stitcher *st, fst_reader *r, const char **file,
     *line = 0;
     if (!st || !r || st->finished)
         return FST_EINVAL;
-    int threads = st->cfg.threads > 2 ? 2 : (int)st->cfg.threads;
-    if (threads == 0) {
-        const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = cpus >= 2 ? 2 : 1;
-    }
-    return fst__feed(&st->obs, r, threads, file, line);
+    return fst__feed(&st->obs, r, fst__threads_of(st->cfg.threads), file, line);
 }
 
 /* Room for one session per group (most groups are one session), so the
@@ -279,19 +277,77 @@ static void sort_idx(const order_ctx *c, uint32_t *x, size_t n, int depth)
     }
 }
 
-static int order_sessions(fst_stitcher *st)
+/* One piece of the parallel order sort: sort x[0..n), or merge the two
+ * sorted runs a[0..na) and b[0..nb) into the first (front) or last (back)
+ * `want` places of out. */
+typedef struct order_job {
+    const order_ctx *c;
+    uint32_t *x;
+    size_t n;
+    int depth;
+    const uint32_t *a, *b;
+    size_t na, nb, want;
+    uint32_t *out;
+    int back;
+} order_job;
+
+static void order_sort_job(void *arg)
 {
-    st->order = fst__malloc((size_t)st->ss.n * sizeof *st->order);
+    const order_job *j = arg;
+    sort_idx(j->c, j->x, j->n, j->depth);
+}
+
+static void order_merge_job(void *arg)
+{
+    const order_job *j = arg;
+    const order_ctx *c = j->c;
+    if (!j->back) {
+        size_t i = 0, k = 0;
+        for (size_t o = 0; o < j->want; o++)
+            j->out[o] = (k == j->nb || (i < j->na && less(c, j->a[i], j->b[k]))) ? j->a[i++]
+                                                                                 : j->b[k++];
+        return;
+    }
+    size_t i = j->na, k = j->nb; /* from the end: the larger one goes last */
+    for (size_t o = j->na + j->nb; o-- > j->na + j->nb - j->want;)
+        j->out[o] = (k == 0 || (i > 0 && less(c, j->b[k - 1], j->a[i - 1]))) ? j->a[--i]
+                                                                             : j->b[--k];
+}
+
+/* Below this many sessions the order is sorted on one thread. */
+#define PAR_MIN_ORDER 16384
+
+static int order_sessions(fst_stitcher *st, int threads)
+{
+    const uint32_t n = st->ss.n;
+    st->order = fst__malloc((size_t)n * sizeof *st->order);
     if (!st->order)
         return FST_ENOMEM;
-    for (uint32_t i = 0; i < st->ss.n; i++)
+    for (uint32_t i = 0; i < n; i++)
         st->order[i] = i;
     int depth = 0;
-    for (uint32_t n = st->ss.n; n; n >>= 1)
+    for (uint32_t k = n; k; k >>= 1)
         depth += 2;
     const order_ctx c = {&st->obs, st->ss.v};
-    sort_idx(&c, st->order, st->ss.n, depth);
-    for (uint32_t i = 0; i < st->ss.n; i++)
+    uint32_t *tmp = threads >= 2 && n >= PAR_MIN_ORDER ? fst__malloc((size_t)n * sizeof *tmp) : NULL;
+    if (!tmp) {
+        sort_idx(&c, st->order, n, depth);
+    } else {
+        /* halves sorted at once, then merged from both ends at once; the
+         * order is total, so this is the one-thread result */
+        const size_t h = n / 2;
+        order_job s[2] = {{.c = &c, .x = st->order, .n = h, .depth = depth},
+                          {.c = &c, .x = st->order + h, .n = n - h, .depth = depth}};
+        fst__par2(order_sort_job, &s[0], &s[1]);
+        order_job m[2] = {{.c = &c, .a = st->order, .na = h, .b = st->order + h, .nb = n - h,
+                           .want = h, .out = tmp, .back = 0},
+                          {.c = &c, .a = st->order, .na = h, .b = st->order + h, .nb = n - h,
+                           .want = n - h, .out = tmp, .back = 1}};
+        fst__par2(order_merge_job, &m[0], &m[1]);
+        fst__free(st->order);
+        st->order = tmp;
+    }
+    for (uint32_t i = 0; i < n; i++)
         st->ss.v[st->order[i]].rank = i;
     return 0;
 }
@@ -339,14 +395,15 @@ int fst_stitcher_finish(fst_stitcher *st, fst_session_cb cb, void *ud)
         return FST_EINVAL;
     st->finished = 1;
     fst__observe_index_skips(&st->obs);
-    FST__TRY(fst__observe_seal(&st->obs));
+    const int threads = fst__threads_of(st->cfg.threads);
+    FST__TRY(fst__observe_seal(&st->obs, threads));
     FST__TRY(reserve_sessions(st));
-    FST__TRY(fst__correlate(&st->obs, &st->cfg, &st->ss));
+    FST__TRY(fst__correlate(&st->obs, &st->cfg, &st->ss, threads));
     FST__TRY(direction_flags(st));
     direction_rest(st);
     FST__TRY(fst__correlate_nat_inside(&st->obs, &st->ss));
     FST__TRY(fst__correlate_nat(&st->obs, &st->ss));
-    FST__TRY(order_sessions(st));
+    FST__TRY(order_sessions(st, threads));
     FST__TRY(fst__account_summary(&st->obs, &st->ss, &st->stats, &st->eniw));
     const char **names = fst__calloc(st->obs.n_enis, sizeof *names);
     if (!names)
