@@ -6,7 +6,8 @@
  * (more than 64 Ki window entries, more than one 256 Ki entry block, more
  * than 16 Ki sessions), with many groups, port reuse, duplicate records,
  * long groups, NAT gateway legs with and without pkt-* fields, SKIPDATA,
- * and a group holding most of the entries.
+ * and a group holding most of the entries; and a callback that stops the
+ * run part way (the emission pipeline must call it exactly as often).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -259,4 +260,58 @@ Test(par, single_group)
     const uint64_t n = same_both_ways("one.log", buf, len);
     cr_assert_eq(n, 100000);
     free(buf);
+}
+
+/* A callback that stops the run: finish() must call it exactly as often on
+ * two threads as on one, and return what one thread returns. */
+typedef struct stop_ctx {
+    uint64_t calls, stop_at, id_sum;
+    int ret;
+} stop_ctx;
+
+static int stop_cb(const fst_session *s, void *ud)
+{
+    stop_ctx *c = ud;
+    c->calls++;
+    c->id_sum += s->id;
+    return c->calls == c->stop_at ? c->ret : 0;
+}
+
+static int run_stop(const char *buf, size_t len, uint32_t threads, stop_ctx *c)
+{
+    fst_reader_config rc;
+    fst_reader_config_init(&rc);
+    fst_reader *r = fst_reader_new(&rc);
+    cr_assert_not_null(r);
+    cr_assert_eq(fst_reader_add_mem(r, "stop.log", buf, len), 0);
+    fst_stitcher_config sc;
+    fst_stitcher_config_init(&sc);
+    sc.threads = threads;
+    fst_stitcher *st = fst_stitcher_new(&sc);
+    cr_assert_not_null(st);
+    cr_assert_eq(fst_stitcher_push_reader(st, r, NULL, NULL), 0);
+    const int frc = fst_stitcher_finish(st, stop_cb, c);
+    fst_stitcher_free(st);
+    fst_reader_free(r);
+    return frc;
+}
+
+Test(par, callback_stops_the_same)
+{
+    size_t len;
+    char *b = gen_conns(3, 25000, 1, &len);
+    /* chunk edges of the emission pipeline (8192 sessions) and later */
+    const uint64_t stops[] = {1, 8192, 8193, 20001};
+    const int rets[] = {1, -1, 1, -1}; /* > 0 stops quietly, < 0 is returned */
+    for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++) {
+        stop_ctx one = {0, stops[i], 0, rets[i]}, two = {0, stops[i], 0, rets[i]};
+        const int r1 = run_stop(b, len, 1, &one), r2 = run_stop(b, len, 2, &two);
+        cr_assert_eq(one.calls, stops[i]);
+        cr_assert_eq(two.calls, one.calls, "stop at %llu: %llu calls",
+                     (unsigned long long)stops[i], (unsigned long long)two.calls);
+        cr_assert_eq(two.id_sum, one.id_sum);
+        cr_assert_eq(r1, rets[i] < 0 ? rets[i] : 0);
+        cr_assert_eq(r2, r1);
+    }
+    free(b);
 }

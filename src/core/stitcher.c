@@ -352,8 +352,10 @@ static int order_sessions(fst_stitcher *st, int threads)
     return 0;
 }
 
-static int emit_one(fst_stitcher *st, const fst__sess *s, const char **names,
-                    fst_session_cb cb, void *ud)
+/* The public view of session s (names: room for its ENI names).  Reads st
+ * only, so the pipeline below may run it on the helper thread. */
+static void fill_one(const fst_stitcher *st, const fst__sess *s, const char **names,
+                     fst_session *o)
 {
     fst_session out;
     memset(&out, 0, sizeof out);
@@ -386,6 +388,96 @@ static int emit_one(fst_stitcher *st, const fst__sess *s, const char **names,
     out.nat_leg_of = s->nat_parent ? (uint64_t)st->ss.v[s->nat_parent - 1].rank + 1 : 0;
     fst__community_id(0, out.proto, &out.client_addr, out.client_port, &out.server_addr,
                       out.server_port, out.community_id, st->sha_ni);
+    *o = out;
+}
+
+/* Emission with threads 2: while the caller's thread hands the sessions of
+ * one chunk to the callback, the helper fills the next chunk (endpoints,
+ * ENI names, Community ID).  The callback sees the same values in the same
+ * order, always on the caller's thread. */
+#define EMIT_CHUNK 8192u
+
+typedef struct emit_buf {
+    fst_session *v;         /* EMIT_CHUNK */
+    const char **names;     /* the chunk's ENI names, cap_names */
+    uint32_t n, cap_names;
+} emit_buf;
+
+typedef struct emit_job {
+    const fst_stitcher *st;
+    emit_buf *b;
+    uint32_t from, to;      /* produce: output positions [from, to) */
+    fst_session_cb cb;      /* consume: NULL to produce */
+    void *ud;
+    int rc;
+} emit_job;
+
+static int fill_chunk(const fst_stitcher *st, emit_buf *b, uint32_t from, uint32_t to)
+{
+    uint32_t need = 0;
+    for (uint32_t i = from; i < to; i++)
+        need += st->ss.v[st->order[i]].n_enis;
+    FST__TRY(fst__grow((void **)&b->names, &b->cap_names, need ? need : 1, sizeof *b->names));
+    uint32_t off = 0;
+    for (uint32_t i = from; i < to; i++) {
+        const fst__sess *s = &st->ss.v[st->order[i]];
+        fill_one(st, s, b->names + off, &b->v[i - from]);
+        off += s->n_enis;
+    }
+    b->n = to - from;
+    return 0;
+}
+
+static void emit_job_run(void *arg)
+{
+    emit_job *j = arg;
+    j->rc = 0;
+    if (!j->cb) {
+        j->rc = fill_chunk(j->st, j->b, j->from, j->to);
+        return;
+    }
+    for (uint32_t i = 0; i < j->b->n && j->rc == 0; i++)
+        j->rc = j->cb(&j->b->v[i], j->ud);
+}
+
+/* 1 when the pipeline could not get its buffers (nothing emitted yet). */
+static int emit_par(const fst_stitcher *st, fst_session_cb cb, void *ud, int *rc)
+{
+    const uint32_t n = st->ss.n;
+    emit_buf b[2];
+    memset(b, 0, sizeof b);
+    b[0].v = fst__malloc(EMIT_CHUNK * sizeof *b[0].v);
+    b[1].v = fst__malloc(EMIT_CHUNK * sizeof *b[1].v);
+    const int ok = b[0].v && b[1].v;
+    int r = ok ? fill_chunk(st, &b[0], 0, EMIT_CHUNK) : 0;
+    for (uint32_t k = 0; ok && r == 0; k++) {
+        emit_buf *cur = &b[k & 1], *nxt = &b[(k + 1) & 1];
+        const uint32_t from = (k + 1) * EMIT_CHUNK;
+        emit_job use = {st, cur, 0, 0, cb, ud, 0};
+        if (from >= n) {
+            emit_job_run(&use);
+            r = use.rc;
+            break;
+        }
+        emit_job make = {st, nxt, from, n - from > EMIT_CHUNK ? from + EMIT_CHUNK : n, NULL, NULL, 0};
+        fst__par2(emit_job_run, &use, &make);
+        r = use.rc ? use.rc : make.rc;
+    }
+    for (int i = 0; i < 2; i++) {
+        fst__free(b[i].v);
+        fst__free(b[i].names);
+    }
+    if (!ok)
+        return 1;
+    *rc = r;
+    return 0;
+}
+
+static int emit_one(fst_stitcher *st, const fst__sess *s, const char **names,
+                    fst_session_cb cb, void *ud)
+{
+    fst_session out;
+    fill_one(st, s, names, &out);
     return cb ? cb(&out, ud) : 0;
 }
 
@@ -405,10 +497,12 @@ int fst_stitcher_finish(fst_stitcher *st, fst_session_cb cb, void *ud)
     FST__TRY(fst__correlate_nat(&st->obs, &st->ss));
     FST__TRY(order_sessions(st, threads));
     FST__TRY(fst__account_summary(&st->obs, &st->ss, &st->stats, &st->eniw));
+    int rc = 0;
+    if (threads >= 2 && cb && st->ss.n >= 2 * EMIT_CHUNK && emit_par(st, cb, ud, &rc) == 0)
+        return rc < 0 ? rc : 0;
     const char **names = fst__calloc(st->obs.n_enis, sizeof *names);
     if (!names)
         return FST_ENOMEM;
-    int rc = 0;
     for (uint32_t i = 0; i < st->ss.n && rc == 0; i++)
         rc = emit_one(st, &st->ss.v[st->order[i]], names, cb, ud);
     fst__free(names);
