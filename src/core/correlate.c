@@ -309,7 +309,14 @@ static int run_range(range_job *j)
                                sizeof *j->pieces);
                 if (rc < 0)
                     break;
-                memset(&j->pieces[j->n_pieces++], 0, sizeof *j->pieces);
+                fst__sessions *np = &j->pieces[j->n_pieces++];
+                memset(np, 0, sizeof *np);
+                np->v = fst__malloc(PIECE_SESS * sizeof *np->v); /* touched as used */
+                if (!np->v) {
+                    rc = FST_ENOMEM;
+                    break;
+                }
+                np->cap = PIECE_SESS;
             }
             ss = &j->pieces[j->n_pieces - 1];
         }
