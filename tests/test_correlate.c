@@ -7,28 +7,7 @@
 #include "core/account.h"
 #include "records_helper.h"
 
-static fst_stitcher *st;
-static rh_out out;
-
-static void setup(void)
-{
-    memset(&out, 0, sizeof out);
-    fst_stitcher_config cfg;
-    fst_stitcher_config_init(&cfg);
-    st = fst_stitcher_new(&cfg);
-    cr_assert_not_null(st);
-}
-
-static void teardown(void) { fst_stitcher_free(st); }
-static void push(fst_record r) { cr_assert_eq(fst_stitcher_push(st, &r), 0); }
-static void finish(void) { cr_assert_eq(fst_stitcher_finish(st, rh_collect, &out), 0); }
-
-#define ASSERT_EP(addr, port, want_addr, want_port)                                   \
-    do {                                                                               \
-        char b_[FST_ADDR_STRLEN];                                                      \
-        cr_assert_str_eq(rh_ntoa(&(addr), b_), want_addr);                             \
-        cr_assert_eq((port), want_port);                                               \
-    } while (0)
+#include "stitcher_rig.h"
 
 TestSuite(correlate, .init = setup, .fini = teardown);
 

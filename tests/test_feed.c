@@ -17,6 +17,8 @@
 
 #include <flowstitch.h>
 
+#include "stitch_dump.h"
+
 /* The inputs of one test: added to each reader the same way. */
 typedef void (*add_fn)(fst_reader *r);
 
@@ -53,26 +55,6 @@ static void dump_stats(FILE *f, const fst_input_stats *s)
     fputc('\n', f);
 }
 
-static void dump_stitch(FILE *f, const fst_stitch_stats *s)
-{
-    fprintf(f, "in %llu joined %llu unusable %llu nodata %llu skipdata %llu sessions %llu "
-               "nat %llu incomplete %llu pk %llu/%llu by %llu/%llu |",
-            (unsigned long long)s->records_in, (unsigned long long)s->records_joined,
-            (unsigned long long)s->records_unusable, (unsigned long long)s->nodata,
-            (unsigned long long)s->skipdata, (unsigned long long)s->sessions,
-            (unsigned long long)s->nat_legs, (unsigned long long)s->incomplete,
-            (unsigned long long)s->packets_naive, (unsigned long long)s->packets_counted,
-            (unsigned long long)s->bytes_naive, (unsigned long long)s->bytes_counted);
-    for (int b = 0; b < FST_BASIS_COUNT; b++)
-        fprintf(f, " %llu", (unsigned long long)s->by_basis[b]);
-    for (int b = 0; b < 5; b++)
-        fprintf(f, " %llu", (unsigned long long)s->by_enis[b]);
-    for (uint64_t i = 0; i < s->n_enis; i++)
-        fprintf(f, "\n%s %llu %llu %llu", s->enis[i].eni ? s->enis[i].eni : "-",
-                (unsigned long long)s->enis[i].records, (unsigned long long)s->enis[i].nodata,
-                (unsigned long long)s->enis[i].skipdata);
-    fputc('\n', f);
-}
 
 /* threads 1 or 2 through fst_stitcher_push_reader; threads -1: the plain
  * loop of fst_reader_next and fst_stitcher_push. */

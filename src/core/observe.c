@@ -17,31 +17,12 @@ _Static_assert(sizeof(fst__prep) == 96, "fst__prep stays compact");
 #define WCHUNK_BYTES ((size_t)FST__WCHUNK * sizeof(fst__cwin))
 #define GCHUNK_BYTES ((size_t)FST__GROUP_CHUNK * sizeof(fst__group))
 
-static int grow(void **arr, uint32_t *cap, uint32_t need, size_t elsz)
-{
-    if (need <= *cap)
-        return 0;
-    uint64_t nc = *cap ? (uint64_t)*cap * 2 : 64;
-    while (nc < need)
-        nc *= 2;
-    if (nc > UINT32_MAX - 1)
-        nc = UINT32_MAX - 1;
-    if (nc < need)
-        return FST_ELIMIT;
-    void *p = fst__realloc(*arr, (size_t)nc * elsz);
-    if (!p)
-        return FST_ENOMEM;
-    *arr = p;
-    *cap = (uint32_t)nc;
-    return 0;
-}
-
 int fst__observe_init(fst__observe *o, const fst_eni_table *meta, uint64_t seed)
 {
     memset(o, 0, sizeof *o);
     o->meta = meta;
     o->seed = seed;
-    FST__TRY(grow((void **)&o->enis, &o->cap_enis, 1, sizeof *o->enis));
+    FST__TRY(fst__grow((void **)&o->enis, &o->cap_enis, 1, sizeof *o->enis));
     o->enis[0] = fst__calloc(1, sizeof **o->enis);
     if (!o->enis[0])
         return FST_ENOMEM;
@@ -107,7 +88,7 @@ static fst__eni *eni_by_name(fst__observe *o, const char *name)
     const uint32_t idx = fst__oatab_find(&o->eni_by_name, hv, eni_name_eq, &c, &pos);
     if (idx != UINT32_MAX)
         return o->enis[idx];
-    if (grow((void **)&o->enis, &o->cap_enis, o->n_enis + 1, sizeof *o->enis) < 0)
+    if (fst__grow((void **)&o->enis, &o->cap_enis, o->n_enis + 1, sizeof *o->enis) < 0)
         return NULL;
     fst__eni *e = fst__calloc(1, sizeof *e);
     if (!e)
@@ -152,7 +133,7 @@ static fst__eni *eni_get(fst__observe *o, const char *name)
     fst__eni *e = eni_by_name(o, name);
     if (!e)
         return NULL;
-    if (grow((void **)&o->eniptr, &o->cap_eniptr, o->n_eniptr + 1, sizeof *o->eniptr) < 0)
+    if (fst__grow((void **)&o->eniptr, &o->cap_eniptr, o->n_eniptr + 1, sizeof *o->eniptr) < 0)
         return NULL;
     o->eniptr[o->n_eniptr] = (fst__eniptr){name, e->index};
     if (fst__oatab_insert(&o->eni_by_ptr, pos, hv, o->n_eniptr) < 0)
@@ -243,7 +224,7 @@ static fst__group *group_get(fst__observe *o, const fst__pkey *k, uint32_t hv, u
     if (o->n_groups == UINT32_MAX - 2)
         return NULL;
     if (o->n_chunks == 0 || o->chunk_used == FST__GROUP_CHUNK) {
-        if (grow((void **)&o->chunks, &o->cap_chunks, o->n_chunks + 1, sizeof *o->chunks) < 0)
+        if (fst__grow((void **)&o->chunks, &o->cap_chunks, o->n_chunks + 1, sizeof *o->chunks) < 0)
             return NULL;
         o->chunks[o->n_chunks] = fst__big_alloc(GCHUNK_BYTES);
         if (!o->chunks[o->n_chunks])
@@ -306,7 +287,7 @@ static int report(fst__observe *o, const fst__group *g, int hi, const uint8_t re
     uint32_t pos;
     uint32_t i = rep_find(o, g, &pos);
     if (i == UINT32_MAX) {
-        FST__TRY(grow((void **)&o->reps, &o->cap_reps, o->n_reps + 1, sizeof *o->reps));
+        FST__TRY(fst__grow((void **)&o->reps, &o->cap_reps, o->n_reps + 1, sizeof *o->reps));
         i = o->n_reps;
         fst__rep *r = &o->reps[i];
         r->g = g;
@@ -389,7 +370,7 @@ static int pack(fst__observe *o, fst__cwin *c, const fst__win *w, uint32_t gi)
         c->ad = (uint8_t)(w->action | w->fdir << 2);
         return 0;
     }
-    FST__TRY(grow((void **)&o->wide, &o->cap_wide, o->n_wide + 1, sizeof *o->wide));
+    FST__TRY(fst__grow((void **)&o->wide, &o->cap_wide, o->n_wide + 1, sizeof *o->wide));
     o->wide[o->n_wide] = *w;
     c->start = o->n_wide++;
     c->dur = 0;
@@ -427,7 +408,7 @@ static fst__cwin *cwin_next(fst__observe *o)
     if (o->n_rec == UINT32_MAX - 1)
         return NULL;
     if (o->n_rec == o->n_wchunks * FST__WCHUNK) {
-        if (grow((void **)&o->wchunks, &o->cap_wchunks, o->n_wchunks + 1, sizeof *o->wchunks) < 0)
+        if (fst__grow((void **)&o->wchunks, &o->cap_wchunks, o->n_wchunks + 1, sizeof *o->wchunks) < 0)
             return NULL;
         o->wchunks[o->n_wchunks] = fst__big_alloc(WCHUNK_BYTES);
         if (!o->wchunks[o->n_wchunks])
@@ -616,7 +597,7 @@ int fst__observe_push_prep(fst__observe *o, const fst__prep *p, const fst__prep_
     case FST__P_SKIPDATA: {
         e->skipdata++;
         o->skipdata++;
-        FST__TRY(grow((void **)&o->skips, &o->cap_skips, o->n_skips + 1, sizeof *o->skips));
+        FST__TRY(fst__grow((void **)&o->skips, &o->cap_skips, o->n_skips + 1, sizeof *o->skips));
         fst__skip *s = &o->skips[o->n_skips++];
         s->eni = e->index;
         s->start = p->u.skip.start;
@@ -792,7 +773,7 @@ int fst__expand_next(fst__observe *o, fst__expander *ex, uint32_t *gi)
     if (ex->next_group >= ex->end_group)
         return 0;
     const uint32_t n = fst__observe_group(o, ex->next_group)->n;
-    FST__TRY(grow((void **)&ex->wins, &ex->cap_wins, n, sizeof *ex->wins));
+    FST__TRY(fst__grow((void **)&ex->wins, &ex->cap_wins, n, sizeof *ex->wins));
     for (uint32_t i = 0; i < n; i++)
         unpack(o, &ex->wins[i], cwin_at(o, ex->next_pos + i));
     ex->n_wins = n;

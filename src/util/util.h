@@ -51,6 +51,8 @@ static inline int fst__grow(void **arr, uint32_t *cap, uint32_t need, size_t els
     while (nc < need)
         nc *= 2;
     if (nc > UINT32_MAX - 1)
+        nc = UINT32_MAX - 1; /* up to the limit before refusing */
+    if (nc < need)
         return FST_ELIMIT;
     void *p = fst__realloc(*arr, (size_t)nc * elsz);
     if (!p)
