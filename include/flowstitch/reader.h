@@ -35,6 +35,16 @@ typedef struct fst_reader_config {
     uint32_t max_reports;
     /* Where problems and notes are printed; NULL for silence. */
     FILE *diag;
+    /* Time-ordered walk for streaming (default 0: the lazy walk in queue
+     * and byte order).  When nonzero, before the first input is opened every
+     * queued directory is walked to its end (same files skipped, same notes
+     * and errors, possibly earlier), and all files from paths (named and
+     * walked) are stable-sorted by the UTC time in their S3 object name
+     * (`_YYYYMMDDTHHmmZ_`): files whose name has none first, then by time;
+     * ties and untimed files keep queue order.  "-" and memory buffers keep
+     * their positions in the queue; the files fill the others.  Details:
+     * docs/inputs.md, "Time order (streaming)". */
+    int time_order;
 } fst_reader_config;
 
 /* Fill *cfg with the defaults above (diag = stderr). */
@@ -63,7 +73,8 @@ typedef struct fst_reader fst_reader;
 /* Create a reader; the config is copied.  NULL on out of memory. */
 fst_reader *fst_reader_new(const fst_reader_config *cfg);
 /* Queue a file, a directory (walked recursively, entries in byte order of
- * name; files that are not flow logs are skipped with a note) or "-".
+ * name, or see time_order; files that are not flow logs are skipped with a
+ * note) or "-".
  * Returns 0, or FST_ENOENT/FST_EIO when the path cannot be opened. */
 int fst_reader_add_path(fst_reader *r, const char *path);
 /* Queue a memory buffer (copied); name is used in messages. */

@@ -1,7 +1,8 @@
 /* io/input.c - bytes to numbered lines: the read and decode stage.
  *
  * Owns: the input queue (paths, stdin, memory copies), the recursive sorted
- * directory walk and the sniffing of walked files, opening and reading
+ * directory walk (lazy, or eager and then ordered by the timestamps in the
+ * names when time order is on: order_queue) and the sniffing of walked files, opening and reading
  * files, gzip detection by magic bytes, multi-member streaming inflate
  * through io/inflate.h, and bounded line framing with line numbers.  A file
  * whose decoded text starts with a JSON envelope (detect_envelope) is
@@ -40,6 +41,7 @@
 #include "flowstitch/errors.h"
 #include "io/envelope.h"
 #include "io/inflate.h"
+#include "io/s3name.h"
 #include "util/util.h"
 
 #define DEFAULT_MAX_LINE 65536u
@@ -56,6 +58,10 @@ typedef struct item {
     struct item *next;
     item_kind kind;
     int walked; /* found by walking a directory: sniffed before reading */
+    int dir_err; /* time order: a directory that could not be listed (its error) */
+    int has_ts;  /* time order: ts was parsed from the name (io/s3name.h) */
+    int64_t ts;
+    size_t slot; /* time order: position in the queue while it is ordered */
     char *path;
     unsigned char *mem;
     size_t mem_len;
@@ -70,6 +76,8 @@ struct fst__input {
     item *shown;       /* input of the last FILE_BEGIN/SKIPPED: its path stays valid */
     int in_file;       /* between FILE_BEGIN and FILE_END */
     int done;          /* END reached */
+    int time_order;    /* walk eagerly and read in order of name timestamps */
+    int ordered;       /* time order: the queue is ordered (nothing added since) */
 
     /* current source */
     int fd, own_fd;
@@ -209,6 +217,12 @@ const char *fst__input_inflater(const fst__input *in)
     return in->zops ? in->zops->name : fst__inflate_pick(in->force_zlib)->name;
 }
 
+void fst__input_time_order(fst__input *in, int on)
+{
+    in->time_order = on != 0;
+    in->ordered = 0;
+}
+
 int fst__input_set_bufsize(fst__input *in, size_t raw, size_t fill)
 {
     if (in->in_file || in->cur || in->shown || in->done)
@@ -255,6 +269,7 @@ int fst__input_add_path(fst__input *in, const char *path)
     if (!it)
         return FST_ENOMEM;
     queue_push(in, it);
+    in->ordered = 0;
     return 0;
 }
 
@@ -275,6 +290,7 @@ int fst__input_add_mem(fst__input *in, const char *name, const void *data, size_
         memcpy(it->mem, data, len);
     it->mem_len = len;
     queue_push(in, it);
+    in->ordered = 0;
     return 0;
 }
 
@@ -699,6 +715,98 @@ static int expand_dir(fst__input *in, const char *dir)
     return 0;
 }
 
+/* ------------------------------------------------------------ time order */
+
+/* Whether a queued item is a directory the walk goes into: a named path is
+ * followed when it is a symlink, a walked one is not (start_path's rules,
+ * which also report whatever is not a directory when it is reached). */
+static int is_walk_dir(const item *it)
+{
+    struct stat st;
+    if (it->kind != ITEM_PATH || it->dir_err)
+        return 0;
+    return (it->walked ? lstat(it->path, &st) : stat(it->path, &st)) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Whether a is read before b: names without a timestamp first, then by
+ * timestamp; equal keys are not "before" (the sort is stable). */
+static int ts_before(const item *a, const item *b)
+{
+    if (a->has_ts != b->has_ts)
+        return b->has_ts;
+    return a->has_ts && a->ts < b->ts;
+}
+
+/* Stable merge sort of a NULL-terminated chain by ts_before (no allocation,
+ * recursion depth log2 of its length); returns the new head. */
+static item *sort_chain(item *head)
+{
+    if (!head || !head->next)
+        return head;
+    item *slow = head, *fast = head->next;
+    while (fast && fast->next) {
+        slow = slow->next;
+        fast = fast->next->next;
+    }
+    item *left = head, *right = slow->next;
+    slow->next = NULL;
+    left = sort_chain(left);
+    right = sort_chain(right);
+    item *out = NULL, **tail = &out;
+    while (left && right) {
+        item **from = ts_before(right, left) ? &right : &left;
+        *tail = *from;
+        *from = (*from)->next;
+        tail = &(*tail)->next;
+    }
+    *tail = left ? left : right;
+    return out;
+}
+
+/* Time order (docs/inputs.md): walk every directory still queued to its end
+ * with the lazy walk's own expand_dir (children in place of their directory,
+ * byte order of name), then order the path items by the timestamp in their
+ * names (io/s3name.h), stable, names without one first; stdin and memory
+ * items keep their positions in the queue and the path items fill the other
+ * positions.  A directory that cannot be listed stays with its error, and is
+ * reported as the lazy walk reports it when it is reached (start_path).
+ * Allocates nothing beyond the walked items. */
+static void order_queue(fst__input *in)
+{
+    item *files = NULL, **ftail = &files; /* path items, in walk order */
+    item *fixed = NULL, **xtail = &fixed; /* stdin and memory items */
+    size_t n = 0;
+    item *it;
+    while ((it = queue_pop(in))) {
+        if (is_walk_dir(it)) {
+            const int rc = expand_dir(in, it->path);
+            if (!rc) {
+                item_free(it);
+                continue;
+            }
+            it->dir_err = rc;
+        }
+        it->slot = n++;
+        if (it->kind == ITEM_PATH) {
+            it->has_ts = fst__s3name_time(it->path, &it->ts);
+            *ftail = it;
+            ftail = &it->next;
+        } else {
+            *xtail = it;
+            xtail = &it->next;
+        }
+    }
+    files = sort_chain(files);
+    for (size_t i = 0; i < n; i++) {
+        item **from = fixed && fixed->slot == i ? &fixed : &files;
+        it = *from;
+        *from = it->next;
+        it->next = NULL;
+        queue_push(in, it);
+    }
+    in->ordered = 1;
+}
+
 /* Walked files with these endings are never read. */
 static const struct {
     const char *ext;
@@ -914,6 +1022,8 @@ static fst__ev_kind start_path(fst__input *in, fst__event *ev)
 {
     const item *it = in->cur;
     struct stat st;
+    if (it->dir_err) /* time order: listed (and failed) before the first file */
+        return skipped(in, ev, it->dir_err, "cannot read directory");
     if ((it->walked ? lstat(it->path, &st) : stat(it->path, &st)) != 0)
         return skipped(in, ev, open_err(errno), open_why(errno));
     if (it->walked && S_ISLNK(st.st_mode)) {
@@ -950,6 +1060,8 @@ fst__ev_kind fst__input_next(fst__input *in, fst__event *ev)
         ev->path = in->cur->path;
         return frame_next(in, ev);
     }
+    if (in->time_order && !in->ordered && !in->done)
+        order_queue(in);
     while (!in->done) {
         if (in->cur != in->shown)
             item_free(in->cur); /* an expanded directory */

@@ -1,11 +1,13 @@
 /* io/input.h - bytes to numbered lines (internal).
  *
  * Owns: the queue of inputs (paths, directories walked recursively in sorted
- * order, stdin, memory), opening files, gzip detection by magic bytes and
- * streaming multi-member inflate, bounded line framing and line numbers,
- * and the choice of reading a file as a JSON envelope (io/envelope.h: its
- * first non-blank decoded byte is '{' and the first object's top-level keys
- * name one), whose messages then come as the lines.
+ * order, stdin, memory), the optional time order of that queue
+ * (fst__input_time_order, keys from io/s3name.h), opening files, gzip
+ * detection by magic bytes and streaming multi-member inflate, bounded line
+ * framing and line numbers, and the choice of reading a file as a JSON
+ * envelope (io/envelope.h: its first non-blank decoded byte is '{' and the
+ * first object's top-level keys name one), whose messages then come as the
+ * lines.
  * Knows nothing of flow-log fields: whether a walked file "looks like a flow
  * log" is asked of the caller through a callback.
  *
@@ -68,11 +70,23 @@ typedef struct fst__input fst__input;
  * are then only checked for names, Parquet, JSON and binary content).
  * NULL on out of memory.  Free with fst__input_free. */
 fst__input *fst__input_new(uint32_t max_line, fst__sniff_fn sniff, void *ud);
-/* Queue a path ("-" = stdin).  Directories are expanded when reached. Returns
- * 0 or FST_ENOENT when the path does not exist. */
+/* Queue a path ("-" = stdin).  Directories are expanded when reached (in
+ * time order: all of them before the first file).  Returns 0 or FST_ENOENT
+ * when the path does not exist. */
 int fst__input_add_path(fst__input *in, const char *path);
 /* Queue a copy of a memory buffer (may be gzip). */
 int fst__input_add_mem(fst__input *in, const char *name, const void *data, size_t len);
+/* Time order (docs/inputs.md, "Time order (streaming)"; off by default).
+ * When on, the next fst__input_next that is about to open an input first
+ * walks every queued directory to its end (same byte order, same skips and
+ * notes as the lazy walk; a directory that cannot be listed is reported
+ * when its turn comes, as before), then stable-sorts the path items (named
+ * and walked files) by the time in their names (fst__s3name_time): names
+ * without one first, in queue order, then by time, ties in queue order.
+ * Stdin and memory items keep their positions in the queue; path items fill
+ * the other positions.  Inputs queued after reading began are ordered with
+ * those not yet read, at the next input. */
+void fst__input_time_order(fst__input *in, int on);
 /* Next event.  Returns ev->kind; never fails: problems are events. */
 fst__ev_kind fst__input_next(fst__input *in, fst__event *ev);
 void fst__input_free(fst__input *in);

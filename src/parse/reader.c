@@ -61,6 +61,7 @@ fst_reader *fst_reader_new(const fst_reader_config *cfg)
     r->in = fst__input_new(r->cfg.max_line, sniff_cb, r);
     if (!r->parser || !r->in)
         goto fail;
+    fst__input_time_order(r->in, r->cfg.time_order);
     if (r->cfg.fields) {
         r->fields = fst__strndup(r->cfg.fields, strlen(r->cfg.fields));
         if (!r->fields)
