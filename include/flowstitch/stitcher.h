@@ -93,6 +93,19 @@ typedef struct fst_stitcher_config {
      * thread); 0 (default) = 2 when the machine has two or more CPUs, else
      * 1.  More than 2 is 2.  The result is the same with any value. */
     uint32_t threads;
+    /* Streaming, seconds (0, the default: batch, every session is held
+     * until fst_stitcher_finish).  N > 0: fst_stitcher_push_reader_stream
+     * (or fst_stitcher_flush) writes a session and forgets its records as
+     * soon as all of them ended more than N seconds plus the protocol's idle
+     * timeout before the data's clock (the median end of the latest 256
+     * timed records), so memory holds only the recent traffic.  N is how
+     * late, in data time, a record may still arrive and join its session:
+     * the input must come roughly in time order (fst_reader_config.
+     * time_order); records arriving later are counted in records_late and
+     * may make a session of their own.  Sessions are ordered within each
+     * flush, ids keep counting across flushes (docs/sessions.md
+     * "Streaming"). */
+    uint32_t horizon;
 } fst_stitcher_config;
 
 void fst_stitcher_config_init(fst_stitcher_config *cfg);
@@ -116,6 +129,12 @@ typedef struct fst_stitch_stats {
     uint64_t packets_counted, bytes_counted; /* sum over sessions (NAT legs excluded) */
     const fst_eni_windows *enis; /* per ENI, sorted by ENI id */
     uint64_t n_enis;
+    /* streaming (cfg.horizon > 0); batch runs: 0, 0, and the groups held */
+    uint64_t flushes;           /* flushes that wrote sessions before the end */
+    uint64_t records_late;      /* flow records that ended before the last
+                                 * flush's cut-off when they arrived */
+    uint64_t groups_held_peak;  /* most connection keys held at once (at a
+                                 * flush or at the end) */
 } fst_stitch_stats;
 
 typedef struct fst_stitcher fst_stitcher;
@@ -137,8 +156,19 @@ typedef struct fst_reader fst_reader;
  * reader's accounting is complete when this returns, except after a push
  * error with two threads (the reader may have read a little further). */
 int fst_stitcher_push_reader(fst_stitcher *st, fst_reader *r, const char **file, uint64_t *line);
-/* Correlate everything pushed and hand each session to cb, ordered by
- * first_seen, then by key; identical across runs. */
+/* Streaming: as fst_stitcher_push_reader, and while reading hands cb, on
+ * the caller's thread, the sessions that can no longer change (see
+ * cfg.horizon; with horizon 0 this is fst_stitcher_push_reader and cb is
+ * not called).  A nonzero return from cb stops the reading (returns 0;
+ * finish then writes nothing more).  fst_stitcher_flush does one such step
+ * now, for callers that push records themselves (FST_EINVAL with horizon
+ * 0).  Both return 0 or a negative code. */
+int fst_stitcher_push_reader_stream(fst_stitcher *st, fst_reader *r, fst_session_cb cb, void *ud,
+                                    const char **file, uint64_t *line);
+int fst_stitcher_flush(fst_stitcher *st, fst_session_cb cb, void *ud);
+/* Correlate everything pushed (streaming: everything still held) and hand
+ * each session to cb, ordered by first_seen, then by key; identical across
+ * runs. */
 int fst_stitcher_finish(fst_stitcher *st, fst_session_cb cb, void *ud);
 /* Valid after fst_stitcher_finish, until fst_stitcher_free. */
 const fst_stitch_stats *fst_stitcher_stats(const fst_stitcher *st);

@@ -24,7 +24,7 @@ static void sessions_help(FILE *f)
     fputs("usage: flowstitch sessions [--format jsonl|csv|tsv] [--eni-metadata FILE]\n"
           "           [--idle-tcp S] [--idle-udp S] [--idle-icmp S] [--idle-other S]\n"
           "           [-o|--output FILE] [--stats FILE] [--fields FMT] [--strict]\n"
-          "           [--threads N] [-q|--quiet] INPUT...\n"
+          "           [--threads N] [--stream] [--horizon S] [-q|--quiet] INPUT...\n"
           "\n"
           "Rebuild the network sessions behind VPC Flow Logs.\n"
           "\n"
@@ -62,7 +62,19 @@ static void sessions_help(FILE *f)
     fputs("  --threads N          1: one thread; 2 (default when the machine has two\n"
           "                       or more CPUs): reading, gzip and parsing run on a\n"
           "                       second thread beside the session engine.  The\n"
-          "                       output is identical; more than 2 is 2\n",
+          "                       output is identical; more than 2 is 2\n"
+          "  --stream             bounded memory for long inputs: write each session\n"
+          "                       as soon as its records ended more than the horizon\n"
+          "                       plus its idle timeout before the data's clock (the\n"
+          "                       median end time of the latest records), and forget\n"
+          "                       it.  Files are read in the time order of their S3\n"
+          "                       names (..._20180620T1620Z_...), across accounts,\n"
+          "                       regions and flow logs.  Sessions are ordered within\n"
+          "                       each flush, not overall; records arriving later than\n"
+          "                       the horizon are counted as late in the summary\n"
+          "  --horizon S          how late a record may arrive, in data time, and still\n"
+          "                       join its session (default 1200 = 20 min: S3 delivers\n"
+          "                       every 5 min, about 10 min late); implies --stream\n",
           f);
     fputs("  -h, --help           this text\n"
           "\n",
@@ -144,7 +156,10 @@ typedef struct sessions_args {
     const char *eni_path;
     fst_stitcher_config cfg;
     int first_input; /* index of the first INPUT in argv */
+    int stream;      /* --stream or --horizon */
 } sessions_args;
+
+#define DEFAULT_HORIZON 1200
 
 /* Seconds with an optional s/m/h/d unit, into *out; -1 with a message. */
 static int parse_seconds(const char *opt, const char *v, uint32_t *out)
@@ -216,6 +231,16 @@ static int own_option(sessions_args *a, int argc, char **argv, int *i)
             return -1;
         }
         a->cfg.threads = (uint32_t)n;
+    } else if (!strcmp(s, "--stream")) {
+        a->stream = 1;
+    } else if (!strcmp(s, "--horizon")) {
+        if (!(v = value(argc, argv, i)) || parse_seconds(s, v, &a->cfg.horizon) < 0)
+            return -1;
+        if (!a->cfg.horizon) {
+            fputs(CMD ": --horizon: must be at least 1 second\n", stderr);
+            return -1;
+        }
+        a->stream = 1;
     } else if (!strcmp(s, "--eni-metadata")) {
         if (!(a->eni_path = value(argc, argv, i)))
             return -1;
@@ -257,6 +282,11 @@ static int parse_args(sessions_args *a, int argc, char **argv)
         break;
     }
     a->first_input = i;
+    if (a->stream) {
+        if (!a->cfg.horizon)
+            a->cfg.horizon = DEFAULT_HORIZON;
+        a->in.reader.time_order = 1;
+    }
     if (i >= argc) {
         fputs(CMD ": no INPUT given (use '-' for standard input; see --help)\n", stderr);
         return FST_EXIT_USAGE;
@@ -339,6 +369,19 @@ static void print_session_summary(FILE *f, const fst_stitch_stats *st)
     print_eni_windows(f, st);
 }
 
+static void print_stream_summary(FILE *f, const fst_stitch_stats *st, uint32_t horizon)
+{
+    fprintf(f, "  streaming (horizon %" PRIu32 " s): %" PRIu64 " flush%s before the end, at most %" PRIu64
+               " connection keys held at once, %" PRIu64 " late record%s\n",
+            horizon, st->flushes, st->flushes == 1 ? "" : "es", st->groups_held_peak,
+            st->records_late, st->records_late == 1 ? "" : "s");
+    if (st->records_late)
+        fprintf(f, "flowstitch: warning: %" PRIu64 " flow record%s arrived after sessions of "
+                   "their time were written and may be split from them: give the input in "
+                   "time order or raise --horizon\n",
+                st->records_late, st->records_late == 1 ? "" : "s");
+}
+
 /* ---- --stats JSON ----------------------------------------------------- */
 
 static void json_session_stats(FILE *f, const fst_stitch_stats *st)
@@ -360,9 +403,12 @@ static void json_session_stats(FILE *f, const fst_stitch_stats *st)
             "},\"by_enis\":{\"none\":%" PRIu64 ",\"1\":%" PRIu64 ",\"2\":%" PRIu64
             ",\"3\":%" PRIu64 ",\"4+\":%" PRIu64 "},\"packets_naive\":%" PRIu64
             ",\"bytes_naive\":%" PRIu64 ",\"packets_counted\":%" PRIu64
-            ",\"bytes_counted\":%" PRIu64 ",\"bytes_ratio\":",
+            ",\"bytes_counted\":%" PRIu64,
             st->by_enis[0], st->by_enis[1], st->by_enis[2], st->by_enis[3], st->by_enis[4],
             st->packets_naive, st->bytes_naive, st->packets_counted, st->bytes_counted);
+    fprintf(f, ",\"flushes\":%" PRIu64 ",\"records_late\":%" PRIu64 ",\"groups_held_peak\":%" PRIu64,
+            st->flushes, st->records_late, st->groups_held_peak);
+    fputs(",\"bytes_ratio\":", f);
     if (st->bytes_counted)
         fprintf(f, "%.6g", (double)st->bytes_naive / (double)st->bytes_counted);
     else
@@ -417,11 +463,13 @@ static int write_stats(const char *path, const fst_reader *r, const fst_stitch_s
 typedef struct emit_ctx {
     fst_writer *w;
     int failed;
+    uint64_t written;
 } emit_ctx;
 
 static int emit(const fst_session *s, void *ud)
 {
     emit_ctx *e = ud;
+    e->written++;
     if (fst_session_writer_write(e->w, s) < 0) {
         e->failed = 1;
         return 1; /* stop: the output is gone */
@@ -429,18 +477,22 @@ static int emit(const fst_session *s, void *ud)
     return 0;
 }
 
-/* Push every record; returns an exit code (OK, STRICT or FATAL). */
-static int push_all(fst_reader *r, fst_stitcher *st)
+/* Push every record (streaming: writing the sessions that close on the
+ * way); returns an exit code (OK, STRICT or FATAL). */
+static int push_all(fst_reader *r, fst_stitcher *st, emit_ctx *e)
 {
     const char *file;
     uint64_t line;
-    const int rc = fst_stitcher_push_reader(st, r, &file, &line);
+    const int rc = fst_stitcher_push_reader_stream(st, r, emit, e, &file, &line);
     if (rc < 0 && file) {
         fprintf(stderr, CMD ": %s:%" PRIu64 ": %s\n", file, line, fst_strerror(rc));
         return FST_EXIT_FATAL;
     }
     if (rc == FST_ESTRICT) {
-        fputs(CMD ": stopped by --strict; no sessions written\n", stderr);
+        fputs(e->written ? CMD ": stopped by --strict; only the sessions already flushed were "
+                           "written\n"
+                         : CMD ": stopped by --strict; no sessions written\n",
+              stderr);
         return FST_EXIT_STRICT;
     }
     if (rc < 0) {
@@ -450,17 +502,16 @@ static int push_all(fst_reader *r, fst_stitcher *st)
     return FST_EXIT_OK;
 }
 
-/* Correlate and write every session; returns an exit code. */
-static int write_sessions(fst_stitcher *st, FILE *out, int format)
+/* Correlate and write every session (still held); closes the writer;
+ * returns an exit code. */
+static int write_sessions(fst_stitcher *st, emit_ctx *e, int code)
 {
-    emit_ctx e = {fst_session_writer_open(out, (fst_out_format)format), 0};
-    if (!e.w) {
-        fputs(CMD ": out of memory\n", stderr);
-        return FST_EXIT_FATAL;
-    }
-    const int rc = fst_stitcher_finish(st, emit, &e);
-    const int crc = fst_writer_close(e.w);
-    if (e.failed || crc < 0) {
+    const int rc = code == FST_EXIT_OK ? fst_stitcher_finish(st, emit, e) : 0;
+    const int crc = fst_writer_close(e->w);
+    e->w = NULL;
+    if (code != FST_EXIT_OK)
+        return code;
+    if (e->failed || crc < 0) {
         fputs(CMD ": cannot write the sessions output\n", stderr);
         return FST_EXIT_FATAL;
     }
@@ -494,6 +545,7 @@ int fst_cli_sessions(int argc, char **argv)
     fst_stitcher *st = NULL;
     FILE *out = stdout;
     const fst_stitch_stats *stats = NULL;
+    emit_ctx e = {NULL, 0, 0};
 
     if (a.eni_path && !(meta = load_meta(a.eni_path, &code)))
         return code;
@@ -514,17 +566,31 @@ int fst_cli_sessions(int argc, char **argv)
         code = FST_EXIT_FATAL;
         goto done;
     }
-    code = push_all(r, st);
-    if (code == FST_EXIT_OK) {
-        code = write_sessions(st, out, a.format);
-        stats = fst_stitcher_stats(st);
+    /* streaming writes while reading; batch opens the output (a CSV
+     * header) only once every record was read */
+    if (a.cfg.horizon && !(e.w = fst_session_writer_open(out, (fst_out_format)a.format))) {
+        fputs(CMD ": out of memory\n", stderr);
+        code = FST_EXIT_FATAL;
+        goto done;
     }
+    code = push_all(r, st, &e);
+    if (code == FST_EXIT_OK && !e.w &&
+        !(e.w = fst_session_writer_open(out, (fst_out_format)a.format))) {
+        fputs(CMD ": out of memory\n", stderr);
+        code = FST_EXIT_FATAL;
+        goto done;
+    }
+    code = write_sessions(st, &e, code);
+    if (code == FST_EXIT_OK)
+        stats = fst_stitcher_stats(st);
     fst_cli_print_input_summary(r, a.in.quiet, NULL);
     if (meta && !a.in.quiet)
         fprintf(stderr, "flowstitch: ENI metadata: %zu interfaces from %s\n",
                 fst_eni_table_count(meta), a.eni_path);
     if (stats && !a.in.quiet)
         print_session_summary(stderr, stats);
+    if (stats && !a.in.quiet && a.cfg.horizon)
+        print_stream_summary(stderr, stats, a.cfg.horizon);
     if (a.in.stats_path &&
         write_stats(a.in.stats_path, r, stats, a.eni_path, fst_eni_table_count(meta)) < 0 &&
         (code == FST_EXIT_OK || code == FST_EXIT_SKIPPED))

@@ -101,17 +101,24 @@ static int push_one(fst__observe *o, const fst__prep_ctx *pc, const fst_record *
     return fst__observe_push_prep(o, &p, &x);
 }
 
-static int feed_single(fst__observe *o, fst_reader *r, const char **file, uint64_t *line)
+static int feed_single(fst__observe *o, fst_reader *r, int (*tick)(void *), void *tick_ud,
+                       const char **file, uint64_t *line)
 {
     const fst__prep_ctx pc = fst__observe_prep_ctx(o);
     const fst_record *rec;
     int rc;
+    uint32_t n = 0;
     while ((rc = fst_reader_next(r, &rec)) > 0) {
         const int prc = push_one(o, &pc, rec);
         if (prc < 0) {
             *file = rec->file;
             *line = rec->line;
             return prc;
+        }
+        if (tick && ++n % FEED_ITEMS == 0) {
+            const int trc = tick(tick_ud);
+            if (trc)
+                return trc < 0 ? trc : 0;
         }
     }
     return rc;
@@ -235,19 +242,20 @@ static void feed_destroy(feed *f)
     feed_free(f);
 }
 
-int fst__feed(fst__observe *o, fst_reader *r, int threads, const char **file, uint64_t *line)
+int fst__feed(fst__observe *o, fst_reader *r, int threads, int (*tick)(void *), void *tick_ud,
+              const char **file, uint64_t *line)
 {
     *file = NULL;
     *line = 0;
     if (threads < 2)
-        return feed_single(o, r, file, line);
+        return feed_single(o, r, tick, tick_ud, file, line);
     feed *f = feed_new(o, r);
     if (!f) /* no room for the batches: one thread needs none */
-        return feed_single(o, r, file, line);
+        return feed_single(o, r, tick, tick_ud, file, line);
     pthread_t th;
     if (pthread_create(&th, NULL, producer, f) != 0) {
         feed_destroy(f);
-        return feed_single(o, r, file, line);
+        return feed_single(o, r, tick, tick_ud, file, line);
     }
     int rc = 0;
     uint32_t head = 0;
@@ -265,6 +273,13 @@ int fst__feed(fst__observe *o, fst_reader *r, int threads, const char **file, ui
             break;
         if (end) {
             rc = brc;
+            break;
+        }
+        const int trc = tick ? tick(tick_ud) : 0;
+        if (trc) { /* the producer is told to stop, then joined */
+            atomic_store(&f->stop, 1);
+            wake(f, &f->p_sleeping, &f->can_fill);
+            rc = trc < 0 ? trc : 0;
             break;
         }
     }

@@ -34,6 +34,10 @@
  * means 1, more means 2).  Returns 0 at the end of the input, the reader's
  * negative code (FST_ESTRICT ...), or a push error; for a push error *file
  * and *line name the record, else they are set to NULL and 0. */
-int fst__feed(fst__observe *o, fst_reader *r, int threads, const char **file, uint64_t *line);
+/* tick (may be NULL) runs on the calling thread after every batch of
+ * records pushed (with two threads while the producer reads on); a nonzero
+ * return stops the feed, which then returns it when negative, else 0. */
+int fst__feed(fst__observe *o, fst_reader *r, int threads, int (*tick)(void *), void *tick_ud,
+              const char **file, uint64_t *line);
 
 #endif

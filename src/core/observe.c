@@ -38,9 +38,13 @@ void fst__observe_free(fst__observe *o)
     fst__oatab_free(&o->eni_by_ptr);
     fst__oatab_free(&o->gtab);
     fst__oatab_free(&o->rtab);
-    for (uint32_t i = 0; i < o->n_enis; i++) {
+    for (uint32_t i = 0; !o->borrowed && i < o->n_enis; i++) {
         fst__free(o->enis[i]->name);
         fst__free(o->enis[i]);
+    }
+    if (o->borrowed) { /* a part: the ENIs and SKIPDATA windows are not its own */
+        o->enis = NULL;
+        o->skips = NULL;
     }
     for (uint32_t i = 0; i < o->n_chunks; i++)
         fst__big_free(o->chunks[i], GCHUNK_BYTES);
@@ -213,6 +217,20 @@ static int group_eq(const void *ctx, uint32_t idx)
 #define PREFETCH(p) ((void)(p))
 #endif
 
+/* Makes sure the group pool has a free slot.  0 or FST_ENOMEM. */
+static int group_room(fst__observe *o)
+{
+    if (o->n_chunks == 0 || o->chunk_used == FST__GROUP_CHUNK) {
+        FST__TRY(fst__grow((void **)&o->chunks, &o->cap_chunks, o->n_chunks + 1, sizeof *o->chunks));
+        o->chunks[o->n_chunks] = fst__big_alloc(GCHUNK_BYTES);
+        if (!o->chunks[o->n_chunks])
+            return FST_ENOMEM;
+        o->n_chunks++;
+        o->chunk_used = 0;
+    }
+    return 0;
+}
+
 static fst__group *group_get(fst__observe *o, const fst__pkey *k, uint32_t hv, uint32_t *gi)
 {
     const key_ctx c = {o, k};
@@ -221,17 +239,8 @@ static fst__group *group_get(fst__observe *o, const fst__pkey *k, uint32_t hv, u
     *gi = idx;
     if (idx != UINT32_MAX)
         return fst__observe_group(o, idx);
-    if (o->n_groups == UINT32_MAX - 2)
+    if (o->n_groups == UINT32_MAX - 2 || group_room(o) < 0)
         return NULL;
-    if (o->n_chunks == 0 || o->chunk_used == FST__GROUP_CHUNK) {
-        if (fst__grow((void **)&o->chunks, &o->cap_chunks, o->n_chunks + 1, sizeof *o->chunks) < 0)
-            return NULL;
-        o->chunks[o->n_chunks] = fst__big_alloc(GCHUNK_BYTES);
-        if (!o->chunks[o->n_chunks])
-            return NULL;
-        o->n_chunks++;
-        o->chunk_used = 0;
-    }
     fst__group *g = &o->chunks[o->n_chunks - 1][o->chunk_used];
     memset(g, 0, sizeof *g);
     g->key = *k;
@@ -474,6 +483,11 @@ static int push_flow(fst__observe *o, fst__eni *e, const fst__prep *p, const fst
     eni_learn(e, src, dst);
 
     FST__TRY(pack(o, cw, w, UINT32_MAX));
+    if (!(w->bits & FST__W_NOTIME)) { /* the streaming clock, and lateness */
+        const int64_t end = w->start + (int64_t)w->dur;
+        o->recent[o->n_recent++ % FST__RECENT] = end;
+        o->late += o->cut_set && end < o->cut[k->proto];
+    }
     if (p->alias) {
         /* metadata replaced an address: report it now, in order */
         FST__TRY(flush_pending(o));
@@ -828,4 +842,242 @@ void fst__observe_index_skips(fst__observe *o)
         e->skip_off = i;
         e->skip_n++;
     }
+}
+
+/* ------------------------------------------------------------ streaming */
+
+static int cmp_i64(const void *a, const void *b)
+{
+    const int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+int fst__observe_settle(fst__observe *o)
+{
+    return flush_pending(o);
+}
+
+int64_t fst__observe_clock(const fst__observe *o)
+{
+    const uint32_t n = o->n_recent < FST__RECENT ? (uint32_t)o->n_recent : FST__RECENT;
+    if (!n)
+        return INT64_MIN;
+    int64_t v[FST__RECENT];
+    memcpy(v, o->recent, n * sizeof *v);
+    qsort(v, n, sizeof *v, cmp_i64);
+    return v[n / 2];
+}
+
+/* Index of group g (a pointer into o's pool), FST__NONE if not there. */
+static uint32_t group_index_of(const fst__observe *o, const fst__group *g)
+{
+    const uintptr_t p = (uintptr_t)g;
+    for (uint32_t c = 0; c < o->n_chunks; c++) {
+        const uintptr_t base = (uintptr_t)o->chunks[c];
+        if (p >= base && p < base + GCHUNK_BYTES)
+            return c * FST__GROUP_CHUNK + (uint32_t)((p - base) / sizeof *g);
+    }
+    return FST__NONE;
+}
+
+/* The latest end of each group's entries, clamped to 32 bits; UINT32_MAX
+ * for a group with an entry without times (it never closes). */
+static void group_ends(const fst__observe *o, uint32_t *last)
+{
+    memset(last, 0, (size_t)o->n_groups * sizeof *last);
+    for (uint32_t pos = 0; pos < o->n_rec; pos++) {
+        const fst__cwin *c = cwin_at(o, pos);
+        uint32_t e;
+        if (c->ad & FST__CW_WIDE) {
+            const fst__win *w = &o->wide[c->start];
+            const int64_t end = w->start + (int64_t)w->dur;
+            e = (w->bits & FST__W_NOTIME) || end >= UINT32_MAX ? UINT32_MAX
+                : end < 0 ? 0 : (uint32_t)end;
+        } else {
+            const uint64_t end = (uint64_t)c->start + c->dur;
+            e = (c->bits & FST__W_NOTIME) || end >= UINT32_MAX ? UINT32_MAX : (uint32_t)end;
+        }
+        if (e > last[c->group])
+            last[c->group] = e;
+    }
+}
+
+/* What a split needs, allocated before anything moves, so that a failure
+ * leaves o as it was. */
+typedef struct split_plan {
+    uint32_t *map;      /* group index -> its index in part or in o */
+    uint8_t *closed;    /* by group index */
+    uint32_t *rep_gi;   /* by rep: its group's index */
+    uint32_t moved, kept, moved_rec, moved_wide, moved_reps;
+    fst__oatab gtab, rtab; /* o's rebuilt tables, sized */
+} split_plan;
+
+static void plan_free(split_plan *pl)
+{
+    fst__free(pl->map);
+    fst__free(pl->closed);
+    fst__free(pl->rep_gi);
+    fst__oatab_free(&pl->gtab);
+    fst__oatab_free(&pl->rtab);
+}
+
+static int plan_split(const fst__observe *o, const int64_t cut[256], split_plan *pl)
+{
+    memset(pl, 0, sizeof *pl);
+    const uint32_t n = o->n_groups;
+    pl->map = fst__malloc((size_t)n * sizeof *pl->map);
+    pl->closed = fst__calloc(n, 1);
+    pl->rep_gi = fst__malloc(((size_t)o->n_reps + 1) * sizeof *pl->rep_gi);
+    if (!pl->map || !pl->closed || !pl->rep_gi)
+        return FST_ENOMEM;
+    group_ends(o, pl->map);
+    for (uint32_t i = 0; i < n; i++) {
+        const fst__group *g = fst__observe_group(o, i);
+        const int closed = pl->map[i] != UINT32_MAX && (int64_t)pl->map[i] < cut[g->key.proto];
+        pl->closed[i] = (uint8_t)closed;
+        pl->map[i] = closed ? pl->moved++ : pl->kept++;
+        if (closed)
+            pl->moved_rec += g->n;
+    }
+    if (!pl->moved)
+        return 0;
+    for (uint32_t pos = 0; o->n_wide && pos < o->n_rec; pos++) {
+        const fst__cwin *c = cwin_at(o, pos);
+        pl->moved_wide += (c->ad & FST__CW_WIDE) && pl->closed[c->group];
+    }
+    for (uint32_t r = 0; r < o->n_reps; r++) {
+        pl->rep_gi[r] = group_index_of(o, o->reps[r].g);
+        pl->moved_reps += pl->rep_gi[r] != FST__NONE && pl->closed[pl->rep_gi[r]];
+    }
+    FST__TRY(fst__oatab_init(&pl->gtab, pl->kept));
+    FST__TRY(fst__oatab_init(&pl->rtab, o->n_reps - pl->moved_reps));
+    return 0;
+}
+
+/* Room in part for what the plan moves. */
+static int part_alloc(fst__observe *part, const split_plan *pl)
+{
+    for (uint32_t i = 0; i < pl->moved; i += FST__GROUP_CHUNK) {
+        FST__TRY(group_room(part));
+        part->chunk_used = pl->moved - i < FST__GROUP_CHUNK ? pl->moved - i : FST__GROUP_CHUNK;
+    }
+    part->n_groups = pl->moved;
+    const uint32_t blocks = (uint32_t)(((uint64_t)pl->moved_rec + FST__WCHUNK - 1) / FST__WCHUNK);
+    FST__TRY(fst__grow((void **)&part->wchunks, &part->cap_wchunks, blocks ? blocks : 1,
+                       sizeof *part->wchunks));
+    for (; part->n_wchunks < blocks; part->n_wchunks++)
+        if (!(part->wchunks[part->n_wchunks] = fst__big_alloc(WCHUNK_BYTES)))
+            return FST_ENOMEM;
+    if (pl->moved_wide)
+        FST__TRY(fst__grow((void **)&part->wide, &part->cap_wide, pl->moved_wide, sizeof *part->wide));
+    if (pl->moved_reps) {
+        FST__TRY(fst__grow((void **)&part->reps, &part->cap_reps, pl->moved_reps, sizeof *part->reps));
+        FST__TRY(fst__oatab_init(&part->rtab, pl->moved_reps));
+    }
+    return 0;
+}
+
+/* Inserts reps[i] of o (its group already in place) into table t. */
+static void rep_index(fst__observe *o, fst__oatab *t, uint32_t i)
+{
+    uint32_t pos;
+    const rep_ctx c = {o, o->reps[i].g};
+    (void)fst__oatab_find(t, rep_hash(o, o->reps[i].g), rep_eq, &c, &pos);
+    (void)fst__oatab_insert(t, pos, rep_hash(o, o->reps[i].g), i); /* sized: cannot fail */
+}
+
+int fst__observe_split(fst__observe *o, const int64_t cut[256], fst__observe *part)
+{
+    memset(part, 0, sizeof *part);
+    part->borrowed = 1;
+    part->seed = o->seed;
+    part->meta = o->meta;
+    part->enis = o->enis;
+    part->n_enis = part->cap_enis = o->n_enis;
+    part->skips = o->skips;
+    part->n_skips = part->cap_skips = o->n_skips;
+    FST__TRY(flush_pending(o));
+    split_plan pl;
+    int rc = plan_split(o, cut, &pl);
+    if (rc == 0 && pl.moved)
+        rc = part_alloc(part, &pl);
+    if (rc < 0 || !pl.moved) {
+        plan_free(&pl);
+        if (rc == 0) {
+            memcpy(o->cut, cut, sizeof o->cut);
+            o->cut_set = 1;
+        }
+        return rc;
+    }
+    /* groups: to part in order, or down to their new place in o */
+    for (uint32_t i = 0; i < o->n_groups; i++) {
+        const fst__group *g = fst__observe_group(o, i);
+        *fst__observe_group(pl.closed[i] ? part : o, pl.map[i]) = *g;
+    }
+    /* entries, the same way (a kept entry never moves up) */
+    uint32_t kept_rec = 0;
+    for (uint32_t pos = 0; pos < o->n_rec; pos++) {
+        fst__cwin c = *cwin_at(o, pos);
+        const uint32_t gi = c.group;
+        c.group = pl.map[gi];
+        if (!pl.closed[gi]) {
+            *cwin_at(o, kept_rec++) = c;
+            continue;
+        }
+        if (c.ad & FST__CW_WIDE) {
+            part->wide[part->n_wide] = o->wide[c.start];
+            c.start = part->n_wide++;
+        }
+        *cwin_at(part, part->n_rec++) = c;
+    }
+    /* reported addresses follow their groups */
+    uint32_t kept_reps = 0;
+    for (uint32_t r = 0; r < o->n_reps; r++) {
+        const uint32_t gi = pl.rep_gi[r];
+        if (gi == FST__NONE)
+            continue;
+        fst__rep rep = o->reps[r];
+        if (pl.closed[gi]) {
+            rep.g = fst__observe_group(part, pl.map[gi]);
+            part->reps[part->n_reps] = rep;
+            rep_index(part, &part->rtab, part->n_reps++);
+        } else {
+            rep.g = fst__observe_group(o, pl.map[gi]);
+            o->reps[kept_reps] = rep;
+            kept_reps++;
+        }
+    }
+    o->n_reps = kept_reps;
+    fst__oatab_free(&o->rtab);
+    o->rtab = pl.rtab;
+    pl.rtab = (fst__oatab){0};
+    for (uint32_t r = 0; r < o->n_reps; r++)
+        rep_index(o, &o->rtab, r);
+    /* o keeps the blocks and group chunks it still needs */
+    o->n_rec = kept_rec;
+    const uint32_t wblocks = (uint32_t)(((uint64_t)kept_rec + FST__WCHUNK - 1) / FST__WCHUNK);
+    for (; o->n_wchunks > wblocks; o->n_wchunks--)
+        fst__big_free(o->wchunks[o->n_wchunks - 1], WCHUNK_BYTES);
+    o->n_groups = pl.kept;
+    const uint32_t gchunks = (pl.kept + FST__GROUP_CHUNK - 1) / FST__GROUP_CHUNK;
+    for (; o->n_chunks > gchunks; o->n_chunks--)
+        fst__big_free(o->chunks[o->n_chunks - 1], GCHUNK_BYTES);
+    o->chunk_used = pl.kept ? pl.kept - (gchunks - 1) * FST__GROUP_CHUNK : 0;
+    /* the lookup table, rebuilt from the keys (sized: cannot fail) */
+    fst__oatab_free(&o->gtab);
+    o->gtab = pl.gtab;
+    pl.gtab = (fst__oatab){0};
+    for (uint32_t i = 0; i < o->n_groups; i++) {
+        const fst__group *g = fst__observe_group(o, i);
+        const uint32_t hv = key_hash(&g->key, o->seed);
+        const key_ctx c = {o, &g->key};
+        uint32_t pos;
+        (void)fst__oatab_find(&o->gtab, hv, group_eq, &c, &pos);
+        (void)fst__oatab_insert(&o->gtab, pos, hv, i);
+    }
+    memcpy(o->cut, cut, sizeof o->cut);
+    o->cut_set = 1;
+    const uint32_t moved = pl.moved;
+    plan_free(&pl);
+    return (int)moved;
 }

@@ -127,6 +127,9 @@ typedef struct fst__skip {
     int64_t start, end;
 } fst__skip;
 
+/* Ring of recent record ends kept for the streaming watermark. */
+#define FST__RECENT 256
+
 typedef struct fst__observe {
     uint64_t seed;
     const fst_eni_table *meta;
@@ -152,6 +155,13 @@ typedef struct fst__observe {
     uint32_t n_skips, cap_skips;
     uint64_t records_in, unusable, nodata, skipdata;
     uint64_t packets_naive, bytes_naive;
+    /* streaming (fst__observe_split) */
+    uint8_t borrowed;           /* a part: enis, meta and skips belong to another observe */
+    uint8_t cut_set;            /* cut[] holds the cut-offs of the last split */
+    int64_t cut[256];           /* by protocol: groups ending before it were split off */
+    uint64_t late;              /* flow records that ended before cut[proto] when pushed */
+    int64_t recent[FST__RECENT]; /* ends of the latest timed flow records (a ring) */
+    uint64_t n_recent;          /* timed flow records pushed (ring position) */
 } fst__observe;
 
 int fst__observe_init(fst__observe *o, const fst_eni_table *meta, uint64_t seed);
@@ -257,6 +267,24 @@ void fst__expander_free(fst__expander *ex);
 int fst__expand_next(fst__observe *o, fst__expander *ex, uint32_t *gi);
 /* Gives back every entry block still held (after all expanders ran). */
 void fst__observe_drop_entries(fst__observe *o);
+
+/* Resolves the group lookups still in flight (push defers a few), so that
+ * n_groups counts every group.  0 or FST_ENOMEM. */
+int fst__observe_settle(fst__observe *o);
+
+/* Streaming: the data's clock, robust to a few bogus times: the median
+ * end of the latest FST__RECENT timed flow records (INT64_MIN before any). */
+int64_t fst__observe_clock(const fst__observe *o);
+
+/* Streaming: moves every group whose entries all end before cut[proto]
+ * (and all carry times), with its entries and reported addresses, out of o
+ * into *part, a new observe that borrows o's ENIs, metadata and SKIPDATA
+ * windows (free it with fst__observe_free; it frees only its own).  The
+ * groups left in o keep their order, renumbered; the lookup table is
+ * rebuilt.  From now on records pushed into o that end before cut[proto]
+ * are counted in o->late.  Returns the number of groups moved (0: *part is
+ * empty but still valid), or FST_ENOMEM (o unchanged or consistent). */
+int fst__observe_split(fst__observe *o, const int64_t cut[256], fst__observe *part);
 
 /* Sorts SKIPDATA windows by (ENI, start) and sets fst__eni.skip_off/_n. */
 void fst__observe_index_skips(fst__observe *o);

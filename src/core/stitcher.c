@@ -27,16 +27,31 @@
 #define FST__SEED 0x5f1ed5717c4e0ULL /* fixed: output never depends on it */
 #define BASIS_PENDING 0xff
 
+/* One correlation run: all of the input (batch), or in streaming mode the
+ * groups one flush split off, then the rest at finish. */
+typedef struct run {
+    fst__observe *o;
+    fst__sessions ss;
+    uint32_t *order;    /* session indices in output order */
+    uint64_t id0;       /* sessions written before this run */
+} run;
+
 struct fst_stitcher {
     fst_stitcher_config cfg;
     fst__observe obs;
-    fst__sessions ss;
+    run last;           /* the run of finish() */
     fst__learned learned;
     fst_stitch_stats stats;
+    fst_stitch_stats flushed; /* streaming: session counts of the flushes so far */
     fst_eni_windows *eniw;
-    uint32_t *order;    /* session indices in output order */
     int finished;
+    int stopped;        /* a callback asked to stop */
     int sha_ni;         /* the CPU has the SHA extensions (asked once) */
+    /* streaming */
+    fst_session_cb scb; /* the callback of fst_stitcher_push_reader_stream */
+    void *sud;
+    int64_t next_flush; /* data clock of the next flush; INT64_MIN: not set */
+    uint64_t ticks;     /* calls of stream_tick */
 };
 
 static const char *const basis_names[] = {
@@ -86,6 +101,8 @@ fst_stitcher *fst_stitcher_new(const fst_stitcher_config *cfg)
     else
         fst_stitcher_config_init(&st->cfg);
     st->learned.seed = FST__SEED ^ 0x1ea4ULL;
+    st->last.o = &st->obs;
+    st->next_flush = INT64_MIN;
     st->sha_ni = fst__sha1_have_ni();
     if (fst__observe_init(&st->obs, st->cfg.meta, FST__SEED) < 0) {
         fst_stitcher_free(st);
@@ -101,7 +118,11 @@ int fst_stitcher_push(fst_stitcher *st, const fst_record *rec)
     return fst__observe_push(&st->obs, rec);
 }
 
-int fst_stitcher_push_reader(fst_stitcher *st, fst_reader *r, const char **file, uint64_t *line)
+static int stream_tick(void *arg);
+
+/* push_reader, with stream_tick between batches when streaming. */
+static int feed_reader(fst_stitcher *st, fst_reader *r, int stream, const char **file,
+                       uint64_t *line)
 {
     const char *f_ = NULL;
     uint64_t l_ = 0;
@@ -113,29 +134,37 @@ int fst_stitcher_push_reader(fst_stitcher *st, fst_reader *r, const char **file,
     *line = 0;
     if (!st || !r || st->finished)
         return FST_EINVAL;
-    return fst__feed(&st->obs, r, fst__threads_of(st->cfg.threads), file, line);
+    stream = stream && st->cfg.horizon;
+    const int rc = fst__feed(&st->obs, r, fst__threads_of(st->cfg.threads),
+                             stream ? stream_tick : NULL, st, file, line);
+    return rc < 0 ? rc : 0;
+}
+
+int fst_stitcher_push_reader(fst_stitcher *st, fst_reader *r, const char **file, uint64_t *line)
+{
+    return feed_reader(st, r, 0, file, line);
 }
 
 /* Room for one session per group (most groups are one session), so the
  * session array is not copied while it grows in finish(). */
-static int reserve_sessions(fst_stitcher *st)
+static int reserve_sessions(run *rn)
 {
-    const uint32_t n = st->obs.n_groups;
-    if (n <= st->ss.cap)
+    const uint32_t n = rn->o->n_groups;
+    if (n <= rn->ss.cap)
         return 0;
-    fst__sess *v = fst__realloc(st->ss.v, (size_t)n * sizeof *v);
+    fst__sess *v = fst__realloc(rn->ss.v, (size_t)n * sizeof *v);
     if (!v)
         return FST_ENOMEM;
-    st->ss.v = v;
-    st->ss.cap = n;
+    rn->ss.v = v;
+    rn->ss.cap = n;
     return 0;
 }
 
 /* Rule 1 for every TCP session; strong handshakes teach services. */
-static int direction_flags(fst_stitcher *st)
+static int direction_flags(fst_stitcher *st, run *rn)
 {
-    for (uint32_t i = 0; i < st->ss.n; i++) {
-        fst__sess *s = &st->ss.v[i];
+    for (uint32_t i = 0; i < rn->ss.n; i++) {
+        fst__sess *s = &rn->ss.v[i];
         int hi = 0;
         const int b = s->g->key.proto == 6 ? fst__direction_flags(s->ev, &hi) : -1;
         s->basis = b < 0 ? BASIS_PENDING : (uint8_t)b;
@@ -149,10 +178,10 @@ static int direction_flags(fst_stitcher *st)
     return 0;
 }
 
-static void direction_rest(fst_stitcher *st)
+static void direction_rest(fst_stitcher *st, run *rn)
 {
-    for (uint32_t i = 0; i < st->ss.n; i++) {
-        fst__sess *s = &st->ss.v[i];
+    for (uint32_t i = 0; i < rn->ss.n; i++) {
+        fst__sess *s = &rn->ss.v[i];
         if (s->basis != BASIS_PENDING)
             continue;
         int hi = 0;
@@ -317,55 +346,55 @@ static void order_merge_job(void *arg)
 /* Below this many sessions the order is sorted on one thread. */
 #define PAR_MIN_ORDER 16384
 
-static int order_sessions(fst_stitcher *st, int threads)
+static int order_sessions(run *rn, int threads)
 {
-    const uint32_t n = st->ss.n;
-    st->order = fst__malloc((size_t)n * sizeof *st->order);
-    if (!st->order)
+    const uint32_t n = rn->ss.n;
+    rn->order = fst__malloc(((size_t)n + 1) * sizeof *rn->order);
+    if (!rn->order)
         return FST_ENOMEM;
     for (uint32_t i = 0; i < n; i++)
-        st->order[i] = i;
+        rn->order[i] = i;
     int depth = 0;
     for (uint32_t k = n; k; k >>= 1)
         depth += 2;
-    const order_ctx c = {&st->obs, st->ss.v};
+    const order_ctx c = {rn->o, rn->ss.v};
     uint32_t *tmp = threads >= 2 && n >= PAR_MIN_ORDER ? fst__malloc((size_t)n * sizeof *tmp) : NULL;
     if (!tmp) {
-        sort_idx(&c, st->order, n, depth);
+        sort_idx(&c, rn->order, n, depth);
     } else {
         /* halves sorted at once, then merged from both ends at once; the
          * order is total, so this is the one-thread result */
         const size_t h = n / 2;
-        order_job s[2] = {{.c = &c, .x = st->order, .n = h, .depth = depth},
-                          {.c = &c, .x = st->order + h, .n = n - h, .depth = depth}};
+        order_job s[2] = {{.c = &c, .x = rn->order, .n = h, .depth = depth},
+                          {.c = &c, .x = rn->order + h, .n = n - h, .depth = depth}};
         fst__par2(order_sort_job, &s[0], &s[1]);
-        order_job m[2] = {{.c = &c, .a = st->order, .na = h, .b = st->order + h, .nb = n - h,
+        order_job m[2] = {{.c = &c, .a = rn->order, .na = h, .b = rn->order + h, .nb = n - h,
                            .want = h, .out = tmp, .back = 0},
-                          {.c = &c, .a = st->order, .na = h, .b = st->order + h, .nb = n - h,
+                          {.c = &c, .a = rn->order, .na = h, .b = rn->order + h, .nb = n - h,
                            .want = n - h, .out = tmp, .back = 1}};
         fst__par2(order_merge_job, &m[0], &m[1]);
-        fst__free(st->order);
-        st->order = tmp;
+        fst__free(rn->order);
+        rn->order = tmp;
     }
     for (uint32_t i = 0; i < n; i++)
-        st->ss.v[st->order[i]].rank = i;
+        rn->ss.v[rn->order[i]].rank = i;
     return 0;
 }
 
 /* The public view of session s (names: room for its ENI names).  Reads st
  * only, so the pipeline below may run it on the helper thread. */
-static void fill_one(const fst_stitcher *st, const fst__sess *s, const char **names,
-                     fst_session *o)
+static void fill_one(const fst_stitcher *st, const run *rn, const fst__sess *s,
+                     const char **names, fst_session *o)
 {
     fst_session out;
     memset(&out, 0, sizeof out);
     const uint8_t *ca, *sa;
     const uint8_t fam = s->g->key.fam;
     const int c = s->client_hi; /* canonical index of the client->server direction */
-    endpoints(&st->obs, s, &ca, &out.client_port, &sa, &out.server_port);
+    endpoints(rn->o, s, &ca, &out.client_port, &sa, &out.server_port);
     fst__addr_from16(&out.client_addr, ca, fam);
     fst__addr_from16(&out.server_addr, sa, fam);
-    out.id = (uint64_t)s->rank + 1;
+    out.id = rn->id0 + s->rank + 1;
     out.proto = s->g->key.proto;
     out.first_seen = s->first;
     out.last_seen = s->last;
@@ -381,11 +410,11 @@ static void fill_one(const fst_stitcher *st, const fst__sess *s, const char **na
     out.unknown = (uint8_t)((s->known & FST__K_TIMES ? 0 : FST_SESSION_NO_TIMES) |
                             (s->known & FST__K_COUNTS ? 0 : FST_SESSION_NO_COUNTS));
     for (uint32_t i = 0; i < s->n_enis; i++)
-        names[i] = st->obs.enis[st->ss.enis[s->eni_off + i]]->name;
+        names[i] = rn->o->enis[rn->ss.enis[s->eni_off + i]]->name;
     out.n_enis = s->n_enis;
     out.enis = names;
     out.records = s->records;
-    out.nat_leg_of = s->nat_parent ? (uint64_t)st->ss.v[s->nat_parent - 1].rank + 1 : 0;
+    out.nat_leg_of = s->nat_parent ? rn->id0 + rn->ss.v[s->nat_parent - 1].rank + 1 : 0;
     fst__community_id(0, out.proto, &out.client_addr, out.client_port, &out.server_addr,
                       out.server_port, out.community_id, st->sha_ni);
     *o = out;
@@ -405,6 +434,7 @@ typedef struct emit_buf {
 
 typedef struct emit_job {
     const fst_stitcher *st;
+    const run *rn;
     emit_buf *b;
     uint32_t from, to;      /* produce: output positions [from, to) */
     fst_session_cb cb;      /* consume: NULL to produce */
@@ -412,16 +442,17 @@ typedef struct emit_job {
     int rc;
 } emit_job;
 
-static int fill_chunk(const fst_stitcher *st, emit_buf *b, uint32_t from, uint32_t to)
+static int fill_chunk(const fst_stitcher *st, const run *rn, emit_buf *b, uint32_t from,
+                      uint32_t to)
 {
     uint32_t need = 0;
     for (uint32_t i = from; i < to; i++)
-        need += st->ss.v[st->order[i]].n_enis;
+        need += rn->ss.v[rn->order[i]].n_enis;
     FST__TRY(fst__grow((void **)&b->names, &b->cap_names, need ? need : 1, sizeof *b->names));
     uint32_t off = 0;
     for (uint32_t i = from; i < to; i++) {
-        const fst__sess *s = &st->ss.v[st->order[i]];
-        fill_one(st, s, b->names + off, &b->v[i - from]);
+        const fst__sess *s = &rn->ss.v[rn->order[i]];
+        fill_one(st, rn, s, b->names + off, &b->v[i - from]);
         off += s->n_enis;
     }
     b->n = to - from;
@@ -433,7 +464,7 @@ static void emit_job_run(void *arg)
     emit_job *j = arg;
     j->rc = 0;
     if (!j->cb) {
-        j->rc = fill_chunk(j->st, j->b, j->from, j->to);
+        j->rc = fill_chunk(j->st, j->rn, j->b, j->from, j->to);
         return;
     }
     for (uint32_t i = 0; i < j->b->n && j->rc == 0; i++)
@@ -441,25 +472,26 @@ static void emit_job_run(void *arg)
 }
 
 /* 1 when the pipeline could not get its buffers (nothing emitted yet). */
-static int emit_par(const fst_stitcher *st, fst_session_cb cb, void *ud, int *rc)
+static int emit_par(const fst_stitcher *st, const run *rn, fst_session_cb cb, void *ud, int *rc)
 {
-    const uint32_t n = st->ss.n;
+    const uint32_t n = rn->ss.n;
     emit_buf b[2];
     memset(b, 0, sizeof b);
     b[0].v = fst__malloc(EMIT_CHUNK * sizeof *b[0].v);
     b[1].v = fst__malloc(EMIT_CHUNK * sizeof *b[1].v);
     const int ok = b[0].v && b[1].v;
-    int r = ok ? fill_chunk(st, &b[0], 0, EMIT_CHUNK) : 0;
+    int r = ok ? fill_chunk(st, rn, &b[0], 0, EMIT_CHUNK) : 0;
     for (uint32_t k = 0; ok && r == 0; k++) {
         emit_buf *cur = &b[k & 1], *nxt = &b[(k + 1) & 1];
         const uint32_t from = (k + 1) * EMIT_CHUNK;
-        emit_job use = {st, cur, 0, 0, cb, ud, 0};
+        emit_job use = {st, rn, cur, 0, 0, cb, ud, 0};
         if (from >= n) {
             emit_job_run(&use);
             r = use.rc;
             break;
         }
-        emit_job make = {st, nxt, from, n - from > EMIT_CHUNK ? from + EMIT_CHUNK : n, NULL, NULL, 0};
+        emit_job make = {st, rn, nxt, from, n - from > EMIT_CHUNK ? from + EMIT_CHUNK : n,
+                         NULL, NULL, 0};
         fst__par2(emit_job_run, &use, &make);
         r = use.rc ? use.rc : make.rc;
     }
@@ -473,12 +505,137 @@ static int emit_par(const fst_stitcher *st, fst_session_cb cb, void *ud, int *rc
     return 0;
 }
 
-static int emit_one(fst_stitcher *st, const fst__sess *s, const char **names,
-                    fst_session_cb cb, void *ud)
+static int emit_one(const fst_stitcher *st, const run *rn, const fst__sess *s,
+                    const char **names, fst_session_cb cb, void *ud)
 {
     fst_session out;
-    fill_one(st, s, names, &out);
+    fill_one(st, rn, s, names, &out);
     return cb ? cb(&out, ud) : 0;
+}
+
+/* Correlates, orients, orders and accounts the groups of rn->o, fills
+ * *stats (and *eniw, which the caller frees) and hands the sessions to cb
+ * (NULL: none).  0, a negative error, or the callback's nonzero return. */
+static int run_sessions(fst_stitcher *st, run *rn, fst_session_cb cb, void *ud,
+                        fst_stitch_stats *stats, fst_eni_windows **eniw)
+{
+    const int threads = fst__threads_of(st->cfg.threads);
+    fst__observe_index_skips(rn->o);
+    FST__TRY(fst__observe_seal(rn->o, threads));
+    FST__TRY(reserve_sessions(rn));
+    FST__TRY(fst__correlate(rn->o, &st->cfg, &rn->ss, threads));
+    FST__TRY(direction_flags(st, rn));
+    direction_rest(st, rn);
+    FST__TRY(fst__correlate_nat_inside(rn->o, &rn->ss));
+    FST__TRY(fst__correlate_nat(rn->o, &rn->ss));
+    FST__TRY(order_sessions(rn, threads));
+    FST__TRY(fst__account_summary(rn->o, &rn->ss, stats, eniw));
+    int rc = 0;
+    if (threads >= 2 && cb && rn->ss.n >= 2 * EMIT_CHUNK && emit_par(st, rn, cb, ud, &rc) == 0)
+        return rc;
+    const char **names = fst__calloc(rn->o->n_enis, sizeof *names);
+    if (!names)
+        return FST_ENOMEM;
+    for (uint32_t i = 0; i < rn->ss.n && rc == 0; i++)
+        rc = emit_one(st, rn, &rn->ss.v[rn->order[i]], names, cb, ud);
+    fst__free(names);
+    return rc;
+}
+
+/* The session counts of b added to a (streaming: one flush's). */
+static void add_session_counts(fst_stitch_stats *a, const fst_stitch_stats *b)
+{
+    a->records_joined += b->records_joined;
+    a->sessions += b->sessions;
+    a->nat_legs += b->nat_legs;
+    a->incomplete += b->incomplete;
+    for (int i = 0; i < FST_BASIS_COUNT; i++)
+        a->by_basis[i] += b->by_basis[i];
+    for (int i = 0; i < 5; i++)
+        a->by_enis[i] += b->by_enis[i];
+    a->packets_counted = fst__sat_add(a->packets_counted, b->packets_counted);
+    a->bytes_counted = fst__sat_add(a->bytes_counted, b->bytes_counted);
+}
+
+static int note_held(fst_stitcher *st)
+{
+    FST__TRY(fst__observe_settle(&st->obs));
+    if (st->obs.n_groups > st->flushed.groups_held_peak)
+        st->flushed.groups_held_peak = st->obs.n_groups;
+    return 0;
+}
+
+/* Streaming: writes the sessions of every group that ended more than the
+ * horizon plus its idle timeout before `now`, and forgets them.  0, a
+ * negative error, or the callback's nonzero return. */
+static int flush_closed(fst_stitcher *st, int64_t now, fst_session_cb cb, void *ud)
+{
+    int64_t cut[256];
+    for (int p = 0; p < 256; p++)
+        cut[p] = now - (int64_t)st->cfg.horizon - (int64_t)fst__idle_of(&st->cfg, (uint8_t)p);
+    FST__TRY(note_held(st));
+    fst__observe part;
+    const int moved = fst__observe_split(&st->obs, cut, &part);
+    int rc = moved < 0 ? moved : 0;
+    if (moved > 0) {
+        run rn = {.o = &part, .id0 = st->flushed.sessions};
+        fst_stitch_stats one;
+        memset(&one, 0, sizeof one);
+        fst_eni_windows *ew = NULL;
+        rc = run_sessions(st, &rn, st->stopped ? NULL : cb, ud, &one, &ew);
+        add_session_counts(&st->flushed, &one);
+        st->flushed.flushes++;
+        fst__free(ew);
+        fst__sessions_free(&rn.ss);
+        fst__free(rn.order);
+    }
+    fst__observe_free(&part);
+    if (rc > 0)
+        st->stopped = 1;
+    return rc;
+}
+
+int fst_stitcher_flush(fst_stitcher *st, fst_session_cb cb, void *ud)
+{
+    if (!st || st->finished || !st->cfg.horizon)
+        return FST_EINVAL;
+    const int64_t now = fst__observe_clock(&st->obs);
+    if (now == INT64_MIN || st->stopped)
+        return 0;
+    const int rc = flush_closed(st, now, cb, ud);
+    return rc < 0 ? rc : 0;
+}
+
+/* Called by the feed between batches: flushes when the data's clock has
+ * moved on by half the horizon (at least a minute) since the last flush. */
+#define TICKS_PER_LOOK 16
+
+static int stream_tick(void *arg)
+{
+    fst_stitcher *st = arg;
+    if (++st->ticks % TICKS_PER_LOOK)
+        return 0;
+    const int64_t now = fst__observe_clock(&st->obs);
+    if (now == INT64_MIN)
+        return 0;
+    const int64_t step = st->cfg.horizon / 2 > 60 ? st->cfg.horizon / 2 : 60;
+    if (st->next_flush == INT64_MIN || now < st->next_flush) {
+        if (st->next_flush == INT64_MIN)
+            st->next_flush = now + step;
+        return 0;
+    }
+    st->next_flush = now + step;
+    return flush_closed(st, now, st->scb, st->sud);
+}
+
+int fst_stitcher_push_reader_stream(fst_stitcher *st, fst_reader *r, fst_session_cb cb, void *ud,
+                                    const char **file, uint64_t *line)
+{
+    if (st) {
+        st->scb = cb;
+        st->sud = ud;
+    }
+    return feed_reader(st, r, 1, file, line);
 }
 
 int fst_stitcher_finish(fst_stitcher *st, fst_session_cb cb, void *ud)
@@ -486,26 +643,13 @@ int fst_stitcher_finish(fst_stitcher *st, fst_session_cb cb, void *ud)
     if (!st || st->finished)
         return FST_EINVAL;
     st->finished = 1;
-    fst__observe_index_skips(&st->obs);
-    const int threads = fst__threads_of(st->cfg.threads);
-    FST__TRY(fst__observe_seal(&st->obs, threads));
-    FST__TRY(reserve_sessions(st));
-    FST__TRY(fst__correlate(&st->obs, &st->cfg, &st->ss, threads));
-    FST__TRY(direction_flags(st));
-    direction_rest(st);
-    FST__TRY(fst__correlate_nat_inside(&st->obs, &st->ss));
-    FST__TRY(fst__correlate_nat(&st->obs, &st->ss));
-    FST__TRY(order_sessions(st, threads));
-    FST__TRY(fst__account_summary(&st->obs, &st->ss, &st->stats, &st->eniw));
-    int rc = 0;
-    if (threads >= 2 && cb && st->ss.n >= 2 * EMIT_CHUNK && emit_par(st, cb, ud, &rc) == 0)
-        return rc < 0 ? rc : 0;
-    const char **names = fst__calloc(st->obs.n_enis, sizeof *names);
-    if (!names)
-        return FST_ENOMEM;
-    for (uint32_t i = 0; i < st->ss.n && rc == 0; i++)
-        rc = emit_one(st, &st->ss.v[st->order[i]], names, cb, ud);
-    fst__free(names);
+    FST__TRY(note_held(st));
+    st->last.id0 = st->flushed.sessions;
+    const int rc = run_sessions(st, &st->last, st->stopped ? NULL : cb, ud, &st->stats, &st->eniw);
+    add_session_counts(&st->stats, &st->flushed);
+    st->stats.flushes = st->flushed.flushes;
+    st->stats.groups_held_peak = st->flushed.groups_held_peak;
+    st->stats.records_late = st->obs.late;
     return rc < 0 ? rc : 0;
 }
 
@@ -519,9 +663,9 @@ void fst_stitcher_free(fst_stitcher *st)
     if (!st)
         return;
     fst__observe_free(&st->obs);
-    fst__sessions_free(&st->ss);
+    fst__sessions_free(&st->last.ss);
     fst__learned_free(&st->learned);
     fst__free(st->eniw);
-    fst__free(st->order);
+    fst__free(st->last.order);
     fst__free(st);
 }

@@ -1,0 +1,289 @@
+/* tests/test_stream.c - streaming mode (fst_stitcher_config.horizon):
+ * sessions written while records still arrive, ids that keep counting,
+ * late records counted, memory given back.
+ *
+ * Expected values are derived by hand from the records written here and
+ * the rule in include/flowstitch/stitcher.h: a group is written at a flush
+ * when every record of it ended before clock - horizon - idle timeout
+ * (TCP 660 s by default), the clock being the median end of the latest 256
+ * timed records.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli_helper.h"
+#include "flowstitch/errors.h"
+#include "records_helper.h"
+
+static fst_stitcher *st;
+static rh_out out;
+
+static void make(uint32_t horizon)
+{
+    memset(&out, 0, sizeof out);
+    fst_stitcher_config cfg;
+    fst_stitcher_config_init(&cfg);
+    cfg.horizon = horizon;
+    st = fst_stitcher_new(&cfg);
+    cr_assert_not_null(st);
+}
+
+static void setup(void) { make(100); }
+static void teardown(void) { fst_stitcher_free(st); }
+
+TestSuite(stream, .init = setup, .fini = teardown);
+
+static void push(fst_record r) { cr_assert_eq(fst_stitcher_push(st, &r), 0); }
+
+/* One TCP connection seen at one ENI in one window [t0, t1]: the client's
+ * SYN+FIN (3) side and the server's SYN-ACK+FIN (19) side. */
+static void conn(const char *c, unsigned cport, const char *s, int64_t t0, int64_t t1,
+                 uint64_t c2s_bytes, uint64_t s2c_bytes)
+{
+    push(RH(.eni = "eni-a", .src = c, .dst = s, .sp = cport, .dp = 443, .pk = 5,
+            .by = c2s_bytes, .t0 = t0, .t1 = t1, .flags = 3, .fdir = "egress"));
+    push(RH(.eni = "eni-a", .src = s, .dst = c, .sp = 443, .dp = cport, .pk = 4,
+            .by = s2c_bytes, .t0 = t0, .t1 = t1, .flags = 19, .fdir = "ingress"));
+}
+
+/* A ends at 1058; three records of B end at 3000, so the clock (median of
+ * 1058, 1058, 3000, 3000, 3000) is 3000 and the TCP cut-off 3000 - 100 -
+ * 660 = 2240: the flush writes A (id 1) and keeps B.  Then C arrives
+ * ending at 1500, before the cut-off: late.  finish() writes C (first seen
+ * 1450) and B (first seen 2000) in that order, ids 2 and 3. */
+Test(stream, flush_writes_what_closed_and_counts_late_records)
+{
+    conn("10.0.0.1", 40000, "10.0.0.2", 1000, 1058, 500, 4000);
+    push(RH(.eni = "eni-a", .src = "10.0.0.3", .dst = "10.0.0.2", .sp = 41000, .dp = 443,
+            .pk = 1, .by = 60, .t0 = 2000, .t1 = 3000, .flags = 2, .fdir = "egress"));
+    push(RH(.eni = "eni-a", .src = "10.0.0.3", .dst = "10.0.0.2", .sp = 41000, .dp = 443,
+            .pk = 1, .by = 60, .t0 = 2000, .t1 = 3000, .flags = 2, .fdir = "egress"));
+    push(RH(.eni = "eni-b", .src = "10.0.0.3", .dst = "10.0.0.2", .sp = 41000, .dp = 443,
+            .pk = 1, .by = 60, .t0 = 2010, .t1 = 3000, .flags = 2, .fdir = "ingress"));
+
+    cr_assert_eq(fst_stitcher_flush(st, rh_collect, &out), 0);
+    cr_assert_eq(out.n, 1);
+    const fst_session *a = &out.s[0];
+    cr_assert_eq(a->id, 1);
+    char b_[FST_ADDR_STRLEN];
+    cr_assert_str_eq(rh_ntoa(&a->client_addr, b_), "10.0.0.1");
+    cr_assert_eq(a->c2s_bytes, 500);
+    cr_assert_eq(a->s2c_bytes, 4000);
+    cr_assert_eq(a->basis, FST_BASIS_TCP_SYN);
+
+    conn("10.0.0.4", 42000, "10.0.0.2", 1450, 1500, 70, 80); /* late */
+    cr_assert_eq(fst_stitcher_finish(st, rh_collect, &out), 0);
+    cr_assert_eq(out.n, 3);
+    cr_assert_eq(out.s[1].id, 2);
+    cr_assert_str_eq(rh_ntoa(&out.s[1].client_addr, b_), "10.0.0.4");
+    cr_assert_eq(out.s[1].first_seen, 1450);
+    cr_assert_eq(out.s[2].id, 3);
+    cr_assert_str_eq(rh_ntoa(&out.s[2].client_addr, b_), "10.0.0.3");
+    /* B: the egress record at eni-a is a duplicate (same window, same
+     * values): counted once, 1 packet, 60 bytes */
+    cr_assert_eq(out.s[2].c2s_bytes, 60);
+    cr_assert_eq(out.s[2].records, 3);
+
+    const fst_stitch_stats *x = fst_stitcher_stats(st);
+    cr_assert_eq(x->sessions, 3);
+    cr_assert_eq(x->flushes, 1);
+    cr_assert_eq(x->records_late, 2);      /* both records of C */
+    cr_assert_eq(x->groups_held_peak, 2, "%lu", (unsigned long)x->groups_held_peak); /* A, B at the flush */
+    cr_assert_eq(x->records_joined, 2 + 3 + 2);
+    cr_assert_eq(x->bytes_counted, 500 + 4000 + 60 + 70 + 80);
+    cr_assert_eq(x->bytes_naive, 500 + 4000 + 3 * 60 + 70 + 80);
+    cr_assert_eq(x->by_basis[FST_BASIS_TCP_SYN], 3);
+    cr_assert_eq(x->records_in, 7);
+}
+
+/* Connection j of the time-ordered test (session id j) started at
+ * 1000 + 100 j with j * 10 bytes client to server and j * 100 back.  The
+ * callback checks each session as it comes and keeps the count and the
+ * last id. */
+typedef struct seen {
+    uint64_t n, last_id;
+} seen;
+
+static int check_one(const fst_session *s, void *ud)
+{
+    seen *v = ud;
+    const int64_t j = (int64_t)s->id;
+    cr_assert_eq(s->id, v->last_id + 1, "ids in order: %lu after %lu", (unsigned long)s->id,
+                 (unsigned long)v->last_id);
+    cr_assert_eq(s->first_seen, 1000 + 100 * j);
+    cr_assert_eq(s->c2s_bytes, (uint64_t)j * 10);
+    cr_assert_eq(s->s2c_bytes, (uint64_t)j * 100);
+    cr_assert_eq(s->records, 2);
+    v->n++;
+    v->last_id = s->id;
+    return 0;
+}
+
+/* 300 connections j = 1..300, both records ending at e_j = 1030 + 100 j,
+ * pushed in time order, fst_stitcher_flush after every 10th (i = 10, 20,
+ * ...).  Horizon 100 + TCP idle 660: a flush at clock c writes j when
+ * e_j < c - 760.
+ *   i <= 128: the ring holds all 2i ends; the median (index i of the
+ *     sorted ends) is e_(i/2 + 1), so j <= i/2 - 7 is written: nothing at
+ *     i = 10, then j <= 3 at i = 20, ... j <= 53 at i = 120.
+ *   i > 128: the ring holds connections i-127..i; the median is e_(i-63),
+ *     so j <= i - 71 is written.
+ * So 29 flushes write something (i = 20..300), and the most held at a
+ * flush is 81 (i >= 140: i pushed minus the i - 81 written at i - 10).  At
+ * the end 71 are left for finish().  Every connection is one session with
+ * its own bytes, ids 1..300 in time order, nothing late. */
+Test(stream, time_ordered_input_gives_every_connection_once)
+{
+    char addr[32];
+    seen v = {0, 0};
+    for (int i = 1; i <= 300; i++) {
+        snprintf(addr, sizeof addr, "10.1.%d.%d", i / 250, i % 250 + 1);
+        conn(addr, 40000, "10.0.0.2", 1000 + 100 * i, 1000 + 100 * i + 30, (uint64_t)i * 10,
+             (uint64_t)i * 100);
+        if (i % 10 == 0) {
+            cr_assert_eq(fst_stitcher_flush(st, check_one, &v), 0);
+            if (i == 10)
+                cr_assert_eq(v.n, 0);
+            if (i == 20)
+                cr_assert_eq(v.n, 3);
+            if (i == 120)
+                cr_assert_eq(v.n, 53);
+            if (i == 300)
+                cr_assert_eq(v.n, 229);
+        }
+    }
+    cr_assert_eq(fst_stitcher_finish(st, check_one, &v), 0);
+    cr_assert_eq(v.n, 300);
+    const fst_stitch_stats *x = fst_stitcher_stats(st);
+    cr_assert_eq(x->sessions, 300);
+    cr_assert_eq(x->records_late, 0);
+    cr_assert_eq(x->flushes, 29);
+    cr_assert_eq(x->groups_held_peak, 81, "%lu", (unsigned long)x->groups_held_peak);
+    cr_assert_eq(x->bytes_counted, 110ull * (300 * 301 / 2));
+}
+
+/* What a flush moves besides entries: reported addresses (metadata folds
+ * each ENI's secondary IP onto its primary, the session reports the
+ * secondary) and entries too wide for the compact form (5e9 bytes in one
+ * window).  X = 10.0.1.11:42790 -> 10.0.2.21:5201 (records end 70 and
+ * 100), Y the same hosts on port 5202 (records end 3000): clock 3000 (the
+ * median of 70, 70, 100, 100, 3000 x 4), cut-off 2240, so the flush writes
+ * X and keeps Y.  Both keep their secondary addresses and their bytes
+ * (c2s 5e9 counted once from the client's ENI, s2c 2600). */
+static void secondary_conn(unsigned dport, int64_t t0)
+{
+    push(RH(.fmt = RH_V2, .eni = "eni-a", .src = "10.0.1.10", .dst = "10.0.2.21", .sp = 42790,
+            .dp = dport, .pk = 100, .by = 5000000000ull, .t0 = t0, .t1 = t0 + 60));
+    push(RH(.fmt = RH_V2, .eni = "eni-a", .src = "10.0.2.21", .dst = "10.0.1.10", .sp = dport,
+            .dp = 42790, .pk = 50, .by = 2600, .t0 = t0, .t1 = t0 + 60));
+    push(RH(.fmt = RH_V2, .eni = "eni-b", .src = "10.0.1.11", .dst = "10.0.2.20", .sp = 42790,
+            .dp = dport, .pk = 100, .by = 5000000000ull, .t0 = t0 + 30, .t1 = t0 + 90));
+    push(RH(.fmt = RH_V2, .eni = "eni-b", .src = "10.0.2.20", .dst = "10.0.1.11", .sp = dport,
+            .dp = 42790, .pk = 50, .by = 2600, .t0 = t0 + 30, .t1 = t0 + 90));
+}
+
+static void check_secondary(const fst_session *s, unsigned dport)
+{
+    char b_[FST_ADDR_STRLEN];
+    cr_assert_str_eq(rh_ntoa(&s->client_addr, b_), "10.0.1.11");
+    cr_assert_str_eq(rh_ntoa(&s->server_addr, b_), "10.0.2.21");
+    cr_assert_eq(s->server_port, dport);
+    cr_assert_eq(s->c2s_bytes, 5000000000ull);
+    cr_assert_eq(s->s2c_bytes, 2600);
+    cr_assert_eq(s->records, 4);
+}
+
+Test(stream, flush_moves_reported_addresses_and_wide_entries)
+{
+    char path[] = "/tmp/fst-eni-XXXXXX";
+    const int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    static const char json[] =
+        "{\"NetworkInterfaces\":["
+        "{\"NetworkInterfaceId\":\"eni-a\",\"InterfaceType\":\"interface\",\"PrivateIpAddress\":\"10.0.1.10\","
+        "\"PrivateIpAddresses\":[{\"PrivateIpAddress\":\"10.0.1.10\",\"Primary\":true},"
+        "{\"PrivateIpAddress\":\"10.0.1.11\",\"Primary\":false}]},"
+        "{\"NetworkInterfaceId\":\"eni-b\",\"InterfaceType\":\"interface\",\"PrivateIpAddress\":\"10.0.2.20\","
+        "\"PrivateIpAddresses\":[{\"PrivateIpAddress\":\"10.0.2.20\",\"Primary\":true},"
+        "{\"PrivateIpAddress\":\"10.0.2.21\",\"Primary\":false}]}]}";
+    cr_assert_eq(write(fd, json, sizeof json - 1), (ssize_t)(sizeof json - 1));
+    close(fd);
+    char err[256];
+    fst_eni_table *meta = fst_eni_table_load(path, err, sizeof err);
+    unlink(path);
+    cr_assert_not_null(meta, "%s", err);
+    fst_stitcher_free(st);
+    fst_stitcher_config cfg;
+    fst_stitcher_config_init(&cfg);
+    cfg.meta = meta;
+    cfg.horizon = 100;
+    st = fst_stitcher_new(&cfg);
+
+    secondary_conn(5201, 10);
+    secondary_conn(5202, 2910);
+    cr_assert_eq(fst_stitcher_flush(st, rh_collect, &out), 0);
+    cr_assert_eq(out.n, 1);
+    check_secondary(&out.s[0], 5201);
+    cr_assert_eq(fst_stitcher_finish(st, rh_collect, &out), 0);
+    cr_assert_eq(out.n, 2);
+    check_secondary(&out.s[1], 5202);
+    cr_assert_eq(out.s[1].id, 2);
+    const fst_stitch_stats *x = fst_stitcher_stats(st);
+    cr_assert_eq(x->bytes_counted, 2 * (5000000000ull + 2600));
+    cr_assert_eq(x->flushes, 1);
+    fst_stitcher_free(st);
+    st = NULL;
+    fst_eni_table_free(meta);
+}
+
+/* A flush without horizon is a usage error; with nothing pushed it writes
+ * nothing. */
+Test(stream, flush_needs_a_horizon)
+{
+    cr_assert_eq(fst_stitcher_flush(st, rh_collect, &out), 0);
+    cr_assert_eq(out.n, 0);
+    fst_stitcher_free(st);
+    make(0);
+    cr_assert_eq(fst_stitcher_flush(st, rh_collect, &out), FST_EINVAL);
+}
+
+static int stop_after_one(const fst_session *s, void *ud)
+{
+    rh_collect(s, ud);
+    return 1;
+}
+
+/* A callback that stops during a flush: nothing more is written, neither
+ * at later flushes nor at finish. */
+Test(stream, a_stopping_callback_stops_everything)
+{
+    conn("10.0.0.1", 40000, "10.0.0.2", 1000, 1058, 500, 4000);
+    conn("10.0.0.5", 40000, "10.0.0.2", 1000, 1058, 500, 4000);
+    for (int i = 0; i < 3; i++)
+        conn("10.0.0.3", 41000, "10.0.0.2", 2900, 3000, 1, 1);
+    cr_assert_eq(fst_stitcher_flush(st, stop_after_one, &out), 0);
+    cr_assert_eq(out.n, 1);
+    cr_assert_eq(fst_stitcher_finish(st, rh_collect, &out), 0);
+    cr_assert_eq(out.n, 1);
+}
+
+/* The CLI: --horizon implies --stream and needs a positive number. */
+Test(stream_cli, horizon_option_is_checked, .init = NULL, .fini = NULL)
+{
+    cli_run r = run_cli("sessions --horizon 0 " FST_SOURCE_DIR "/fixtures/demo");
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "--horizon: must be at least 1 second"), "%s", r.err);
+    cli_run_free(&r);
+    r = run_cli("sessions --horizon soon " FST_SOURCE_DIR "/fixtures/demo");
+    cr_assert_eq(r.status, 2);
+    cli_run_free(&r);
+    r = run_cli("sessions --stream --stats /dev/stderr -q " FST_SOURCE_DIR "/fixtures/demo");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    /* fixtures/demo/README.md: five 5-tuples, one session each, all held
+     * to the end (the demo spans 10 minutes, less than one flush step) */
+    cr_assert_eq(count_lines(r.out), 5);
+    cr_assert(strstr(r.err, "\"flushes\":0,\"records_late\":0,\"groups_held_peak\":5"), "%s",
+              r.err);
+    cli_run_free(&r);
+}
