@@ -13,7 +13,10 @@
 #define FST_TESTS_RECORDS_HELPER_H
 
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "flowstitch/record.h"
 #include "flowstitch/stitcher.h"
@@ -114,6 +117,37 @@ static fst_record rh_make(rh v)
 }
 
 #define RH(...) rh_make((rh){__VA_ARGS__})
+
+/* ENI metadata from JSON text (through a temporary file); NULL with the
+ * reason in err when it does not load. */
+static inline fst_eni_table *rh_load_meta(const char *json, char *err, size_t errlen)
+{
+    char path[] = "/tmp/fst-eni-XXXXXX";
+    const int fd = mkstemp(path);
+    if (fd < 0) {
+        snprintf(err, errlen, "mkstemp failed");
+        return NULL;
+    }
+    const size_t n = strlen(json);
+    const int ok = write(fd, json, n) == (ssize_t)n;
+    close(fd);
+    fst_eni_table *meta = ok ? fst_eni_table_load(path, err, errlen) : NULL;
+    if (!ok)
+        snprintf(err, errlen, "short write");
+    unlink(path);
+    return meta;
+}
+
+/* Two ENIs with a secondary IP each: eni-a 10.0.1.10 (+ 10.0.1.11), eni-b
+ * 10.0.2.20 (+ 10.0.2.21). */
+#define RH_META_SECONDARIES                                                                        \
+    "{\"NetworkInterfaces\":["                                                                     \
+    "{\"NetworkInterfaceId\":\"eni-a\",\"InterfaceType\":\"interface\",\"PrivateIpAddress\":\"10.0.1.10\"," \
+    "\"PrivateIpAddresses\":[{\"PrivateIpAddress\":\"10.0.1.10\",\"Primary\":true},"                 \
+    "{\"PrivateIpAddress\":\"10.0.1.11\",\"Primary\":false}]},"                                      \
+    "{\"NetworkInterfaceId\":\"eni-b\",\"InterfaceType\":\"interface\",\"PrivateIpAddress\":\"10.0.2.20\"," \
+    "\"PrivateIpAddresses\":[{\"PrivateIpAddress\":\"10.0.2.20\",\"Primary\":true},"                 \
+    "{\"PrivateIpAddress\":\"10.0.2.21\",\"Primary\":false}]}]}"
 
 /* Collected sessions (copies; ENI names point at the test's literals). */
 #define RH_MAX_SESS 64

@@ -394,6 +394,20 @@ Test(stitcher, config_defaults_and_errors)
     cr_assert_eq(fst_stitcher_stats(st)->sessions, 0);
 }
 
+/* Restart the stitcher with ENI metadata (JSON text); returns the table. */
+static fst_eni_table *with_metadata(const char *json)
+{
+    char err[256];
+    fst_eni_table *meta = rh_load_meta(json, err, sizeof err);
+    cr_assert_not_null(meta, "%s", err);
+    fst_stitcher_free(st);
+    fst_stitcher_config cfg;
+    fst_stitcher_config_init(&cfg);
+    cfg.meta = meta;
+    st = fst_stitcher_new(&cfg);
+    return meta;
+}
+
 /* Secondary IPs in the default (v2) format, with ENI metadata: the client
  * ENI (primary 10.0.1.10, secondary 10.0.1.11) talks from its secondary to
  * the server's secondary 10.0.2.21 (primary 10.0.2.20).  Each ENI shows its
@@ -402,28 +416,7 @@ Test(stitcher, config_defaults_and_errors)
  * reported with the secondary IPs, counted once. */
 Test(stitcher, secondary_ips_v2_with_metadata)
 {
-    char path[] = "/tmp/fst-eni-XXXXXX";
-    const int fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    static const char json[] =
-        "{\"NetworkInterfaces\":["
-        "{\"NetworkInterfaceId\":\"eni-a\",\"InterfaceType\":\"interface\",\"PrivateIpAddress\":\"10.0.1.10\","
-        "\"PrivateIpAddresses\":[{\"PrivateIpAddress\":\"10.0.1.10\",\"Primary\":true},"
-        "{\"PrivateIpAddress\":\"10.0.1.11\",\"Primary\":false}]},"
-        "{\"NetworkInterfaceId\":\"eni-b\",\"InterfaceType\":\"interface\",\"PrivateIpAddress\":\"10.0.2.20\","
-        "\"PrivateIpAddresses\":[{\"PrivateIpAddress\":\"10.0.2.20\",\"Primary\":true},"
-        "{\"PrivateIpAddress\":\"10.0.2.21\",\"Primary\":false}]}]}";
-    cr_assert_eq(write(fd, json, sizeof json - 1), (ssize_t)(sizeof json - 1));
-    close(fd);
-    char err[256];
-    fst_eni_table *meta = fst_eni_table_load(path, err, sizeof err);
-    unlink(path);
-    cr_assert_not_null(meta, "%s", err);
-    fst_stitcher_free(st);
-    fst_stitcher_config cfg;
-    fst_stitcher_config_init(&cfg);
-    cfg.meta = meta;
-    st = fst_stitcher_new(&cfg);
+    fst_eni_table *meta = with_metadata(RH_META_SECONDARIES);
     push(RH(.fmt = RH_V2, .eni = "eni-a", .src = "10.0.1.10", .dst = "10.0.2.21", .sp = 42790, .dp = 5201, .pk = 100, .by = 125000, .t0 = 10, .t1 = 70));
     push(RH(.fmt = RH_V2, .eni = "eni-a", .src = "10.0.2.21", .dst = "10.0.1.10", .sp = 5201, .dp = 42790, .pk = 50, .by = 2600, .t0 = 10, .t1 = 70));
     push(RH(.fmt = RH_V2, .eni = "eni-b", .src = "10.0.1.11", .dst = "10.0.2.20", .sp = 42790, .dp = 5201, .pk = 100, .by = 125000, .t0 = 40, .t1 = 100));
@@ -468,26 +461,6 @@ Test(stitcher, icmp_first_seen_by_a_second)
     ASSERT_EP(out.s[0].client_addr, out.s[0].client_port, "198.51.100.9", 0);
 }
 
-/* Restart the stitcher with ENI metadata (JSON text); returns the table. */
-static fst_eni_table *with_metadata(const char *json)
-{
-    char path[] = "/tmp/fst-eni-XXXXXX";
-    const int fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    const size_t n = strlen(json);
-    cr_assert_eq(write(fd, json, n), (ssize_t)n);
-    close(fd);
-    char err[256];
-    fst_eni_table *meta = fst_eni_table_load(path, err, sizeof err);
-    unlink(path);
-    cr_assert_not_null(meta, "%s", err);
-    fst_stitcher_free(st);
-    fst_stitcher_config cfg;
-    fst_stitcher_config_init(&cfg);
-    cfg.meta = meta;
-    st = fst_stitcher_new(&cfg);
-    return meta;
-}
 
 static const char nat_meta[] =
     "{\"NetworkInterfaces\":["

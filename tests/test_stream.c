@@ -10,7 +10,6 @@
  */
 #include <criterion/criterion.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli_helper.h"
 #include "flowstitch/errors.h"
@@ -196,22 +195,8 @@ static void check_secondary(const fst_session *s, unsigned dport)
 
 Test(stream, flush_moves_reported_addresses_and_wide_entries)
 {
-    char path[] = "/tmp/fst-eni-XXXXXX";
-    const int fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    static const char json[] =
-        "{\"NetworkInterfaces\":["
-        "{\"NetworkInterfaceId\":\"eni-a\",\"InterfaceType\":\"interface\",\"PrivateIpAddress\":\"10.0.1.10\","
-        "\"PrivateIpAddresses\":[{\"PrivateIpAddress\":\"10.0.1.10\",\"Primary\":true},"
-        "{\"PrivateIpAddress\":\"10.0.1.11\",\"Primary\":false}]},"
-        "{\"NetworkInterfaceId\":\"eni-b\",\"InterfaceType\":\"interface\",\"PrivateIpAddress\":\"10.0.2.20\","
-        "\"PrivateIpAddresses\":[{\"PrivateIpAddress\":\"10.0.2.20\",\"Primary\":true},"
-        "{\"PrivateIpAddress\":\"10.0.2.21\",\"Primary\":false}]}]}";
-    cr_assert_eq(write(fd, json, sizeof json - 1), (ssize_t)(sizeof json - 1));
-    close(fd);
     char err[256];
-    fst_eni_table *meta = fst_eni_table_load(path, err, sizeof err);
-    unlink(path);
+    fst_eni_table *meta = rh_load_meta(RH_META_SECONDARIES, err, sizeof err);
     cr_assert_not_null(meta, "%s", err);
     fst_stitcher_free(st);
     fst_stitcher_config cfg;
