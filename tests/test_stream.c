@@ -9,10 +9,13 @@
  * timed records.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli_helper.h"
 #include "flowstitch/errors.h"
+#include "flowstitch/reader.h"
 #include "records_helper.h"
 
 static fst_stitcher *st;
@@ -220,6 +223,165 @@ Test(stream, flush_moves_reported_addresses_and_wide_entries)
     fst_stitcher_free(st);
     st = NULL;
     fst_eni_table_free(meta);
+}
+
+/* A long connection at one ENI, 100 windows v = 0..99 of 60 s: start
+ * 1000 + 60 v, end start + 50; client 10.0.0.1:40000 -> 10.0.0.2:443,
+ * 100 bytes a window that way, 1000 back; SYN (2) and SYN-ACK (18) in
+ * window 0, FIN (1) both ways in window 99, and an RST (4) from the client
+ * in window rst_at (none when < 0).  fst_stitcher_flush after windows
+ * w = 9, 19, ..., 99.
+ *
+ * The ring then holds both ends of windows 0..w (2 (w+1) <= 256), so the
+ * clock is the end of window (w+1)/2 and the TCP cut-off (horizon 100,
+ * idle 660) 760 s before it: windows v <= (w+1)/2 - 13 are settled,
+ * V = 2, 7, 12, ..., 37 at w = 29, 39, ..., 99.  Nothing closes (the
+ * connection is active), but each stream's settled windows fold into one
+ * entry: 2 saved at w = 29, then 5 more at each flush, 37 per stream in
+ * all, unless a window with RST is among them (the stream is then left as
+ * it is from that flush on). */
+static void long_conn(int rst_at)
+{
+    for (int v = 0; v < 100; v++) {
+        const int64_t t0 = 1000 + 60 * v;
+        const int cf = (v == 0 ? 2 : 0) | (v == 99 ? 1 : 0) | (v == rst_at ? 4 : 0);
+        const int sf = (v == 0 ? 18 : 0) | (v == 99 ? 1 : 0);
+        push(RH(.eni = "eni-a", .src = "10.0.0.1", .dst = "10.0.0.2", .sp = 40000, .dp = 443,
+                .pk = 2, .by = 100, .t0 = t0, .t1 = t0 + 50, .flags = cf, .fdir = "egress"));
+        push(RH(.eni = "eni-a", .src = "10.0.0.2", .dst = "10.0.0.1", .sp = 443, .dp = 40000,
+                .pk = 3, .by = 1000, .t0 = t0, .t1 = t0 + 50, .flags = sf, .fdir = "ingress"));
+        if (v % 10 == 9)
+            cr_assert_eq(fst_stitcher_flush(st, rh_collect, &out), 0);
+    }
+    cr_assert_eq(out.n, 0); /* nothing closed before the end */
+    cr_assert_eq(fst_stitcher_finish(st, rh_collect, &out), 0);
+    cr_assert_eq(out.n, 1);
+    const fst_session *x = &out.s[0];
+    char b_[FST_ADDR_STRLEN];
+    cr_assert_str_eq(rh_ntoa(&x->client_addr, b_), "10.0.0.1");
+    cr_assert_eq(x->basis, FST_BASIS_TCP_SYN);
+    cr_assert_eq(x->records, 200);
+    cr_assert_eq(x->c2s_packets, 200);
+    cr_assert_eq(x->c2s_bytes, 10000);
+    cr_assert_eq(x->s2c_packets, 300);
+    cr_assert_eq(x->s2c_bytes, 100000);
+    cr_assert_eq(x->first_seen, 1000);
+    cr_assert_eq(x->last_seen, 1000 + 60 * 99 + 50);
+    cr_assert_eq(x->tcp_flags_c2s, rst_at >= 0 ? 7 : 3);
+    cr_assert_eq(x->tcp_flags_s2c, 19);
+    const fst_stitch_stats *t = fst_stitcher_stats(st);
+    cr_assert_eq(t->records_joined, 200);
+    cr_assert_eq(t->bytes_counted, 110000);
+    cr_assert_eq(t->flushes, 0);
+}
+
+Test(stream, settled_windows_of_a_long_connection_fold)
+{
+    long_conn(-1);
+    cr_assert_eq(fst_stitcher_stats(st)->records_folded, 2 * 37);
+}
+
+/* RST in window 20: settled from w = 69 on (V = 22), so the client's
+ * stream folds 17 windows (up to w = 59) and the server's 37. */
+Test(stream, a_reset_stops_the_folding_of_its_stream)
+{
+    long_conn(20);
+    cr_assert_eq(fst_stitcher_stats(st)->records_folded, 17 + 37);
+}
+
+/* Streaming through a reader gives the same sessions, ids and counts with
+ * one thread and with two (the flush points are counted in records, not
+ * in batches or time).  Input: 12,000 connections, one a second, each four
+ * default-format records at two ENIs, in time order; with horizon 100 the
+ * stitcher flushes every 16 Ki records. */
+typedef struct dump {
+    char *buf;
+    size_t len, cap;
+} dump;
+
+static int dump_one(const fst_session *x, void *ud)
+{
+    dump *d = ud;
+    char line[256], c[FST_ADDR_STRLEN], v[FST_ADDR_STRLEN];
+    const int n = snprintf(line, sizeof line, "%lu %s:%u %s:%u %ld-%ld %lu/%lu %lu/%lu %d %lu\n",
+                           (unsigned long)x->id, rh_ntoa(&x->client_addr, c), x->client_port,
+                           rh_ntoa(&x->server_addr, v), x->server_port, (long)x->first_seen,
+                           (long)x->last_seen, (unsigned long)x->c2s_packets,
+                           (unsigned long)x->c2s_bytes, (unsigned long)x->s2c_packets,
+                           (unsigned long)x->s2c_bytes, x->basis, (unsigned long)x->records);
+    if (d->len + (size_t)n + 1 > d->cap) {
+        d->cap = (d->cap + (size_t)n + 1) * 2;
+        d->buf = realloc(d->buf, d->cap);
+        cr_assert_not_null(d->buf);
+    }
+    memcpy(d->buf + d->len, line, (size_t)n + 1);
+    d->len += (size_t)n;
+    return 0;
+}
+
+static char *stream_text(size_t *len)
+{
+    const size_t cap = 12000 * 4 * 120;
+    char *t = malloc(cap);
+    cr_assert_not_null(t);
+    size_t n = 0;
+    for (int i = 0; i < 12000; i++) {
+        const long t0 = 1700000000 + i, t1 = t0 + 30;
+        const int a = i % 200, p = 32768 + i % 20000;
+        n += (size_t)snprintf(t + n, cap - n,
+                              "2 1 eni-c 10.0.1.%d 10.0.2.9 %d 443 6 4 400 %ld %ld ACCEPT OK\n"
+                              "2 1 eni-c 10.0.2.9 10.0.1.%d 443 %d 6 5 5000 %ld %ld ACCEPT OK\n"
+                              "2 1 eni-s 10.0.1.%d 10.0.2.9 %d 443 6 4 400 %ld %ld ACCEPT OK\n"
+                              "2 1 eni-s 10.0.2.9 10.0.1.%d 443 %d 6 5 5000 %ld %ld ACCEPT OK\n",
+                              a, p, t0, t1, a, p, t0, t1, a, p, t0 + 5, t1 + 5, a, p, t0 + 5,
+                              t1 + 5);
+    }
+    *len = n;
+    return t;
+}
+
+static void stream_run(uint32_t threads, const char *text, size_t len, dump *d,
+                       fst_stitch_stats *stats)
+{
+    fst_stitcher_config cfg;
+    fst_stitcher_config_init(&cfg);
+    cfg.horizon = 100;
+    cfg.threads = threads;
+    fst_stitcher *s = fst_stitcher_new(&cfg);
+    fst_reader_config rc;
+    fst_reader_config_init(&rc);
+    rc.diag = NULL;
+    fst_reader *r = fst_reader_new(&rc);
+    cr_assert(s && r);
+    cr_assert_eq(fst_reader_add_mem(r, "gen", text, len), 0);
+    cr_assert_eq(fst_stitcher_push_reader_stream(s, r, dump_one, d, NULL, NULL), 0);
+    cr_assert_eq(fst_stitcher_finish(s, dump_one, d), 0);
+    *stats = *fst_stitcher_stats(s);
+    stats->enis = NULL;
+    fst_stitcher_free(s);
+    fst_reader_free(r);
+}
+
+Test(stream, same_result_with_one_or_two_threads)
+{
+    size_t len;
+    char *text = stream_text(&len);
+    dump d1 = {0}, d2 = {0};
+    fst_stitch_stats s1, s2;
+    stream_run(1, text, len, &d1, &s1);
+    stream_run(2, text, len, &d2, &s2);
+    cr_assert_eq(s1.sessions, 12000);
+    cr_assert_eq(s1.records_joined, 48000);
+    cr_assert_eq(s1.bytes_counted, 12000ull * 5400);
+    cr_assert_geq(s1.flushes, 1);
+    cr_assert_eq(s1.records_late, 0);
+    cr_assert_lt(s1.groups_held_peak, 12000);
+    cr_assert_eq(memcmp(&s1, &s2, sizeof s1), 0);
+    cr_assert_eq(d1.len, d2.len);
+    cr_assert_eq(memcmp(d1.buf, d2.buf, d1.len), 0);
+    free(d1.buf);
+    free(d2.buf);
+    free(text);
 }
 
 /* A flush without horizon is a usage error; with nothing pushed it writes

@@ -135,6 +135,8 @@ typedef struct fst_stitch_stats {
                                  * flush's cut-off when they arrived */
     uint64_t groups_held_peak;  /* most connection keys held at once (at a
                                  * flush or at the end) */
+    uint64_t records_folded;    /* window entries given back by folding the
+                                 * settled windows of long connections */
 } fst_stitch_stats;
 
 typedef struct fst_stitcher fst_stitcher;

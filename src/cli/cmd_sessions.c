@@ -372,9 +372,10 @@ static void print_session_summary(FILE *f, const fst_stitch_stats *st)
 static void print_stream_summary(FILE *f, const fst_stitch_stats *st, uint32_t horizon)
 {
     fprintf(f, "  streaming (horizon %" PRIu32 " s): %" PRIu64 " flush%s before the end, at most %" PRIu64
-               " connection keys held at once, %" PRIu64 " late record%s\n",
+               " connection keys held at once, %" PRIu64 " settled windows folded, %" PRIu64
+               " late record%s\n",
             horizon, st->flushes, st->flushes == 1 ? "" : "es", st->groups_held_peak,
-            st->records_late, st->records_late == 1 ? "" : "s");
+            st->records_folded, st->records_late, st->records_late == 1 ? "" : "s");
     if (st->records_late)
         fprintf(f, "flowstitch: warning: %" PRIu64 " flow record%s arrived after sessions of "
                    "their time were written and may be split from them: give the input in "
@@ -406,8 +407,10 @@ static void json_session_stats(FILE *f, const fst_stitch_stats *st)
             ",\"bytes_counted\":%" PRIu64,
             st->by_enis[0], st->by_enis[1], st->by_enis[2], st->by_enis[3], st->by_enis[4],
             st->packets_naive, st->bytes_naive, st->packets_counted, st->bytes_counted);
-    fprintf(f, ",\"flushes\":%" PRIu64 ",\"records_late\":%" PRIu64 ",\"groups_held_peak\":%" PRIu64,
-            st->flushes, st->records_late, st->groups_held_peak);
+    fprintf(f,
+            ",\"flushes\":%" PRIu64 ",\"records_late\":%" PRIu64 ",\"groups_held_peak\":%" PRIu64
+            ",\"records_folded\":%" PRIu64,
+            st->flushes, st->records_late, st->groups_held_peak, st->records_folded);
     fputs(",\"bytes_ratio\":", f);
     if (st->bytes_counted)
         fprintf(f, "%.6g", (double)st->bytes_naive / (double)st->bytes_counted);

@@ -100,6 +100,7 @@ static void scan(const fst__win *wins, const uint32_t *w, uint32_t n, fst__sess 
         const fst__win *x = &wins[w[i]];
         const int d = !!(x->bits & FST__W_REV);
         const int64_t end = x->start + (int64_t)x->dur;
+        s->records += x->nrec ? x->nrec : 1; /* a fold stands for several */
         if (x->start < s->first)
             s->first = x->start;
         if (end > s->last)
@@ -226,7 +227,6 @@ int fst__account_session(const fst__observe *o, const fst__win *wins, const fst_
     s->g = g;
     s->first = INT64_MAX;
     s->last = INT64_MIN;
-    s->records = n;
     scan(wins, w, n, s);
     count_once(o, wins, g, w, n, s);
     FST__TRY(list_enis(o, wins, w, n, ss, s));

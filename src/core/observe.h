@@ -60,6 +60,8 @@ typedef struct fst__win {
     uint8_t action;  /* FST_ACTION_* */
     uint8_t bits;    /* FST__W_* */
     uint8_t fdir;    /* FST_DIR_* from flow-direction, 0 when absent */
+    uint32_t nrec;   /* input records it stands for when more than one (a
+                      * streaming fold of settled windows); 0 = one */
 } fst__win;
 
 /* A window entry as held until finish: 24 bytes. */
@@ -285,6 +287,19 @@ int64_t fst__observe_clock(const fst__observe *o);
  * are counted in o->late.  Returns the number of groups moved (0: *part is
  * empty but still valid), or FST_ENOMEM (o unchanged or consistent). */
 int fst__observe_split(fst__observe *o, const int64_t cut[256], fst__observe *part);
+
+/* Streaming, after a split: in every group of at least FST__FOLD_MIN
+ * entries, the settled windows of one observation stream (ended before
+ * cut[proto]) are folded into one entry (sums, OR of flags, earliest start,
+ * latest end, the records it stands for) when correlation cannot tell the
+ * difference: same ENI, direction, action and bits, no FIN or RST, a SYN
+ * only in the earliest, no duplicate, no idle gap (idle[proto]), and every
+ * later window of the stream starting after them (docs/sessions.md
+ * "Streaming").  Long connections then hold a few entries, not all their
+ * windows.  Returns the entries saved; 0 also when there was no memory for
+ * it (nothing changed). */
+#define FST__FOLD_MIN 16
+uint32_t fst__observe_fold(fst__observe *o, const int64_t cut[256], const uint32_t idle[256]);
 
 /* Sorts SKIPDATA windows by (ENI, start) and sets fst__eni.skip_off/_n. */
 void fst__observe_index_skips(fst__observe *o);

@@ -577,6 +577,12 @@ static int flush_closed(fst_stitcher *st, int64_t now, fst_session_cb cb, void *
     fst__observe part;
     const int moved = fst__observe_split(&st->obs, cut, &part);
     int rc = moved < 0 ? moved : 0;
+    if (moved >= 0) { /* long connections: their settled windows folded */
+        uint32_t idle[256];
+        for (int p = 0; p < 256; p++)
+            idle[p] = fst__idle_of(&st->cfg, (uint8_t)p);
+        st->flushed.records_folded += fst__observe_fold(&st->obs, cut, idle);
+    }
     if (moved > 0) {
         run rn = {.o = &part, .id0 = st->flushed.sessions};
         fst_stitch_stats one;
@@ -650,6 +656,7 @@ int fst_stitcher_finish(fst_stitcher *st, fst_session_cb cb, void *ud)
     st->stats.flushes = st->flushed.flushes;
     st->stats.groups_held_peak = st->flushed.groups_held_peak;
     st->stats.records_late = st->obs.late;
+    st->stats.records_folded = st->flushed.records_folded;
     return rc < 0 ? rc : 0;
 }
 
