@@ -7,6 +7,8 @@
 # Timings are the median of RUNS runs (default 3); machines are shared and
 # noisy, so read the ratios.
 # usage: tools/bench/bench.sh [RECORDS ...]     (default: 1000000 10000000)
+# then batch beside --stream on STREAM_RECORDS (default 5000000) records of
+# S3 delivery over STREAM_HOURS (default 6) hours; STREAM_RECORDS=0 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -82,3 +84,35 @@ for N in "${SIZES[@]}"; do
     printf "  flowstitch(gz) consumes %.1f MB/s of decompressed text = %.0f%% of %s alone (target >= 80%%)\n", mbs, 100*mbs/m, nm }'
   awk -v a="$FS_plain" -v b="$split_rps" 'BEGIN{printf "  ratio flowstitch(plain)/bare split = %.2fx\n", a/b}'
 done
+
+# Streaming: S3 delivery (files in time order) over several hours, batch
+# beside --stream on the same tree.  STREAM_RECORDS=0 skips it.
+SR=${STREAM_RECORDS:-5000000}
+SH=${STREAM_HOURS:-6}
+if [ "$SR" -gt 0 ]; then
+  D=$B/stream-$SR-$SH
+  if [ ! -d "$D/gen/s3" ]; then
+    rm -rf "$D"; mkdir -p "$D"
+    "$FLOWGEN" --out "$D/gen" --seed 5 --records "$SR" --duration $((SH * 3600)) \
+      --delivery s3 --quiet >/dev/null
+  fi
+  echo
+  printf '%-10s %-28s %14s %9s %10s %12s %12s\n' records what "records/s" seconds "peak MiB" \
+    "held keys" "B/held key"
+  for mode in batch stream; do
+    flag=; [ $mode = stream ] && flag=--stream
+    t=(); m=()
+    for _ in $(seq "$RUNS"); do
+      out=$( { /usr/bin/time -f '%e %M' "$B/flowstitch" sessions $flag --quiet \
+                 --stats "$B/bench-stats.json" "$D/gen/s3" >/dev/null; } 2>&1 | tail -1)
+      t+=("${out% *}"); m+=("${out#* }")
+    done
+    secs=$(printf '%s\n' "${t[@]}" | median); kb=$(printf '%s\n' "${m[@]}" | median)
+    held=$(grep -o '"groups_held_peak":[0-9]*' "$B/bench-stats.json" | cut -d: -f2)
+    recs=$(grep -o '"records_in":[0-9]*' "$B/bench-stats.json" | cut -d: -f2)
+    printf '%-10s %-28s %14s %9s %10s %12s %12s\n' "$recs" "sessions, S3 ${SH} h ($mode)" \
+      "$(awk -v r="$recs" -v s="$secs" 'BEGIN{printf "%.0f", r/s}')" "$secs" \
+      "$(awk -v k="$kb" 'BEGIN{printf "%.0f", k/1024}')" "$held" \
+      "$(awk -v k="$kb" -v h="$held" 'BEGIN{ if (h>0) printf "%.0f", k*1024/h; else print "-"}')"
+  done
+fi
