@@ -126,3 +126,35 @@ Test(accuracy, output_independent_of_file_order)
     sh("cmp " WORK "/fwd.jsonl " WORK "/rev.jsonl");
     sh("test -s " WORK "/fwd.jsonl");
 }
+
+/* Streaming (--stream) over three hours of S3 delivery: the files are read
+ * in the time order of their names, sessions are written as they close,
+ * fewer 5-tuples are held at once than there are sessions, no record comes
+ * late (S3 delivers within the 20-minute horizon), and the S3 bars still
+ * hold. */
+Test(accuracy, s3_streaming)
+{
+    sh(BIN "/tools/flowgen/flowgen --out " WORK "/long --seed 6 --connections 3000 "
+           "--duration 10800 --delivery s3 --scenario small --quiet");
+    sh(BIN "/flowstitch sessions --stream --quiet --stats " WORK "/st.stats.json " WORK
+           "/long/s3 > " WORK "/st.jsonl");
+    sh(BIN "/tools/score/score -q --truth " WORK "/long/truth.jsonl --sessions " WORK
+           "/st.jsonl --stats " WORK "/st.stats.json --observable-only --json " WORK
+           "/st.score.json");
+    json_t *r = overall("st.score.json");
+    cr_expect_geq(num(r, "overall", "recall"), 0.996);
+    cr_expect_geq(num(r, "overall", "precision"), 0.998);
+    cr_expect_leq(fabs(num(r, "overall", "bytes_ratio") - 1.0), 0.002);
+    cr_expect_geq(num(r, "overall", "direction_accuracy"), 0.995);
+    json_decref(r);
+    json_t *st = overall("st.stats.json");
+    json_t *ss = json_object_get(st, "sessions");
+    cr_expect_geq(num(ss, NULL, "flushes"), 1);
+    cr_expect_eq(num(ss, NULL, "records_late"), 0);
+    cr_expect_gt(num(ss, NULL, "records_folded"), 0);
+    cr_expect_lt(num(ss, NULL, "groups_held_peak"), num(ss, NULL, "sessions"));
+    cr_expect_eq(num(ss, NULL, "records_joined"), num(ss, NULL, "records_in") -
+                                                      num(ss, NULL, "nodata") -
+                                                      num(ss, NULL, "skipdata"));
+    json_decref(st);
+}

@@ -299,6 +299,17 @@ typedef struct dump {
     size_t len, cap;
 } dump;
 
+static void dump_add(dump *d, const char *line, int n)
+{
+    if (d->len + (size_t)n + 1 > d->cap) {
+        d->cap = (d->cap + (size_t)n + 1) * 2;
+        d->buf = realloc(d->buf, d->cap);
+        cr_assert_not_null(d->buf);
+    }
+    memcpy(d->buf + d->len, line, (size_t)n + 1);
+    d->len += (size_t)n;
+}
+
 static int dump_one(const fst_session *x, void *ud)
 {
     dump *d = ud;
@@ -309,13 +320,7 @@ static int dump_one(const fst_session *x, void *ud)
                            (long)x->last_seen, (unsigned long)x->c2s_packets,
                            (unsigned long)x->c2s_bytes, (unsigned long)x->s2c_packets,
                            (unsigned long)x->s2c_bytes, x->basis, (unsigned long)x->records);
-    if (d->len + (size_t)n + 1 > d->cap) {
-        d->cap = (d->cap + (size_t)n + 1) * 2;
-        d->buf = realloc(d->buf, d->cap);
-        cr_assert_not_null(d->buf);
-    }
-    memcpy(d->buf + d->len, line, (size_t)n + 1);
-    d->len += (size_t)n;
+    dump_add(d, line, n);
     return 0;
 }
 
@@ -382,6 +387,195 @@ Test(stream, same_result_with_one_or_two_threads)
     free(d1.buf);
     free(d2.buf);
     free(text);
+}
+
+/* Property: on records pushed in order of their end time, streaming
+ * (flushes, folding) rebuilds the very sessions batch mode does.  Random
+ * connections (seeded) on a few 5-tuples, so ports are reused; 1 to 40
+ * windows of 60 s at one or two ENIs; SYN / SYN-ACK openings or none, FIN
+ * endings or none, stray RST and SYN windows, duplicated records, and gaps
+ * of up to 20 windows (some longer than the 660 s TCP timeout), and now
+ * and then a 600 s window of a second flow log over the same stream.  Sessions
+ * are compared in a canonical form (endpoints ordered, bytes per canonical
+ * direction), since a service learned later may orient a flushed one by
+ * port instead. */
+static uint64_t rng_state;
+
+static uint32_t rnd(uint32_t n)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state % n);
+}
+
+typedef struct prop_rec {
+    fst_record r;
+    int64_t end;
+} prop_rec;
+
+static int by_end(const void *a, const void *b)
+{
+    const prop_rec *x = a, *y = b;
+    return (x->end > y->end) - (x->end < y->end);
+}
+
+static int canon_one(const fst_session *x, void *ud)
+{
+    dump *d = ud;
+    char c[FST_ADDR_STRLEN], v[FST_ADDR_STRLEN];
+    rh_ntoa(&x->client_addr, c);
+    rh_ntoa(&x->server_addr, v);
+    const int swap = strcmp(c, v) > 0 || (strcmp(c, v) == 0 && x->client_port > x->server_port);
+    char line[256];
+    const int n = snprintf(line, sizeof line, "%s:%u %s:%u %ld-%ld %lu/%lu %lu/%lu %lu %u\n",
+                           swap ? v : c, swap ? x->server_port : x->client_port, swap ? c : v,
+                           swap ? x->client_port : x->server_port, (long)x->first_seen,
+                           (long)x->last_seen,
+                           (unsigned long)(swap ? x->s2c_packets : x->c2s_packets),
+                           (unsigned long)(swap ? x->s2c_bytes : x->c2s_bytes),
+                           (unsigned long)(swap ? x->c2s_packets : x->s2c_packets),
+                           (unsigned long)(swap ? x->c2s_bytes : x->s2c_bytes),
+                           (unsigned long)x->records, x->n_enis);
+    dump_add(d, line, n);
+    return 0;
+}
+
+static int cmp_lines(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The dump's lines, sorted, joined again. */
+static void sort_dump(dump *d)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->len; i++)
+        n += d->buf[i] == '\n';
+    char **v = malloc((n + 1) * sizeof *v), *p = d->buf;
+    for (size_t i = 0; i < n; i++) {
+        v[i] = p;
+        p = strchr(p, '\n');
+        *p++ = '\0';
+    }
+    qsort(v, n, sizeof *v, cmp_lines);
+    char *joined = malloc(d->len + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const size_t l = strlen(v[i]);
+        memcpy(joined + k, v[i], l);
+        joined[k + l] = '\n';
+        k += l + 1;
+    }
+    joined[k] = '\0';
+    free(v);
+    free(d->buf);
+    d->buf = joined;
+}
+
+static const char *const prop_hosts[] = {"10.0.0.1", "10.0.0.2", "10.0.0.3"};
+
+static size_t make_prop(prop_rec *v, size_t cap, uint64_t seed)
+{
+    rng_state = seed;
+    size_t n = 0;
+    int64_t t = 100000;
+    for (int c = 0; c < 300 && n + 200 < cap; c++) {
+        t += 30 + rnd(400);
+        const char *cl = prop_hosts[rnd(3)], *sv = "10.0.9.9";
+        const unsigned cport = 40000 + rnd(4), sport = rnd(2) ? 443 : 5432;
+        const int nwin = 1 + (int)rnd(40), two = rnd(4) != 0, open = rnd(5) != 0,
+                  fin = rnd(5) < 3;
+        int64_t w0 = t;
+        for (int w = 0; w < nwin; w++) {
+            if (rnd(10) == 0)
+                w0 += 60 * (int64_t)(1 + rnd(20)); /* a gap, sometimes past the timeout */
+            int cf = 0, sf = 0;
+            if (w == 0 && open)
+                cf = 2, sf = 18;
+            if (w == nwin - 1 && fin)
+                cf |= 1, sf |= 1;
+            if (rnd(20) == 0)
+                cf |= 4;
+            if (w && rnd(33) == 0)
+                cf |= 2;
+            const uint64_t cb = 40 + rnd(2000), sb = 40 + rnd(90000);
+            for (int e = 0; e < (two ? 2 : 1); e++) {
+                const char *eni = e ? "eni-s" : "eni-c";
+                const int64_t s0 = w0 + e * 17, s1 = s0 + 50;
+                v[n].r = RH(.eni = eni, .src = cl, .dst = sv, .sp = cport, .dp = sport, .pk = 3,
+                            .by = cb, .t0 = s0, .t1 = s1, .flags = cf,
+                            .fdir = e ? "ingress" : "egress");
+                v[n].end = s1;
+                n++;
+                v[n].r = RH(.eni = eni, .src = sv, .dst = cl, .sp = sport, .dp = cport, .pk = 5,
+                            .by = sb, .t0 = s0, .t1 = s1, .flags = sf,
+                            .fdir = e ? "egress" : "ingress");
+                v[n].end = s1;
+                n++;
+                if (rnd(33) == 0) { /* the same record twice (two flow logs) */
+                    v[n] = v[n - 1];
+                    n++;
+                }
+                if (rnd(40) == 0) { /* a second flow log with 600 s windows */
+                    v[n].r = RH(.eni = eni, .src = sv, .dst = cl, .sp = sport, .dp = cport,
+                                .pk = 7, .by = sb, .t0 = s0, .t1 = s0 + 590, .flags = sf,
+                                .fdir = e ? "egress" : "ingress");
+                    v[n].end = s0 + 590;
+                    n++;
+                }
+            }
+            w0 += 60;
+        }
+    }
+    qsort(v, n, sizeof *v, by_end); /* not stable: equal ends in any order */
+    return n;
+}
+
+static void prop_run(uint32_t horizon, const prop_rec *v, size_t n, dump *d,
+                     fst_stitch_stats *stats)
+{
+    fst_stitcher_config cfg;
+    fst_stitcher_config_init(&cfg);
+    cfg.horizon = horizon;
+    fst_stitcher *s = fst_stitcher_new(&cfg);
+    cr_assert_not_null(s);
+    for (size_t i = 0; i < n; i++) {
+        cr_assert_eq(fst_stitcher_push(s, &v[i].r), 0);
+        if (horizon && i % 97 == 96)
+            cr_assert_eq(fst_stitcher_flush(s, canon_one, d), 0);
+    }
+    cr_assert_eq(fst_stitcher_finish(s, canon_one, d), 0);
+    *stats = *fst_stitcher_stats(s);
+    fst_stitcher_free(s);
+    sort_dump(d);
+}
+
+Test(stream, same_sessions_as_batch_on_time_ordered_records)
+{
+    enum { CAP = 40000 };
+    prop_rec *v = malloc(CAP * sizeof *v);
+    cr_assert_not_null(v);
+    uint64_t folded = 0, flushes = 0;
+    for (uint64_t seed = 1; seed <= 6; seed++) {
+        const size_t n = make_prop(v, CAP, seed * 0x9e3779b97f4a7c15ull);
+        dump b = {0}, s = {0};
+        fst_stitch_stats bs, ss;
+        prop_run(0, v, n, &b, &bs);
+        prop_run(60, v, n, &s, &ss);
+        cr_assert_eq(ss.records_late, 0);
+        cr_assert_eq(ss.sessions, bs.sessions, "seed %lu", (unsigned long)seed);
+        cr_assert_eq(ss.records_joined, bs.records_joined);
+        cr_assert_eq(ss.bytes_counted, bs.bytes_counted);
+        cr_assert_str_eq(s.buf, b.buf, "seed %lu", (unsigned long)seed);
+        folded += ss.records_folded;
+        flushes += ss.flushes;
+        free(b.buf);
+        free(s.buf);
+    }
+    cr_assert_gt(folded, 1000); /* the folding was exercised */
+    cr_assert_gt(flushes, 100);
+    free(v);
 }
 
 /* A flush without horizon is a usage error; with nothing pushed it writes
