@@ -578,6 +578,28 @@ Test(stream, same_sessions_as_batch_on_time_ordered_records)
     free(v);
 }
 
+/* A few records dated far in the future (a clock gone wrong) do not move
+ * the data's clock, the median end of the latest 256 records: with 3
+ * connections ending at 1058, 3 at 3000 and 1 at 4e9 among the latest,
+ * the clock is 3000 and only the connections ending at 1058 are written
+ * (cut-off 2240), not all of them. */
+Test(stream, a_bogus_future_time_does_not_flush_everything)
+{
+    conn("10.0.0.1", 40000, "10.0.0.2", 1000, 1058, 500, 4000);
+    conn("10.0.0.5", 40000, "10.0.0.2", 1000, 1058, 500, 4000);
+    conn("10.0.0.6", 40000, "10.0.0.2", 1000, 1058, 500, 4000);
+    conn("10.0.0.3", 41000, "10.0.0.2", 2900, 3000, 1, 1);
+    conn("10.0.0.3", 41001, "10.0.0.2", 2900, 3000, 1, 1);
+    conn("10.0.0.4", 41000, "10.0.0.2", 2900, 3000, 1, 1);
+    conn("10.0.0.7", 42000, "10.0.0.2", 3999999000, 4000000000, 1, 1);
+    /* ends: 6 x 1058, 6 x 3000, 2 x 4e9; median (index 7) 3000 */
+    cr_assert_eq(fst_stitcher_flush(st, rh_collect, &out), 0);
+    cr_assert_eq(out.n, 3);
+    cr_assert_eq(fst_stitcher_finish(st, rh_collect, &out), 0);
+    cr_assert_eq(out.n, 7);
+    cr_assert_eq(fst_stitcher_stats(st)->records_late, 0);
+}
+
 /* A flush without horizon is a usage error; with nothing pushed it writes
  * nothing. */
 Test(stream, flush_needs_a_horizon)
