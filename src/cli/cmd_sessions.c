@@ -143,7 +143,10 @@ static void sessions_help(FILE *f)
           "  aws ec2 describe-flow-logs --query 'FlowLogs[0].LogFormat' \\\n"
           "      --output text > format.txt\n"
           "  zcat export/*.gz | flowstitch sessions --fields \"$(cat format.txt)\" -\n"
-          "  flowstitch sessions --idle-tcp 10m --stats run.json -q AWSLogs/\n",
+          "  flowstitch sessions --idle-tcp 10m --stats run.json -q AWSLogs/\n"
+          "  # a week of S3 logs in bounded memory (not for CloudWatch exports,\n"
+          "  # whose files are per ENI, not in time order)\n"
+          "  flowstitch sessions --stream -o week.jsonl AWSLogs/\n",
           f);
 }
 
