@@ -1284,10 +1284,17 @@ uint32_t fst__observe_fold(fst__observe *o, const int64_t cut[256], const uint32
         else
             settled[c->group] += !(w.bits & FST__W_NOTIME) && win_end(&w) < cut[g->key.proto];
     }
+    /* each candidate group's place in e[] (a counting sort by group);
+     * UINT32_MAX for the others */
     uint64_t cand = 0;
-    for (uint32_t gi = 0; gi < o->n_groups; gi++)
-        if (settled[gi] >= 2 && settled[gi] != UINT32_MAX)
+    for (uint32_t gi = 0; gi < o->n_groups; gi++) {
+        if (settled[gi] >= 2 && settled[gi] != UINT32_MAX) {
+            settled[gi] = (uint32_t)cand;
             cand += fst__observe_group(o, gi)->n;
+        } else {
+            settled[gi] = UINT32_MAX;
+        }
+    }
     const size_t e_bytes = (size_t)cand * sizeof(fold_key), drop_bytes = o->n_rec;
     fold_key *e = cand ? fst__big_alloc(e_bytes) : NULL;
     uint8_t *drop = e ? fst__big_alloc(drop_bytes) : NULL;
@@ -1296,21 +1303,28 @@ uint32_t fst__observe_fold(fst__observe *o, const int64_t cut[256], const uint32
         fst__big_free(settled, settled_bytes);
         return 0;
     }
-    uint32_t n = 0;
+    const uint32_t n = (uint32_t)cand;
     for (uint32_t pos = 0; pos < o->n_rec; pos++) {
         const fst__cwin *c = cwin_at(o, pos);
-        if (settled[c->group] < 2 || settled[c->group] == UINT32_MAX)
+        if (settled[c->group] == UINT32_MAX)
             continue;
         int ok = 1;
         const uint32_t eni = c->ad & FST__CW_WIDE ? o->wide[c->start].eni : c->eni_flags & 0xffffffu;
-        e[n] = (fold_key){c->group, eni << 1 | !!(c->bits & FST__W_REV), start32(o, c, &ok), pos};
-        n++;
+        e[settled[c->group]++] =
+            (fold_key){c->group, eni << 1 | !!(c->bits & FST__W_REV), start32(o, c, &ok), pos};
+    }
+    /* then each group's entries (in push order, mostly in time order) by
+     * stream and start */
+    for (uint32_t gi = 0; gi < o->n_groups; gi++) {
+        if (settled[gi] == UINT32_MAX)
+            continue;
+        const uint32_t len = fst__observe_group(o, gi)->n;
+        int depth = 0;
+        for (uint32_t k = len; k; k >>= 1)
+            depth += 2;
+        sort_keys(e + (settled[gi] - len), len, depth);
     }
     fst__big_free(settled, settled_bytes);
-    int depth = 0;
-    for (uint32_t k = n; k; k >>= 1)
-        depth += 2;
-    sort_keys(e, n, depth);
     /* fold each stream's settled prefix: the fold replaces its first entry
      * (drop 2, value kept in folds[]), the others go (drop 1) */
     uint32_t n_folds = 0, saved = 0, kept_wide = 0;
