@@ -88,11 +88,19 @@ Test(direction, fallback_learned_then_port_then_unknown)
     const uint16_t both = FST__EV_REC0 | FST__EV_REC1;
     cr_assert_eq(fst__direction_fallback(&l, &k, both, &hi), FST_BASIS_UNKNOWN);
     cr_assert_eq(hi, 0, "unknown keeps the canonical order");
-    cr_assert_eq(fst__learned_add(&l, k.k.lo, 40500, 6), 0);
+    cr_assert_eq(fst__learned_add(&l, k.k.lo, 40500, 6, 1000), 0);
     cr_assert_eq(fst__direction_fallback(&l, &k, both, &hi), FST_BASIS_LEARNED);
     cr_assert_eq(hi, 1, "lo answered a handshake elsewhere: it is the server");
     /* learned is TCP only */
     k.proto = 17;
+    cr_assert_eq(fst__direction_fallback(&l, &k, both, &hi), FST_BASIS_UNKNOWN);
+    k.proto = 6;
+    /* seen again at 5000: forgetting what was not seen since 2000 keeps it,
+     * since 6000 drops it */
+    cr_assert_eq(fst__learned_add(&l, k.k.lo, 40500, 6, 5000), 0);
+    fst__learned_expire(&l, 2000);
+    cr_assert_eq(fst__direction_fallback(&l, &k, both, &hi), FST_BASIS_LEARNED);
+    fst__learned_expire(&l, 6000);
     cr_assert_eq(fst__direction_fallback(&l, &k, both, &hi), FST_BASIS_UNKNOWN);
     fst__learned_free(&l);
 

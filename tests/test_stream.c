@@ -600,6 +600,74 @@ Test(stream, a_bogus_future_time_does_not_flush_everything)
     cr_assert_eq(fst_stitcher_stats(st)->records_late, 0);
 }
 
+/* Services learned from handshakes are forgotten 6 hours (data time) after
+ * they last answered, so what streaming holds does not grow with every
+ * server ever met.  A: 10.0.0.1:50000 -> 10.0.0.2:40001 with SYN and
+ * SYN-ACK (ends 1058) teaches that 10.0.0.2:40001 is a service.  B1, a
+ * default-format (flagless) talk between 10.0.0.3:50001 and that service at
+ * 5000-5058, both ports ephemeral, is oriented by it ("learned-service").
+ * Filler connections (ending at 3000, 7000, 30000, 40000) move the clock:
+ * flushes at clocks 3000 (writes A), 7000 (B1), 30000 (forgets what was
+ * not seen since 30000 - 21600 = 8400: A's service) and 40000 (B2, the same
+ * talk from 10.0.0.4:50002 at 31000, now "unknown").  The median arithmetic
+ * is in the comments below. */
+static void filler(int n, int64_t end, unsigned *port)
+{
+    for (int i = 0; i < n; i++)
+        conn("10.0.0.9", (*port)++, "10.0.0.8", end - 100, end, 1, 1);
+}
+
+static void flagless_talk(const char *c, unsigned cport, int64_t t0)
+{
+    push(RH(.fmt = RH_V2, .eni = "eni-b", .src = c, .dst = "10.0.0.2", .sp = cport, .dp = 40001,
+            .pk = 1, .by = 100, .t0 = t0, .t1 = t0 + 58));
+    push(RH(.fmt = RH_V2, .eni = "eni-b", .src = "10.0.0.2", .dst = c, .sp = 40001, .dp = cport,
+            .pk = 1, .by = 100, .t0 = t0, .t1 = t0 + 58));
+}
+
+static const fst_session *find_client(const char *addr)
+{
+    char b_[FST_ADDR_STRLEN];
+    for (size_t i = 0; i < out.n; i++) {
+        if (!strcmp(rh_ntoa(&out.s[i].client_addr, b_), addr) ||
+            !strcmp(rh_ntoa(&out.s[i].server_addr, b_), addr))
+            return &out.s[i];
+    }
+    cr_assert_fail("no session of %s", addr);
+    return NULL;
+}
+
+Test(stream, learned_services_are_forgotten_after_six_hours)
+{
+    unsigned port = 41000;
+    push(RH(.eni = "eni-a", .src = "10.0.0.1", .dst = "10.0.0.2", .sp = 50000, .dp = 40001,
+            .pk = 1, .by = 60, .t0 = 1000, .t1 = 1058, .flags = 2, .fdir = "egress"));
+    push(RH(.eni = "eni-a", .src = "10.0.0.2", .dst = "10.0.0.1", .sp = 40001, .dp = 50000,
+            .pk = 1, .by = 60, .t0 = 1000, .t1 = 1058, .flags = 18, .fdir = "ingress"));
+    filler(2, 3000, &port); /* ends 2 x 1058, 4 x 3000: median (index 3) 3000 */
+    cr_assert_eq(fst_stitcher_flush(st, rh_collect, &out), 0);
+    cr_assert_eq(out.n, 1);
+    cr_assert_eq(out.s[0].basis, FST_BASIS_TCP_SYN);
+
+    flagless_talk("10.0.0.3", 50001, 5000);
+    filler(4, 7000, &port); /* 16 ends, 8 below 7000: median (index 8) 7000 */
+    cr_assert_eq(fst_stitcher_flush(st, rh_collect, &out), 0);
+    const fst_session *b1 = find_client("10.0.0.3");
+    cr_assert_eq(b1->basis, FST_BASIS_LEARNED);
+    char b_[FST_ADDR_STRLEN];
+    cr_assert_str_eq(rh_ntoa(&b1->client_addr, b_), "10.0.0.3");
+
+    filler(10, 30000, &port); /* 36 ends, 16 below: median (index 18) 30000 */
+    cr_assert_eq(fst_stitcher_flush(st, rh_collect, &out), 0);
+    flagless_talk("10.0.0.4", 50002, 31000);
+    filler(30, 40000, &port); /* 98 ends, 38 below: median (index 49) 40000 */
+    cr_assert_eq(fst_stitcher_flush(st, rh_collect, &out), 0);
+    const fst_session *b2 = find_client("10.0.0.4");
+    cr_assert_eq(b2->basis, FST_BASIS_UNKNOWN);
+    cr_assert_eq(fst_stitcher_finish(st, rh_collect, &out), 0);
+    cr_assert_eq(out.n, 1 + 1 + 2 + 4 + 10 + 1 + 30);
+}
+
 /* A flush without horizon is a usage error; with nothing pushed it writes
  * nothing. */
 Test(stream, flush_needs_a_horizon)

@@ -55,12 +55,14 @@ uint8_t fst__evidence_of(int rev, int flags_known, uint8_t flags);
  * _TCP_SYNACK_WEAK) and sets *client_hi, or -1 when no flag evidence. */
 int fst__direction_flags(uint16_t ev, int *client_hi);
 
-/* Learned services: a set of (addr, port, proto). */
+/* Learned services: a set of (addr, port, proto), each with the latest
+ * time it answered (for streaming, which forgets old ones). */
 typedef struct fst__svc {
     uint8_t a[16];
     uint16_t port;
     uint8_t proto, pad_;
     UT_hash_handle hh;
+    int64_t seen;   /* not part of the key (which ends at hh) */
 } fst__svc;
 
 typedef struct fst__learned {
@@ -68,7 +70,11 @@ typedef struct fst__learned {
     uint64_t seed;
 } fst__learned;
 
-int fst__learned_add(fst__learned *l, const uint8_t a[16], uint16_t port, uint8_t proto);
+/* Adds (a, port, proto), or moves its time to `seen` when later. */
+int fst__learned_add(fst__learned *l, const uint8_t a[16], uint16_t port, uint8_t proto,
+                     int64_t seen);
+/* Streaming: forgets the services last seen before `before`. */
+void fst__learned_expire(fst__learned *l, int64_t before);
 int fst__learned_has(const fst__learned *l, const uint8_t a[16], uint16_t port, uint8_t proto);
 void fst__learned_free(fst__learned *l);
 

@@ -173,7 +173,7 @@ static int direction_flags(fst_stitcher *st, run *rn)
             continue;
         const fst__key *k = &s->g->key.k;
         FST__TRY(fst__learned_add(&st->learned, hi ? k->lo : k->hi, hi ? k->lo_port : k->hi_port,
-                                  s->g->key.proto));
+                                  s->g->key.proto, s->last));
     }
     return 0;
 }
@@ -565,6 +565,10 @@ static int note_held(fst_stitcher *st)
     return 0;
 }
 
+/* Streaming: how long, in data time, a learned service is remembered
+ * after it last answered a handshake. */
+#define LEARNED_TTL (6 * 3600)
+
 /* Streaming: writes the sessions of every group that ended more than the
  * horizon plus its idle timeout before `now`, and forgets them.  0, a
  * negative error, or the callback's nonzero return. */
@@ -595,6 +599,9 @@ static int flush_closed(fst_stitcher *st, int64_t now, fst_session_cb cb, void *
         fst__sessions_free(&rn.ss);
         fst__free(rn.order);
     }
+    /* services not seen answering for LEARNED_TTL are forgotten, so what
+     * is held does not grow with every server ever met */
+    fst__learned_expire(&st->learned, now - LEARNED_TTL);
     fst__observe_free(&part);
     if (rc > 0)
         st->stopped = 1;
