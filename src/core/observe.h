@@ -20,6 +20,10 @@
  * expanders over disjoint ranges may run on two threads.
  *   - SKIPDATA windows per ENI.
  * Correlation happens later (correlate.h) over these tables.
+ * Streaming (stitcher.c, cfg.horizon): the data's clock (median end of the
+ * latest records), fst__observe_split (closed groups out into a part of
+ * their own, which borrows the ENIs) and fst__observe_fold (the settled
+ * windows of a long connection's stream into one entry).
  *
  * Address rules (../shared/docs/aws-flowlogs.md 1.6): the real endpoints are
  * pkt-srcaddr/pkt-dstaddr when present and not "-", else srcaddr/dstaddr.

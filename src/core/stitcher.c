@@ -7,8 +7,12 @@
  * With cfg.threads 2, finish runs the seal sort, the correlation and the
  * order sort as two halves at once (par.h); the rest, and every callback,
  * stay on the caller's thread.
- * Everything is batch: correctness over records delivered in any order
- * (docs/sessions.md).
+ * Batch by default: correctness over records delivered in any order
+ * (docs/sessions.md).  Streaming (cfg.horizon): between batches of pushed
+ * records, the data's clock decides which groups can no longer change;
+ * those are split off (fst__observe_split) and run through the same
+ * pipeline as a run of their own, ids continuing; long connections' settled
+ * windows are folded (fst__observe_fold) and old learned services forgotten.
  */
 #include <stdint.h>
 #include <string.h>
