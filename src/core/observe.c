@@ -990,8 +990,10 @@ static void rep_index(fst__observe *o, fst__oatab *t, uint32_t i)
     (void)fst__oatab_insert(t, pos, rep_hash(o, o->reps[i].g), i); /* sized: cannot fail */
 }
 
-int fst__observe_split(fst__observe *o, const int64_t cut[256], fst__observe *part)
+int fst__observe_split(fst__observe *o, const int64_t cut[256], fst__observe *part,
+                       uint32_t *moved)
 {
+    *moved = 0;
     memset(part, 0, sizeof *part);
     part->borrowed = 1;
     part->seed = o->seed;
@@ -1081,9 +1083,9 @@ int fst__observe_split(fst__observe *o, const int64_t cut[256], fst__observe *pa
     }
     memcpy(o->cut, cut, sizeof o->cut);
     o->cut_set = 1;
-    const uint32_t moved = pl.moved;
+    *moved = pl.moved;
     plan_free(&pl);
-    return (int)moved;
+    return 0;
 }
 
 /* ------------------------------------------------- folding settled windows */

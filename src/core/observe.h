@@ -288,9 +288,10 @@ int64_t fst__observe_clock(const fst__observe *o);
  * windows (free it with fst__observe_free; it frees only its own).  The
  * groups left in o keep their order, renumbered; the lookup table is
  * rebuilt.  From now on records pushed into o that end before cut[proto]
- * are counted in o->late.  Returns the number of groups moved (0: *part is
- * empty but still valid), or FST_ENOMEM (o unchanged or consistent). */
-int fst__observe_split(fst__observe *o, const int64_t cut[256], fst__observe *part);
+ * are counted in o->late.  *moved: the number of groups moved (0: *part
+ * is empty but still valid).  0, or FST_ENOMEM (o unchanged). */
+int fst__observe_split(fst__observe *o, const int64_t cut[256], fst__observe *part,
+                       uint32_t *moved);
 
 /* Streaming, after a split: in every group of at least FST__FOLD_MIN
  * entries, the settled windows of one observation stream (ended before

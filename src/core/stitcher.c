@@ -583,9 +583,9 @@ static int flush_closed(fst_stitcher *st, int64_t now, fst_session_cb cb, void *
         cut[p] = now - (int64_t)st->cfg.horizon - (int64_t)fst__idle_of(&st->cfg, (uint8_t)p);
     FST__TRY(note_held(st));
     fst__observe part;
-    const int moved = fst__observe_split(&st->obs, cut, &part);
-    int rc = moved < 0 ? moved : 0;
-    if (moved >= 0) { /* long connections: their settled windows folded */
+    uint32_t moved;
+    int rc = fst__observe_split(&st->obs, cut, &part, &moved);
+    if (rc == 0) { /* long connections: their settled windows folded */
         uint32_t idle[256];
         for (int p = 0; p < 256; p++)
             idle[p] = fst__idle_of(&st->cfg, (uint8_t)p);
