@@ -8,13 +8,21 @@
  * text.  The real samples under ../shared/fixtures-real/ are read in place
  * (never copied) and their values typed from the files; those tests skip
  * when ../shared is absent.
+ *
+ * Gzip inside gzip is built inside the tests (zlib's gzip file functions,
+ * subscription objects typed below)
+ * into a temporary folder: what each layer, member and record holds is
+ * written here, so are the lines and counts expected.
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include <flowstitch.h>
 
@@ -39,9 +47,15 @@
 
 /* ------------------------------------------------------------- helpers */
 
+/* The temporary folder of the test running (tmp_dir), else "". */
+static char tmp_root[64];
+
+/* Paths under fixtures/ and the test's temporary folder, shortened. */
 static const char *rel(const char *path)
 {
-    const size_t n = strlen(FIX);
+    const size_t n = strlen(FIX), t = strlen(tmp_root);
+    if (path && t && strncmp(path, tmp_root, t) == 0 && path[t] == '/')
+        return path + t + 1;
     return path && strncmp(path, FIX, n) == 0 ? path + n : path;
 }
 
@@ -51,7 +65,7 @@ static const char *errname(int err)
 }
 
 /* Every event of the queue, one per line:
- *   BEGIN <path> gz=<0|1>
+ *   BEGIN <path> gz=<gzip layers: 0 plain, 1 gzip, 2-3 gzip inside gzip>
  *   <lineno>:<text>            or  <lineno>:(empty) [<why>] for an empty line with a reason
  *   BAD <lineno> <ERR> (<why>)
  *   END <ERR|OK>[ (<why>)]
@@ -68,7 +82,8 @@ static char *transcript(fst__input *in)
         cr_assert_lt(++guard, 1000000u, "runaway event loop");
         switch (ev.kind) {
         case FST__EV_FILE_BEGIN:
-            fprintf(f, "BEGIN %s gz=%d\n", rel(ev.path), ev.gzip);
+            cr_assert_eq(ev.gzip, ev.gzip_layers > 0);
+            fprintf(f, "BEGIN %s gz=%d\n", rel(ev.path), ev.gzip_layers);
             break;
         case FST__EV_LINE:
             cr_assert_eq(strlen(ev.text), ev.len);
@@ -326,10 +341,12 @@ Test(envelope, awslogs_and_odd_documents)
                      "7:b\n"
                      "8:tab\there\n"
                      "BAD 9 BINARY (control characters in line)\n"
-                     "BAD 10 JSON (JSON document is not a flow-log envelope (no logEvents, records or message))\n"
+                     "BAD 10 JSON (JSON document is not a flow-log envelope (no logEvents, "
+                     "records or message))\n"
                      "11:[]\n"
                      "BAD 12 JSON (a Firehose event inside a Firehose record)\n"
-                     "BAD 13 JSON (JSON document is not a flow-log envelope (no logEvents, records or message))\n"
+                     "BAD 13 JSON (JSON document is not a flow-log envelope (no logEvents, "
+                     "records or message))\n"
                      "END OK\n",
                      "%s", got);
     free(got);
@@ -367,15 +384,21 @@ typedef struct counts {
     unsigned lines, records, nodata, skipdata, headers, ignored, skipped;
 } counts;
 
-static fst_reader *open_reader(const char *fields)
+/* A reader with --fields (NULL: none) whose diagnostics go to diag. */
+static fst_reader *open_reader_to(const char *fields, FILE *diag)
 {
     fst_reader_config cfg;
     fst_reader_config_init(&cfg);
-    cfg.diag = NULL;
+    cfg.diag = diag;
     cfg.fields = fields;
     fst_reader *r = fst_reader_new(&cfg);
     cr_assert_not_null(r);
     return r;
+}
+
+static fst_reader *open_reader(const char *fields)
+{
+    return open_reader_to(fields, NULL);
 }
 
 /* Drain r; check the totals and the accounting identity. */
@@ -396,6 +419,20 @@ static void expect_counts(fst_reader *r, const char *what, counts want)
     cr_expect_eq(t->skipped, want.skipped, "%s skipped %" PRIu64, what, t->skipped);
     cr_expect_eq(t->lines, t->records + t->nodata + t->skipdata + t->headers + t->ignored +
                                t->skipped, "%s identity", what);
+}
+
+/* Read one path to its end, checking its counts (expect_counts); the
+ * diagnostics printed in *diag (the caller frees it). */
+static fst_reader *read_counted(const char *path, counts want, char **diag)
+{
+    size_t dlen = 0;
+    FILE *f = open_memstream(diag, &dlen);
+    cr_assert_not_null(f);
+    fst_reader *r = open_reader_to(NULL, f);
+    cr_assert_eq(fst_reader_add_path(r, path), 0, "%s", path);
+    expect_counts(r, path, want);
+    fclose(f);
+    return r;
 }
 
 /* Every fixture by itself, then the whole folder walked. */
@@ -450,23 +487,13 @@ Test(envelope, reader_accounting_per_fixture_and_walked)
 Test(envelope, reader_reports_file_and_offset)
 {
     char *diag = NULL;
-    size_t dlen = 0;
-    FILE *f = open_memstream(&diag, &dlen);
-    fst_reader_config cfg;
-    fst_reader_config_init(&cfg);
-    cfg.diag = f;
-    fst_reader *r = fst_reader_new(&cfg);
-    cr_assert_eq(fst_reader_add_path(r, ENV "truncated.json"), 0);
-    const fst_record *rec;
-    while (fst_reader_next(r, &rec) > 0)
-        ;
+    fst_reader *r = read_counted(ENV "truncated.json", (counts){2, 2, 0, 0, 0, 0, 0}, &diag);
     size_t n = 0;
     const fst_input_stats *s = fst_reader_file_stats(r, &n);
     cr_assert_eq(n, 1);
     cr_expect_eq(s[0].error, FST_EJSON);
     cr_expect_eq(s[0].files_failed, 1);
     fst_reader_free(r);
-    fclose(f);
     cr_expect(strstr(diag, "envelope/truncated.json: bad JSON (at byte 701: JSON document cut "
                            "short (it starts at byte 601))") != NULL,
               "%s", diag);
@@ -558,10 +585,10 @@ Test(envelope, real_otel_cw_custom_format)
     fst_reader_free(r);
 }
 
-#define TGW27 "${version} ${account-id} ${tgw-id} ${tgw-attachment-id} ${tgw-src-vpc-id} "          \
+#define TGW27 "${version} ${account-id} ${tgw-id} ${tgw-attachment-id} ${tgw-src-vpc-id} "         \
     "${tgw-dst-vpc-id} ${tgw-src-subnet-id} ${tgw-dst-subnet-id} ${tgw-src-eni} ${tgw-dst-eni} "   \
     "${tgw-src-az-id} ${tgw-dst-az-id} ${tgw-pair-attachment-id} ${srcaddr} ${dstaddr} "           \
-    "${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${log-status} ${type} "  \
+    "${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${log-status} ${type} " \
     "${tcp-flags} ${flow-direction} ${region}"
 
 /* A Transit Gateway record (27 fields) in a subscription object. */
@@ -629,4 +656,238 @@ Test(envelope, real_message_field_nodata)
     cr_expect_eq(g[0].num[FST_F_START], 1671029698);
     cr_expect_eq(g[0].num[FST_F_END], 1671029728);
     fst_reader_free(r);
+}
+
+/* ------------------------------------------ built here: gzip and base64 */
+
+/* A growing byte string, NUL-terminated. */
+typedef struct bytes {
+    unsigned char *p;
+    size_t len;
+} bytes;
+
+static void put(bytes *b, const void *p, size_t n)
+{
+    b->p = realloc(b->p, b->len + n + 1);
+    cr_assert_not_null(b->p);
+    memcpy(b->p + b->len, p, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+/* Append one gzip member holding data[0..n), written by zlib's gzip file
+ * functions (gzdopen, gzwrite) into a temporary file and read back. */
+static void put_gzip(bytes *out, const void *data, size_t n)
+{
+    FILE *tmp = tmpfile();
+    cr_assert_not_null(tmp);
+    gzFile g = gzdopen(dup(fileno(tmp)), "wb9");
+    cr_assert_not_null(g);
+    cr_assert_eq(gzwrite(g, data, (unsigned)n), (int)n);
+    cr_assert_eq(gzclose(g), Z_OK);
+    cr_assert_eq(fseek(tmp, 0, SEEK_END), 0);
+    const long len = ftell(tmp);
+    cr_assert_geq(len, 18, "a gzip member has a 10-byte header and an 8-byte trailer");
+    rewind(tmp);
+    unsigned char *buf = malloc((size_t)len);
+    cr_assert_eq(fread(buf, 1, (size_t)len, tmp), (size_t)len);
+    put(out, buf, (size_t)len);
+    free(buf);
+    fclose(tmp);
+}
+
+static void put_gzip_str(bytes *out, const char *text)
+{
+    put_gzip(out, text, strlen(text));
+}
+
+/* A member whose first deflate block header is 0x07: BFINAL 1, BTYPE 11,
+ * the reserved block type, which both backends reject before any output. */
+static void put_corrupt_gzip_str(bytes *out, const char *text)
+{
+    const size_t at = out->len;
+    put_gzip_str(out, text);
+    out->p[at + 10] = 0x07;
+}
+
+static void free_bytes(bytes *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->len = 0;
+}
+
+/* A fresh temporary folder for this test: tmp_root. */
+static void tmp_dir(void)
+{
+    snprintf(tmp_root, sizeof tmp_root, "/tmp/fst-envelope-XXXXXX");
+    cr_assert_not_null(mkdtemp(tmp_root));
+}
+
+/* Write b to tmp_root/name; its path in path[0..256). */
+static void tmp_file(char path[256], const char *name, const bytes *b)
+{
+    snprintf(path, 256, "%s/%s", tmp_root, name);
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f, "%s", path);
+    cr_assert_eq(fwrite(b->p, 1, b->len, f), b->len);
+    cr_assert_eq(fclose(f), 0);
+}
+
+/* Remove the (flat) temporary folder. */
+static void tmp_cleanup(void)
+{
+    DIR *d = opendir(tmp_root);
+    cr_assert_not_null(d, "%s", tmp_root);
+    const struct dirent *de;
+    while ((de = readdir(d)))
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+            char path[512];
+            snprintf(path, sizeof path, "%s/%s", tmp_root, de->d_name);
+            cr_expect_eq(unlink(path), 0, "%s", path);
+        }
+    closedir(d);
+    cr_expect_eq(rmdir(tmp_root), 0, "%s", tmp_root);
+    tmp_root[0] = '\0';
+}
+
+/* CloudWatch Logs subscription objects as AWS sends them: compact, no final
+ * newline.  DATA2 holds two log events. */
+#define EVENT(id, msg) "{\"id\":\"" id "\",\"timestamp\":1795773904000,\"message\":\"" msg "\"}"
+#define DATA2(a, b)                                                                                \
+    "{\"messageType\":\"DATA_MESSAGE\",\"owner\":\"123456789012\",\"logGroup\":\"fst-flowlogs\","  \
+    "\"logStream\":\"eni-all\",\"subscriptionFilters\":[\"fst-to-kinesis\"],\"logEvents\":["       \
+    EVENT("1", a) "," EVENT("2", b) "]}"
+#define CONTROL_OBJ                                                                                \
+    "{\"messageType\":\"CONTROL_MESSAGE\",\"owner\":\"CloudwatchLogs\",\"logGroup\":\"\","         \
+    "\"logStream\":\"\",\"subscriptionFilters\":[],\"logEvents\":[{\"id\":\"\",\"timestamp\":"     \
+    "1795773600000,\"message\":\"CWL CONTROL MESSAGE: Checking health of destination Kinesis "     \
+    "stream.\"}]}"
+
+/* ---------------------------------------------------- gzip inside gzip */
+
+/* Firehose's GZIP around concatenated CloudWatch Logs gzip members: one
+ * outer member; inside it two members, DATA (R1 R2) and DATA (R4 R5). */
+Test(envelope, nested_gzip_double_with_two_inner_members)
+{
+    tmp_dir();
+    bytes inner = {0}, outer = {0};
+    put_gzip_str(&inner, DATA2(R1, R2));
+    put_gzip_str(&inner, DATA2(R4, R5));
+    put_gzip(&outer, inner.p, inner.len);
+    cr_assert(inner.p[0] == 0x1f && inner.p[1] == 0x8b && inner.p[2] == 0x08);
+    char path[256];
+    tmp_file(path, "double.gz", &outer);
+    check_path(path, "BEGIN double.gz gz=2\n1:" R1 "\n2:" R2 "\n3:" R4 "\n4:" R5 "\nEND OK\n");
+
+    /* through the reader: R1 R2 R5 records, R4 NODATA; bytes_read is the file */
+    char *diag = NULL;
+    fst_reader *r = read_counted(path, (counts){4, 3, 1, 0, 0, 0, 0}, &diag);
+    cr_expect_str_eq(diag, "");
+    free(diag);
+    size_t n = 0;
+    const fst_input_stats *s = fst_reader_file_stats(r, &n);
+    cr_assert_eq(n, 1);
+    cr_expect_eq(s[0].gzip, 1);
+    cr_expect_eq(s[0].files_failed, 0);
+    cr_expect_eq(s[0].bytes_read, outer.len);
+    fst_reader_free(r);
+    free_bytes(&inner);
+    free_bytes(&outer);
+    tmp_cleanup();
+}
+
+/* Three layers, each multi-member: layer 3 (CloudWatch Logs) is DATA (R3
+ * R6) and a CONTROL_MESSAGE; layer 2 gzips layer 3 in two members cut after
+ * 2 bytes (so the inner magic itself spans two members); layer 1 gzips
+ * layer 2 in two members cut in its middle.  One more layer around that is
+ * too deep. */
+Test(envelope, nested_gzip_triple_multi_member_at_every_layer)
+{
+    tmp_dir();
+    bytes l3 = {0}, l2 = {0}, l1 = {0}, l0 = {0};
+    put_gzip_str(&l3, DATA2(R3, R6));
+    put_gzip_str(&l3, CONTROL_OBJ);
+    put_gzip(&l2, l3.p, 2);
+    put_gzip(&l2, l3.p + 2, l3.len - 2);
+    put_gzip(&l1, l2.p, l2.len / 2);
+    put_gzip(&l1, l2.p + l2.len / 2, l2.len - l2.len / 2);
+    put_gzip(&l0, l1.p, l1.len);
+    char triple[256], quad[256];
+    tmp_file(triple, "triple.gz", &l1);
+    tmp_file(quad, "quad.gz", &l0);
+    check_path(triple, "BEGIN triple.gz gz=3\n1:" R3 "\n2:" R6 "\n3:" CONTROL "\nEND OK\n");
+    check_path(quad, "BEGIN quad.gz gz=3\nEND GZIP (gzip inside gzip nested more than 3 deep)\n");
+
+    /* walked: quad.gz (failed, no lines), then triple.gz (R3 R6, CONTROL ignored) */
+    char *diag = NULL;
+    fst_reader *r = read_counted(tmp_root, (counts){3, 2, 0, 0, 0, 1, 0}, &diag);
+    size_t n = 0;
+    const fst_input_stats *s = fst_reader_file_stats(r, &n);
+    cr_assert_eq(n, 2);
+    cr_expect_eq(s[0].error, FST_EGZIP);
+    cr_expect_eq(s[1].error, 0);
+    cr_expect_eq(fst_reader_total(r)->files_failed, 1);
+    char want[512];
+    snprintf(want, sizeof want, "%s: corrupt gzip data (gzip inside gzip nested more than 3 deep)",
+             quad);
+    cr_expect(strstr(diag, want) != NULL, "%s\n--- in ---\n%s", want, diag);
+    free(diag);
+    fst_reader_free(r);
+    free_bytes(&l3);
+    free_bytes(&l2);
+    free_bytes(&l1);
+    free_bytes(&l0);
+    tmp_cleanup();
+}
+
+/* A folder walked in name order: a-corrupt.gz has DATA (R1 R2), a corrupt
+ * member, DATA (R5 R6) inside; b-cut.gz is DATA (R5 R6) double gzip'd with
+ * the outer trailer's last 4 bytes cut off; c-good.gz is DATA (R3 R4)
+ * double gzip'd.  The lines before each problem are kept, the error names
+ * the layer, and the next file is read. */
+Test(envelope, nested_gzip_corrupt_inner_and_cut_outer)
+{
+    tmp_dir();
+    bytes inner = {0}, corrupt = {0}, cut = {0}, good = {0}, tmp = {0};
+    put_gzip_str(&inner, DATA2(R1, R2));
+    put_corrupt_gzip_str(&inner, DATA2(R5, R6));
+    put_gzip_str(&inner, DATA2(R5, R6));
+    put_gzip(&corrupt, inner.p, inner.len);
+    put_gzip_str(&tmp, DATA2(R5, R6));
+    put_gzip(&cut, tmp.p, tmp.len);
+    cut.len -= 4;
+    free_bytes(&tmp);
+    put_gzip_str(&tmp, DATA2(R3, R4));
+    put_gzip(&good, tmp.p, tmp.len);
+    char a[256], b[256], c[256];
+    tmp_file(a, "a-corrupt.gz", &corrupt);
+    tmp_file(b, "b-cut.gz", &cut);
+    tmp_file(c, "c-good.gz", &good);
+    check_path(tmp_root, "BEGIN a-corrupt.gz gz=2\n1:" R1 "\n2:" R2 "\n"
+                         "END GZIP (corrupt gzip data in the inner gzip (layer 2 of 2))\n"
+                         "BEGIN b-cut.gz gz=2\n1:" R5 "\n2:" R6 "\n"
+                         "END TRUNCATED (gzip data ends early in the outer gzip (layer 1 of 2))\n"
+                         "BEGIN c-good.gz gz=2\n1:" R3 "\n2:" R4 "\nEND OK\n");
+
+    char *diag = NULL;
+    /* 6 lines = 5 records (R1 R2 R5 R6 R3) + 1 NODATA (R4) */
+    fst_reader *r = read_counted(tmp_root, (counts){6, 5, 1, 0, 0, 0, 0}, &diag);
+    cr_expect_eq(fst_reader_total(r)->files, 3);
+    cr_expect_eq(fst_reader_total(r)->files_failed, 2);
+    char want[512];
+    snprintf(want, sizeof want,
+             "%s: corrupt gzip data (corrupt gzip data in the inner gzip (layer 2 of 2))", a);
+    cr_expect(strstr(diag, want) != NULL, "%s\n--- in ---\n%s", want, diag);
+    snprintf(want, sizeof want,
+             "%s: truncated input (gzip data ends early in the outer gzip (layer 1 of 2))", b);
+    cr_expect(strstr(diag, want) != NULL, "%s\n--- in ---\n%s", want, diag);
+    free(diag);
+    fst_reader_free(r);
+    free_bytes(&inner);
+    free_bytes(&corrupt);
+    free_bytes(&cut);
+    free_bytes(&good);
+    free_bytes(&tmp);
+    tmp_cleanup();
 }

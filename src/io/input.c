@@ -4,15 +4,19 @@
  * directory walk (lazy, or eager and then ordered by the timestamps in the
  * names when time order is on: order_queue) and the sniffing of walked files, opening and reading
  * files, gzip detection by magic bytes, multi-member streaming inflate
- * through io/inflate.h, and bounded line framing with line numbers.  A file
- * whose decoded text starts with a JSON envelope (detect_envelope) is
- * framed by io/envelope.h instead, document by document, and its messages
- * become the lines (json_next).
+ * through io/inflate.h, gzip inside gzip (detect_nested: up to MAX_LAYERS
+ * layers, each streaming and multi-member), and bounded line framing with
+ * line numbers.  A file whose decoded text starts with a JSON envelope
+ * (detect_envelope) is framed by io/envelope.h instead, document by
+ * document, and its messages become the lines (json_next).
  *
  * Buffers (fixed for the life of the queue):
  *   rbuf  HIST + raw + HIST bytes: compressed bytes read from the file.  The
  *         HIST bytes before the current position are kept readable for the
  *         inflate backends (see io/inflate.h).
+ *   lay[k].buf (k >= 1, made at the first file with gzip inside gzip)
+ *         HIST + raw + HIST bytes: what layer k-1 inflated, the input of
+ *         layer k, with the same history rule.  Layer 0 reads rbuf.
  *   dbuf  fill + max_line + 2 bytes: decoded text.  A partial line (at most
  *         max_line + 1 bytes) is moved to the front, then up to `fill` new
  *         bytes are appended; one byte stays free for the NUL of a final
@@ -24,6 +28,9 @@
  *   read() fails           -> (partial line: BADLINE FST_ETRUNCATED) FILE_END FST_EIO
  *   corrupt gzip           -> lines so far, (partial: BADLINE FST_ETRUNCATED) FILE_END FST_EGZIP
  *   gzip ends early        -> lines so far, (partial: BADLINE FST_ETRUNCATED) FILE_END FST_ETRUNCATED
+ *                             (in gzip inside gzip, why names the layer: "... in the inner
+ *                             gzip (layer 2 of 2)")
+ *   gzip nested too deep   -> FILE_END FST_EGZIP, no lines
  *   unreadable directory   -> FILE_SKIPPED, err FST_EIO
  *   envelope not JSON      -> lines so far, FILE_END FST_EJSON ("at byte N: ...")
  */
@@ -32,6 +39,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -50,6 +58,7 @@
 #define HIST 16                     /* raw history kept before the read position */
 #define SNIFF_MAX ((size_t)64 * 1024) /* decoded bytes looked at to sniff */
 #define SNIFF_BLOCK ((size_t)4096)    /* "first block" checked for NUL bytes */
+#define MAX_LAYERS 3                  /* gzip inside gzip, at most this deep */
 
 typedef enum item_kind { ITEM_PATH, ITEM_STDIN, ITEM_MEM } item_kind;
 
@@ -66,6 +75,21 @@ typedef struct item {
     unsigned char *mem;
     size_t mem_len;
 } item;
+
+/* One gzip layer: its input [rp, rend) (in buf, with up to HIST bytes of
+ * history kept before rp) and its inflate state.  Layer 0 reads the file
+ * (buf is the queue's rbuf, or rp points into a memory item); layer k >= 1
+ * reads what layer k-1 inflated.  Owns buf for k >= 1, and zst. */
+typedef struct gz_layer {
+    unsigned char *buf;
+    const unsigned char *rp, *rend;
+    void *zst;
+    int member_done; /* the current member ended: next one, padding or end */
+    int ended;       /* no more output: err 0 (its stream ended) or the problem */
+    int err;
+    int at;          /* the layer the problem came from (it may come from below) */
+    const char *why;
+} gz_layer;
 
 struct fst__input {
     uint32_t max_line;
@@ -89,21 +113,21 @@ struct fst__input {
     uint64_t bytes_read;
     uint64_t lineno;
 
-    /* raw bytes: [rp, rend) not yet consumed */
+    /* raw bytes: [lay[0].rp, lay[0].rend) not yet consumed */
     unsigned char *rbuf;
     size_t raw;
-    const unsigned char *rp, *rend;
 
     /* decoded bytes: [dpos, dlen) not yet framed; no '\n' in [dpos, scan) */
     char *dbuf;
     size_t fill, dcap, dpos, dlen, scan;
     int discarding; /* inside an over-long line, dropping up to '\n' */
 
-    /* gzip */
+    /* gzip: layers[0..layers) in use (0 = not gzip); lay[0].buf is rbuf */
     const fst__inflate_ops *zops;
-    void *zst;
-    int member_done;
+    gz_layer lay[MAX_LAYERS];
+    int layers;
     int force_zlib;
+    char gz_why[96]; /* the reason of an error in gzip inside gzip */
 
     /* JSON envelopes (io/envelope.h) */
     fst__envelope *env;  /* created at the first envelope met */
@@ -180,7 +204,7 @@ static int alloc_buffers(fst__input *in, size_t raw, size_t fill)
     }
     fst__free(in->rbuf);
     fst__free(in->dbuf);
-    in->rbuf = rbuf;
+    in->rbuf = in->lay[0].buf = rbuf;
     in->raw = raw;
     in->dbuf = dbuf;
     in->fill = fill;
@@ -208,7 +232,7 @@ fst__input *fst__input_new(uint32_t max_line, fst__sniff_fn sniff, void *ud)
 
 void fst__input_force_zlib(fst__input *in, int on)
 {
-    if (!in->zst)
+    if (!in->zops)
         in->force_zlib = on != 0;
 }
 
@@ -249,8 +273,12 @@ void fst__input_free(fst__input *in)
     if (in->cur != in->shown)
         item_free(in->cur);
     item_free(in->shown);
-    if (in->zst)
-        in->zops->destroy(in->zst);
+    for (int k = 0; k < MAX_LAYERS; k++) {
+        if (in->lay[k].zst)
+            in->zops->destroy(in->lay[k].zst);
+        if (k)
+            fst__free(in->lay[k].buf);
+    }
     fst__envelope_free(in->env);
     fst__free(in->rbuf);
     fst__free(in->dbuf);
@@ -312,6 +340,19 @@ static void finish(fst__input *in, int err, const char *why)
     in->src_why = why;
 }
 
+/* Move the unconsumed input of L (at most HIST bytes) to the front of its
+ * buffer with up to HIST consumed bytes before it; returns where new bytes
+ * go (room for `raw` of them). */
+static unsigned char *keep_history(gz_layer *L)
+{
+    const size_t keep = (size_t)(L->rend - L->rp);
+    const size_t hist = (size_t)(L->rp - L->buf) < HIST ? (size_t)(L->rp - L->buf) : HIST;
+    memmove(L->buf + HIST - hist, L->rp - hist, hist + keep);
+    L->rp = L->buf + HIST;
+    L->rend = L->rp + keep;
+    return L->buf + HIST + keep;
+}
+
 /* Read more raw bytes after the unconsumed ones (at most HIST of them),
  * keeping up to HIST consumed bytes in front.  Returns 1 when bytes came, 0 at
  * end of input, FST_EIO on a read error. */
@@ -321,13 +362,10 @@ static int raw_refill(fst__input *in)
         in->raw_eof = 1;
         return 0;
     }
-    const size_t keep = (size_t)(in->rend - in->rp);
-    const size_t hist = (size_t)(in->rp - in->rbuf) < HIST ? (size_t)(in->rp - in->rbuf) : HIST;
-    memmove(in->rbuf + HIST - hist, in->rp - hist, hist + keep);
-    unsigned char *dst = in->rbuf + HIST + keep;
+    gz_layer *L = &in->lay[0];
+    unsigned char *dst = keep_history(L);
     const ssize_t r = read_fd(in->fd, dst, in->raw);
-    in->rp = in->rbuf + HIST;
-    in->rend = dst + (r > 0 ? r : 0);
+    L->rend = dst + (r > 0 ? r : 0);
     if (r < 0)
         return FST_EIO;
     if (r == 0)
@@ -338,89 +376,189 @@ static int raw_refill(fst__input *in)
 
 /* ------------------------------------------------------------- decoding */
 
-static int gz_member_start(fst__input *in)
+/* Gzip layers.  Layer 0 inflates the file; with gzip inside gzip, layer k
+ * inflates what layer k-1 inflated, pulling it through layer_refill in
+ * chunks of `raw` bytes, so memory stays fixed whatever the depth.  Every
+ * layer is multi-member.  A layer that ends records why (err 0: its stream
+ * ended cleanly) and the layer above ends the same way once it has used
+ * every byte it got; the innermost layer's end finishes the source. */
+
+static int gz_member_start(fst__input *in, int k)
 {
-    if (!in->zst) {
+    gz_layer *L = &in->lay[k];
+    if (!in->zops)
         in->zops = fst__inflate_pick(in->force_zlib);
-        in->zst = in->zops->create();
-        if (!in->zst)
+    if (!L->zst) {
+        L->zst = in->zops->create();
+        if (!L->zst)
             return FST_ENOMEM;
     } else {
-        in->zops->reset(in->zst);
+        in->zops->reset(L->zst);
     }
-    in->member_done = 0;
+    L->member_done = 0;
     return 0;
+}
+
+/* Layer k ends; `at` is the layer the problem came from. */
+static void layer_end(gz_layer *L, int err, const char *why, int at)
+{
+    L->ended = 1;
+    L->err = err;
+    L->why = why;
+    L->at = at;
+}
+
+static size_t layer_fill(fst__input *in, int k, unsigned char *out, size_t cap);
+
+/* More input for layer k.  Returns 1 when bytes came, 0 when its input
+ * ended cleanly, -1 when it ended with a problem (layer k has then ended
+ * with it). */
+static int layer_refill(fst__input *in, int k)
+{
+    gz_layer *L = &in->lay[k];
+    if (k == 0) {
+        const int r = raw_refill(in);
+        if (r < 0)
+            layer_end(L, FST_EIO, "read error", 0);
+        return r < 0 ? -1 : r;
+    }
+    const gz_layer *below = &in->lay[k - 1];
+    if (!below->ended) {
+        unsigned char *dst = keep_history(L);
+        const size_t got = layer_fill(in, k - 1, dst, in->raw);
+        L->rend = dst + got;
+        if (got)
+            return 1;
+    }
+    if (!below->err)
+        return 0;
+    layer_end(L, below->err, below->why, below->at);
+    return -1;
 }
 
 /* Between members: skip zero padding (as gzip(1) does), then either the end
  * of input (clean), another member (magic 1f, checked fully by the backend)
- * or garbage.  Returns 1 to go on inflating, 0 when finished. */
-static int gz_next_member(fst__input *in)
+ * or garbage.  Returns 1 to go on inflating, 0 when layer k ended. */
+static int gz_next_member(fst__input *in, int k)
 {
+    gz_layer *L = &in->lay[k];
     for (;;) {
-        while (in->rp < in->rend && *in->rp == 0)
-            in->rp++;
-        if (in->rp < in->rend)
+        while (L->rp < L->rend && *L->rp == 0)
+            L->rp++;
+        if (L->rp < L->rend)
             break;
-        const int r = raw_refill(in);
+        const int r = layer_refill(in, k);
         if (r <= 0) {
-            finish(in, r, r ? "read error" : NULL);
+            if (r == 0)
+                layer_end(L, 0, NULL, k);
             return 0;
         }
     }
-    if (*in->rp != 0x1f) {
-        finish(in, FST_EGZIP, "garbage after gzip data");
+    if (*L->rp != 0x1f) {
+        layer_end(L, FST_EGZIP, "garbage after gzip data", k);
         return 0;
     }
-    const int rc = gz_member_start(in);
+    const int rc = gz_member_start(in, k);
     if (rc < 0) {
-        finish(in, rc, "out of memory");
+        layer_end(L, rc, "out of memory", k);
         return 0;
     }
     return 1;
 }
 
-/* Inflate until at least one byte is produced or the stream finishes. */
-static size_t gz_fill(fst__input *in, unsigned char *out, size_t cap)
+/* Inflate layer k until at least one byte is produced or the layer ends. */
+static size_t layer_fill(fst__input *in, int k, unsigned char *out, size_t cap)
 {
+    gz_layer *L = &in->lay[k];
     size_t got = 0;
-    while (got == 0 && !in->src_done) {
-        if (in->member_done && !gz_next_member(in))
+    while (got == 0 && !L->ended) {
+        if (L->member_done && !gz_next_member(in, k))
             break;
         int eof = 0;
-        if (in->rp == in->rend) {
-            const int r = raw_refill(in);
-            if (r < 0) {
-                finish(in, FST_EIO, "read error");
+        if (L->rp == L->rend) {
+            const int r = layer_refill(in, k);
+            if (r < 0)
                 break;
-            }
             eof = r == 0;
         }
         /* At end of input the backend still runs: it may hold decoded
          * bytes (isa-l's tmp_out_buffer, a pending zlib match copy). */
-        size_t avail = (size_t)(in->rend - in->rp), produced = 0;
+        size_t avail = (size_t)(L->rend - L->rp), produced = 0;
         const size_t before = avail;
-        const int rc = in->zops->run(in->zst, &in->rp, &avail, out + got, cap - got, &produced);
-        in->rend = in->rp + avail;
+        const int rc = in->zops->run(L->zst, &L->rp, &avail, out + got, cap - got, &produced);
+        L->rend = L->rp + avail;
         got += produced;
         if (rc == FST__INF_END)
-            in->member_done = 1;
+            L->member_done = 1;
         else if (rc < 0)
-            finish(in, rc, rc == FST_ENOMEM ? "out of memory" : "corrupt gzip data");
+            layer_end(L, rc, rc == FST_ENOMEM ? "out of memory" : "corrupt gzip data", k);
         else if (produced == 0 && avail == before)
-            finish(in, eof ? FST_ETRUNCATED : FST_EGZIP,
-                   eof ? "gzip data ends early" : "inflater made no progress");
+            layer_end(L, eof ? FST_ETRUNCATED : FST_EGZIP,
+                      eof ? "gzip data ends early" : "inflater made no progress", k);
     }
     return got;
 }
 
+/* Decoded bytes from the innermost layer; when it has ended, the source
+ * finishes as it did.  In gzip inside gzip the reason names the layer the
+ * problem came from ("corrupt gzip data in the inner gzip (layer 2 of 2)"). */
+static size_t gz_fill(fst__input *in, unsigned char *out, size_t cap)
+{
+    const size_t got = layer_fill(in, in->layers - 1, out, cap);
+    const gz_layer *L = &in->lay[in->layers - 1];
+    if (!got && L->ended) {
+        const char *why = L->why;
+        if (L->err && in->layers > 1) {
+            snprintf(in->gz_why, sizeof in->gz_why, "%s in the %s gzip (layer %d of %d)", why,
+                     L->at ? "inner" : "outer", L->at + 1, in->layers);
+            why = in->gz_why;
+        }
+        finish(in, L->err, why);
+    }
+    return got;
+}
+
+/* Gzip inside gzip: while what the innermost layer inflates starts with the
+ * gzip magic and method (1f 8b 08), a new layer inflates that, up to
+ * MAX_LAYERS; deeper is an error.  Called at the start of a gzip file with
+ * dbuf empty; bytes looked at that are not gzip stay in dbuf. */
+static void detect_nested(fst__input *in)
+{
+    static const unsigned char magic[3] = {0x1f, 0x8b, 0x08};
+    for (;;) {
+        while (in->dlen < sizeof magic && !in->src_done)
+            in->dlen += gz_fill(in, (unsigned char *)in->dbuf + in->dlen, sizeof magic - in->dlen);
+        if (in->dlen < sizeof magic || memcmp(in->dbuf, magic, sizeof magic) != 0)
+            return;
+        in->dlen = 0;
+        if (in->layers == MAX_LAYERS) {
+            finish(in, FST_EGZIP, "gzip inside gzip nested more than 3 deep");
+            return;
+        }
+        gz_layer *L = &in->lay[in->layers];
+        if (!L->buf && !(L->buf = fst__malloc(HIST + in->raw + HIST))) {
+            finish(in, FST_ENOMEM, "out of memory");
+            return;
+        }
+        L->rp = L->buf + HIST;
+        memcpy(L->buf + HIST, magic, sizeof magic);
+        L->rend = L->rp + sizeof magic;
+        if (gz_member_start(in, in->layers) < 0) {
+            finish(in, FST_ENOMEM, "out of memory");
+            return;
+        }
+        in->layers++;
+    }
+}
+
 static size_t plain_fill(fst__input *in, char *out, size_t cap)
 {
-    if (in->rp < in->rend) { /* bytes read while detecting gzip, or memory */
-        size_t n = (size_t)(in->rend - in->rp);
+    gz_layer *L = &in->lay[0];
+    if (L->rp < L->rend) { /* bytes read while detecting gzip, or memory */
+        size_t n = (size_t)(L->rend - L->rp);
         n = n < cap ? n : cap;
-        memcpy(out, in->rp, n);
-        in->rp += n;
+        memcpy(out, L->rp, n);
+        L->rp += n;
         return n;
     }
     if (in->raw_eof || in->cur->kind == ITEM_MEM) {
@@ -507,6 +645,7 @@ static fst__ev_kind file_end(fst__input *in, fst__event *ev)
     ev->err = in->src_err;
     ev->why = in->src_why;
     ev->gzip = in->gzip;
+    ev->gzip_layers = in->layers;
     ev->bytes_read = in->bytes_read;
     return ev->kind;
 }
@@ -903,7 +1042,8 @@ static fst__env_kind detect_envelope(fst__input *in)
 static const char *sniff_content(fst__input *in)
 {
     const size_t limit = SNIFF_MAX < in->dcap - 1 ? SNIFF_MAX : in->dcap - 1;
-    if (in->rend - in->rp >= 4 && memcmp(in->rp, "PAR1", 4) == 0)
+    const gz_layer *raw = &in->lay[0];
+    if (raw->rend - raw->rp >= 4 && memcmp(raw->rp, "PAR1", 4) == 0)
         return "Parquet, not read yet";
     char *s = NULL;
     size_t len = 0;
@@ -945,34 +1085,45 @@ static void source_reset(fst__input *in)
     in->gzip = in->raw_eof = in->src_done = in->src_err = 0;
     in->src_why = NULL;
     in->bytes_read = in->lineno = 0;
-    in->rp = in->rend = in->rbuf + HIST;
     in->dpos = in->dlen = in->scan = 0;
     in->discarding = 0;
-    in->member_done = 0;
+    for (int k = 0; k < MAX_LAYERS; k++) {
+        gz_layer *L = &in->lay[k];
+        L->rp = L->rend = L->buf ? L->buf + HIST : NULL;
+        L->member_done = L->ended = L->err = L->at = 0;
+        L->why = NULL;
+    }
+    in->layers = 0;
     in->json = FST__ENV_NONE;
 }
 
-/* Look at the first raw bytes: gzip or not, and start the decoder. */
+/* Look at the first raw bytes: gzip or not, and start the decoder (with
+ * as many layers as there is gzip inside gzip). */
 static void source_start(fst__input *in)
 {
+    gz_layer *L = &in->lay[0];
     if (in->cur->kind == ITEM_MEM) {
-        in->rp = in->cur->mem;
-        in->rend = in->cur->mem + in->cur->mem_len;
+        L->rp = in->cur->mem;
+        L->rend = in->cur->mem + in->cur->mem_len;
         in->bytes_read = in->cur->mem_len;
         in->raw_eof = 1;
     } else {
-        while (in->rend - in->rp < 2 && !in->raw_eof) {
+        while (L->rend - L->rp < 2 && !in->raw_eof) {
             if (raw_refill(in) < 0) {
                 finish(in, FST_EIO, "read error");
                 return;
             }
         }
     }
-    in->gzip = in->rend - in->rp >= 2 && in->rp[0] == 0x1f && in->rp[1] == 0x8b;
+    in->gzip = L->rend - L->rp >= 2 && L->rp[0] == 0x1f && L->rp[1] == 0x8b;
     if (in->gzip) {
-        const int rc = gz_member_start(in);
-        if (rc < 0)
+        const int rc = gz_member_start(in, 0);
+        if (rc < 0) {
             finish(in, rc, "out of memory");
+            return;
+        }
+        in->layers = 1;
+        detect_nested(in);
     }
 }
 
@@ -1002,6 +1153,7 @@ static fst__ev_kind begin(fst__input *in, fst__event *ev)
     ev->kind = FST__EV_FILE_BEGIN;
     ev->path = in->cur->path;
     ev->gzip = in->gzip;
+    ev->gzip_layers = in->layers;
     return ev->kind;
 }
 

@@ -3,7 +3,9 @@
  * Owns: the queue of inputs (paths, directories walked recursively in sorted
  * order, stdin, memory), the optional time order of that queue
  * (fst__input_time_order, keys from io/s3name.h), opening files, gzip
- * detection by magic bytes and streaming multi-member inflate, bounded line
+ * detection by magic bytes and streaming multi-member inflate (gzip inside
+ * gzip too: while the inflated bytes start with 1f 8b 08 they are inflated
+ * again, at most 3 layers, each streaming and multi-member), bounded line
  * framing and line numbers, and the choice of reading a file as a JSON
  * envelope (io/envelope.h: its first non-blank decoded byte is '{' and the
  * first object's top-level keys name one), whose messages then come as the
@@ -12,7 +14,8 @@
  * log" is asked of the caller through a callback.
  *
  * Memory: bounded by the read buffer plus max_line, whatever the file size;
- * an envelope file adds one JSON document (at most FST__ENV_DOC_MAX).
+ * gzip inside gzip adds one buffer of the read size per inner layer; an
+ * envelope file adds one JSON document (at most FST__ENV_DOC_MAX).
  */
 #ifndef FST_IO_INPUT_H
 #define FST_IO_INPUT_H
@@ -36,6 +39,10 @@ typedef enum fst__ev_kind {
  *   - a read error after opening: FILE_END with FST_EIO;
  *   - corrupt gzip: the lines decoded so far, then FILE_END FST_EGZIP;
  *   - gzip that ends early: the lines so far, then FILE_END FST_ETRUNCATED;
+ *   - in gzip inside gzip, why of these names the layer the problem came
+ *     from ("corrupt gzip data in the inner gzip (layer 2 of 2)"); a fourth
+ *     layer is FILE_END FST_EGZIP ("gzip inside gzip nested more than 3
+ *     deep") with no lines;
  *   - in the last three cases a final partial line is one BADLINE with
  *     FST_ETRUNCATED before the FILE_END;
  *   - a JSON envelope: lineno is the ordinal of the message in the file
@@ -54,6 +61,7 @@ typedef struct fst__event {
     uint64_t lineno;      /* LINE, BADLINE: 1-based */
     int err;
     int gzip;
+    int gzip_layers;      /* FILE_BEGIN, FILE_END: 0 plain, 1 gzip, 2-3 gzip inside gzip */
     uint64_t bytes_read;  /* FILE_END: raw bytes read from the file */
     const char *why;      /* FILE_SKIPPED, BADLINE, FILE_END: short reason */
 } fst__event;
