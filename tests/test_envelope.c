@@ -9,8 +9,8 @@
  * (never copied) and their values typed from the files; those tests skip
  * when ../shared is absent.
  *
- * Gzip inside gzip is built inside the tests (zlib's gzip file functions,
- * subscription objects typed below)
+ * Gzip inside gzip and Kinesis events are built inside the tests (zlib's
+ * gzip file functions, a base64 encoder, subscription objects typed below)
  * into a temporary folder: what each layer, member and record holds is
  * written here, so are the lines and counts expected.
  */
@@ -183,6 +183,26 @@ Test(envelope, sniff_by_top_level_keys)
     cr_expect_eq(SNIFF("{\"message\":", 0), FST__ENV_MORE);
     cr_expect_eq(SNIFF("   ", 0), FST__ENV_MORE);
     cr_expect_eq(SNIFF("", 1), FST__ENV_NONE);
+    /* Kinesis as Lambda receives it: the first element of a top-level
+     * "Records" array is looked into, and has a "kinesis" object */
+    cr_expect_eq(SNIFF("{\"Records\":[{\"kinesis\":{\"data\":\"H4sI", 0), FST__ENV_KINESIS);
+    cr_expect_eq(SNIFF("{ \"Records\" : [ { \"eventSource\" : \"aws:kinesis\", \"kinesis\" : {", 0),
+                 FST__ENV_KINESIS);
+    /* CloudTrail and S3 event notifications: Records without "kinesis" */
+    cr_expect_eq(SNIFF("{\"Records\":[{\"eventVersion\":\"1.08\",\"eventSource\":\"s3\"}]}", 0),
+                 FST__ENV_NONE);
+    cr_expect_eq(SNIFF("{\"Records\":[{\"s3\":{\"kinesis\":{}}}]}", 0), FST__ENV_NONE);
+    cr_expect_eq(SNIFF("{\"Records\":[{\"kinesis\":\"x\"}]}", 0), FST__ENV_NONE);
+    cr_expect_eq(SNIFF("{\"Records\":[]}", 0), FST__ENV_NONE);
+    cr_expect_eq(SNIFF("{\"records\":{\"kinesis\":{}}}", 0), FST__ENV_NONE);
+    /* only the first element counts; after Records the scan goes on */
+    cr_expect_eq(SNIFF("{\"Records\":[{\"a\":1},{\"kinesis\":{}}]}", 0), FST__ENV_NONE);
+    cr_expect_eq(SNIFF("{\"Records\":[{\"a\":1}],\"message\":\"x\"}", 0), FST__ENV_MESSAGE);
+    cr_expect_eq(SNIFF("{\"a\":{\"Records\":[{\"kinesis\":{}}]}}", 0), FST__ENV_NONE);
+    /* cut before the verdict on Records */
+    cr_expect_eq(SNIFF("{\"Records\":[{\"eventSource\":\"aws:kin", 0), FST__ENV_MORE);
+    cr_expect_eq(SNIFF("{\"Records\":[{\"kinesis\":", 0), FST__ENV_MORE);
+    cr_expect_eq(SNIFF("{\"Records\":[{\"kinesis\":", 1), FST__ENV_NONE);
 #undef SNIFF
 }
 
@@ -342,11 +362,11 @@ Test(envelope, awslogs_and_odd_documents)
                      "8:tab\there\n"
                      "BAD 9 BINARY (control characters in line)\n"
                      "BAD 10 JSON (JSON document is not a flow-log envelope (no logEvents, "
-                     "records or message))\n"
+                     "records, awslogs, Kinesis Records or message))\n"
                      "11:[]\n"
                      "BAD 12 JSON (a Firehose event inside a Firehose record)\n"
                      "BAD 13 JSON (JSON document is not a flow-log envelope (no logEvents, "
-                     "records or message))\n"
+                     "records, awslogs, Kinesis Records or message))\n"
                      "END OK\n",
                      "%s", got);
     free(got);
@@ -502,7 +522,8 @@ Test(envelope, reader_reports_file_and_offset)
 
 /* ------------------------------------------------------ real samples */
 
-/* Read a real sample; the records in *recs (copied numbers and addresses). */
+/* Read a path (with --fields, or NULL); the records in *recs (copied
+ * numbers and addresses); nothing may be skipped. */
 typedef struct got {
     const char *eni;
     char src[FST_ADDR_STRLEN], dst[FST_ADDR_STRLEN];
@@ -510,11 +531,10 @@ typedef struct got {
     uint8_t status;
 } got;
 
-static fst_reader *read_real(const char *file, const char *fields, got *recs, size_t max,
-                             size_t *n)
+static fst_reader *read_records(const char *path, const char *fields, got *recs, size_t max,
+                                size_t *n)
 {
-    char path[512];
-    snprintf(path, sizeof path, REAL "%s", file);
+    const char *file = path;
     fst_reader *r = open_reader(fields);
     cr_assert_eq(fst_reader_add_path(r, path), 0, "%s", path);
     const fst_record *rec;
@@ -535,6 +555,15 @@ static fst_reader *read_real(const char *file, const char *fields, got *recs, si
     cr_expect_eq(t->lines, t->records + t->nodata + t->skipdata + t->headers + t->ignored +
                                t->skipped, "%s identity", file);
     return r;
+}
+
+/* A real sample under ../shared/fixtures-real/. */
+static fst_reader *read_real(const char *file, const char *fields, got *recs, size_t max,
+                             size_t *n)
+{
+    char path[512];
+    snprintf(path, sizeof path, REAL "%s", file);
+    return read_records(path, fields, recs, max, n);
 }
 
 /* otel-contrib/valid_vpc_flow_cw.json: a DATA_MESSAGE with two default
@@ -710,6 +739,19 @@ static void put_corrupt_gzip_str(bytes *out, const char *text)
     out->p[at + 10] = 0x07;
 }
 
+/* Base64 (RFC 4648 section 4, padded) of p[0..n), appended to out. */
+static void put_base64(bytes *out, const unsigned char *p, size_t n)
+{
+    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (size_t i = 0; i < n; i += 3) {
+        const uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) |
+                           (i + 2 < n ? (uint32_t)p[i + 2] : 0);
+        const char q[4] = {tab[v >> 18 & 63], tab[v >> 12 & 63], i + 1 < n ? tab[v >> 6 & 63] : '=',
+                           i + 2 < n ? tab[v & 63] : '='};
+        put(out, q, 4);
+    }
+}
+
 static void free_bytes(bytes *b)
 {
     free(b->p);
@@ -749,6 +791,23 @@ static void tmp_cleanup(void)
     closedir(d);
     cr_expect_eq(rmdir(tmp_root), 0, "%s", tmp_root);
     tmp_root[0] = '\0';
+}
+
+Test(envelope, base64_encoder_of_the_tests)
+{
+    /* RFC 4648 section 10, and back through fst__base64_decode */
+    static const char *const vec[][2] = {
+        {"", ""},           {"f", "Zg=="},         {"fo", "Zm8="},         {"foo", "Zm9v"},
+        {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+    };
+    for (size_t i = 0; i < sizeof vec / sizeof vec[0]; i++) {
+        bytes b = {0};
+        put(&b, "", 0);
+        put_base64(&b, (const unsigned char *)vec[i][0], strlen(vec[i][0]));
+        cr_expect_str_eq((const char *)b.p, vec[i][1]);
+        cr_expect_str_eq(b64((const char *)b.p), vec[i][0]);
+        free_bytes(&b);
+    }
 }
 
 /* CloudWatch Logs subscription objects as AWS sends them: compact, no final
@@ -889,5 +948,152 @@ Test(envelope, nested_gzip_corrupt_inner_and_cut_outer)
     free_bytes(&cut);
     free_bytes(&good);
     free_bytes(&tmp);
+    tmp_cleanup();
+}
+
+/* ------------------------------------------------ Kinesis via Lambda */
+
+/* One Lambda record of a Kinesis event; data = base64 of payload. */
+static void put_kinesis_record(bytes *ev, int first, const char *key, const bytes *payload)
+{
+    static const char head[] = "{\"eventSource\":\"aws:kinesis\",\"eventVersion\":\"1.0\","
+                               "\"eventID\":\"shardId-000000000000:4959\",\"kinesis\":{"
+                               "\"kinesisSchemaVersion\":\"1.0\",\"partitionKey\":\"p\",";
+    if (!first)
+        put(ev, ",", 1);
+    put(ev, head, sizeof head - 1);
+    if (key) {
+        put(ev, "\"", 1);
+        put(ev, key, strlen(key));
+        put(ev, "\":\"", 3);
+        put_base64(ev, payload->p, payload->len);
+        put(ev, "\",", 2);
+    }
+    static const char tail[] = "\"approximateArrivalTimestamp\":1795773980.5},"
+                               "\"awsRegion\":\"us-east-1\",\"eventSourceARN\":"
+                               "\"arn:aws:kinesis:us-east-1:123456789012:stream/fst-cwl\"}";
+    put(ev, tail, sizeof tail - 1);
+}
+
+static const char kinesis_head[] = "{\"Records\":[";
+static const char kinesis_tail[] = "]}\n";
+
+/* Three Kinesis records: gzip'd DATA (R1 R2), gzip'd DATA (R4 R6), gzip'd
+ * CONTROL_MESSAGE.  Read as it is, gzip'd, and walked beside a CloudTrail
+ * file ({"Records": [...]} too, but no "kinesis": not an envelope). */
+Test(envelope, kinesis_records_from_lambda)
+{
+    tmp_dir();
+    bytes ev = {0}, gz = {0}, p = {0}, trail = {0};
+    put(&ev, kinesis_head, sizeof kinesis_head - 1);
+    put_gzip_str(&p, DATA2(R1, R2));
+    put_kinesis_record(&ev, 1, "data", &p);
+    free_bytes(&p);
+    put_gzip_str(&p, DATA2(R4, R6));
+    put_kinesis_record(&ev, 0, "data", &p);
+    free_bytes(&p);
+    put_gzip_str(&p, CONTROL_OBJ);
+    put_kinesis_record(&ev, 0, "data", &p);
+    put(&ev, kinesis_tail, sizeof kinesis_tail - 1);
+    put_gzip(&gz, ev.p, ev.len);
+    static const char ct[] = "{\"Records\":[{\"eventVersion\":\"1.08\",\"eventSource\":"
+                             "\"s3.amazonaws.com\",\"eventName\":\"GetObject\"}]}\n";
+    put(&trail, ct, sizeof ct - 1);
+    char path[256], gzpath[256], ctpath[256];
+    tmp_file(path, "kinesis.json", &ev);
+    tmp_file(gzpath, "kinesis.json.gz", &gz);
+    tmp_file(ctpath, "cloudtrail.json", &trail);
+    const char *lines = "1:" R1 "\n2:" R2 "\n3:" R4 "\n4:" R6 "\n5:" CONTROL "\nEND OK\n";
+    char want[2048];
+    snprintf(want, sizeof want, "BEGIN kinesis.json gz=0\n%s", lines);
+    check_path(path, want);
+    snprintf(want, sizeof want, "BEGIN kinesis.json.gz gz=1\n%s", lines);
+    check_path(gzpath, want);
+    snprintf(want, sizeof want,
+             "SKIP cloudtrail.json json\nBEGIN kinesis.json gz=0\n%sBEGIN kinesis.json.gz gz=1\n%s",
+             lines, lines);
+    check_path(tmp_root, want);
+
+    /* the records' fields, as written in R1, R2, R4, R6 */
+    got g[4];
+    size_t n = 0;
+    fst_reader *r = read_records(path, NULL, g, 4, &n);
+    cr_assert_eq(n, 4);
+    cr_expect_str_eq(g[0].src, "10.0.1.25");
+    cr_expect_eq(g[0].num[FST_F_DSTPORT], 443);
+    cr_expect_eq(g[0].num[FST_F_BYTES], 1820);
+    cr_expect_eq(g[1].num[FST_F_SRCPORT], 443);
+    cr_expect_eq(g[1].num[FST_F_BYTES], 5120);
+    cr_expect_eq(g[2].status, FST_STATUS_NODATA);
+    cr_expect_str_eq(g[2].eni, "eni-0a1b2c3d4e5f60718");
+    cr_expect_str_eq(g[3].src, "203.0.113.12");
+    cr_expect_eq(g[3].num[FST_F_PROTOCOL], 1);
+    cr_expect_eq(g[3].num[FST_F_PACKETS], 4);
+    cr_expect_eq(g[3].num[FST_F_BYTES], 336);
+    cr_expect_eq(g[3].num[FST_F_END], 1795774265);
+    fst_reader_free(r);
+    /* 5 lines = 3 records (R1 R2 R6) + 1 NODATA (R4) + 1 ignored (CONTROL) */
+    r = open_reader(NULL);
+    cr_assert_eq(fst_reader_add_path(r, gzpath), 0);
+    expect_counts(r, "kinesis.json.gz", (counts){5, 3, 1, 0, 0, 1, 0});
+    fst_reader_free(r);
+    free_bytes(&ev);
+    free_bytes(&gz);
+    free_bytes(&p);
+    free_bytes(&trail);
+    tmp_cleanup();
+}
+
+/* Records that cannot be used are one skipped line each; the good ones
+ * around them are read. */
+Test(envelope, kinesis_bad_records_are_counted)
+{
+    tmp_dir();
+    bytes ev = {0}, p = {0}, none = {0};
+    put(&ev, kinesis_head, sizeof kinesis_head - 1);
+    put_gzip_str(&p, DATA2(R1, R2));
+    put_kinesis_record(&ev, 1, "data", &p); /* lines 1, 2 */
+    free_bytes(&p);
+    static const char bad64[] =
+        ",{\"kinesis\":{\"data\":\"H4sI*AAA\"},\"eventSource\":\"aws:kinesis\"}";
+    put(&ev, bad64, sizeof bad64 - 1);         /* 3 */
+    put_kinesis_record(&ev, 0, NULL, &none);   /* 4: no data */
+    static const char nokin[] = ",{\"eventSource\":\"aws:kinesis\"}";
+    put(&ev, nokin, sizeof nokin - 1);         /* 5: no kinesis */
+    put_corrupt_gzip_str(&p, DATA2(R5, R6));
+    put_kinesis_record(&ev, 0, "data", &p);    /* 6: corrupt gzip */
+    free_bytes(&p);
+    static const char inner[] = "{\"Records\":[{\"kinesis\":{\"data\":\"\"}}]}";
+    put(&p, inner, sizeof inner - 1);
+    put_kinesis_record(&ev, 0, "data", &p);    /* 7: a Kinesis event inside */
+    free_bytes(&p);
+    put_gzip_str(&p, DATA2(R3, R7));
+    put_kinesis_record(&ev, 0, "data", &p);    /* 8, 9 */
+    put(&ev, kinesis_tail, sizeof kinesis_tail - 1);
+    char path[256];
+    tmp_file(path, "kinesis-bad.json", &ev);
+    check_path(path, "BEGIN kinesis-bad.json gz=0\n1:" R1 "\n2:" R2 "\n"
+                     "BAD 3 JSON (Records[1].kinesis: \"data\" is not base64)\n"
+                     "BAD 4 JSON (Records[2].kinesis has no \"data\" string)\n"
+                     "BAD 5 JSON (Records[3] has no \"kinesis\" object)\n"
+                     "BAD 6 GZIP (Records[4].kinesis: \"data\" holds bad gzip data)\n"
+                     "BAD 7 JSON (a Kinesis event inside a decoded record)\n"
+                     "8:" R3 "\n9:" R7 "\nEND OK\n");
+
+    char *diag = NULL;
+    /* 9 lines = 3 records (R1 R2 R3) + 1 SKIPDATA (R7) + 5 skipped */
+    fst_reader *r = read_counted(path, (counts){9, 3, 0, 1, 0, 0, 5}, &diag);
+    const fst_input_stats *t = fst_reader_total(r);
+    cr_expect_eq(t->by_reason[-FST_EJSON], 4);
+    cr_expect_eq(t->by_reason[-FST_EGZIP], 1);
+    cr_expect_eq(t->files_failed, 0);
+    char want[512];
+    snprintf(want, sizeof want, "%s:3: bad JSON (Records[1].kinesis: \"data\" is not base64)",
+             path);
+    cr_expect(strstr(diag, want) != NULL, "%s\n--- in ---\n%s", want, diag);
+    free(diag);
+    fst_reader_free(r);
+    free_bytes(&ev);
+    free_bytes(&p);
     tmp_cleanup();
 }

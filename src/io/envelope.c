@@ -3,8 +3,8 @@
  * Owns: the envelope sniff (top-level keys of the first object), the
  * framing of concatenated JSON documents in a decoded stream, the decoding
  * of one document into items with jansson, base64, and the in-memory
- * inflate of gzip'd Firehose payloads.  See io/envelope.h for the formats
- * and the memory bound.
+ * inflate of gzip'd Firehose and Kinesis payloads.  See io/envelope.h for
+ * the formats and the memory bound.
  *
  * Framing: a small scanner follows the decoded bytes (string and escape
  * state, bracket depth) and copies one document into `doc` until its
@@ -13,8 +13,9 @@
  * The scanner does not validate: jansson does.
  *
  * Items come from a stack of at most three frames: the document's array
- * (logEvents or Firehose records), a decoded Firehose payload (text lines,
- * or JSON documents walked with json_loadb and JSON_DISABLE_EOF_CHECK), and
+ * (logEvents, Firehose records or Kinesis Records), a decoded Firehose or
+ * Kinesis payload (text lines, or JSON documents walked with json_loadb and
+ * JSON_DISABLE_EOF_CHECK), and
  * the logEvents of a document inside that payload.  A payload is decoded
  * only when its turn comes, so one payload is in memory at a time.
  */
@@ -35,14 +36,14 @@
  * errors; NUL bytes inside strings reach the line checks (binary data). */
 #define JFLAGS (JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL)
 
-typedef enum frame_type { FR_EVENTS, FR_RECORDS, FR_PAYLOAD } frame_type;
+typedef enum frame_type { FR_EVENTS, FR_RECORDS, FR_KINESIS, FR_PAYLOAD } frame_type;
 
 /* One level of item production.  Owns root (a jansson reference) and buf. */
 typedef struct frame {
     frame_type type;
     int depth;       /* 0 = a document of the file, 1 = inside a payload */
-    json_t *root;    /* FR_EVENTS, FR_RECORDS: the document */
-    json_t *arr;     /* its logEvents / records (borrowed from root) */
+    json_t *root;    /* FR_EVENTS, FR_RECORDS, FR_KINESIS: the document */
+    json_t *arr;     /* its logEvents / records / Records (borrowed from root) */
     size_t idx;      /* next element of arr */
     char *buf;       /* FR_PAYLOAD: decoded bytes, len + 1 allocated */
     size_t len, pos; /* FR_PAYLOAD: size, next byte */
@@ -80,6 +81,11 @@ static int is_ws(char c)
 
 /* ------------------------------------------------------------------ sniff */
 
+static int key_is(const char *key, size_t klen, const char *want)
+{
+    return klen == strlen(want) && memcmp(key, want, klen) == 0;
+}
+
 static fst__env_kind key_kind(const char *key, size_t klen, char value)
 {
     static const struct {
@@ -92,8 +98,7 @@ static fst__env_kind key_kind(const char *key, size_t klen, char value)
         {"message", '"', FST__ENV_MESSAGE},
     };
     for (size_t i = 0; i < FST__ARRAY_LEN(keys); i++)
-        if (value == keys[i].value && klen == strlen(keys[i].key) &&
-            memcmp(key, keys[i].key, klen) == 0)
+        if (value == keys[i].value && key_is(key, klen, keys[i].key))
             return keys[i].kind;
     return FST__ENV_NONE;
 }
@@ -109,17 +114,33 @@ fst__env_kind fst__envelope_sniff(const char *p, size_t n, int final)
     if (p[i] != '{')
         return FST__ENV_NONE;
     enum { S_OTHER, S_KEY, S_COLON, S_VALUE } st = S_OTHER;
-    size_t depth = 0, klen = 0;
+    /* Keys are followed at depth kd: 1, the top level, or 3 inside the
+     * first element of a top-level "Records" array (a Kinesis event when
+     * it has a "kinesis" object).  first_rec: "Records" [ was just met. */
+    size_t depth = 0, klen = 0, kd = 1;
+    int first_rec = 0;
     const char *key = NULL;
     for (; i < n; i++) {
         const char c = p[i];
         if (is_ws(c))
             continue;
-        if (depth == 1 && st == S_VALUE) {
-            const fst__env_kind k = key_kind(key, klen, c);
-            if (k != FST__ENV_NONE)
-                return k;
+        if (first_rec) { /* the first element of Records: an object is looked into */
+            first_rec = 0;
+            if (c == '{' && depth == 2)
+                kd = 3;
+        }
+        if (depth == kd && st == S_VALUE) {
             st = S_OTHER;
+            if (kd == 3) {
+                if (c == '{' && key_is(key, klen, "kinesis"))
+                    return FST__ENV_KINESIS;
+            } else if (c == '[' && key_is(key, klen, "Records")) {
+                first_rec = 1;
+            } else {
+                const fst__env_kind k = key_kind(key, klen, c);
+                if (k != FST__ENV_NONE)
+                    return k;
+            }
         }
         switch (c) {
         case '"': {
@@ -128,7 +149,7 @@ fst__env_kind fst__envelope_sniff(const char *p, size_t n, int final)
                 j += p[j] == '\\' ? 2 : 1;
             if (j >= n)
                 return more;
-            if (depth == 1 && st == S_KEY) {
+            if (depth == kd && st == S_KEY) {
                 key = p + i + 1;
                 klen = j - i - 1;
                 st = S_COLON;
@@ -138,20 +159,24 @@ fst__env_kind fst__envelope_sniff(const char *p, size_t n, int final)
         }
         case '{':
         case '[':
-            if (++depth == 1)
+            if (++depth == kd)
                 st = S_KEY;
             break;
         case '}':
         case ']':
             if (--depth == 0)
                 return FST__ENV_NONE; /* the first object ended: no envelope key */
+            if (kd == 3 && depth == 2) { /* Records' first element ended: no "kinesis" */
+                kd = 1;
+                st = S_OTHER;
+            }
             break;
         case ':':
-            if (depth == 1 && st == S_COLON)
+            if (depth == kd && st == S_COLON)
                 st = S_VALUE;
             break;
         case ',':
-            if (depth == 1)
+            if (depth == kd)
                 st = S_KEY;
             break;
         default:
@@ -482,9 +507,9 @@ static int inflate_mem(fst__envelope *e, const unsigned char *in, size_t n, char
     return 0;
 }
 
-/* The base64 "data" of `where` (a Firehose record, "records[3]", or
- * "awslogs") becomes a payload frame; 0 when pushed, 1 with a BAD item, or
- * FST_ENOMEM. */
+/* The base64 "data" of `where` (a Firehose record, "records[3]", a Kinesis
+ * record, "Records[3].kinesis", or "awslogs") becomes a payload frame; 0
+ * when pushed, 1 with a BAD item, or FST_ENOMEM. */
 static int payload(fst__envelope *e, fst__env_item *it, const json_t *data, const char *where)
 {
     if (!json_is_string(data))
@@ -516,6 +541,15 @@ static int payload(fst__envelope *e, fst__env_item *it, const json_t *data, cons
     return push(e, f);
 }
 
+/* A Kinesis event as Lambda receives it: a "Records" array whose first
+ * element has a "kinesis" object (the sniff's rule); its Records, or NULL. */
+static json_t *kinesis_records(const json_t *root)
+{
+    json_t *recs = json_object_get(root, "Records");
+    const json_t *first = json_array_get(recs, 0);
+    return json_is_array(recs) && json_is_object(json_object_get(first, "kinesis")) ? recs : NULL;
+}
+
 /* Start items of a parsed document (the reference to root is taken over).
  * 0 when a frame was pushed or there is nothing, 1 with an item, or
  * FST_ENOMEM. */
@@ -526,6 +560,7 @@ static int start_doc(fst__envelope *e, json_t *root, int depth, fst__env_item *i
     json_t *events = json_object_get(root, "logEvents");
     json_t *records = json_object_get(root, "records");
     const json_t *awslogs = json_object_get(root, "awslogs");
+    json_t *kinesis = kinesis_records(root);
     const json_t *message = json_object_get(root, "message");
     if (!json_is_object(root)) {
         rc = bad(e, it, FST_EJSON, "JSON value is not an object");
@@ -552,11 +587,18 @@ static int start_doc(fst__envelope *e, json_t *root, int depth, fst__env_item *i
         } else {
             rc = payload(e, it, json_object_get(awslogs, "data"), "awslogs");
         }
+    } else if (kinesis) {
+        if (depth > 0) {
+            rc = bad(e, it, FST_EJSON, "a Kinesis event inside a decoded record");
+        } else {
+            frame f = {.type = FR_KINESIS, .depth = depth, .root = root, .arr = kinesis};
+            return push(e, f);
+        }
     } else if (json_is_string(message)) {
         rc = line_item(e, it, json_string_value(message), json_string_length(message));
     } else {
-        rc = bad(e, it, FST_EJSON,
-                 "JSON document is not a flow-log envelope (no logEvents, records or message)");
+        rc = bad(e, it, FST_EJSON, "JSON document is not a flow-log envelope (no logEvents, "
+                                   "records, awslogs, Kinesis Records or message)");
     }
     json_decref(root);
     return rc;
@@ -583,6 +625,16 @@ static int step(fst__envelope *e, fst__env_item *it)
         char where[40];
         snprintf(where, sizeof where, "records[%zu]", f->idx);
         return payload(e, it, json_object_get(json_array_get(f->arr, f->idx++), "data"), where);
+    }
+    case FR_KINESIS: {
+        if (f->idx >= json_array_size(f->arr))
+            break;
+        char where[48];
+        snprintf(where, sizeof where, "Records[%zu].kinesis", f->idx);
+        const json_t *rec = json_object_get(json_array_get(f->arr, f->idx++), "kinesis");
+        if (!json_is_object(rec))
+            return bad(e, it, FST_EJSON, "Records[%zu] has no \"kinesis\" object", f->idx - 1);
+        return payload(e, it, json_object_get(rec, "data"), where);
     }
     case FR_PAYLOAD:
         if (!f->json) {

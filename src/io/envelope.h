@@ -21,6 +21,14 @@
  *                 concatenated subscription / message documents, anything
  *                 else as text lines.  The Lambda form of subscription
  *                 data, {"awslogs": {"data": "<base64 gzip>"}}, likewise.
+ *   kinesis       Kinesis Data Streams records as Lambda receives them,
+ *                 {"Records": [{"kinesis": {"data": "<base64>", ...},
+ *                 "eventSource": "aws:kinesis", ...}, ...]}: each
+ *                 kinesis.data as a Firehose record's data (usually base64
+ *                 of gzip'd subscription data).  Only when the first
+ *                 element of Records has a "kinesis" object: other
+ *                 {"Records": [...]} files (CloudTrail, S3 event
+ *                 notifications) are not envelopes.
  *   message       a log shipper's {"message": "<line>", ...}: one item.
  * Several documents may follow each other with or without whitespace
  * between them (Firehose writes subscription objects back to back; a
@@ -50,11 +58,14 @@ typedef enum fst__env_kind {
     FST__ENV_SUBSCRIPTION, /* top-level "logEvents" array or "messageType" string */
     FST__ENV_FIREHOSE,     /* top-level "records" array */
     FST__ENV_AWSLOGS,      /* top-level "awslogs" object */
+    FST__ENV_KINESIS,      /* top-level "Records" array, first element with a "kinesis" object */
     FST__ENV_MESSAGE       /* top-level "message" string */
 } fst__env_kind;
 
 /* Which envelope the first JSON object of p[0..n) is, from its top-level
- * keys (the first of them met decides, with the right type of value), or
+ * keys (the first of them met decides, with the right type of value; a
+ * "Records" array counts when its first element is an object with a
+ * "kinesis" object, else the scan goes on after it), or
  * FST__ENV_NONE (not an object, or it ended without such a key).  When p
  * ends before either is known: FST__ENV_MORE, or FST__ENV_NONE when final
  * (no more bytes will come).  Leading whitespace is skipped.  Reads nothing
