@@ -17,6 +17,7 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -455,6 +456,18 @@ static fst_reader *read_counted(const char *path, counts want, char **diag)
     return r;
 }
 
+/* The diagnostics hold the line printf(fmt, ...). */
+__attribute__((format(printf, 2, 3))) static void expect_diag(const char *diag, const char *fmt,
+                                                              ...)
+{
+    char want[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(want, sizeof want, fmt, ap);
+    va_end(ap);
+    cr_expect(strstr(diag, want) != NULL, "%s\n--- in ---\n%s", want, diag);
+}
+
 /* Every fixture by itself, then the whole folder walked. */
 Test(envelope, reader_accounting_per_fixture_and_walked)
 {
@@ -887,10 +900,7 @@ Test(envelope, nested_gzip_triple_multi_member_at_every_layer)
     cr_expect_eq(s[0].error, FST_EGZIP);
     cr_expect_eq(s[1].error, 0);
     cr_expect_eq(fst_reader_total(r)->files_failed, 1);
-    char want[512];
-    snprintf(want, sizeof want, "%s: corrupt gzip data (gzip inside gzip nested more than 3 deep)",
-             quad);
-    cr_expect(strstr(diag, want) != NULL, "%s\n--- in ---\n%s", want, diag);
+    expect_diag(diag, "%s: corrupt gzip data (gzip inside gzip nested more than 3 deep)", quad);
     free(diag);
     fst_reader_free(r);
     free_bytes(&l3);
@@ -934,13 +944,10 @@ Test(envelope, nested_gzip_corrupt_inner_and_cut_outer)
     fst_reader *r = read_counted(tmp_root, (counts){6, 5, 1, 0, 0, 0, 0}, &diag);
     cr_expect_eq(fst_reader_total(r)->files, 3);
     cr_expect_eq(fst_reader_total(r)->files_failed, 2);
-    char want[512];
-    snprintf(want, sizeof want,
-             "%s: corrupt gzip data (corrupt gzip data in the inner gzip (layer 2 of 2))", a);
-    cr_expect(strstr(diag, want) != NULL, "%s\n--- in ---\n%s", want, diag);
-    snprintf(want, sizeof want,
-             "%s: truncated input (gzip data ends early in the outer gzip (layer 1 of 2))", b);
-    cr_expect(strstr(diag, want) != NULL, "%s\n--- in ---\n%s", want, diag);
+    expect_diag(diag, "%s: corrupt gzip data (corrupt gzip data in the inner gzip (layer 2 of 2))",
+                a);
+    expect_diag(diag, "%s: truncated input (gzip data ends early in the outer gzip (layer 1 of 2))",
+                b);
     free(diag);
     fst_reader_free(r);
     free_bytes(&inner);
@@ -1087,10 +1094,7 @@ Test(envelope, kinesis_bad_records_are_counted)
     cr_expect_eq(t->by_reason[-FST_EJSON], 4);
     cr_expect_eq(t->by_reason[-FST_EGZIP], 1);
     cr_expect_eq(t->files_failed, 0);
-    char want[512];
-    snprintf(want, sizeof want, "%s:3: bad JSON (Records[1].kinesis: \"data\" is not base64)",
-             path);
-    cr_expect(strstr(diag, want) != NULL, "%s\n--- in ---\n%s", want, diag);
+    expect_diag(diag, "%s:3: bad JSON (Records[1].kinesis: \"data\" is not base64)", path);
     free(diag);
     fst_reader_free(r);
     free_bytes(&ev);
