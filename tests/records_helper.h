@@ -160,6 +160,8 @@ typedef struct rh_out {
 static int rh_collect(const fst_session *s, void *ud)
 {
     rh_out *o = ud;
+    if (!s) /* streaming: the end of a flush */
+        return 0;
     if (o->n >= RH_MAX_SESS)
         return 1;
     o->s[o->n] = *s;

@@ -105,11 +105,16 @@ Test(stream, flush_writes_what_closed_and_counts_late_records)
  * last id. */
 typedef struct seen {
     uint64_t n, last_id;
+    uint64_t flush_points; /* calls with NULL: one after each flush that wrote */
 } seen;
 
 static int check_one(const fst_session *s, void *ud)
 {
     seen *v = ud;
+    if (!s) {
+        v->flush_points++;
+        return 0;
+    }
     const int64_t j = (int64_t)s->id;
     cr_assert_eq(s->id, v->last_id + 1, "ids in order: %lu after %lu", (unsigned long)s->id,
                  (unsigned long)v->last_id);
@@ -138,7 +143,7 @@ static int check_one(const fst_session *s, void *ud)
 Test(stream, time_ordered_input_gives_every_connection_once)
 {
     char addr[32];
-    seen v = {0, 0};
+    seen v = {0, 0, 0};
     for (int i = 1; i <= 300; i++) {
         snprintf(addr, sizeof addr, "10.1.%d.%d", i / 250, i % 250 + 1);
         conn(addr, 40000, "10.0.0.2", 1000 + 100 * i, 1000 + 100 * i + 30, (uint64_t)i * 10,
@@ -155,8 +160,10 @@ Test(stream, time_ordered_input_gives_every_connection_once)
                 cr_assert_eq(v.n, 229);
         }
     }
+    cr_assert_eq(v.flush_points, 29); /* one per flush that wrote (i = 20..300) */
     cr_assert_eq(fst_stitcher_finish(st, check_one, &v), 0);
     cr_assert_eq(v.n, 300);
+    cr_assert_eq(v.flush_points, 29); /* finish() never calls with NULL */
     const fst_stitch_stats *x = fst_stitcher_stats(st);
     cr_assert_eq(x->sessions, 300);
     cr_assert_eq(x->records_late, 0);
@@ -313,6 +320,8 @@ static void dump_add(dump *d, const char *line, int n)
 static int dump_one(const fst_session *x, void *ud)
 {
     dump *d = ud;
+    if (!x)
+        return 0;
     char line[256], c[FST_ADDR_STRLEN], v[FST_ADDR_STRLEN];
     const int n = snprintf(line, sizeof line, "%lu %s:%u %s:%u %ld-%ld %lu/%lu %lu/%lu %d %lu\n",
                            (unsigned long)x->id, rh_ntoa(&x->client_addr, c), x->client_port,
@@ -423,6 +432,8 @@ static int by_end(const void *a, const void *b)
 static int canon_one(const fst_session *x, void *ud)
 {
     dump *d = ud;
+    if (!x)
+        return 0;
     char c[FST_ADDR_STRLEN], v[FST_ADDR_STRLEN];
     rh_ntoa(&x->client_addr, c);
     rh_ntoa(&x->server_addr, v);
@@ -681,6 +692,7 @@ Test(stream, flush_needs_a_horizon)
 
 static int stop_after_one(const fst_session *s, void *ud)
 {
+    cr_assert_not_null(s, "no end-of-flush call once the callback stopped");
     rh_collect(s, ud);
     return 1;
 }

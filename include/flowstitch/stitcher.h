@@ -161,10 +161,13 @@ int fst_stitcher_push_reader(fst_stitcher *st, fst_reader *r, const char **file,
 /* Streaming: as fst_stitcher_push_reader, and while reading hands cb, on
  * the caller's thread, the sessions that can no longer change (see
  * cfg.horizon; with horizon 0 this is fst_stitcher_push_reader and cb is
- * not called).  A nonzero return from cb stops the reading (returns 0;
- * finish then writes nothing more).  fst_stitcher_flush does one such step
- * now, for callers that push records themselves (FST_EINVAL with horizon
- * 0).  Both return 0 or a negative code. */
+ * not called).  After the sessions of each flush, cb is called once more
+ * with s == NULL: everything so far is written, a point to flush output
+ * (a live pipe sees each flush at once).  A nonzero return from cb stops
+ * the reading (returns 0; finish then writes nothing more).
+ * fst_stitcher_flush does one such step now, for callers that push records
+ * themselves (FST_EINVAL with horizon 0).  Both return 0 or a negative
+ * code.  fst_stitcher_finish never calls cb with NULL. */
 int fst_stitcher_push_reader_stream(fst_stitcher *st, fst_reader *r, fst_session_cb cb, void *ud,
                                     const char **file, uint64_t *line);
 int fst_stitcher_flush(fst_stitcher *st, fst_session_cb cb, void *ud);

@@ -468,6 +468,7 @@ static int write_stats(const char *path, const fst_reader *r, const fst_stitch_s
 
 typedef struct emit_ctx {
     fst_writer *w;
+    FILE *out;
     int failed;
     uint64_t written;
 } emit_ctx;
@@ -475,6 +476,13 @@ typedef struct emit_ctx {
 static int emit(const fst_session *s, void *ud)
 {
     emit_ctx *e = ud;
+    if (!s) { /* streaming: a flush is complete; let a reader of a pipe see it */
+        if (fflush(e->out) != 0) {
+            e->failed = 1;
+            return 1;
+        }
+        return 0;
+    }
     e->written++;
     if (fst_session_writer_write(e->w, s) < 0) {
         e->failed = 1;
@@ -551,7 +559,7 @@ int fst_cli_sessions(int argc, char **argv)
     fst_stitcher *st = NULL;
     FILE *out = stdout;
     const fst_stitch_stats *stats = NULL;
-    emit_ctx e = {NULL, 0, 0};
+    emit_ctx e = {NULL, NULL, 0, 0};
 
     if (a.eni_path && !(meta = load_meta(a.eni_path, &code)))
         return code;
@@ -579,6 +587,7 @@ int fst_cli_sessions(int argc, char **argv)
         code = FST_EXIT_FATAL;
         goto done;
     }
+    e.out = out;
     code = push_all(r, st, &e);
     if (code == FST_EXIT_OK && !e.w &&
         !(e.w = fst_session_writer_open(out, (fst_out_format)a.format))) {

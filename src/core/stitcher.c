@@ -597,6 +597,8 @@ static int flush_closed(fst_stitcher *st, int64_t now, fst_session_cb cb, void *
         memset(&one, 0, sizeof one);
         fst_eni_windows *ew = NULL;
         rc = run_sessions(st, &rn, st->stopped ? NULL : cb, ud, &one, &ew);
+        if (rc == 0 && cb && !st->stopped)
+            rc = cb(NULL, ud); /* the flush is written: a point to flush output */
         add_session_counts(&st->flushed, &one);
         st->flushed.flushes++;
         fst__free(ew);

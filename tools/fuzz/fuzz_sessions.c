@@ -28,6 +28,8 @@ typedef struct sctx {
 static int on_session(const fst_session *s, void *ud)
 {
     sctx *c = ud;
+    if (!s) /* streaming: the end of a flush */
+        return 0;
     c->n++;
     FZ_CHECK(s->id == c->n, "session id %llu, expected %llu", (unsigned long long)s->id,
              (unsigned long long)c->n);
