@@ -28,6 +28,7 @@
 #include <flowstitch.h>
 
 #include "flowstitch/errors.h"
+#include "envelope_helper.h"
 #include "io/envelope.h"
 #include "io/input.h"
 
@@ -60,57 +61,10 @@ static const char *rel(const char *path)
     return path && strncmp(path, FIX, n) == 0 ? path + n : path;
 }
 
-static const char *errname(int err)
-{
-    return err ? fst_err_name(err) : "OK";
-}
-
-/* Every event of the queue, one per line:
- *   BEGIN <path> gz=<gzip layers: 0 plain, 1 gzip, 2-3 gzip inside gzip>
- *   <lineno>:<text>            or  <lineno>:(empty) [<why>] for an empty line with a reason
- *   BAD <lineno> <ERR> (<why>)
- *   END <ERR|OK>[ (<why>)]
- *   SKIP <path> <why> */
+/* Every event of the queue (tests/envelope_helper.h), paths shortened. */
 static char *transcript(fst__input *in)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    cr_assert_not_null(f);
-    fst__event ev;
-    unsigned guard = 0;
-    while (fst__input_next(in, &ev) != FST__EV_END) {
-        cr_assert_lt(++guard, 1000000u, "runaway event loop");
-        switch (ev.kind) {
-        case FST__EV_FILE_BEGIN:
-            cr_assert_eq(ev.gzip, ev.gzip_layers > 0);
-            fprintf(f, "BEGIN %s gz=%d\n", rel(ev.path), ev.gzip_layers);
-            break;
-        case FST__EV_LINE:
-            cr_assert_eq(strlen(ev.text), ev.len);
-            if (ev.len == 0 && ev.why)
-                fprintf(f, "%" PRIu64 ":(empty) [%s]\n", ev.lineno, ev.why);
-            else
-                fprintf(f, "%" PRIu64 ":%s\n", ev.lineno, ev.text);
-            break;
-        case FST__EV_BADLINE:
-            fprintf(f, "BAD %" PRIu64 " %s (%s)\n", ev.lineno, errname(ev.err), ev.why);
-            break;
-        case FST__EV_FILE_END:
-            fprintf(f, "END %s", errname(ev.err));
-            if (ev.err && ev.why)
-                fprintf(f, " (%s)", ev.why);
-            fputc('\n', f);
-            break;
-        case FST__EV_FILE_SKIPPED:
-            fprintf(f, "SKIP %s %s\n", rel(ev.path), ev.why);
-            break;
-        case FST__EV_END:
-            break;
-        }
-    }
-    fclose(f);
-    return buf;
+    return transcript_rel(in, rel);
 }
 
 static int have_isal(void)
@@ -700,48 +654,7 @@ Test(envelope, real_message_field_nodata)
     fst_reader_free(r);
 }
 
-/* ------------------------------------------ built here: gzip and base64 */
-
-/* A growing byte string, NUL-terminated. */
-typedef struct bytes {
-    unsigned char *p;
-    size_t len;
-} bytes;
-
-static void put(bytes *b, const void *p, size_t n)
-{
-    b->p = realloc(b->p, b->len + n + 1);
-    cr_assert_not_null(b->p);
-    memcpy(b->p + b->len, p, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-/* Append one gzip member holding data[0..n), written by zlib's gzip file
- * functions (gzdopen, gzwrite) into a temporary file and read back. */
-static void put_gzip(bytes *out, const void *data, size_t n)
-{
-    FILE *tmp = tmpfile();
-    cr_assert_not_null(tmp);
-    gzFile g = gzdopen(dup(fileno(tmp)), "wb9");
-    cr_assert_not_null(g);
-    cr_assert_eq(gzwrite(g, data, (unsigned)n), (int)n);
-    cr_assert_eq(gzclose(g), Z_OK);
-    cr_assert_eq(fseek(tmp, 0, SEEK_END), 0);
-    const long len = ftell(tmp);
-    cr_assert_geq(len, 18, "a gzip member has a 10-byte header and an 8-byte trailer");
-    rewind(tmp);
-    unsigned char *buf = malloc((size_t)len);
-    cr_assert_eq(fread(buf, 1, (size_t)len, tmp), (size_t)len);
-    put(out, buf, (size_t)len);
-    free(buf);
-    fclose(tmp);
-}
-
-static void put_gzip_str(bytes *out, const char *text)
-{
-    put_gzip(out, text, strlen(text));
-}
+/* ------------------------------ built here: gzip and base64 (envelope_helper.h) */
 
 /* A member whose first deflate block header is 0x07: BFINAL 1, BTYPE 11,
  * the reserved block type, which both backends reject before any output. */
@@ -750,26 +663,6 @@ static void put_corrupt_gzip_str(bytes *out, const char *text)
     const size_t at = out->len;
     put_gzip_str(out, text);
     out->p[at + 10] = 0x07;
-}
-
-/* Base64 (RFC 4648 section 4, padded) of p[0..n), appended to out. */
-static void put_base64(bytes *out, const unsigned char *p, size_t n)
-{
-    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (size_t i = 0; i < n; i += 3) {
-        const uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) |
-                           (i + 2 < n ? (uint32_t)p[i + 2] : 0);
-        const char q[4] = {tab[v >> 18 & 63], tab[v >> 12 & 63], i + 1 < n ? tab[v >> 6 & 63] : '=',
-                           i + 2 < n ? tab[v & 63] : '='};
-        put(out, q, 4);
-    }
-}
-
-static void free_bytes(bytes *b)
-{
-    free(b->p);
-    b->p = NULL;
-    b->len = 0;
 }
 
 /* A fresh temporary folder for this test: tmp_root. */
