@@ -8,16 +8,24 @@
  *
  * Framing: a small scanner follows the decoded bytes (string and escape
  * state, bracket depth) and copies one document into `doc` until its
- * brackets close; jansson then parses exactly that document (so byte
- * offsets of errors are exact and the file streams document by document).
- * The scanner does not validate: jansson does.
+ * brackets close; that document is then parsed whole (so byte offsets of
+ * errors are exact and the file streams document by document).  The
+ * framing does not validate: the parse does.
+ *
+ * Parsing (fast_doc): a CloudWatch Logs subscription object is first
+ * offered to io/cwljson.h, which validates it and walks its logEvents in
+ * place (an FR_CWL frame pointing into `doc` or into a payload, no tree);
+ * whatever it declines goes to jansson as before (start_doc).  Both give
+ * the same items (io/cwljson.h says why); FST_ENVELOPE_SLOW=1 (e->slow)
+ * turns the fast path off.
  *
  * Items come from a stack of at most three frames: the document's array
  * (logEvents, Firehose records or Kinesis Records), a decoded Firehose or
- * Kinesis payload (text lines, or JSON documents walked with json_loadb and
- * JSON_DISABLE_EOF_CHECK), and
- * the logEvents of a document inside that payload.  A payload is decoded
- * only when its turn comes, so one payload is in memory at a time.
+ * Kinesis payload (text lines, or JSON documents walked with the fast path
+ * or json_loadb and JSON_DISABLE_EOF_CHECK), and the logEvents of a
+ * document inside that payload.  A payload is decoded only when its turn
+ * comes, so one payload is in memory at a time.  While an FR_CWL frame
+ * reads `doc`, fst__envelope_feed takes nothing.
  */
 #include "io/envelope.h"
 
@@ -27,6 +35,7 @@
 #include <string.h>
 
 #include "flowstitch/errors.h"
+#include "io/cwljson.h"
 #include "util/util.h"
 
 #define DOC_FIRST ((size_t)64 * 1024)      /* first capacity of the document buffer */
@@ -36,22 +45,26 @@
  * errors; NUL bytes inside strings reach the line checks (binary data). */
 #define JFLAGS (JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL)
 
-typedef enum frame_type { FR_EVENTS, FR_RECORDS, FR_KINESIS, FR_PAYLOAD } frame_type;
+typedef enum frame_type { FR_EVENTS, FR_CWL, FR_RECORDS, FR_KINESIS, FR_PAYLOAD } frame_type;
 
-/* One level of item production.  Owns root (a jansson reference) and buf. */
+/* One level of item production.  Owns root (a jansson reference) and buf;
+ * an FR_CWL frame of a document of the file holds `doc` (holds_doc). */
 typedef struct frame {
     frame_type type;
-    int depth;       /* 0 = a document of the file, 1 = inside a payload */
-    json_t *root;    /* FR_EVENTS, FR_RECORDS, FR_KINESIS: the document */
-    json_t *arr;     /* its logEvents / records / Records (borrowed from root) */
-    size_t idx;      /* next element of arr */
-    char *buf;       /* FR_PAYLOAD: decoded bytes, len + 1 allocated */
-    size_t len, pos; /* FR_PAYLOAD: size, next byte */
-    int json;        /* FR_PAYLOAD: JSON documents, else text lines */
+    int depth;          /* 0 = a document of the file, 1 = inside a payload */
+    json_t *root;       /* FR_EVENTS, FR_RECORDS, FR_KINESIS: the document */
+    json_t *arr;        /* its logEvents / records / Records (borrowed from root) */
+    size_t idx;         /* next element of arr */
+    fst__cwl_events ev; /* FR_CWL: the logEvents walk (io/cwljson.h) */
+    int holds_doc;      /* FR_CWL: ev points into e->doc, kept until the pop */
+    char *buf;          /* FR_PAYLOAD: decoded bytes, len + 1 allocated */
+    size_t len, pos;    /* FR_PAYLOAD: size, next byte */
+    int json;           /* FR_PAYLOAD: JSON documents, else text lines */
 } frame;
 
 struct fst__envelope {
     uint32_t max_line;
+    int slow; /* every document through jansson (no io/cwljson.h fast path) */
     const fst__inflate_ops *zops;
     void *zst; /* inflate state, created at the first gzip payload */
 
@@ -236,12 +249,13 @@ int fst__base64_decode(const char *s, size_t n, unsigned char *out, size_t *out_
 
 /* -------------------------------------------------------------- lifecycle */
 
-fst__envelope *fst__envelope_new(uint32_t max_line, const fst__inflate_ops *zops)
+fst__envelope *fst__envelope_new(uint32_t max_line, const fst__inflate_ops *zops, int slow)
 {
     fst__envelope *e = fst__calloc(1, sizeof *e);
     if (!e)
         return NULL;
     e->max_line = max_line;
+    e->slow = slow != 0;
     e->zops = zops;
     e->line = fst__malloc((size_t)max_line + 2);
     if (!e->line) {
@@ -251,11 +265,24 @@ fst__envelope *fst__envelope_new(uint32_t max_line, const fst__inflate_ops *zops
     return e;
 }
 
+/* The document in `doc` is done with: a large buffer is freed. */
+static void release_doc(fst__envelope *e)
+{
+    if (e->doc_cap > DOC_KEEP) {
+        fst__free(e->doc);
+        e->doc = NULL;
+        e->doc_cap = 0;
+    }
+    e->doc_len = 0;
+}
+
 static void pop(fst__envelope *e)
 {
     frame *f = &e->frames[--e->nframes];
     json_decref(f->root);
     fst__free(f->buf);
+    if (f->holds_doc)
+        release_doc(e);
     memset(f, 0, sizeof *f);
 }
 
@@ -263,12 +290,7 @@ void fst__envelope_reset(fst__envelope *e)
 {
     while (e->nframes)
         pop(e);
-    if (e->doc_cap > DOC_KEEP) {
-        fst__free(e->doc);
-        e->doc = NULL;
-        e->doc_cap = 0;
-    }
-    e->doc_len = 0;
+    release_doc(e);
     e->off = e->doc_start = 0;
     e->depth = 0;
     e->in_doc = e->in_str = e->esc = e->too_big = e->have_doc = e->err = 0;
@@ -333,6 +355,8 @@ static void keep(fst__envelope *e, const char *p, size_t n)
 
 size_t fst__envelope_feed(fst__envelope *e, const char *p, size_t n)
 {
+    if (e->nframes && e->frames[0].holds_doc)
+        return 0; /* the events of the document in `doc` are still being read */
     size_t i = 0;
     while (i < n && !e->have_doc && !e->err) {
         if (!e->in_doc) {
@@ -356,15 +380,22 @@ size_t fst__envelope_feed(fst__envelope *e, const char *p, size_t n)
         const size_t start = i;
         int ended = 0;
         for (; i < n; i++) {
-            const char c = p[i];
             if (e->in_str) {
-                if (e->esc)
+                if (e->esc) {
                     e->esc = 0;
-                else if (c == '\\')
+                    continue;
+                }
+                i += fst__cwl_plain_len(p + i, n - i); /* bytes that change nothing */
+                if (i == n)
+                    break;
+                if (p[i] == '\\')
                     e->esc = 1;
-                else if (c == '"')
-                    e->in_str = 0;
-            } else if (c == '"') {
+                else
+                    e->in_str = 0; /* the '"' */
+                continue;
+            }
+            const char c = p[i];
+            if (c == '"') {
                 e->in_str = 1;
             } else if (c == '{' || c == '[') {
                 e->depth++;
@@ -410,23 +441,47 @@ __attribute__((format(printf, 4, 5))) static int bad(fst__envelope *e, fst__env_
     return 1;
 }
 
-/* A flow-log line s[0..n) (one final "\n" dropped) as a LINE item. */
-static int line_item(fst__envelope *e, fst__env_item *it, const char *s, size_t n)
+/* The flow-log line in e->line[0..n) (one final "\n" dropped) as a LINE
+ * item; n above max_line + 2 (more than the buffer holds) is a line too
+ * long whatever it ends with. */
+static int line_out(fst__envelope *e, fst__env_item *it, size_t n)
 {
-    if (n && s[n - 1] == '\n')
+    const size_t max = (size_t)e->max_line + 1; /* the input stage drops a final '\r' */
+    if (n && n <= max + 1 && e->line[n - 1] == '\n')
         n--;
-    if (n > (size_t)e->max_line + 1) { /* the input stage drops a final '\r' */
+    if (n > max) {
         it->kind = FST__ENV_ITEM_BAD;
         it->err = FST_ELONGLINE;
         it->why = "line too long";
         return 1;
     }
-    memcpy(e->line, s, n);
     e->line[n] = '\0';
     it->kind = FST__ENV_ITEM_LINE;
     it->text = e->line;
     it->len = n;
     return 1;
+}
+
+/* A flow-log line s[0..n) (one final "\n" dropped) as a LINE item. */
+static int line_item(fst__envelope *e, fst__env_item *it, const char *s, size_t n)
+{
+    const size_t room = (size_t)e->max_line + 2;
+    if (n > room)
+        return line_out(e, it, room + 1);
+    memcpy(e->line, s, n);
+    return line_out(e, it, n);
+}
+
+static int control_item(fst__env_item *it)
+{
+    it->kind = FST__ENV_ITEM_CONTROL;
+    it->why = "CloudWatch Logs CONTROL_MESSAGE";
+    return 1;
+}
+
+static int no_message(fst__envelope *e, fst__env_item *it, size_t i)
+{
+    return bad(e, it, FST_EJSON, "logEvents[%zu] has no \"message\" string", i);
 }
 
 static int push(fst__envelope *e, frame f)
@@ -567,9 +622,7 @@ static int start_doc(fst__envelope *e, json_t *root, int depth, fst__env_item *i
     } else if (json_is_string(type) || json_is_array(events)) {
         const char *t = json_is_string(type) ? json_string_value(type) : "DATA_MESSAGE";
         if (!strcmp(t, "CONTROL_MESSAGE")) {
-            it->kind = FST__ENV_ITEM_CONTROL;
-            it->why = "CloudWatch Logs CONTROL_MESSAGE";
-            rc = 1;
+            rc = control_item(it);
         } else if (strcmp(t, "DATA_MESSAGE") != 0) {
             rc = bad(e, it, FST_EJSON, "unknown CloudWatch Logs messageType");
         } else if (!json_is_array(events)) {
@@ -604,6 +657,32 @@ static int start_doc(fst__envelope *e, json_t *root, int depth, fst__env_item *i
     return rc;
 }
 
+/* The fast path (io/cwljson.h) for the document at p[0..n): 1 when it
+ * answered, with the object's length in *used and *rc as start_doc's (0 a
+ * frame was pushed, 1 an item, FST_ENOMEM); 0 to leave the document to
+ * jansson.  holds: p is e->doc, a whole framed document, kept until the
+ * frame is popped (released at once when no frame is pushed). */
+static int fast_doc(fst__envelope *e, const char *p, size_t n, int holds, size_t *used,
+                    fst__env_item *it, int *rc)
+{
+    if (e->slow)
+        return 0;
+    fst__cwl_doc d;
+    const fst__cwl_kind k = fst__cwl_scan(p, n, &d);
+    if (k == FST__CWL_FALLBACK || (holds && d.len != n))
+        return 0;
+    *used = d.len;
+    if (k == FST__CWL_CONTROL) {
+        if (holds)
+            release_doc(e);
+        *rc = control_item(it);
+        return 1;
+    }
+    frame f = {.type = FR_CWL, .ev = d.events, .holds_doc = holds};
+    *rc = push(e, f);
+    return 1;
+}
+
 /* One step of the top frame: 1 with an item, 0 to look again (a frame was
  * pushed or popped), or FST_ENOMEM. */
 static int step(fst__envelope *e, fst__env_item *it)
@@ -616,8 +695,18 @@ static int step(fst__envelope *e, fst__env_item *it)
         const size_t i = f->idx++;
         const json_t *msg = json_object_get(json_array_get(f->arr, i), "message");
         if (!json_is_string(msg))
-            return bad(e, it, FST_EJSON, "logEvents[%zu] has no \"message\" string", i);
+            return no_message(e, it, i);
         return line_item(e, it, json_string_value(msg), json_string_length(msg));
+    }
+    case FR_CWL: {
+        size_t n = 0;
+        const fst__cwl_event_kind k =
+            fst__cwl_event(&f->ev, e->line, (size_t)e->max_line + 2, &n);
+        if (k == FST__CWL_END)
+            break;
+        if (k == FST__CWL_NO_MESSAGE)
+            return no_message(e, it, f->ev.n - 1);
+        return line_out(e, it, n);
     }
     case FR_RECORDS: {
         if (f->idx >= json_array_size(f->arr))
@@ -650,6 +739,12 @@ static int step(fst__envelope *e, fst__env_item *it)
             f->pos++;
         if (f->pos >= f->len)
             break;
+        int rc;
+        size_t used;
+        if (fast_doc(e, f->buf + f->pos, f->len - f->pos, 0, &used, it, &rc)) {
+            f->pos += used; /* f stays valid: frames is a fixed array */
+            return rc;
+        }
         json_error_t jerr;
         json_t *root =
             json_loadb(f->buf + f->pos, f->len - f->pos, JFLAGS | JSON_DISABLE_EOF_CHECK, &jerr);
@@ -663,6 +758,27 @@ static int step(fst__envelope *e, fst__env_item *it)
     }
     pop(e);
     return 0;
+}
+
+/* Start items of the document framed in `doc`: the fast path, else
+ * jansson.  As start_doc, or FST_EJSON (why set) when it is not JSON. */
+static int file_doc(fst__envelope *e, fst__env_item *it)
+{
+    size_t used;
+    int rc;
+    if (fast_doc(e, e->doc, e->doc_len, 1, &used, it, &rc))
+        return rc;
+    json_error_t jerr;
+    json_t *root = json_loadb(e->doc, e->doc_len, JFLAGS, &jerr);
+    release_doc(e);
+    if (!root) {
+        snprintf(e->why, sizeof e->why, "at byte %llu: %s",
+                 (unsigned long long)(e->doc_start +
+                                      (uint64_t)(jerr.position > 0 ? jerr.position : 0)),
+                 jerr.text);
+        return fail(e, FST_EJSON);
+    }
+    return start_doc(e, root, 0, it);
 }
 
 int fst__envelope_next(fst__envelope *e, fst__env_item *it)
@@ -687,22 +803,7 @@ int fst__envelope_next(fst__envelope *e, fst__env_item *it)
             return 1;
         } else {
             e->have_doc = 0;
-            json_error_t jerr;
-            json_t *root = json_loadb(e->doc, e->doc_len, JFLAGS, &jerr);
-            if (e->doc_cap > DOC_KEEP) {
-                fst__free(e->doc);
-                e->doc = NULL;
-                e->doc_cap = 0;
-            }
-            e->doc_len = 0;
-            if (!root) {
-                snprintf(e->why, sizeof e->why, "at byte %llu: %s",
-                         (unsigned long long)(e->doc_start +
-                                              (uint64_t)(jerr.position > 0 ? jerr.position : 0)),
-                         jerr.text);
-                return fail(e, FST_EJSON);
-            }
-            rc = start_doc(e, root, 0, it);
+            rc = file_doc(e, it);
         }
         if (rc == FST_ENOMEM) {
             snprintf(e->why, sizeof e->why, "out of memory decoding a JSON envelope");

@@ -3,9 +3,10 @@
  *
  * Owns: recognising a JSON envelope from the start of a decoded file
  * (fst__envelope_sniff), cutting the decoded stream into concatenated JSON
- * documents, parsing one document at a time with jansson, and turning each
- * document into items: flow-log lines (messages), control messages and
- * unusable entries.  Also owns the small base64 decoder and the in-memory
+ * documents, parsing one document at a time (CloudWatch Logs subscription
+ * objects by the fast path of io/cwljson.h when it answers, everything else
+ * with jansson), and turning each document into items: flow-log lines
+ * (messages), control messages and unusable entries.  Also owns the small base64 decoder and the in-memory
  * inflate of gzip'd payloads (through io/inflate.h) that Firehose records
  * carry.  io/input.c decides when a file is an envelope, feeds it decoded
  * bytes and turns items into line events.
@@ -34,10 +35,14 @@
  * between them (Firehose writes subscription objects back to back; a
  * shipper writes one per line).
  *
+ * Both paths give the same items for every input (the fast path declines
+ * what it cannot judge exactly as jansson does; tests/test_cwljson.c and
+ * tools/fuzz/fuzz_envelope.c compare them).
+ *
  * Memory: one document is held whole while it is read, at most
  * FST__ENV_DOC_MAX bytes (a subscription object is at most a few MB), plus
- * jansson's tree of it and one decoded Firehose payload (also at most
- * FST__ENV_DOC_MAX).  A larger document is skipped (one LIMIT item) and
+ * jansson's tree of it (none on the fast path) and one decoded Firehose
+ * payload (also at most FST__ENV_DOC_MAX).  A larger document is skipped (one LIMIT item) and
  * reading goes on after it; the file as a whole streams document by
  * document.  No global state: everything hangs off fst__envelope.
  */
@@ -90,16 +95,20 @@ typedef struct fst__env_item {
 typedef struct fst__envelope fst__envelope;
 
 /* New reader of envelopes: LINE items longer than max_line + 1 bytes come
- * as BAD FST_ELONGLINE; gzip payloads go through zops.  NULL on out of
- * memory.  Free with fst__envelope_free. */
-fst__envelope *fst__envelope_new(uint32_t max_line, const fst__inflate_ops *zops);
+ * as BAD FST_ELONGLINE; gzip payloads go through zops.  slow nonzero: every
+ * document is parsed with jansson, none by the fast path (the reference
+ * the tests and the fuzzer hold the fast path to; io/input.c sets it from
+ * FST_ENVELOPE_SLOW=1).  NULL on out of memory.  Free with
+ * fst__envelope_free. */
+fst__envelope *fst__envelope_new(uint32_t max_line, const fst__inflate_ops *zops, int slow);
 void fst__envelope_free(fst__envelope *e);
 /* Forget the current file (a new one starts at byte 0). */
 void fst__envelope_reset(fst__envelope *e);
 
 /* Give decoded bytes p[0..n).  Returns how many were taken: feeding stops
- * after a complete document (its items come from fst__envelope_next first)
- * or at an error (reported by fst__envelope_next). */
+ * after a complete document (its items come from fst__envelope_next first;
+ * nothing is taken until fst__envelope_next has returned 0) or at an error
+ * (reported by fst__envelope_next). */
 size_t fst__envelope_feed(fst__envelope *e, const char *p, size_t n);
 /* The next item of what was fed: 1 with *it set, 0 when more bytes are
  * needed, or a file-level error that stops the file: FST_EJSON (a document

@@ -131,6 +131,7 @@ struct fst__input {
 
     /* JSON envelopes (io/envelope.h) */
     fst__envelope *env;  /* created at the first envelope met */
+    int env_slow;        /* FST_ENVELOPE_SLOW=1: jansson for every document */
     fst__env_kind json;  /* the open file is this envelope, else FST__ENV_NONE */
     char empty[1];       /* text of the empty line a CONTROL_MESSAGE becomes */
 };
@@ -223,6 +224,8 @@ fst__input *fst__input_new(uint32_t max_line, fst__sniff_fn sniff, void *ud)
     in->fd = -1;
     const char *env = getenv("FST_INFLATE");
     in->force_zlib = env && strcmp(env, "zlib") == 0;
+    const char *slow = getenv("FST_ENVELOPE_SLOW");
+    in->env_slow = slow && strcmp(slow, "1") == 0;
     if (alloc_buffers(in, DEFAULT_RAW, DEFAULT_FILL) < 0) {
         fst__free(in);
         return NULL;
@@ -1029,7 +1032,7 @@ static fst__env_kind detect_envelope(fst__input *in)
     if (kind == FST__ENV_NONE)
         return in->json = FST__ENV_NONE;
     if (!in->env)
-        in->env = fst__envelope_new(in->max_line, fst__inflate_pick(in->force_zlib));
+        in->env = fst__envelope_new(in->max_line, fst__inflate_pick(in->force_zlib), in->env_slow);
     if (!in->env) {
         finish(in, FST_ENOMEM, "out of memory");
         return in->json = FST__ENV_NONE;
