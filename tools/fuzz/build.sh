@@ -4,7 +4,7 @@
 # clang).  The library sources are compiled with the same sanitizers plus
 # -fsanitize=fuzzer-no-link so the fuzzer sees their coverage.
 #
-#   tools/fuzz/build.sh                 # -> build-fuzz/fuzz_reader, build-fuzz/fuzz_sessions
+#   tools/fuzz/build.sh                 # -> build-fuzz/fuzz_reader, fuzz_sessions, fuzz_envelope
 #   CC=clang-14 tools/fuzz/build.sh
 #   FUZZ_SAN=address,undefined tools/fuzz/build.sh   (the default)
 set -euo pipefail
@@ -46,7 +46,7 @@ for src in src/util/*.c src/io/*.c src/parse/*.c src/core/*.c src/meta/*.c src/o
     objs+=("$obj")
 done
 
-for t in fuzz_reader fuzz_sessions; do
+for t in fuzz_reader fuzz_sessions fuzz_envelope; do
     "$CC" "${CFLAGS[@]}" -fsanitize=fuzzer "tools/fuzz/$t.c" "${objs[@]}" "${LIBS[@]}" \
         -o "$OUT/$t"
     echo "built $OUT/$t"
