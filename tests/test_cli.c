@@ -38,6 +38,35 @@ Test(cli, missing_input_is_usage_error)
 }
 
 /* The demo holds 20 records and 2 header lines in two gzip files. */
+/* Options may follow the INPUTs (GNU style); after "--" everything is an
+ * INPUT.  fixtures/demo holds 20 records in 5 sessions (fixtures/demo/README.md). */
+Test(cli, options_after_inputs)
+{
+    char out[] = "/tmp/fst-cli-o-XXXXXX";
+    const int fd = mkstemp(out);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "records " FST_SOURCE_DIR "/fixtures/demo -o %s -q", out);
+    cli_run r = run_cli(cmd);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(count_lines(r.out), 0, "records went to -o, not stdout");
+    char *text = slurp_file(out);
+    cr_assert_eq(count_lines(text), 20);
+    free(text);
+    unlink(out);
+    cli_run_free(&r);
+    r = run_cli("sessions " FST_SOURCE_DIR "/fixtures/demo --format csv -q");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(count_lines(r.out), 1 + 5); /* header + 5 sessions */
+    cr_assert(!strncmp(r.out, "session_id,proto,", 17));
+    cli_run_free(&r);
+    r = run_cli("sessions -q -- --format");
+    cr_assert_eq(r.status, 2); /* "--format" after "--" is a path, and there is none */
+    cr_assert(strstr(r.err, "--format"), "%s", r.err);
+    cli_run_free(&r);
+}
+
 Test(cli, records_demo_counts_every_line)
 {
     cli_run r = run_cli("records --stats /tmp/fst-cli-stats.json " DEMO);

@@ -41,7 +41,7 @@ typedef struct records_args {
     fst_cli_input_opts in;
     int format;
     const char *output;
-    int first_input; /* index of the first INPUT in argv */
+    int n_inputs;    /* INPUTs, moved to argv[1..n_inputs] */
 } records_args;
 
 static int parse_args(records_args *a, int argc, char **argv)
@@ -49,8 +49,8 @@ static int parse_args(records_args *a, int argc, char **argv)
     fst_cli_input_opts_init(&a->in);
     a->format = FST_OUT_JSONL;
     a->output = NULL;
-    int i = 1;
-    for (; i < argc; i++) {
+    a->n_inputs = 0;
+    for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
         if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
             records_help(stdout);
@@ -69,17 +69,16 @@ static int parse_args(records_args *a, int argc, char **argv)
             }
         } else if ((!strcmp(s, "-o") || !strcmp(s, "--output")) && i + 1 < argc) {
             a->output = argv[++i];
-        } else if (!strcmp(s, "--")) {
-            i++;
-            break;
+        } else if (!strcmp(s, "--")) { /* the rest are INPUTs, whatever they look like */
+            while (++i < argc)
+                argv[1 + a->n_inputs++] = argv[i];
         } else if (s[0] == '-' && s[1] != '\0') {
             fprintf(stderr, "flowstitch records: unknown option '%s' (see --help)\n", s);
             return FST_EXIT_USAGE;
         } else {
-            break;
+            argv[1 + a->n_inputs++] = argv[i]; /* an INPUT; options may follow */
         }
     }
-    a->first_input = i;
     return 0;
 }
 
@@ -128,7 +127,7 @@ int fst_cli_records(int argc, char **argv)
         return FST_EXIT_FATAL;
     FILE *out = stdout;
     fst_writer *w = NULL;
-    code = fst_cli_add_inputs(r, argc - a.first_input, argv + a.first_input);
+    code = fst_cli_add_inputs(r, a.n_inputs, argv + 1);
     if (code)
         goto done;
     if (a.output && !(out = fopen(a.output, "w"))) {

@@ -158,7 +158,7 @@ typedef struct sessions_args {
     const char *output;
     const char *eni_path;
     fst_stitcher_config cfg;
-    int first_input; /* index of the first INPUT in argv */
+    int n_inputs;    /* INPUTs, moved to argv[1..n_inputs] */
     int stream;      /* --stream or --horizon */
 } sessions_args;
 
@@ -260,8 +260,7 @@ static int parse_args(sessions_args *a, int argc, char **argv)
     fst_cli_input_opts_init(&a->in);
     fst_stitcher_config_init(&a->cfg);
     a->format = FST_OUT_JSONL;
-    int i = 1;
-    for (; i < argc; i++) {
+    for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
         if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
             sessions_help(stdout);
@@ -274,23 +273,23 @@ static int parse_args(sessions_args *a, int argc, char **argv)
             return FST_EXIT_USAGE;
         if (rc > 0)
             continue;
-        if (!strcmp(s, "--")) {
-            i++;
+        if (!strcmp(s, "--")) { /* the rest are INPUTs, whatever they look like */
+            while (++i < argc)
+                argv[1 + a->n_inputs++] = argv[i];
             break;
         }
         if (s[0] == '-' && s[1] != '\0') {
             fprintf(stderr, CMD ": unknown option '%s' (see --help)\n", s);
             return FST_EXIT_USAGE;
         }
-        break;
+        argv[1 + a->n_inputs++] = argv[i]; /* an INPUT; options may follow */
     }
-    a->first_input = i;
     if (a->stream) {
         if (!a->cfg.horizon)
             a->cfg.horizon = DEFAULT_HORIZON;
         a->in.reader.time_order = 1;
     }
-    if (i >= argc) {
+    if (!a->n_inputs) {
         fputs(CMD ": no INPUT given (use '-' for standard input; see --help)\n", stderr);
         return FST_EXIT_USAGE;
     }
@@ -571,7 +570,7 @@ int fst_cli_sessions(int argc, char **argv)
         code = FST_EXIT_FATAL;
         goto done;
     }
-    code = fst_cli_add_inputs(r, argc - a.first_input, argv + a.first_input);
+    code = fst_cli_add_inputs(r, a.n_inputs, argv + 1);
     if (code)
         goto done;
     if (a.output && !(out = fopen(a.output, "w"))) {
