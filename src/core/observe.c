@@ -484,7 +484,7 @@ static int push_flow(fst__observe *o, fst__eni *e, const fst__prep *p, const fst
     eni_learn(e, src, dst);
 
     FST__TRY(pack(o, cw, w, UINT32_MAX));
-    if (!(w->bits & FST__W_NOTIME)) { /* the streaming clock, and lateness */
+    if (o->streaming && !(w->bits & FST__W_NOTIME)) { /* the clock, and lateness */
         const int64_t end = w->start + (int64_t)w->dur;
         o->recent[o->n_recent++ % FST__RECENT] = end;
         o->late += o->cut_set && end < o->cut[k->proto];

@@ -162,6 +162,7 @@ typedef struct fst__observe {
     uint64_t records_in, unusable, nodata, skipdata;
     uint64_t packets_naive, bytes_naive;
     /* streaming (fst__observe_split) */
+    uint8_t streaming;          /* keep the clock (recent[]) and count late records */
     uint8_t borrowed;           /* a part: enis, meta and skips belong to another observe */
     uint8_t cut_set;            /* cut[] holds the cut-offs of the last split */
     int64_t cut[256];           /* by protocol: groups ending before it were split off */

@@ -112,6 +112,7 @@ fst_stitcher *fst_stitcher_new(const fst_stitcher_config *cfg)
         fst_stitcher_free(st);
         return NULL;
     }
+    st->obs.streaming = st->cfg.horizon > 0;
     return st;
 }
 
