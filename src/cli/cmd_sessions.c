@@ -378,10 +378,16 @@ static void print_stream_summary(FILE *f, const fst_stitch_stats *st, uint32_t h
                " late record%s\n",
             horizon, st->flushes, st->flushes == 1 ? "" : "es", st->groups_held_peak,
             st->records_folded, st->records_late, st->records_late == 1 ? "" : "s");
+}
+
+/* Printed even with --quiet: late records may be split from their session. */
+static void warn_late(FILE *f, const fst_stitch_stats *st)
+{
     if (st->records_late)
         fprintf(f, "flowstitch: warning: %" PRIu64 " flow record%s arrived after sessions of "
                    "their time were written and may be split from them: give the input in "
-                   "time order or raise --horizon\n",
+                   "time order (CloudWatch Logs exports, one file per ENI, are not: use batch "
+                   "mode for them) or raise --horizon\n",
                 st->records_late, st->records_late == 1 ? "" : "s");
 }
 
@@ -605,6 +611,8 @@ int fst_cli_sessions(int argc, char **argv)
         print_session_summary(stderr, stats);
     if (stats && !a.in.quiet && a.cfg.horizon)
         print_stream_summary(stderr, stats, a.cfg.horizon);
+    if (stats)
+        warn_late(stderr, stats);
     if (a.in.stats_path &&
         write_stats(a.in.stats_path, r, stats, a.eni_path, fst_eni_table_count(meta)) < 0 &&
         (code == FST_EXIT_OK || code == FST_EXIT_SKIPPED))
