@@ -46,7 +46,8 @@ struct fst_stitcher {
     run last;           /* the run of finish() */
     fst__learned learned;
     fst_stitch_stats stats;
-    fst_stitch_stats flushed; /* streaming: session counts of the flushes so far */
+    fst_stitch_stats flushed; /* streaming: the flushes so far (session counts,
+                              * flushes, groups_held_peak, records_folded) */
     fst_eni_windows *eniw;
     int finished;
     int stopped;        /* a callback asked to stop */
