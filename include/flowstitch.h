@@ -3,19 +3,19 @@
  * Pipeline: read -> decode -> parse (fst_reader) -> observe per ENI ->
  * correlate across ENIs and windows -> decide direction -> account
  * (fst_stitcher) -> write (fst_*_writer).  The command-line program uses
- * nothing but this header.
+ * nothing but this header.  This file only aggregates: every declaration
+ * lives in one of the headers below, lowest layer first.
  */
 #ifndef FLOWSTITCH_H
 #define FLOWSTITCH_H
 
+#include "flowstitch/version.h"
 #include "flowstitch/errors.h"
 #include "flowstitch/record.h"
+#include "flowstitch/session.h"
+#include "flowstitch/eni.h"
 #include "flowstitch/reader.h"
 #include "flowstitch/stitcher.h"
 #include "flowstitch/output.h"
-
-#define FST_VERSION_STRING "0.1.0"
-/* The library version ("0.1.0"). */
-const char *fst_version(void);
 
 #endif

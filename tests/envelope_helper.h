@@ -17,7 +17,7 @@
 
 #include <flowstitch.h>
 
-#include "io/input.h"
+#include "decode/input.h"
 
 static inline const char *errname(int err)
 {

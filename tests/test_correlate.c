@@ -1,10 +1,10 @@
 /* tests/test_correlate.c - session boundaries, count-once choice, REJECT
- * handling and direction fallbacks, through the stitcher (src/core/
+ * handling and direction fallbacks, through the stitcher (src/stitch/
  * correlate.c, account.c, direction.c).  Values derived by hand. */
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "core/account.h"
+#include "account/account.h"
 #include "records_helper.h"
 
 #include "stitcher_rig.h"

@@ -1,17 +1,17 @@
-/* tests/test_cwljson.c - io/cwljson.h, the fast path for CloudWatch Logs
+/* tests/test_cwljson.c - decode/cwljson.h, the fast path for CloudWatch Logs
  * subscription objects, and its agreement with the jansson path.
  *
  * Expected values are written by hand from RFC 8259 (JSON grammar, string
  * escapes, surrogate pairs), RFC 3629 (UTF-8: no overlong forms, no
- * surrogates, nothing past U+10FFFF), what io/envelope.c takes from a
+ * surrogates, nothing past U+10FFFF), what decode/envelope.c takes from a
  * subscription object (messageType, logEvents[i].message; the last of
  * duplicate keys counts, as in a jansson object) and jansson 2.14's error
  * texts and byte positions for the documents it refuses (counted by hand
  * below each document).
  *
  *   scan          fst__cwl_scan answers (DATA, CONTROL) or declines
- *                 (FALLBACK) as io/cwljson.h says; fst__cwl_event decodes.
- *   through       whole documents read by io/input with the fast path and
+ *                 (FALLBACK) as decode/cwljson.h says; fst__cwl_event decodes.
+ *   through       whole documents read by decode/input with the fast path and
  *                 with FST_ENVELOPE_SLOW=1 (jansson only): both transcripts
  *                 equal the one written here.
  *   differential  seeded random subscription documents, in files and in
@@ -30,8 +30,8 @@
 
 #include "envelope_helper.h"
 #include "flowstitch/errors.h"
-#include "io/cwljson.h"
-#include "io/input.h"
+#include "decode/cwljson.h"
+#include "decode/input.h"
 
 /* ------------------------------------------------------------ scan */
 
@@ -120,7 +120,7 @@ Test(cwljson, accepts_the_subscription_shape)
                       "\"message\":\"a\"}],\"n\":-123456789012345678901234567890123456789012345678"
                       "9012345678901.5}"),
                  FST__CWL_DATA);
-    /* as io/envelope.c: no messageType, or one that is not a string, with a
+    /* as decode/envelope.c: no messageType, or one that is not a string, with a
      * logEvents array is a DATA_MESSAGE */
     cr_expect_eq(KIND("{\"logEvents\":[]}"), FST__CWL_DATA);
     cr_expect_eq(KIND("{\"messageType\":7,\"logEvents\":[{\"message\":\"a\"}]}"), FST__CWL_DATA);
@@ -312,7 +312,7 @@ Test(cwljson, messages_longer_than_the_buffer)
 
 /* ----------------------------------------------------------- through */
 
-/* Transcript of doc[0..n) read from memory ("doc") by io/input: max_line
+/* Transcript of doc[0..n) read from memory ("doc") by decode/input: max_line
  * (0: the default), jansson only when slow, raw/fill read sizes (0:
  * default). */
 static char *read_doc(const void *doc, size_t n, uint32_t max_line, int slow, size_t raw,
@@ -779,7 +779,7 @@ static char *reader_view(const bytes *buf, uint32_t max_line, int slow)
     return diag;
 }
 
-/* 6000 files, two in three damaged; both paths through io/input (default
+/* 6000 files, two in three damaged; both paths through decode/input (default
  * or 64-byte lines, default or tiny read sizes) and, one file in ten,
  * through the reader.  Most undamaged documents are answered by the scan,
  * so the fast path is what is compared. */

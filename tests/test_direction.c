@@ -1,8 +1,8 @@
-/* tests/test_direction.c - direction rules (src/core/direction.c). */
+/* tests/test_direction.c - direction rules (src/direction/direction.c). */
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "core/direction.h"
+#include "direction/direction.h"
 #include "flowstitch/stitcher.h"
 
 Test(direction, names)

@@ -1,5 +1,5 @@
-/* tests/test_envelope.c - io/envelope.h and the JSON envelopes read through
- * io/input.h and the public reader.
+/* tests/test_envelope.c - decode/envelope.h and the JSON envelopes read through
+ * decode/input.h and the public reader.
  *
  * Known answers come from how the fixtures were written
  * (fixtures/envelope/make-fixtures.sh, fixtures/README.md "envelope/"):
@@ -29,8 +29,8 @@
 
 #include "flowstitch/errors.h"
 #include "envelope_helper.h"
-#include "io/envelope.h"
-#include "io/input.h"
+#include "decode/envelope.h"
+#include "decode/input.h"
 
 #define FIX FST_SOURCE_DIR "/fixtures/"
 #define ENV FIX "envelope/"

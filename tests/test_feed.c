@@ -1,5 +1,5 @@
 /* tests/test_feed.c - fst_stitcher_push_reader with one thread and with two
- * (src/core/feed.c): the threaded path must give exactly what the
+ * (src/stitch/feed.c): the threaded path must give exactly what the
  * single-thread path gives - the sessions written, the problems printed
  * (same text, same order), the reader's accounting and the session
  * statistics - on inputs with bad lines mixed in, in strict mode, on an

@@ -1,4 +1,4 @@
-/* tests/test_input.c - io/input.h: queue, walk, sniffing, gzip, framing.
+/* tests/test_input.c - decode/input.h: queue, walk, sniffing, gzip, framing.
  *
  * Known answers come from how the fixtures were written
  * (fixtures/io/make-fixtures.sh, fixtures/README.md): the text of every
@@ -19,7 +19,7 @@
 #include <zlib.h>
 
 #include "flowstitch/errors.h"
-#include "io/input.h"
+#include "decode/input.h"
 
 #define FIX FST_SOURCE_DIR "/fixtures/"
 #define IO FIX "io/"

@@ -1,8 +1,8 @@
-/* tests/test_key.c - canonical key, swapped bit, seeded hash (src/core/key.c). */
+/* tests/test_key.c - canonical key, swapped bit, seeded hash (src/observe/key.c). */
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "core/key.h"
+#include "observe/key.h"
 
 static void v4(uint8_t out[16], uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 {

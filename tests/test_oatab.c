@@ -1,9 +1,9 @@
-/* tests/test_oatab.c - open-addressing index table (src/core/oatab.c):
+/* tests/test_oatab.c - open-addressing index table (src/util/oatab.c):
  * probing on collisions, growth at 3/4 full, lookups after a rehash. */
 #include <criterion/criterion.h>
 #include <stdint.h>
 
-#include "core/oatab.h"
+#include "util/oatab.h"
 
 static int eq_never(const void *ctx, uint32_t idx)
 {

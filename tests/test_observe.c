@@ -1,5 +1,5 @@
 /* tests/test_observe.c - how the stitcher holds window entries until
- * finish() (src/core/observe.c): 24-byte compact entries, the full entry
+ * finish() (src/observe/observe.c): 24-byte compact entries, the full entry
  * kept aside when a value does not fit, the in-place sort by group across
  * entry blocks.  Expected values follow from the records written here. */
 #include <criterion/criterion.h>

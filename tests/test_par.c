@@ -1,4 +1,4 @@
-/* tests/test_par.c - fst_stitcher_finish on two threads (src/core/par.c and
+/* tests/test_par.c - fst_stitcher_finish on two threads (src/util/par.c and
  * its users: the seal sort by group, the correlation of two group ranges,
  * the session order sort) must give exactly what one thread gives: the
  * sessions written (ids, order, NAT legs, ENI lists, Community IDs) and the

@@ -853,7 +853,7 @@ Test(robustness, replay_fuzz_crashes_zlib)
 
 /* The same with the default inflater (isa-l when the build has it).
  * tools/fuzz/crashes/fuzz_reader-isal-avail-in-underflow is an open bug in
- * src/io/inflate_isal.c (isal_run: after isal_inflate fails with
+ * src/decode/inflate_isal.c (isal_run: after isal_inflate fails with
  * ISAL_INVALID_LOOKBACK, isa-l 2.30 leaves avail_in = 0xffffffff, so
  * "used = nin - avail_in" wraps and the input pointer is moved 4 GiB back:
  * undefined behaviour, though the stream is then finished with FST_EGZIP and

@@ -1,6 +1,6 @@
 /* tests/test_time_order.c - the opt-in time-ordered walk
- * (fst_reader_config.time_order, io/input.c order_queue) and the S3 object
- * name timestamp parser (io/s3name.h).
+ * (fst_reader_config.time_order, decode/input.c order_queue) and the S3 object
+ * name timestamp parser (read/s3name.h).
  *
  * Expected values are derived by hand: unix seconds from the calendar
  * (days since 1970-01-01 times 86400), file orders from the byte order of
@@ -19,7 +19,7 @@
 
 #include <flowstitch.h>
 
-#include "io/s3name.h"
+#include "read/s3name.h"
 
 /* ------------------------------------------------------------ s3name */
 

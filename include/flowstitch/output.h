@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "flowstitch/record.h"
-#include "flowstitch/stitcher.h"
+#include "flowstitch/session.h"
 
 typedef enum fst_out_format { FST_OUT_JSONL = 1, FST_OUT_CSV = 2, FST_OUT_TSV = 3 } fst_out_format;
 

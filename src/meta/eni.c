@@ -32,14 +32,8 @@
 #include <string.h>
 
 #include "flowstitch/errors.h"
+#include "util/hashcfg.h"
 #include "util/util.h"
-
-/* uthash: our allocator, and no exit() on out of memory. */
-#define HASH_NONFATAL_OOM 1
-#define uthash_malloc(sz) fst__malloc(sz)
-#define uthash_free(ptr, sz) fst__free(ptr)
-#define uthash_nonfatal_oom(obj) (oom = 1)
-#include <uthash.h>
 
 typedef struct id_ent {
     const char *key;   /* the ENI's eni_id (its own allocation: stable) */

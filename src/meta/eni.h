@@ -3,7 +3,7 @@
  * Owns: the read-only view of one ENI from `aws ec2
  * describe-network-interfaces` JSON, and the two lookups the stitcher needs
  * (by ENI id, by private address).  The table itself (fst_eni_table, declared
- * in include/flowstitch/stitcher.h) is built and freed by src/meta/eni.c;
+ * in include/flowstitch/eni.h) is built and freed by src/meta/eni.c;
  * everything returned here is owned by the table and lives as long as it.
  *
  * Why the stitcher needs it (../shared/docs/aws-flowlogs.md section 1.6):
@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #include "flowstitch/record.h"
-#include "flowstitch/stitcher.h"
+#include "flowstitch/eni.h"
 
 /* InterfaceType of describe-network-interfaces, folded to what the stitcher
  * treats differently.  Unrecognised strings map to FST__ENI_OTHER; the raw

@@ -62,10 +62,8 @@ static inline int intern_keycmp(const void *a, const void *b, size_t n)
 }
 #define HASH_KEYCMP(a, b, n) intern_keycmp((a), (b), (size_t)(n))
 
-/* Table growth failure is reported, not fatal (see fst__intern_get). */
-#define HASH_NONFATAL_OOM 1
-#define uthash_nonfatal_oom(obj) (oom = 1)
-#include <uthash.h>
+/* Allocation hooked and growth failure reported (see fst__intern_get). */
+#include "util/hashcfg.h"
 
 #include "parse/intern.h"
 #include "util/util.h"

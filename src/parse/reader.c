@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "flowstitch/reader.h"
-#include "io/input.h"
+#include "decode/input.h"
 #include "parse/parser.h"
 #include "util/util.h"
 

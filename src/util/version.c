@@ -1,5 +1,5 @@
 /* util/version.c - the library version string. */
-#include "flowstitch.h"
+#include "flowstitch/version.h"
 
 const char *fst_version(void)
 {

@@ -1,12 +1,12 @@
 /* tools/fuzz/fuzz_envelope.c - libFuzzer target: the fast path for
- * CloudWatch Logs subscription objects (src/io/cwljson.c) against jansson.
+ * CloudWatch Logs subscription objects (src/decode/cwljson.c) against jansson.
  *
  * The data (after the control byte) is read by io/input twice: as it is,
  * and with FST_ENVELOPE_SLOW=1 (every document through jansson).  Every
  * event of the two reads must be the same - kind, line number, text, error
  * and reason of each line, how the file ends and why, bytes read - or the
  * target aborts with both.  Unlike the other targets it uses the internal
- * io/input.h (as the tests do): the events are finer than the reader's
+ * decode/input.h (as the tests do): the events are finer than the reader's
  * counts.  Build: tools/fuzz/build.sh.
  *
  * Control byte:
@@ -29,7 +29,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "io/input.h"
+#include "decode/input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

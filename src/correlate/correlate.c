@@ -1,0 +1,521 @@
+/* correlate/correlate.c - join observations of one connection (see correlate.h).
+ *
+ * Per group (canonical 5-tuple), in finish():
+ *   1. sort its window entries by stream (ENI, direction), then time;
+ *   2. mark exact duplicates; cut each stream into segments: a SYN (or
+ *      SYN-ACK) after a FIN/RST of the same stream, starting at or after
+ *      that closing window, opens a new connection (port reuse); a gap
+ *      longer than the protocol's idle timeout ends one;
+ *   3. assign segments, oldest first, to clusters: a cluster takes at most
+ *      one segment per stream, within the idle timeout of its time span;
+ *      two openings more than FST__OPEN_TOLERANCE apart never share one;
+ *      the nearest cluster start wins;
+ *   4. each cluster becomes a session (account.c).
+ */
+#include "correlate/correlate.h"
+
+#include <string.h>
+
+#include "util/par.h"
+#include "flowstitch/errors.h"
+
+#define CLUSTER_SCAN 64 /* clusters looked at per segment (newest first) */
+
+typedef struct seg {
+    int64_t start, end, close_end;
+    uint32_t stream, cluster;
+    uint8_t open, closed;
+} seg;
+
+typedef struct clus {
+    int64_t start, end, open_t;
+    uint64_t mask; /* streams 0..63 present */
+    uint8_t has_open;
+} clus;
+
+typedef struct scratch {
+    const fst__win **ent;
+    uint32_t cap_ent;
+    uint32_t *segof, cap_segof;
+    seg *segs;
+    uint32_t n_segs, cap_segs;
+    uint32_t *sorder, cap_sorder;
+    clus *cl;
+    uint32_t n_cl, cap_cl;
+    uint32_t *cnt, cap_cnt;
+    uint32_t *out, cap_out;
+} scratch;
+
+static void scratch_free(scratch *s)
+{
+    fst__free(s->ent);
+    fst__free(s->segof);
+    fst__free(s->segs);
+    fst__free(s->sorder);
+    fst__free(s->cl);
+    fst__free(s->cnt);
+    fst__free(s->out);
+}
+
+uint32_t fst__idle_of(const fst_stitcher_config *cfg, uint8_t proto)
+{
+    switch (proto) {
+    case 6:
+        return cfg->idle_tcp;
+    case 17:
+        return cfg->idle_udp;
+    case 1:
+    case 58:
+        return cfg->idle_icmp;
+    default:
+        return cfg->idle_other;
+    }
+}
+
+#define CMP(a, b)                                                            \
+    do {                                                                     \
+        if ((a) != (b))                                                      \
+            return (a) < (b) ? -1 : 1;                                       \
+    } while (0)
+
+static int cmp_stream(const void *pa, const void *pb)
+{
+    const fst__win *a = *(const fst__win *const *)pa, *b = *(const fst__win *const *)pb;
+    CMP(a->eni, b->eni);
+    CMP(a->bits & FST__W_REV, b->bits & FST__W_REV);
+    CMP(a->start, b->start);
+    CMP(a->dur, b->dur);
+    CMP(a->packets, b->packets);
+    CMP(a->bytes, b->bytes);
+    CMP(a->flags, b->flags);
+    CMP(a->action, b->action);
+    CMP(a->bits, b->bits);
+    return (a > b) - (a < b); /* push order */
+}
+
+/* Sorts the group's entry pointers by cmp_stream.  Groups are small (a
+ * handful of windows per ENI and direction): insertion sort with the
+ * comparator inlined beats qsort's indirect calls there; large groups
+ * (long connections, scans on one 5-tuple) go to qsort.  Same order
+ * either way: cmp_stream is a strict total order. */
+static void sort_streams(const fst__win **e, uint32_t n)
+{
+    if (n > 24) {
+        qsort(e, n, sizeof *e, cmp_stream);
+        return;
+    }
+    for (uint32_t i = 1; i < n; i++) {
+        const fst__win *v = e[i];
+        uint32_t j = i;
+        while (j > 0 && cmp_stream(&e[j - 1], &v) > 0) {
+            e[j] = e[j - 1];
+            j--;
+        }
+        e[j] = v;
+    }
+}
+
+static int same_stream(const fst__win *a, const fst__win *b)
+{
+    return a->eni == b->eni && (a->bits & FST__W_REV) == (b->bits & FST__W_REV);
+}
+
+static int same_record(const fst__win *a, const fst__win *b)
+{
+    return same_stream(a, b) && a->start == b->start && a->dur == b->dur &&
+           a->packets == b->packets && a->bytes == b->bytes && a->flags == b->flags &&
+           a->action == b->action && (a->bits & ~FST__W_DUP) == (b->bits & ~FST__W_DUP);
+}
+
+/* Step 2: duplicates and segments, in stream order. */
+static int segment(scratch *sc, uint32_t n, uint8_t proto, uint32_t idle)
+{
+    sc->n_segs = 0;
+    uint32_t stream = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        fst__win *w = (fst__win *)sc->ent[i];
+        const int64_t end = w->start + (int64_t)w->dur;
+        seg *cur = sc->n_segs ? &sc->segs[sc->n_segs - 1] : NULL;
+        const int newstream = i == 0 || !same_stream(sc->ent[i - 1], w);
+        if (!newstream && same_record(sc->ent[i - 1], w)) {
+            w->bits |= FST__W_DUP;
+            sc->segof[i] = sc->n_segs - 1;
+            continue;
+        }
+        const int syn = proto == 6 && (w->bits & FST__W_FLAGS) && (w->flags & FST_TCP_SYN);
+        int cut = newstream;
+        if (!cut && syn && cur->closed && w->start >= cur->close_end)
+            cut = 1; /* port reuse */
+        if (!cut && w->start > cur->end + (int64_t)idle)
+            cut = 1; /* idle */
+        if (cut) {
+            if (newstream && i)
+                stream++;
+            FST__TRY(fst__grow((void **)&sc->segs, &sc->cap_segs, sc->n_segs + 1, sizeof *sc->segs));
+            cur = &sc->segs[sc->n_segs++];
+            memset(cur, 0, sizeof *cur);
+            cur->start = w->start;
+            cur->end = end;
+            cur->stream = stream;
+            cur->open = (uint8_t)syn;
+        }
+        sc->segof[i] = sc->n_segs - 1;
+        if (end > cur->end)
+            cur->end = end;
+        if (proto == 6 && (w->bits & FST__W_FLAGS) && (w->flags & (FST_TCP_FIN | FST_TCP_RST))) {
+            cur->closed = 1;
+            if (end > cur->close_end)
+                cur->close_end = end;
+        }
+    }
+    return 0;
+}
+
+static int cmp_seg_time(const seg *a, const seg *b)
+{
+    CMP(a->start, b->start);
+    CMP(a->stream, b->stream);
+    return 0;
+}
+
+static int64_t iabs64(int64_t x) { return x < 0 ? -x : x; }
+
+static int fits(const clus *c, const seg *s, int64_t slack)
+{
+    if (s->stream < 64 && (c->mask >> s->stream & 1))
+        return 0;
+    if (s->start > c->end + slack || c->start > s->end + slack)
+        return 0;
+    if (s->open && c->has_open && iabs64(s->start - c->open_t) > FST__OPEN_TOLERANCE)
+        return 0;
+    return 1;
+}
+
+/* Step 3: segments -> clusters. */
+static int cluster(scratch *sc, int64_t slack)
+{
+    FST__TRY(fst__grow((void **)&sc->sorder, &sc->cap_sorder, sc->n_segs, sizeof *sc->sorder));
+    for (uint32_t i = 0; i < sc->n_segs; i++) { /* insertion sort: few segments */
+        uint32_t j = i;
+        while (j > 0 && cmp_seg_time(&sc->segs[sc->sorder[j - 1]], &sc->segs[i]) > 0) {
+            sc->sorder[j] = sc->sorder[j - 1];
+            j--;
+        }
+        sc->sorder[j] = i;
+    }
+    sc->n_cl = 0;
+    for (uint32_t k = 0; k < sc->n_segs; k++) {
+        seg *s = &sc->segs[sc->sorder[k]];
+        uint32_t best = FST__NONE;
+        int64_t bestd = INT64_MAX;
+        const uint32_t lo = sc->n_cl > CLUSTER_SCAN ? sc->n_cl - CLUSTER_SCAN : 0;
+        for (uint32_t c = sc->n_cl; c-- > lo;) {
+            const int64_t d = iabs64(s->start - sc->cl[c].start);
+            if (fits(&sc->cl[c], s, slack) && d < bestd) {
+                best = c;
+                bestd = d;
+            }
+        }
+        if (best == FST__NONE) {
+            FST__TRY(fst__grow((void **)&sc->cl, &sc->cap_cl, sc->n_cl + 1, sizeof *sc->cl));
+            best = sc->n_cl++;
+            memset(&sc->cl[best], 0, sizeof sc->cl[best]);
+            sc->cl[best].start = s->start;
+            sc->cl[best].end = s->end;
+        }
+        clus *c = &sc->cl[best];
+        s->cluster = best;
+        if (s->stream < 64)
+            c->mask |= (uint64_t)1 << s->stream;
+        if (s->start < c->start)
+            c->start = s->start;
+        if (s->end > c->end)
+            c->end = s->end;
+        if (s->open && (!c->has_open || s->start < c->open_t)) {
+            c->open_t = s->start;
+            c->has_open = 1;
+        }
+    }
+    return 0;
+}
+
+/* Step 4: entries grouped by cluster (counting sort, stream order kept). */
+static int emit(const fst__observe *o, const fst__win *wins, const fst__group *g, scratch *sc,
+                uint32_t n, fst__sessions *ss)
+{
+    FST__TRY(fst__grow((void **)&sc->cnt, &sc->cap_cnt, sc->n_cl + 1, sizeof *sc->cnt));
+    FST__TRY(fst__grow((void **)&sc->out, &sc->cap_out, n, sizeof *sc->out));
+    memset(sc->cnt, 0, (sc->n_cl + 1) * sizeof *sc->cnt);
+    for (uint32_t i = 0; i < n; i++)
+        sc->cnt[sc->segs[sc->segof[i]].cluster + 1]++;
+    for (uint32_t c = 0; c < sc->n_cl; c++)
+        sc->cnt[c + 1] += sc->cnt[c];
+    for (uint32_t i = 0; i < n; i++) {
+        const uint32_t c = sc->segs[sc->segof[i]].cluster;
+        sc->out[sc->cnt[c]++] = (uint32_t)(sc->ent[i] - wins);
+    }
+    uint32_t from = 0;
+    for (uint32_t c = 0; c < sc->n_cl; c++) { /* cnt[c] is now the end of c */
+        FST__TRY(fst__account_session(o, wins, g, sc->out + from, sc->cnt[c] - from, ss));
+        from = sc->cnt[c];
+    }
+    return 0;
+}
+
+static int one_group(const fst__observe *o, const fst_stitcher_config *cfg, const fst__group *g,
+                     fst__win *wins, scratch *sc, fst__sessions *ss)
+{
+    const uint32_t n = g->n;
+    FST__TRY(fst__grow((void **)&sc->ent, &sc->cap_ent, n, sizeof *sc->ent));
+    FST__TRY(fst__grow((void **)&sc->segof, &sc->cap_segof, n, sizeof *sc->segof));
+    for (uint32_t k = 0; k < n; k++) /* the expander unpacked them */
+        sc->ent[k] = &wins[k];
+    sort_streams(sc->ent, n);
+    const uint32_t idle = fst__idle_of(cfg, g->key.proto);
+    FST__TRY(segment(sc, n, g->key.proto, idle));
+    FST__TRY(cluster(sc, (int64_t)idle));
+    return emit(o, wins, g, sc, n, ss);
+}
+
+/* Sessions of half 1 are kept in pieces of PIECE_SESS, each appended to the
+ * result and freed in turn, so the copy never holds them twice. */
+#define PIECE_SESS (1u << 16)
+
+/* One range of groups, on one thread: its sessions go to ss, or, with
+ * pieces, to a new fst__sessions every PIECE_SESS sessions. */
+typedef struct range_job {
+    fst__observe *o;
+    const fst_stitcher_config *cfg;
+    uint32_t g0, g1, pos0;
+    fst__sessions *ss;          /* half 0: the result itself */
+    fst__sessions *pieces;      /* half 1: owned, n_pieces of them */
+    uint32_t n_pieces, cap_pieces;
+    int rc;
+} range_job;
+
+static int run_range(range_job *j)
+{
+    scratch sc;
+    memset(&sc, 0, sizeof sc);
+    fst__expander ex;
+    fst__expander_init(&ex, j->o, j->g0, j->g1, j->pos0);
+    int rc = 0;
+    uint32_t gi;
+    while (rc == 0 && (rc = fst__expand_next(j->o, &ex, &gi)) == 1) {
+        fst__sessions *ss = j->ss;
+        if (!ss) {
+            if (!j->n_pieces || j->pieces[j->n_pieces - 1].n >= PIECE_SESS) {
+                rc = fst__grow((void **)&j->pieces, &j->cap_pieces, j->n_pieces + 1,
+                               sizeof *j->pieces);
+                if (rc < 0)
+                    break;
+                fst__sessions *np = &j->pieces[j->n_pieces++];
+                memset(np, 0, sizeof *np);
+                np->v = fst__malloc(PIECE_SESS * sizeof *np->v); /* touched as used */
+                if (!np->v) {
+                    rc = FST_ENOMEM;
+                    break;
+                }
+                np->cap = PIECE_SESS;
+            }
+            ss = &j->pieces[j->n_pieces - 1];
+        }
+        rc = one_group(j->o, j->cfg, fst__observe_group(j->o, gi), ex.wins, &sc, ss);
+    }
+    fst__expander_free(&ex);
+    scratch_free(&sc);
+    return rc < 0 ? rc : 0;
+}
+
+static void run_range_job(void *arg)
+{
+    range_job *j = arg;
+    j->rc = run_range(j);
+}
+
+/* Appends piece p (its ENI lists rebased) to ss. */
+static int append_piece(fst__sessions *ss, const fst__sessions *p)
+{
+    FST__TRY(fst__grow((void **)&ss->v, &ss->cap, ss->n + p->n, sizeof *ss->v));
+    FST__TRY(fst__grow((void **)&ss->enis, &ss->cap_enis, ss->n_enis + p->n_enis,
+                       sizeof *ss->enis));
+    if (p->n_enis)
+        memcpy(ss->enis + ss->n_enis, p->enis, (size_t)p->n_enis * sizeof *p->enis);
+    for (uint32_t i = 0; i < p->n; i++) {
+        fst__sess *s = &ss->v[ss->n + i];
+        *s = p->v[i];
+        s->eni_off += ss->n_enis;
+    }
+    ss->n += p->n;
+    ss->n_enis += p->n_enis;
+    return 0;
+}
+
+/* Below this many entries one thread does it all. */
+#define PAR_MIN_ENTRIES 65536
+
+int fst__correlate(fst__observe *o, const fst_stitcher_config *cfg, fst__sessions *ss,
+                   int threads)
+{
+    range_job h[2];
+    memset(h, 0, sizeof h);
+    h[0].o = h[1].o = o;
+    h[0].cfg = h[1].cfg = cfg;
+    h[0].ss = ss;
+    h[0].g1 = o->n_groups;
+    if (threads < 2 || o->n_rec < PAR_MIN_ENTRIES || o->n_groups < 2) {
+        const int rc = run_range(&h[0]);
+        fst__observe_drop_entries(o);
+        return rc;
+    }
+    /* split where half of the entries lie behind */
+    uint32_t m = 0, pos = 0;
+    while (m < o->n_groups - 1 && pos < o->n_rec / 2)
+        pos += fst__observe_group(o, m++)->n;
+    h[0].g1 = h[1].g0 = m;
+    h[1].g1 = o->n_groups;
+    h[1].pos0 = pos;
+    fst__par2(run_range_job, &h[0], &h[1]);
+    fst__observe_drop_entries(o);
+    int rc = h[0].rc < 0 ? h[0].rc : h[1].rc;
+    for (uint32_t i = 0; i < h[1].n_pieces; i++) {
+        if (rc == 0)
+            rc = append_piece(ss, &h[1].pieces[i]);
+        fst__sessions_free(&h[1].pieces[i]);
+    }
+    fst__free(h[1].pieces);
+    return rc;
+}
+
+/* ---- NAT gateway translated legs ------------------------------------- */
+
+typedef struct natref {
+    uint8_t a[16];
+    uint16_t port;
+    uint8_t proto;
+    uint32_t eni, sess;
+} natref;
+
+static int cmp_natref(const void *pa, const void *pb)
+{
+    const natref *a = pa, *b = pb;
+    CMP(a->eni, b->eni);
+    const int c = memcmp(a->a, b->a, 16);
+    if (c)
+        return c;
+    CMP(a->port, b->port);
+    CMP(a->proto, b->proto);
+    CMP(a->sess, b->sess);
+    return 0;
+}
+
+/* Which endpoint of s is the hop ENI's own address: 0 lo, 1 hi, -1 none. */
+static int own_side(const fst__eni *e, const fst__sess *s)
+{
+    const uint8_t *own = fst__eni_own(e);
+    if (!own)
+        return -1;
+    if (!memcmp(own, s->g->key.k.lo, 16))
+        return 0;
+    if (!memcmp(own, s->g->key.k.hi, 16))
+        return 1;
+    return -1;
+}
+
+static int collect_refs(const fst__observe *o, const fst__sessions *ss, natref **out,
+                        uint32_t *nout)
+{
+    uint32_t n = 0, cap = 0;
+    natref *v = NULL;
+    for (uint32_t i = 0; i < ss->n; i++) {
+        const fst__sess *s = &ss->v[i];
+        for (uint32_t j = 0; j < s->n_enis; j++) {
+            const uint32_t ei = ss->enis[s->eni_off + j];
+            const fst__eni *e = o->enis[ei];
+            if (!fst__eni_is_hop(e) || own_side(e, s) >= 0)
+                continue;
+            if (fst__grow((void **)&v, &cap, n + 2, sizeof *v) < 0) {
+                fst__free(v);
+                return FST_ENOMEM;
+            }
+            for (int side = 0; side < 2; side++) {
+                natref *r = &v[n++];
+                memset(r, 0, sizeof *r);
+                memcpy(r->a, side ? s->g->key.k.hi : s->g->key.k.lo, 16);
+                r->port = side ? s->g->key.k.hi_port : s->g->key.k.lo_port;
+                r->proto = s->g->key.proto;
+                r->eni = ei;
+                r->sess = i;
+            }
+        }
+    }
+    if (n)
+        qsort(v, n, sizeof *v, cmp_natref);
+    *out = v;
+    *nout = n;
+    return 0;
+}
+
+static uint64_t absdiff(uint64_t a, uint64_t b) { return a > b ? a - b : b - a; }
+
+static void match_leg(const natref *v, uint32_t n, fst__sessions *ss, uint32_t li, uint32_t ei,
+                      int own)
+{
+    fst__sess *l = &ss->v[li];
+    natref key;
+    memset(&key, 0, sizeof key);
+    memcpy(key.a, own ? l->g->key.k.lo : l->g->key.k.hi, 16);
+    key.port = own ? l->g->key.k.lo_port : l->g->key.k.hi_port;
+    key.proto = l->g->key.proto;
+    key.eni = ei;
+    /* lower bound on (eni, addr, port, proto) */
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        const uint32_t mid = lo + (hi - lo) / 2;
+        if (cmp_natref(&v[mid], &key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    uint32_t best = FST__NONE;
+    int64_t bov = INT64_MIN;
+    uint64_t bdiff = UINT64_MAX;
+    const uint64_t lby = l->by[0] + l->by[1];
+    for (uint32_t i = lo; i < n && v[i].eni == ei && !memcmp(v[i].a, key.a, 16) &&
+                          v[i].port == key.port && v[i].proto == key.proto;
+         i++) {
+        const fst__sess *p = &ss->v[v[i].sess];
+        const int64_t ov = fst__sess_overlap(l, p);
+        if (ov < -FST__NAT_SLACK || p->nat_parent)
+            continue;
+        const uint64_t diff = absdiff(lby, p->by[0] + p->by[1]);
+        if (ov > bov || (ov == bov && diff < bdiff)) {
+            best = v[i].sess;
+            bov = ov;
+            bdiff = diff;
+        }
+    }
+    if (best != FST__NONE)
+        l->nat_parent = best + 1;
+}
+
+int fst__correlate_nat(const fst__observe *o, fst__sessions *ss)
+{
+    natref *v = NULL;
+    uint32_t n = 0;
+    FST__TRY(collect_refs(o, ss, &v, &n));
+    for (uint32_t i = 0; i < ss->n && n; i++) {
+        fst__sess *s = &ss->v[i];
+        if (s->n_enis != 1)
+            continue;
+        const uint32_t ei = ss->enis[s->eni_off];
+        const fst__eni *e = o->enis[ei];
+        if (!fst__eni_is_hop(e))
+            continue;
+        const int own = own_side(e, s);
+        if (own >= 0)
+            match_leg(v, n, ss, i, ei, own);
+    }
+    fst__free(v);
+    return 0;
+}

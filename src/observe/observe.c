@@ -1,0 +1,1403 @@
+/* observe/observe.c - per-ENI, per-directional-5-tuple accumulation.
+ *
+ * fst__observe_push is the hot path: one ENI lookup (cached), one group
+ * lookup by canonical key, one append to the window array.  Allocation only
+ * when an array doubles, a new ENI appears or a group chunk fills.
+ */
+#include "observe/observe.h"
+
+#include <string.h>
+
+#include "direction/direction.h"
+#include "util/par.h"
+#include "flowstitch/errors.h"
+
+_Static_assert(sizeof(fst__pkey) == 40, "key_hash reads the key as five words");
+_Static_assert(sizeof(fst__prep) == 96, "fst__prep stays compact");
+
+#define WCHUNK_BYTES ((size_t)FST__WCHUNK * sizeof(fst__cwin))
+#define GCHUNK_BYTES ((size_t)FST__GROUP_CHUNK * sizeof(fst__group))
+
+int fst__observe_init(fst__observe *o, const fst_eni_table *meta, uint64_t seed)
+{
+    memset(o, 0, sizeof *o);
+    o->meta = meta;
+    o->seed = seed;
+    FST__TRY(fst__grow((void **)&o->enis, &o->cap_enis, 1, sizeof *o->enis));
+    o->enis[0] = fst__calloc(1, sizeof **o->enis);
+    if (!o->enis[0])
+        return FST_ENOMEM;
+    o->n_enis = 1;
+    return 0;
+}
+
+void fst__observe_free(fst__observe *o)
+{
+    if (!o->enis)
+        return;
+    fst__oatab_free(&o->eni_by_name);
+    fst__oatab_free(&o->eni_by_ptr);
+    fst__oatab_free(&o->gtab);
+    fst__oatab_free(&o->rtab);
+    for (uint32_t i = 0; !o->borrowed && i < o->n_enis; i++) {
+        fst__free(o->enis[i]->name);
+        fst__free(o->enis[i]);
+    }
+    if (o->borrowed) { /* a part: the ENIs and SKIPDATA windows are not its own */
+        o->enis = NULL;
+        o->skips = NULL;
+    }
+    for (uint32_t i = 0; i < o->n_chunks; i++)
+        fst__big_free(o->chunks[i], GCHUNK_BYTES);
+    fst__free(o->chunks);
+    fst__free(o->enis);
+    fst__free(o->eniptr);
+    fst__free(o->reps);
+    for (uint32_t i = 0; i < o->n_wchunks; i++)
+        fst__big_free(o->wchunks[i], WCHUNK_BYTES);
+    fst__free(o->wchunks);
+    fst__free(o->wide);
+    fst__free(o->skips);
+    memset(o, 0, sizeof *o);
+}
+
+static uint32_t name_hash(const char *s, size_t len, uint64_t seed)
+{
+    return fst__hash(s, len, seed ^ 0xe41ULL);
+}
+
+typedef struct name_ctx {
+    const fst__observe *o;
+    const char *name;
+} name_ctx;
+
+static int eni_name_eq(const void *ctx, uint32_t idx)
+{
+    const name_ctx *c = ctx;
+    return !strcmp(c->o->enis[idx]->name, c->name);
+}
+
+static int eni_ptr_eq(const void *ctx, uint32_t idx)
+{
+    const name_ctx *c = ctx;
+    return c->o->eniptr[idx].p == c->name;
+}
+
+/* By text: the ENI, created when new; NULL on out of memory. */
+static fst__eni *eni_by_name(fst__observe *o, const char *name)
+{
+    const size_t len = strlen(name);
+    const uint32_t hv = name_hash(name, len, o->seed);
+    const name_ctx c = {o, name};
+    uint32_t pos;
+    const uint32_t idx = fst__oatab_find(&o->eni_by_name, hv, eni_name_eq, &c, &pos);
+    if (idx != UINT32_MAX)
+        return o->enis[idx];
+    if (fst__grow((void **)&o->enis, &o->cap_enis, o->n_enis + 1, sizeof *o->enis) < 0)
+        return NULL;
+    fst__eni *e = fst__calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
+    e->name = fst__strndup(name, len);
+    if (!e->name) {
+        fst__free(e);
+        return NULL;
+    }
+    e->meta = fst__eni_lookup(o->meta, name);
+    e->index = o->n_enis;
+    if (fst__oatab_insert(&o->eni_by_name, pos, hv, e->index) < 0) {
+        fst__free(e->name);
+        fst__free(e);
+        return NULL;
+    }
+    o->enis[o->n_enis++] = e;
+    return e;
+}
+
+/* Per record: by the interned pointer first (one probe and a check of the
+ * text), by text on a miss (a new ENI, or a pointer from another reader). */
+static fst__eni *eni_get(fst__observe *o, const char *name)
+{
+    if (!name)
+        return o->enis[0];
+    const name_ctx c = {o, name};
+    const uint32_t hv = fst__oatab_mix((uint64_t)(uintptr_t)name ^ o->seed);
+    uint32_t pos;
+    const uint32_t pi = fst__oatab_find(&o->eni_by_ptr, hv, eni_ptr_eq, &c, &pos);
+    if (pi != UINT32_MAX) {
+        fst__eniptr *ep = &o->eniptr[pi];
+        fst__eni *e = o->enis[ep->eni];
+        if (!strcmp(e->name, name))
+            return e;
+        /* the pointer now holds other text (its memory was reused) */
+        e = eni_by_name(o, name);
+        if (e)
+            ep->eni = e->index;
+        return e;
+    }
+    fst__eni *e = eni_by_name(o, name);
+    if (!e)
+        return NULL;
+    if (fst__grow((void **)&o->eniptr, &o->cap_eniptr, o->n_eniptr + 1, sizeof *o->eniptr) < 0)
+        return NULL;
+    o->eniptr[o->n_eniptr] = (fst__eniptr){name, e->index};
+    if (fst__oatab_insert(&o->eni_by_ptr, pos, hv, o->n_eniptr) < 0)
+        return NULL;
+    o->n_eniptr++;
+    return e;
+}
+
+/* Own-address learning: keep the plain addresses present in every record. */
+static void eni_learn(fst__eni *e, const uint8_t src[16], const uint8_t dst[16])
+{
+    if (!e->learning) {
+        e->learning = 1;
+        memcpy(e->cand[0], src, 16);
+        memcpy(e->cand[1], dst, 16);
+        e->ncand = memcmp(src, dst, 16) ? 2 : 1;
+        return;
+    }
+    uint8_t keep = 0;
+    for (uint8_t i = 0; i < e->ncand; i++) {
+        if (!memcmp(e->cand[i], src, 16) || !memcmp(e->cand[i], dst, 16)) {
+            if (keep != i)
+                memcpy(e->cand[keep], e->cand[i], 16);
+            keep++;
+        }
+    }
+    e->ncand = keep;
+}
+
+const uint8_t *fst__eni_own(const fst__eni *e)
+{
+    if (e->meta && e->meta->primary.family)
+        return e->meta->primary.b;
+    if (e->has_sure_own)
+        return e->sure_own;
+    if (e->ncand == 1)
+        return e->cand[0];
+    return NULL;
+}
+
+int fst__eni_has_addr(const fst__eni *e, const uint8_t a[16])
+{
+    if (e->meta) {
+        fst_addr x;
+        memcpy(x.b, a, 16);
+        x.family = (memcmp(a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) ? 6 : 4);
+        return fst__eni_owns(e->meta, &x);
+    }
+    const uint8_t *own = fst__eni_own(e);
+    return own && !memcmp(own, a, 16);
+}
+
+/* The address a metadata-known ENI is keyed by (its primary), so that a
+ * secondary IP seen by a peer and the primary seen by the ENI itself meet. */
+static const uint8_t *alias(const fst_eni_table *meta, const fst_addr *a)
+{
+    if (!meta)
+        return a->b;
+    const fst__eni_info *e = fst__eni_by_addr(meta, a);
+    return (e && e->primary.family == a->family) ? e->primary.b : a->b;
+}
+
+typedef struct key_ctx {
+    const fst__observe *o;
+    const fst__pkey *k;
+} key_ctx;
+
+static int group_eq(const void *ctx, uint32_t idx)
+{
+    const key_ctx *c = ctx;
+    return !memcmp(&fst__observe_group(c->o, idx)->key, c->k, sizeof *c->k);
+}
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+/* Makes sure the group pool has a free slot.  0 or FST_ENOMEM. */
+static int group_room(fst__observe *o)
+{
+    if (o->n_chunks == 0 || o->chunk_used == FST__GROUP_CHUNK) {
+        FST__TRY(fst__grow((void **)&o->chunks, &o->cap_chunks, o->n_chunks + 1, sizeof *o->chunks));
+        o->chunks[o->n_chunks] = fst__big_alloc(GCHUNK_BYTES);
+        if (!o->chunks[o->n_chunks])
+            return FST_ENOMEM;
+        o->n_chunks++;
+        o->chunk_used = 0;
+    }
+    return 0;
+}
+
+static fst__group *group_get(fst__observe *o, const fst__pkey *k, uint32_t hv, uint32_t *gi)
+{
+    const key_ctx c = {o, k};
+    uint32_t pos;
+    const uint32_t idx = fst__oatab_find(&o->gtab, hv, group_eq, &c, &pos);
+    *gi = idx;
+    if (idx != UINT32_MAX)
+        return fst__observe_group(o, idx);
+    if (o->n_groups == UINT32_MAX - 2 || group_room(o) < 0)
+        return NULL;
+    fst__group *g = &o->chunks[o->n_chunks - 1][o->chunk_used];
+    memset(g, 0, sizeof *g);
+    g->key = *k;
+    if (fst__oatab_insert(&o->gtab, pos, hv, o->n_groups) < 0)
+        return NULL;
+    *gi = o->n_groups;
+    o->chunk_used++;
+    o->n_groups++;
+    return g;
+}
+
+typedef struct rep_ctx {
+    const fst__observe *o;
+    const fst__group *g;
+} rep_ctx;
+
+static int rep_eq(const void *ctx, uint32_t idx)
+{
+    const rep_ctx *c = ctx;
+    return c->o->reps[idx].g == c->g;
+}
+
+static uint32_t rep_hash(const fst__observe *o, const fst__group *g)
+{
+    return fst__oatab_mix((uint64_t)(uintptr_t)g ^ o->seed);
+}
+
+static uint32_t rep_find(const fst__observe *o, const fst__group *g, uint32_t *pos)
+{
+    const rep_ctx c = {o, g};
+    return fst__oatab_find(&o->rtab, rep_hash(o, g), rep_eq, &c, pos);
+}
+
+const uint8_t *fst__group_rep(const fst__observe *o, const fst__group *g, int hi)
+{
+    if (o->n_reps) {
+        uint32_t pos;
+        const uint32_t i = rep_find(o, g, &pos);
+        if (i != UINT32_MAX)
+            return o->reps[i].a[hi];
+    }
+    return hi ? g->key.k.hi : g->key.k.lo;
+}
+
+/* A reported address replaces the alias when the real one differs (a
+ * secondary IP); the smaller one wins so push order does not matter.
+ * Called only when real != key address. */
+static int report(fst__observe *o, const fst__group *g, int hi, const uint8_t real[16])
+{
+    const uint8_t *keyaddr = hi ? g->key.k.hi : g->key.k.lo;
+    if (!memcmp(real, keyaddr, 16))
+        return 0;
+    uint32_t pos;
+    uint32_t i = rep_find(o, g, &pos);
+    if (i == UINT32_MAX) {
+        FST__TRY(fst__grow((void **)&o->reps, &o->cap_reps, o->n_reps + 1, sizeof *o->reps));
+        i = o->n_reps;
+        fst__rep *r = &o->reps[i];
+        r->g = g;
+        memcpy(r->a[0], g->key.k.lo, 16);
+        memcpy(r->a[1], g->key.k.hi, 16);
+        FST__TRY(fst__oatab_insert(&o->rtab, pos, rep_hash(o, g), i));
+        o->n_reps++;
+    }
+    uint8_t *rep = o->reps[i].a[hi];
+    if (!memcmp(rep, keyaddr, 16) || memcmp(real, rep, 16) < 0)
+        memcpy(rep, real, 16);
+    return 0;
+}
+
+int fst__group_set_rep(fst__observe *o, const fst__group *g, int hi, const uint8_t a[16])
+{
+    const uint8_t *keyaddr = hi ? g->key.k.hi : g->key.k.lo;
+    if (!memcmp(a, keyaddr, 16) && !o->n_reps)
+        return 0;
+    FST__TRY(report(o, g, hi, a));
+    uint32_t pos;
+    const uint32_t i = rep_find(o, g, &pos);
+    if (i != UINT32_MAX)
+        memcpy(o->reps[i].a[hi], a, 16);
+    return 0;
+}
+
+static int usable(const fst_record *rec)
+{
+    const fst_fieldset f = rec->format->fields;
+    return fst_record_has(rec, FST_F_SRCADDR) && fst_record_has(rec, FST_F_DSTADDR) &&
+           fst_record_has(rec, FST_F_PROTOCOL) && FST_FIELDSET_HAS(f, FST_F_SRCPORT) &&
+           FST_FIELDSET_HAS(f, FST_F_DSTPORT);
+}
+
+static uint16_t port_of(const fst_record *rec, int f)
+{
+    return fst_record_has(rec, f) ? (uint16_t)rec->num[f] : 0;
+}
+
+static void fill_win(fst__win *w, const fst_record *rec, uint32_t eni)
+{
+    memset(w, 0, sizeof *w);
+    const int64_t s = fst_record_has(rec, FST_F_START) ? (int64_t)rec->num[FST_F_START] : 0;
+    const int64_t e = fst_record_has(rec, FST_F_END) ? (int64_t)rec->num[FST_F_END] : s;
+    w->start = s;
+    w->dur = e > s ? (e - s > UINT32_MAX ? UINT32_MAX : (uint32_t)(e - s)) : 0;
+    w->packets = fst_record_has(rec, FST_F_PACKETS) ? rec->num[FST_F_PACKETS] : 0;
+    w->bytes = fst_record_has(rec, FST_F_BYTES) ? rec->num[FST_F_BYTES] : 0;
+    w->eni = eni;
+    if (!fst_record_has(rec, FST_F_START))
+        w->bits |= FST__W_NOTIME;
+    if (!fst_record_has(rec, FST_F_PACKETS) && !fst_record_has(rec, FST_F_BYTES))
+        w->bits |= FST__W_NOCOUNT;
+    if (fst_record_has(rec, FST_F_TCP_FLAGS)) {
+        w->flags = (uint8_t)rec->num[FST_F_TCP_FLAGS];
+        w->bits |= FST__W_FLAGS;
+    }
+    w->action = fst_record_has(rec, FST_F_ACTION) ? (uint8_t)rec->num[FST_F_ACTION] : 0;
+    w->fdir = fst_record_has(rec, FST_F_FLOW_DIRECTION) ? (uint8_t)rec->num[FST_F_FLOW_DIRECTION] : 0;
+    if (FST_FIELDSET_HAS(rec->format->fields, FST_F_INSTANCE_ID) &&
+        FST_FIELDSET_HAS(rec->dash, FST_F_INSTANCE_ID))
+        w->bits |= FST__W_INST_DASH;
+}
+
+/* Packs *w (not yet flagged FST__W_DUP) into *c, or, when a value does not
+ * fit, keeps it in o->wide and points there. 0 or FST_ENOMEM. */
+static int pack(fst__observe *o, fst__cwin *c, const fst__win *w, uint32_t gi)
+{
+    c->group = gi;
+    c->bits = w->bits;
+    if (w->nrec <= 1 && w->start >= 0 && w->start <= UINT32_MAX && w->dur <= UINT16_MAX &&
+        w->packets <= UINT32_MAX && w->bytes <= UINT32_MAX && w->eni < (1u << 24) &&
+        w->action <= 3 && w->fdir <= 3) {
+        c->start = (uint32_t)w->start;
+        c->dur = (uint16_t)w->dur;
+        c->packets = (uint32_t)w->packets;
+        c->bytes = (uint32_t)w->bytes;
+        c->eni_flags = w->eni | (uint32_t)w->flags << 24;
+        c->ad = (uint8_t)(w->action | w->fdir << 2);
+        return 0;
+    }
+    FST__TRY(fst__grow((void **)&o->wide, &o->cap_wide, o->n_wide + 1, sizeof *o->wide));
+    o->wide[o->n_wide] = *w;
+    c->start = o->n_wide++;
+    c->dur = 0;
+    c->packets = c->bytes = c->eni_flags = 0;
+    c->ad = FST__CW_WIDE;
+    return 0;
+}
+
+static void unpack(const fst__observe *o, fst__win *w, const fst__cwin *c)
+{
+    if (c->ad & FST__CW_WIDE) {
+        *w = o->wide[c->start];
+        return;
+    }
+    memset(w, 0, sizeof *w);
+    w->start = c->start;
+    w->dur = c->dur;
+    w->packets = c->packets;
+    w->bytes = c->bytes;
+    w->eni = c->eni_flags & 0xffffffu;
+    w->flags = (uint8_t)(c->eni_flags >> 24);
+    w->action = c->ad & 3;
+    w->fdir = (c->ad >> 2) & 3;
+    w->bits = c->bits;
+}
+
+static fst__cwin *cwin_at(const fst__observe *o, uint32_t i)
+{
+    return &o->wchunks[i / FST__WCHUNK][i % FST__WCHUNK];
+}
+
+/* The slot for the next entry; NULL on out of memory or at 2^32 - 2. */
+static fst__cwin *cwin_next(fst__observe *o)
+{
+    if (o->n_rec == UINT32_MAX - 1)
+        return NULL;
+    if (o->n_rec == o->n_wchunks * FST__WCHUNK) {
+        if (fst__grow((void **)&o->wchunks, &o->cap_wchunks, o->n_wchunks + 1, sizeof *o->wchunks) < 0)
+            return NULL;
+        o->wchunks[o->n_wchunks] = fst__big_alloc(WCHUNK_BYTES);
+        if (!o->wchunks[o->n_wchunks])
+            return NULL;
+        o->n_wchunks++;
+    }
+    return cwin_at(o, o->n_rec);
+}
+
+/* Resolves the oldest pending lookup: its group (created when new) counts
+ * the entry.  Meanwhile the group of a later pending record, whose table
+ * slot should be in cache by now, is prefetched. */
+static int resolve_oldest(fst__observe *o)
+{
+    fst__pending *p = &o->pend[o->pend_head];
+    const fst__pending *q = &o->pend[(o->pend_head + FST__PENDING / 2) % FST__PENDING];
+    if (o->n_pend > FST__PENDING / 2 && o->gtab.s) {
+        const fst__oa_slot sl = o->gtab.s[q->hv & o->gtab.mask];
+        if (sl.idx1 && sl.hv == q->hv)
+            PREFETCH(fst__observe_group(o, sl.idx1 - 1));
+    }
+    uint32_t gi;
+    fst__group *g = group_get(o, &p->key, p->hv, &gi);
+    if (!g)
+        return FST_ENOMEM;
+    g->n++;
+    cwin_at(o, p->rec)->group = gi;
+    o->pend_head = (o->pend_head + 1) % FST__PENDING;
+    o->n_pend--;
+    return 0;
+}
+
+static int flush_pending(fst__observe *o)
+{
+    while (o->n_pend)
+        FST__TRY(resolve_oldest(o));
+    return 0;
+}
+
+/* The flow half of fst__observe_push_prep. */
+static int push_flow(fst__observe *o, fst__eni *e, const fst__prep *p, const fst__prep_addrs *x)
+{
+    fst__cwin *cw = cwin_next(o);
+    if (!cw)
+        return o->n_rec == UINT32_MAX - 1 ? FST_ELIMIT : FST_ENOMEM;
+    fst__win wv = p->w, *w = &wv;
+    w->eni = e->index;
+    const int swapped = (w->bits & FST__W_REV) != 0;
+    const fst__pkey *k = &p->u.key;
+    /* plain addresses: the key's, unless pkt-* or metadata changed them */
+    const uint8_t *src = p->addrs ? x->src : swapped ? k->k.hi : k->k.lo;
+    const uint8_t *dst = p->addrs ? x->dst : swapped ? k->k.lo : k->k.hi;
+    if (w->bits & FST__W_SRC_SUBST) {
+        memcpy(e->sure_own, src, 16);
+        e->has_sure_own = 1;
+    }
+    if (w->bits & FST__W_DST_SUBST) {
+        memcpy(e->sure_own, dst, 16);
+        e->has_sure_own = 1;
+    }
+    if ((w->bits & (FST__W_SRC_SUBST | FST__W_DST_SUBST)) && (w->bits & FST__W_INST_DASH))
+        e->is_hop = 1;
+    eni_learn(e, src, dst);
+
+    FST__TRY(pack(o, cw, w, UINT32_MAX));
+    if (o->streaming && !(w->bits & FST__W_NOTIME)) { /* the clock, and lateness */
+        const int64_t end = w->start + (int64_t)w->dur;
+        o->recent[o->n_recent++ % FST__RECENT] = end;
+        o->late += o->cut_set && end < o->cut[k->proto];
+    }
+    if (p->alias) {
+        /* metadata replaced an address: report it now, in order */
+        FST__TRY(flush_pending(o));
+        uint32_t gi;
+        fst__group *g = group_get(o, k, p->hv, &gi);
+        if (!g)
+            return FST_ENOMEM;
+        if (p->alias & 1)
+            FST__TRY(report(o, g, swapped, x->rs));
+        if (p->alias & 2)
+            FST__TRY(report(o, g, !swapped, x->rd));
+        g->n++;
+        cw->group = gi;
+    } else {
+        if (o->n_pend == FST__PENDING)
+            FST__TRY(resolve_oldest(o));
+        fst__pending *q = &o->pend[(o->pend_head + o->n_pend) % FST__PENDING];
+        q->key = *k;
+        q->hv = p->hv;
+        q->rec = o->n_rec;
+        o->n_pend++;
+        if (o->gtab.s)
+            PREFETCH(&o->gtab.s[p->hv & o->gtab.mask]);
+    }
+    o->n_rec++;
+    e->records++;
+    o->packets_naive = fst__sat_add(o->packets_naive, w->packets);
+    o->bytes_naive = fst__sat_add(o->bytes_naive, w->bytes);
+    return 0;
+}
+
+/* 64 x 64 -> 128-bit multiply, folded (wyhash's "mum"). */
+static inline uint64_t mum(uint64_t a, uint64_t b)
+{
+#ifdef __SIZEOF_INT128__
+    const unsigned __int128 r = (unsigned __int128)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+    const uint64_t ha = a >> 32, la = (uint32_t)a, hb = b >> 32, lb = (uint32_t)b;
+    const uint64_t rh = ha * hb, rm0 = ha * lb, rm1 = hb * la, rl = la * lb;
+    const uint64_t t = rl + (rm0 << 32), c = t < rl;
+    const uint64_t lo = t + (rm1 << 32);
+    const uint64_t hi = rh + (rm0 >> 32) + (rm1 >> 32) + c + (lo < t);
+    return lo ^ hi;
+#endif
+}
+
+/* Seeded hash of a canonical key (40 bytes): three independent multiplies
+ * instead of fst__hash's five dependent rounds.  Only the group table uses
+ * it; group numbers do not depend on it. */
+static inline uint32_t key_hash(const fst__pkey *k, uint64_t seed)
+{
+    uint64_t w[5];
+    memcpy(w, k, sizeof w);
+    const uint64_t a = mum(w[0] ^ seed ^ 0xa0761d6478bd642fULL, w[1] ^ 0xe7037ed1a0b428dbULL);
+    const uint64_t b = mum(w[2] ^ 0x8ebc6af09c88c6e3ULL, w[3] ^ 0x589965cc75374cc3ULL);
+    const uint64_t h = mum(a ^ b ^ w[4] ^ 0x1d8e4e27c47d124fULL, seed ^ 0xeb44accab455d165ULL);
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+int fst__observe_prep(const fst__prep_ctx *c, const fst_record *rec, fst__prep *p,
+                      fst__prep_addrs *x)
+{
+    p->eni = rec->ids[FST_F_INTERFACE_ID];
+    p->alias = p->addrs = 0;
+    if (rec->status == FST_STATUS_NODATA) {
+        p->kind = FST__P_NODATA;
+        return 0;
+    }
+    if (rec->status == FST_STATUS_SKIPDATA) {
+        p->kind = FST__P_SKIPDATA;
+        const int64_t s = fst_record_has(rec, FST_F_START) ? (int64_t)rec->num[FST_F_START] : 0;
+        p->u.skip.start = s;
+        p->u.skip.end = fst_record_has(rec, FST_F_END) ? (int64_t)rec->num[FST_F_END] : s;
+        return 0;
+    }
+    if (!usable(rec)) {
+        p->kind = FST__P_UNUSABLE;
+        return 0;
+    }
+    p->kind = FST__P_FLOW;
+    const fst_addr *src = &rec->addr[FST_A_SRC], *dst = &rec->addr[FST_A_DST];
+    const fst_addr *rs = fst_record_has(rec, FST_F_PKT_SRCADDR) ? &rec->addr[FST_A_PKT_SRC] : src;
+    const fst_addr *rd = fst_record_has(rec, FST_F_PKT_DSTADDR) ? &rec->addr[FST_A_PKT_DST] : dst;
+    fst__win *w = &p->w;
+    fill_win(w, rec, 0);
+    if (fst_addr_cmp(rs, src))
+        w->bits |= FST__W_SRC_SUBST;
+    if (fst_addr_cmp(rd, dst))
+        w->bits |= FST__W_DST_SUBST;
+    const uint16_t sp = port_of(rec, FST_F_SRCPORT), dp = port_of(rec, FST_F_DSTPORT);
+    const uint8_t fam = rs->family == 6 ? 6 : 4;
+    const uint8_t *as = alias(c->meta, rs), *ad = alias(c->meta, rd);
+    const int swapped =
+        fst__key_make(&p->u.key, as, sp, ad, dp, (uint8_t)rec->num[FST_F_PROTOCOL], fam);
+    p->hv = key_hash(&p->u.key, c->seed);
+    if (swapped)
+        w->bits |= FST__W_REV;
+    p->alias = (uint8_t)((as != rs->b) | (ad != rd->b) << 1);
+    if (!p->alias && !(w->bits & (FST__W_SRC_SUBST | FST__W_DST_SUBST)))
+        return 0;
+    memcpy(x->src, src->b, 16);
+    memcpy(x->dst, dst->b, 16);
+    memcpy(x->rs, rs->b, 16);
+    memcpy(x->rd, rd->b, 16);
+    p->addrs = 1;
+    return 1;
+}
+
+int fst__observe_push_prep(fst__observe *o, const fst__prep *p, const fst__prep_addrs *x)
+{
+    o->records_in++;
+    fst__eni *e = eni_get(o, p->eni);
+    if (!e)
+        return FST_ENOMEM;
+    switch (p->kind) {
+    case FST__P_NODATA:
+        e->nodata++;
+        o->nodata++;
+        return 0;
+    case FST__P_SKIPDATA: {
+        e->skipdata++;
+        o->skipdata++;
+        FST__TRY(fst__grow((void **)&o->skips, &o->cap_skips, o->n_skips + 1, sizeof *o->skips));
+        fst__skip *s = &o->skips[o->n_skips++];
+        s->eni = e->index;
+        s->start = p->u.skip.start;
+        s->end = p->u.skip.end;
+        return 0;
+    }
+    case FST__P_UNUSABLE:
+        o->unusable++;
+        return 0;
+    default:
+        return push_flow(o, e, p, x);
+    }
+}
+
+/* In-place MSD radix sort of the entries [lo, hi) by group index, digit
+ * (group >> shift) & RADIX_MASK, then the next digit inside each bucket
+ * (American flag sort: every swap puts one entry in its bucket).  Passes
+ * walk the entries in order and write to RADIX buckets at a time, so the
+ * sort stays in cache and TLB range where a one-pass bucket sort by group
+ * would miss on nearly every entry.  Not stable (see fst__observe_seal). */
+#define RADIX_BITS 11
+#define RADIX (1u << RADIX_BITS)
+#define RADIX_MASK (RADIX - 1)
+
+static void insertion_by_group(fst__observe *o, uint32_t lo, uint32_t hi)
+{
+    for (uint32_t i = lo + 1; i < hi; i++) {
+        const fst__cwin v = *cwin_at(o, i);
+        uint32_t j = i;
+        while (j > lo && cwin_at(o, j - 1)->group > v.group) {
+            *cwin_at(o, j) = *cwin_at(o, j - 1);
+            j--;
+        }
+        *cwin_at(o, j) = v;
+    }
+}
+
+/* Counts the digits of [lo, hi) and moves every entry into its bucket; on
+ * return bucket d is [cnt[d - 1], cnt[d]) (cnt[-1] = lo).  cnt: 2 * RADIX. */
+static void radix_pass(fst__observe *o, uint32_t lo, uint32_t hi, int shift, uint32_t *cnt)
+{
+    memset(cnt, 0, 2 * RADIX * sizeof *cnt);
+    uint32_t *cur = cnt + RADIX;
+    for (uint32_t i = lo; i < hi; i++)
+        cnt[(cwin_at(o, i)->group >> shift) & RADIX_MASK]++;
+    uint32_t sum = lo;
+    for (uint32_t d = 0; d < RADIX; d++) {
+        cur[d] = sum;
+        sum += cnt[d];
+        cnt[d] = sum; /* now the end of bucket d */
+    }
+    for (uint32_t d = 0; d < RADIX; d++) {
+        while (cur[d] < cnt[d]) {
+            fst__cwin *x = cwin_at(o, cur[d]);
+            const uint32_t t = (x->group >> shift) & RADIX_MASK;
+            if (t == d) {
+                cur[d]++;
+                continue;
+            }
+            fst__cwin *y = cwin_at(o, cur[t]++);
+            const fst__cwin tmp = *x;
+            *x = *y;
+            *y = tmp;
+        }
+    }
+}
+
+static int radix_by_group(fst__observe *o, uint32_t lo, uint32_t hi, int shift);
+
+/* Sorts the buckets [d0, d1) of a pass (cnt as radix_pass left it) by the
+ * next digit. */
+static int radix_buckets(fst__observe *o, uint32_t lo, const uint32_t *cnt, uint32_t d0,
+                         uint32_t d1, int shift)
+{
+    if (shift == 0)
+        return 0;
+    const int next = shift > RADIX_BITS ? shift - RADIX_BITS : 0;
+    uint32_t from = d0 ? cnt[d0 - 1] : lo;
+    int rc = 0;
+    for (uint32_t d = d0; d < d1 && rc == 0; d++) {
+        if (cnt[d] - from > 1)
+            rc = radix_by_group(o, from, cnt[d], next);
+        from = cnt[d];
+    }
+    return rc;
+}
+
+static int radix_by_group(fst__observe *o, uint32_t lo, uint32_t hi, int shift)
+{
+    if (hi - lo <= 32) {
+        insertion_by_group(o, lo, hi);
+        return 0;
+    }
+    uint32_t *cnt = fst__malloc(2 * RADIX * sizeof *cnt);
+    if (!cnt)
+        return FST_ENOMEM;
+    radix_pass(o, lo, hi, shift, cnt);
+    const int rc = radix_buckets(o, lo, cnt, 0, RADIX, shift);
+    fst__free(cnt);
+    return rc;
+}
+
+/* The buckets of the first pass, sorted further on two threads. */
+typedef struct bucket_job {
+    fst__observe *o;
+    const uint32_t *cnt;
+    uint32_t d0, d1;
+    int shift, rc;
+} bucket_job;
+
+static void bucket_job_run(void *arg)
+{
+    bucket_job *j = arg;
+    j->rc = radix_buckets(j->o, 0, j->cnt, j->d0, j->d1, j->shift);
+}
+
+/* Below this many entries the seal sorts on one thread. */
+#define PAR_MIN_SORT 65536
+
+int fst__observe_seal(fst__observe *o, int threads)
+{
+    FST__TRY(flush_pending(o));
+    fst__oatab_free(&o->gtab);
+    fst__oatab_free(&o->eni_by_ptr);
+    fst__free(o->eniptr);
+    o->eniptr = NULL;
+    o->n_eniptr = o->cap_eniptr = 0;
+    if (o->n_groups < 2)
+        return 0;
+    int bits = 0; /* significant bits of the largest group index */
+    while (bits < 32 && ((o->n_groups - 1) >> bits))
+        bits++;
+    const int shift = bits > RADIX_BITS ? bits - RADIX_BITS : 0;
+    if (threads < 2 || shift == 0 || o->n_rec < PAR_MIN_SORT)
+        return radix_by_group(o, 0, o->n_rec, shift);
+    uint32_t *cnt = fst__malloc(2 * RADIX * sizeof *cnt);
+    if (!cnt)
+        return FST_ENOMEM;
+    radix_pass(o, 0, o->n_rec, shift, cnt);
+    uint32_t mid = 0; /* first bucket of the second half: half the entries before it */
+    while (mid < RADIX && cnt[mid] < o->n_rec / 2)
+        mid++;
+    bucket_job j[2] = {{o, cnt, 0, mid, shift, 0}, {o, cnt, mid, RADIX, shift, 0}};
+    fst__par2(bucket_job_run, &j[0], &j[1]);
+    fst__free(cnt);
+    return j[0].rc < 0 ? j[0].rc : j[1].rc;
+}
+
+void fst__expander_init(fst__expander *ex, const fst__observe *o, uint32_t g0, uint32_t g1,
+                        uint32_t pos0)
+{
+    memset(ex, 0, sizeof *ex);
+    ex->next_group = g0;
+    ex->end_group = g1;
+    ex->next_pos = ex->end_pos = pos0;
+    for (uint32_t i = g0; i < g1; i++)
+        ex->end_pos += fst__observe_group(o, i)->n;
+    /* blocks wholly inside [pos0, end_pos); past the last entry counts as inside */
+    ex->next_free = (uint32_t)(((uint64_t)pos0 + FST__WCHUNK - 1) / FST__WCHUNK);
+    ex->end_free = ex->end_pos == o->n_rec ? o->n_wchunks : ex->end_pos / FST__WCHUNK;
+    if (ex->end_free < ex->next_free)
+        ex->end_free = ex->next_free;
+}
+
+void fst__expander_free(fst__expander *ex)
+{
+    fst__free(ex->wins);
+    memset(ex, 0, sizeof *ex);
+}
+
+int fst__expand_next(fst__observe *o, fst__expander *ex, uint32_t *gi)
+{
+    if (ex->next_group >= ex->end_group)
+        return 0;
+    const uint32_t n = fst__observe_group(o, ex->next_group)->n;
+    FST__TRY(fst__grow((void **)&ex->wins, &ex->cap_wins, n, sizeof *ex->wins));
+    for (uint32_t i = 0; i < n; i++)
+        unpack(o, &ex->wins[i], cwin_at(o, ex->next_pos + i));
+    ex->n_wins = n;
+    ex->next_pos += n;
+    *gi = ex->next_group++;
+    /* give back the blocks of the range now behind us (all at the end) */
+    uint32_t done = ex->next_group == ex->end_group ? ex->end_free : ex->next_pos / FST__WCHUNK;
+    if (done > ex->end_free)
+        done = ex->end_free;
+    for (; ex->next_free < done; ex->next_free++) {
+        fst__big_free(o->wchunks[ex->next_free], WCHUNK_BYTES);
+        o->wchunks[ex->next_free] = NULL;
+    }
+    return 1;
+}
+
+void fst__observe_drop_entries(fst__observe *o)
+{
+    for (uint32_t i = 0; i < o->n_wchunks; i++) {
+        fst__big_free(o->wchunks[i], WCHUNK_BYTES);
+        o->wchunks[i] = NULL;
+    }
+}
+
+int fst__observe_push(fst__observe *o, const fst_record *rec)
+{
+    const fst__prep_ctx c = fst__observe_prep_ctx(o);
+    fst__prep p;
+    fst__prep_addrs x;
+    fst__observe_prep(&c, rec, &p, &x);
+    return fst__observe_push_prep(o, &p, &x);
+}
+
+static int cmp_skip(const void *a, const void *b)
+{
+    const fst__skip *x = a, *y = b;
+    if (x->eni != y->eni)
+        return x->eni < y->eni ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return (x->end > y->end) - (x->end < y->end);
+}
+
+void fst__observe_index_skips(fst__observe *o)
+{
+    if (o->n_skips)
+        qsort(o->skips, o->n_skips, sizeof *o->skips, cmp_skip);
+    for (uint32_t i = 0; i < o->n_enis; i++)
+        o->enis[i]->skip_n = 0;
+    for (uint32_t i = o->n_skips; i-- > 0;) {
+        fst__eni *e = o->enis[o->skips[i].eni];
+        e->skip_off = i;
+        e->skip_n++;
+    }
+}
+
+/* ------------------------------------------------------------ streaming */
+
+static int cmp_i64(const void *a, const void *b)
+{
+    const int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+int fst__observe_settle(fst__observe *o)
+{
+    return flush_pending(o);
+}
+
+int64_t fst__observe_clock(const fst__observe *o)
+{
+    const uint32_t n = o->n_recent < FST__RECENT ? (uint32_t)o->n_recent : FST__RECENT;
+    if (!n)
+        return INT64_MIN;
+    int64_t v[FST__RECENT];
+    memcpy(v, o->recent, n * sizeof *v);
+    qsort(v, n, sizeof *v, cmp_i64);
+    return v[n / 2];
+}
+
+/* Index of group g (a pointer into o's pool), FST__NONE if not there. */
+static uint32_t group_index_of(const fst__observe *o, const fst__group *g)
+{
+    const uintptr_t p = (uintptr_t)g;
+    for (uint32_t c = 0; c < o->n_chunks; c++) {
+        const uintptr_t base = (uintptr_t)o->chunks[c];
+        if (p >= base && p < base + GCHUNK_BYTES)
+            return c * FST__GROUP_CHUNK + (uint32_t)((p - base) / sizeof *g);
+    }
+    return FST__NONE;
+}
+
+/* The latest end of each group's entries, clamped to 32 bits; UINT32_MAX
+ * for a group with an entry without times (it never closes). */
+static void group_ends(const fst__observe *o, uint32_t *last)
+{
+    memset(last, 0, (size_t)o->n_groups * sizeof *last);
+    for (uint32_t pos = 0; pos < o->n_rec; pos++) {
+        const fst__cwin *c = cwin_at(o, pos);
+        uint32_t e;
+        if (c->ad & FST__CW_WIDE) {
+            const fst__win *w = &o->wide[c->start];
+            const int64_t end = w->start + (int64_t)w->dur;
+            e = (w->bits & FST__W_NOTIME) || end >= UINT32_MAX ? UINT32_MAX
+                : end < 0 ? 0 : (uint32_t)end;
+        } else {
+            const uint64_t end = (uint64_t)c->start + c->dur;
+            e = (c->bits & FST__W_NOTIME) || end >= UINT32_MAX ? UINT32_MAX : (uint32_t)end;
+        }
+        if (e > last[c->group])
+            last[c->group] = e;
+    }
+}
+
+/* What a split needs, allocated before anything moves, so that a failure
+ * leaves o as it was. */
+typedef struct split_plan {
+    uint32_t *map;      /* group index -> its index in part or in o */
+    uint8_t *closed;    /* by group index */
+    size_t map_bytes, closed_bytes; /* both from fst__big_alloc */
+    uint32_t *rep_gi;   /* by rep: its group's index */
+    uint32_t moved, kept, moved_rec, moved_wide, moved_reps;
+    fst__oatab gtab, rtab; /* o's rebuilt tables, sized */
+} split_plan;
+
+static void plan_free(split_plan *pl)
+{
+    fst__big_free(pl->map, pl->map_bytes);
+    fst__big_free(pl->closed, pl->closed_bytes);
+    fst__free(pl->rep_gi);
+    fst__oatab_free(&pl->gtab);
+    fst__oatab_free(&pl->rtab);
+}
+
+static int plan_split(const fst__observe *o, const int64_t cut[256], split_plan *pl)
+{
+    memset(pl, 0, sizeof *pl);
+    const uint32_t n = o->n_groups;
+    pl->map_bytes = ((size_t)n + 1) * sizeof *pl->map;
+    pl->closed_bytes = (size_t)n + 1;
+    pl->map = fst__big_alloc(pl->map_bytes);
+    pl->closed = fst__big_alloc(pl->closed_bytes);
+    pl->rep_gi = fst__malloc(((size_t)o->n_reps + 1) * sizeof *pl->rep_gi);
+    if (!pl->map || !pl->closed || !pl->rep_gi)
+        return FST_ENOMEM;
+    group_ends(o, pl->map);
+    for (uint32_t i = 0; i < n; i++) {
+        const fst__group *g = fst__observe_group(o, i);
+        const int closed = pl->map[i] != UINT32_MAX && (int64_t)pl->map[i] < cut[g->key.proto];
+        pl->closed[i] = (uint8_t)closed;
+        pl->map[i] = closed ? pl->moved++ : pl->kept++;
+        if (closed)
+            pl->moved_rec += g->n;
+    }
+    if (!pl->moved)
+        return 0;
+    for (uint32_t pos = 0; o->n_wide && pos < o->n_rec; pos++) {
+        const fst__cwin *c = cwin_at(o, pos);
+        pl->moved_wide += (c->ad & FST__CW_WIDE) && pl->closed[c->group];
+    }
+    for (uint32_t r = 0; r < o->n_reps; r++) {
+        pl->rep_gi[r] = group_index_of(o, o->reps[r].g);
+        pl->moved_reps += pl->rep_gi[r] != FST__NONE && pl->closed[pl->rep_gi[r]];
+    }
+    FST__TRY(fst__oatab_init(&pl->gtab, pl->kept));
+    FST__TRY(fst__oatab_init(&pl->rtab, o->n_reps - pl->moved_reps));
+    return 0;
+}
+
+/* Room in part for what the plan moves. */
+static int part_alloc(fst__observe *part, const split_plan *pl)
+{
+    for (uint32_t i = 0; i < pl->moved; i += FST__GROUP_CHUNK) {
+        FST__TRY(group_room(part));
+        part->chunk_used = pl->moved - i < FST__GROUP_CHUNK ? pl->moved - i : FST__GROUP_CHUNK;
+    }
+    part->n_groups = pl->moved;
+    const uint32_t blocks = (uint32_t)(((uint64_t)pl->moved_rec + FST__WCHUNK - 1) / FST__WCHUNK);
+    FST__TRY(fst__grow((void **)&part->wchunks, &part->cap_wchunks, blocks ? blocks : 1,
+                       sizeof *part->wchunks));
+    for (; part->n_wchunks < blocks; part->n_wchunks++)
+        if (!(part->wchunks[part->n_wchunks] = fst__big_alloc(WCHUNK_BYTES)))
+            return FST_ENOMEM;
+    if (pl->moved_wide)
+        FST__TRY(fst__grow((void **)&part->wide, &part->cap_wide, pl->moved_wide, sizeof *part->wide));
+    if (pl->moved_reps) {
+        FST__TRY(fst__grow((void **)&part->reps, &part->cap_reps, pl->moved_reps, sizeof *part->reps));
+        FST__TRY(fst__oatab_init(&part->rtab, pl->moved_reps));
+    }
+    return 0;
+}
+
+/* Inserts reps[i] of o (its group already in place) into table t. */
+static void rep_index(fst__observe *o, fst__oatab *t, uint32_t i)
+{
+    uint32_t pos;
+    const rep_ctx c = {o, o->reps[i].g};
+    (void)fst__oatab_find(t, rep_hash(o, o->reps[i].g), rep_eq, &c, &pos);
+    (void)fst__oatab_insert(t, pos, rep_hash(o, o->reps[i].g), i); /* sized: cannot fail */
+}
+
+int fst__observe_split(fst__observe *o, const int64_t cut[256], fst__observe *part,
+                       uint32_t *moved)
+{
+    *moved = 0;
+    memset(part, 0, sizeof *part);
+    part->borrowed = 1;
+    part->seed = o->seed;
+    part->meta = o->meta;
+    part->enis = o->enis;
+    part->n_enis = part->cap_enis = o->n_enis;
+    part->skips = o->skips;
+    part->n_skips = part->cap_skips = o->n_skips;
+    FST__TRY(flush_pending(o));
+    split_plan pl;
+    int rc = plan_split(o, cut, &pl);
+    if (rc == 0 && pl.moved)
+        rc = part_alloc(part, &pl);
+    if (rc < 0 || !pl.moved) {
+        plan_free(&pl);
+        if (rc == 0) {
+            memcpy(o->cut, cut, sizeof o->cut);
+            o->cut_set = 1;
+        }
+        return rc;
+    }
+    /* groups: to part in order, or down to their new place in o */
+    for (uint32_t i = 0; i < o->n_groups; i++) {
+        const fst__group *g = fst__observe_group(o, i);
+        *fst__observe_group(pl.closed[i] ? part : o, pl.map[i]) = *g;
+    }
+    /* entries, the same way (a kept entry never moves up) */
+    uint32_t kept_rec = 0;
+    for (uint32_t pos = 0; pos < o->n_rec; pos++) {
+        fst__cwin c = *cwin_at(o, pos);
+        const uint32_t gi = c.group;
+        c.group = pl.map[gi];
+        if (!pl.closed[gi]) {
+            *cwin_at(o, kept_rec++) = c;
+            continue;
+        }
+        if (c.ad & FST__CW_WIDE) {
+            part->wide[part->n_wide] = o->wide[c.start];
+            c.start = part->n_wide++;
+        }
+        *cwin_at(part, part->n_rec++) = c;
+    }
+    /* reported addresses follow their groups */
+    uint32_t kept_reps = 0;
+    for (uint32_t r = 0; r < o->n_reps; r++) {
+        const uint32_t gi = pl.rep_gi[r];
+        if (gi == FST__NONE)
+            continue;
+        fst__rep rep = o->reps[r];
+        if (pl.closed[gi]) {
+            rep.g = fst__observe_group(part, pl.map[gi]);
+            part->reps[part->n_reps] = rep;
+            rep_index(part, &part->rtab, part->n_reps++);
+        } else {
+            rep.g = fst__observe_group(o, pl.map[gi]);
+            o->reps[kept_reps] = rep;
+            kept_reps++;
+        }
+    }
+    o->n_reps = kept_reps;
+    fst__oatab_free(&o->rtab);
+    o->rtab = pl.rtab;
+    pl.rtab = (fst__oatab){0};
+    for (uint32_t r = 0; r < o->n_reps; r++)
+        rep_index(o, &o->rtab, r);
+    /* o keeps the blocks and group chunks it still needs */
+    o->n_rec = kept_rec;
+    const uint32_t wblocks = (uint32_t)(((uint64_t)kept_rec + FST__WCHUNK - 1) / FST__WCHUNK);
+    for (; o->n_wchunks > wblocks; o->n_wchunks--)
+        fst__big_free(o->wchunks[o->n_wchunks - 1], WCHUNK_BYTES);
+    o->n_groups = pl.kept;
+    const uint32_t gchunks = (pl.kept + FST__GROUP_CHUNK - 1) / FST__GROUP_CHUNK;
+    for (; o->n_chunks > gchunks; o->n_chunks--)
+        fst__big_free(o->chunks[o->n_chunks - 1], GCHUNK_BYTES);
+    o->chunk_used = pl.kept ? pl.kept - (gchunks - 1) * FST__GROUP_CHUNK : 0;
+    /* the lookup table, rebuilt from the keys (sized: cannot fail) */
+    fst__oatab_free(&o->gtab);
+    o->gtab = pl.gtab;
+    pl.gtab = (fst__oatab){0};
+    for (uint32_t i = 0; i < o->n_groups; i++) {
+        const fst__group *g = fst__observe_group(o, i);
+        const uint32_t hv = key_hash(&g->key, o->seed);
+        const key_ctx c = {o, &g->key};
+        uint32_t pos;
+        (void)fst__oatab_find(&o->gtab, hv, group_eq, &c, &pos);
+        (void)fst__oatab_insert(&o->gtab, pos, hv, i);
+    }
+    memcpy(o->cut, cut, sizeof o->cut);
+    o->cut_set = 1;
+    *moved = pl.moved;
+    plan_free(&pl);
+    return 0;
+}
+
+/* ------------------------------------------------- folding settled windows */
+
+/* One candidate entry, 16 bytes: sorted by group, stream, start, then
+ * position (push order). */
+typedef struct fold_key {
+    uint32_t group, stream, start, pos; /* stream: ENI index << 1 | REV */
+} fold_key;
+
+static int key_less(const fold_key *a, const fold_key *b)
+{
+    const uint64_t ah = (uint64_t)a->group << 32 | a->stream, bh = (uint64_t)b->group << 32 | b->stream;
+    if (ah != bh)
+        return ah < bh;
+    const uint64_t al = (uint64_t)a->start << 32 | a->pos, bl = (uint64_t)b->start << 32 | b->pos;
+    return al < bl;
+}
+
+static void key_swap(fold_key *a, fold_key *b)
+{
+    const fold_key t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static void key_sift(fold_key *x, size_t i, size_t n)
+{
+    for (;;) {
+        size_t m = i, l = 2 * i + 1, r = l + 1;
+        if (l < n && key_less(&x[m], &x[l]))
+            m = l;
+        if (r < n && key_less(&x[m], &x[r]))
+            m = r;
+        if (m == i)
+            return;
+        key_swap(&x[i], &x[m]);
+        i = m;
+    }
+}
+
+/* In place (no scratch the size of the input, unlike glibc's qsort):
+ * quicksort, insertion sort below 16, heapsort past the depth limit. */
+static void sort_keys(fold_key *x, size_t n, int depth)
+{
+    while (n > 16) {
+        if (depth-- == 0) {
+            for (size_t i = n / 2; i-- > 0;)
+                key_sift(x, i, n);
+            for (size_t i = n; i-- > 1;) {
+                key_swap(&x[0], &x[i]);
+                key_sift(x, 0, i);
+            }
+            return;
+        }
+        const size_t b = n / 2, d = n - 1;
+        if (key_less(&x[b], &x[0]))
+            key_swap(&x[0], &x[b]);
+        if (key_less(&x[d], &x[b]))
+            key_swap(&x[b], &x[d]);
+        if (key_less(&x[b], &x[0]))
+            key_swap(&x[0], &x[b]);
+        key_swap(&x[0], &x[b]);
+        const fold_key p = x[0];
+        size_t i = 0, j = n;
+        for (;;) {
+            do i++; while (i < n && key_less(&x[i], &p));
+            do j--; while (key_less(&p, &x[j]));
+            if (i >= j)
+                break;
+            key_swap(&x[i], &x[j]);
+        }
+        x[0] = x[j];
+        x[j] = p;
+        if (j < n - j - 1) {
+            sort_keys(x, j, depth);
+            x += j + 1;
+            n -= j + 1;
+        } else {
+            sort_keys(x + j + 1, n - j - 1, depth);
+            n = j;
+        }
+    }
+    for (size_t i = 1; i < n; i++) {
+        const fold_key v = x[i];
+        size_t j = i;
+        while (j > 0 && key_less(&v, &x[j - 1])) {
+            x[j] = x[j - 1];
+            j--;
+        }
+        x[j] = v;
+    }
+}
+
+static int64_t win_end(const fst__win *w) { return w->start + (int64_t)w->dur; }
+
+/* The settled prefix of one stream run e[0..n) (sorted by start): its fold
+ * into *out and its length into *k_out, or 0 when correlation could tell
+ * the difference (see fst__observe_fold). */
+static int fold_run(const fst__observe *o, const fold_key *e, uint32_t n, int64_t cut,
+                    uint32_t idle, uint8_t proto, uint32_t *k_out, fst__win *out)
+{
+    fst__win w;
+    uint32_t k = 0;
+    for (; k < n; k++) {
+        unpack(o, &w, cwin_at(o, e[k].pos));
+        if ((w.bits & FST__W_NOTIME) || win_end(&w) >= cut)
+            break;
+    }
+    if (k < 2)
+        return 0;
+    for (uint32_t i = k + 1; i < n; i++) { /* settled ones must come first */
+        fst__win x;
+        unpack(o, &x, cwin_at(o, e[i].pos));
+        if (!(x.bits & FST__W_NOTIME) && win_end(&x) < cut)
+            return 0;
+    }
+    fst__win f;
+    unpack(o, &f, cwin_at(o, e[0].pos));
+    f.nrec = f.nrec ? f.nrec : 1;
+    int64_t end = win_end(&f), prev_start = f.start;
+    const int rev = !!(f.bits & FST__W_REV), known = !!(f.bits & FST__W_FLAGS);
+    uint8_t ev = fst__evidence_of(rev, known, f.flags);
+    const int tcp = proto == 6 && known;
+    if (tcp && (f.flags & (FST_TCP_FIN | FST_TCP_RST)))
+        return 0;
+    for (uint32_t i = 1; i < k; i++) {
+        unpack(o, &w, cwin_at(o, e[i].pos));
+        /* equal starts: a duplicate or two intervals; either way kept apart */
+        if (w.action != f.action || w.bits != f.bits || w.fdir != f.fdir ||
+            w.start == prev_start || w.start > end + (int64_t)idle ||
+            (tcp && (w.flags & (FST_TCP_FIN | FST_TCP_RST | FST_TCP_SYN))))
+            return 0;
+        prev_start = w.start;
+        if (win_end(&w) > end)
+            end = win_end(&w);
+        f.packets = fst__sat_add(f.packets, w.packets);
+        f.bytes = fst__sat_add(f.bytes, w.bytes);
+        f.flags |= w.flags;
+        ev |= fst__evidence_of(rev, known, w.flags);
+        const uint64_t nr = (uint64_t)f.nrec + (w.nrec ? w.nrec : 1);
+        if (nr >= UINT32_MAX)
+            return 0;
+        f.nrec = (uint32_t)nr;
+    }
+    if (fst__evidence_of(rev, known, f.flags) != ev)
+        return 0; /* OR-ing the flags would change what they say */
+    if (k < n) { /* the next window must start after them */
+        unpack(o, &w, cwin_at(o, e[k].pos));
+        if (w.start < end || w.start == prev_start)
+            return 0;
+    }
+    if (end - f.start > UINT32_MAX)
+        return 0;
+    f.dur = (uint32_t)(end - f.start);
+    *k_out = k;
+    *out = f;
+    return 1;
+}
+
+/* Start of the entry at pos as a 32-bit sort key, or 0 with *ok = 0 when
+ * it does not fit (a wide entry before 1970 or past 2106). */
+static uint32_t start32(const fst__observe *o, const fst__cwin *c, int *ok)
+{
+    if (!(c->ad & FST__CW_WIDE))
+        return c->start;
+    const int64_t s = o->wide[c->start].start;
+    if (s < 0 || s > UINT32_MAX) {
+        *ok = 0;
+        return 0;
+    }
+    return (uint32_t)s;
+}
+
+uint32_t fst__observe_fold(fst__observe *o, const int64_t cut[256], const uint32_t idle[256])
+{
+    if (flush_pending(o) < 0 || !o->n_rec)
+        return 0;
+    /* groups big enough, with at least two settled entries (UINT32_MAX:
+     * not a candidate).  Temporaries straight from the kernel: freeing big
+     * malloc blocks raises glibc's mmap threshold and leaves later ones
+     * resident. */
+    const size_t settled_bytes = ((size_t)o->n_groups + 1) * sizeof(uint32_t);
+    uint32_t *settled = fst__big_alloc(settled_bytes);
+    if (!settled)
+        return 0;
+    for (uint32_t pos = 0; pos < o->n_rec; pos++) {
+        const fst__cwin *c = cwin_at(o, pos);
+        const fst__group *g = fst__observe_group(o, c->group);
+        if (g->n < FST__FOLD_MIN || settled[c->group] == UINT32_MAX)
+            continue;
+        int ok = 1;
+        (void)start32(o, c, &ok);
+        fst__win w;
+        unpack(o, &w, c);
+        if (!ok)
+            settled[c->group] = UINT32_MAX;
+        else
+            settled[c->group] += !(w.bits & FST__W_NOTIME) && win_end(&w) < cut[g->key.proto];
+    }
+    /* each candidate group's place in e[] (a counting sort by group);
+     * UINT32_MAX for the others */
+    uint64_t cand = 0;
+    for (uint32_t gi = 0; gi < o->n_groups; gi++) {
+        if (settled[gi] >= 2 && settled[gi] != UINT32_MAX) {
+            settled[gi] = (uint32_t)cand;
+            cand += fst__observe_group(o, gi)->n;
+        } else {
+            settled[gi] = UINT32_MAX;
+        }
+    }
+    const size_t e_bytes = (size_t)cand * sizeof(fold_key), drop_bytes = o->n_rec;
+    fold_key *e = cand ? fst__big_alloc(e_bytes) : NULL;
+    uint8_t *drop = e ? fst__big_alloc(drop_bytes) : NULL;
+    if (!drop) {
+        fst__big_free(e, e_bytes);
+        fst__big_free(settled, settled_bytes);
+        return 0;
+    }
+    const uint32_t n = (uint32_t)cand;
+    for (uint32_t pos = 0; pos < o->n_rec; pos++) {
+        const fst__cwin *c = cwin_at(o, pos);
+        if (settled[c->group] == UINT32_MAX)
+            continue;
+        int ok = 1;
+        const uint32_t eni = c->ad & FST__CW_WIDE ? o->wide[c->start].eni : c->eni_flags & 0xffffffu;
+        e[settled[c->group]++] =
+            (fold_key){c->group, eni << 1 | !!(c->bits & FST__W_REV), start32(o, c, &ok), pos};
+    }
+    /* then each group's entries (in push order, mostly in time order) by
+     * stream and start */
+    for (uint32_t gi = 0; gi < o->n_groups; gi++) {
+        if (settled[gi] == UINT32_MAX)
+            continue;
+        const uint32_t len = fst__observe_group(o, gi)->n;
+        int depth = 0;
+        for (uint32_t k = len; k; k >>= 1)
+            depth += 2;
+        sort_keys(e + (settled[gi] - len), len, depth);
+    }
+    fst__big_free(settled, settled_bytes);
+    /* fold each stream's settled prefix: the fold replaces its first entry
+     * (drop 2, value kept in folds[]), the others go (drop 1) */
+    uint32_t n_folds = 0, saved = 0, kept_wide = 0;
+    fst__win *folds = NULL;
+    uint32_t cap_folds = 0;
+    for (uint32_t i = 0; i < n;) {
+        uint32_t j = i + 1;
+        while (j < n && e[j].group == e[i].group && e[j].stream == e[i].stream)
+            j++;
+        const uint8_t proto = fst__observe_group(o, e[i].group)->key.proto;
+        uint32_t k;
+        fst__win f;
+        if (fold_run(o, e + i, j - i, cut[proto], idle[proto], proto, &k, &f) &&
+            fst__grow((void **)&folds, &cap_folds, n_folds + 1, sizeof *folds) == 0) {
+            folds[n_folds] = f;
+            drop[e[i].pos] = 2;
+            for (uint32_t x = i + 1; x < i + k; x++)
+                drop[e[x].pos] = 1;
+            /* e[0..n_folds) is reused for the folds' groups: every run
+             * passed holds two entries or more, so n_folds < i there */
+            e[n_folds].group = e[i].group;
+            n_folds++;
+            saved += k - 1;
+        }
+        i = j;
+    }
+    for (uint32_t pos = 0; n_folds && pos < o->n_rec; pos++) {
+        const fst__cwin *c = cwin_at(o, pos);
+        kept_wide += (c->ad & FST__CW_WIDE) && !drop[pos];
+    }
+    fst__win *wide = n_folds ? fst__malloc(((size_t)kept_wide + n_folds) * sizeof *wide) : NULL;
+    if (!wide) { /* nothing folded, or no memory for it: nothing changed */
+        fst__free(folds);
+        fst__big_free(e, e_bytes);
+        fst__big_free(drop, drop_bytes);
+        return 0;
+    }
+    /* entries kept in place (wide ones re-indexed), folds at the end */
+    uint32_t nw = 0, w_out = 0;
+    for (uint32_t pos = 0; pos < o->n_rec; pos++) {
+        fst__cwin c = *cwin_at(o, pos);
+        if (drop[pos]) { /* 1: folded into its stream's first settled entry;
+                          * 2: that entry, replaced by the fold below */
+            fst__observe_group(o, c.group)->n -= drop[pos] == 1;
+            continue;
+        }
+        if (c.ad & FST__CW_WIDE) {
+            wide[nw] = o->wide[c.start];
+            c.start = nw++;
+        }
+        *cwin_at(o, w_out++) = c;
+    }
+    for (uint32_t i = 0; i < n_folds; i++) {
+        fst__cwin *c = cwin_at(o, w_out++);
+        const uint32_t gi = e[i].group;
+        memset(c, 0, sizeof *c);
+        c->group = gi;
+        c->bits = folds[i].bits;
+        c->ad = FST__CW_WIDE;
+        wide[nw] = folds[i];
+        c->start = nw++;
+    }
+    fst__free(o->wide);
+    o->wide = wide;
+    o->n_wide = o->cap_wide = nw;
+    o->n_rec = w_out;
+    const uint32_t wblocks = (uint32_t)(((uint64_t)w_out + FST__WCHUNK - 1) / FST__WCHUNK);
+    for (; o->n_wchunks > wblocks; o->n_wchunks--)
+        fst__big_free(o->wchunks[o->n_wchunks - 1], WCHUNK_BYTES);
+    fst__free(folds);
+    fst__big_free(e, e_bytes);
+    fst__big_free(drop, drop_bytes);
+    return saved;
+}

@@ -1,0 +1,289 @@
+/* stitch/feed.c - a reader's records into observe, on one thread or two
+ * (see feed.h for who touches what).
+ *
+ * The two threads share a ring of FEED_SLOTS batches: the producer fills
+ * the slot after the last full one and publishes it (full++), the consumer
+ * takes the oldest full one and gives it back (full--).  `full` is a C11
+ * atomic (sequentially consistent), which orders the batch contents too.
+ * A side that must wait spins a while first (the other side usually
+ * publishes within ~100 us; waking a sleeping thread costs a system call on
+ * both sides and, in a VM, often far more), then sleeps on a condition
+ * variable after saying so in its `sleeping` flag; the other side, after
+ * changing `full`, takes the mutex and signals only when that flag is set.
+ * (Store flag then check full, against change full then check flag: one of
+ * the two always sees the other, so no wake-up is lost.)
+ */
+#include "stitch/feed.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#include "flowstitch/errors.h"
+#include "util/util.h"
+
+#define FEED_ITEMS 1024 /* records per batch */
+#define FEED_SLOTS 4    /* batches in flight */
+#define FEED_SPINS 4000 /* polls (~0.1-0.2 ms) before sleeping */
+
+#if defined(__x86_64__) || defined(__i386__)
+#define CPU_RELAX() __builtin_ia32_pause()
+#else
+#define CPU_RELAX() ((void)0)
+#endif
+
+typedef struct batch {
+    uint32_t n;            /* items */
+    int end;               /* the reader ended after these items */
+    int rc;                /* with end: what fst_reader_next returned (0 or < 0) */
+    fst__prep *items;      /* FEED_ITEMS */
+    fst__prep_addrs *addrs; /* FEED_ITEMS at most; taken in item order */
+    uint64_t *lines;       /* each item's line, for a push error's message */
+    const char **files;    /* each item's file name (owned by the reader) */
+} batch;
+
+typedef struct feed {
+    atomic_uint full;          /* full batches: slots[head], ... */
+    atomic_int stop;           /* the consumer gave up: the producer ends */
+    atomic_int p_sleeping, c_sleeping; /* a side is (about to be) asleep */
+    pthread_mutex_t mu;
+    pthread_cond_t can_fill, can_take;
+    fst_reader *r;
+    fst__prep_ctx pc;
+    batch slots[FEED_SLOTS];
+} feed;
+
+static int can_take(feed *f)
+{
+    return atomic_load(&f->full) > 0;
+}
+
+static int can_fill(feed *f)
+{
+    return atomic_load(&f->full) < FEED_SLOTS || atomic_load(&f->stop);
+}
+
+/* Waits until ready(f): spins, then sleeps on cv. */
+static void await(feed *f, int (*ready)(feed *), atomic_int *sleeping, pthread_cond_t *cv)
+{
+    for (int i = 0; i < FEED_SPINS; i++) {
+        if (ready(f))
+            return;
+        CPU_RELAX();
+    }
+    pthread_mutex_lock(&f->mu);
+    for (;;) {
+        atomic_store(sleeping, 1);
+        if (ready(f))
+            break;
+        pthread_cond_wait(cv, &f->mu);
+    }
+    atomic_store(sleeping, 0);
+    pthread_mutex_unlock(&f->mu);
+}
+
+/* After changing full or stop: wakes the other side if it sleeps. */
+static void wake(feed *f, atomic_int *sleeping, pthread_cond_t *cv)
+{
+    if (!atomic_load(sleeping))
+        return;
+    pthread_mutex_lock(&f->mu);
+    pthread_cond_signal(cv);
+    pthread_mutex_unlock(&f->mu);
+}
+
+/* One record pushed on this thread. */
+static int push_one(fst__observe *o, const fst__prep_ctx *pc, const fst_record *rec)
+{
+    fst__prep p;
+    fst__prep_addrs x;
+    fst__observe_prep(pc, rec, &p, &x);
+    return fst__observe_push_prep(o, &p, &x);
+}
+
+static int feed_single(fst__observe *o, fst_reader *r, int (*tick)(void *), void *tick_ud,
+                       const char **file, uint64_t *line)
+{
+    const fst__prep_ctx pc = fst__observe_prep_ctx(o);
+    const fst_record *rec;
+    int rc;
+    uint32_t n = 0;
+    while ((rc = fst_reader_next(r, &rec)) > 0) {
+        const int prc = push_one(o, &pc, rec);
+        if (prc < 0) {
+            *file = rec->file;
+            *line = rec->line;
+            return prc;
+        }
+        if (tick && ++n % FEED_ITEMS == 0) {
+            const int trc = tick(tick_ud);
+            if (trc)
+                return trc < 0 ? trc : 0;
+        }
+    }
+    return rc;
+}
+
+/* Producer: reads into b until it is full or the reader ends. */
+static void fill(feed *f, batch *b)
+{
+    uint32_t n = 0, nx = 0;
+    b->end = 0;
+    b->rc = 0;
+    while (n < FEED_ITEMS) {
+        const fst_record *rec;
+        const int rc = fst_reader_next(f->r, &rec);
+        if (rc <= 0) {
+            b->end = 1;
+            b->rc = rc;
+            break;
+        }
+        nx += (uint32_t)fst__observe_prep(&f->pc, rec, &b->items[n], &b->addrs[nx]);
+        b->lines[n] = rec->line;
+        b->files[n] = rec->file;
+        n++;
+    }
+    b->n = n;
+}
+
+static void *producer(void *arg)
+{
+    feed *f = arg;
+    uint32_t tail = 0;
+    for (;;) {
+        await(f, can_fill, &f->p_sleeping, &f->can_fill);
+        if (atomic_load(&f->stop))
+            return NULL;
+        batch *b = &f->slots[tail];
+        fill(f, b);
+        const int end = b->end;
+        atomic_fetch_add(&f->full, 1);
+        wake(f, &f->c_sleeping, &f->can_take);
+        if (end)
+            return NULL;
+        tail = (tail + 1) % FEED_SLOTS;
+    }
+}
+
+/* Consumer: pushes one batch; 0 or a push error (*file, *line set). */
+static int drain(fst__observe *o, const batch *b, const char **file, uint64_t *line)
+{
+    uint32_t nx = 0;
+    for (uint32_t i = 0; i < b->n; i++) {
+        const fst__prep *p = &b->items[i];
+        const int rc = fst__observe_push_prep(o, p, &b->addrs[nx]);
+        nx += p->addrs;
+        if (rc < 0) {
+            *file = b->files[i];
+            *line = b->lines[i];
+            return rc;
+        }
+    }
+    return 0;
+}
+
+static void feed_free(feed *f)
+{
+    for (int i = 0; i < FEED_SLOTS; i++) {
+        fst__free(f->slots[i].items);
+        fst__free(f->slots[i].addrs);
+        fst__free(f->slots[i].lines);
+        fst__free(f->slots[i].files);
+    }
+    fst__free(f);
+}
+
+/* A feed with its batches, or NULL (out of memory, or no mutex). */
+static feed *feed_new(fst__observe *o, fst_reader *r)
+{
+    feed *f = fst__calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    atomic_init(&f->full, 0);
+    atomic_init(&f->stop, 0);
+    atomic_init(&f->p_sleeping, 0);
+    atomic_init(&f->c_sleeping, 0);
+    f->r = r;
+    f->pc = fst__observe_prep_ctx(o);
+    for (int i = 0; i < FEED_SLOTS; i++) {
+        batch *b = &f->slots[i];
+        b->items = fst__malloc(FEED_ITEMS * sizeof *b->items);
+        b->addrs = fst__malloc(FEED_ITEMS * sizeof *b->addrs);
+        b->lines = fst__malloc(FEED_ITEMS * sizeof *b->lines);
+        b->files = fst__malloc(FEED_ITEMS * sizeof *b->files);
+        if (!b->items || !b->addrs || !b->lines || !b->files) {
+            feed_free(f);
+            return NULL;
+        }
+    }
+    if (pthread_mutex_init(&f->mu, NULL) != 0) {
+        feed_free(f);
+        return NULL;
+    }
+    if (pthread_cond_init(&f->can_fill, NULL) != 0) {
+        pthread_mutex_destroy(&f->mu);
+        feed_free(f);
+        return NULL;
+    }
+    if (pthread_cond_init(&f->can_take, NULL) != 0) {
+        pthread_cond_destroy(&f->can_fill);
+        pthread_mutex_destroy(&f->mu);
+        feed_free(f);
+        return NULL;
+    }
+    return f;
+}
+
+static void feed_destroy(feed *f)
+{
+    pthread_cond_destroy(&f->can_take);
+    pthread_cond_destroy(&f->can_fill);
+    pthread_mutex_destroy(&f->mu);
+    feed_free(f);
+}
+
+int fst__feed(fst__observe *o, fst_reader *r, int threads, int (*tick)(void *), void *tick_ud,
+              const char **file, uint64_t *line)
+{
+    *file = NULL;
+    *line = 0;
+    if (threads < 2)
+        return feed_single(o, r, tick, tick_ud, file, line);
+    feed *f = feed_new(o, r);
+    if (!f) /* no room for the batches: one thread needs none */
+        return feed_single(o, r, tick, tick_ud, file, line);
+    pthread_t th;
+    if (pthread_create(&th, NULL, producer, f) != 0) {
+        feed_destroy(f);
+        return feed_single(o, r, tick, tick_ud, file, line);
+    }
+    int rc = 0;
+    uint32_t head = 0;
+    for (;;) {
+        await(f, can_take, &f->c_sleeping, &f->can_take);
+        const batch *b = &f->slots[head];
+        rc = drain(o, b, file, line);
+        const int end = b->end, brc = b->rc;
+        head = (head + 1) % FEED_SLOTS;
+        if (rc < 0)
+            atomic_store(&f->stop, 1);
+        atomic_fetch_sub(&f->full, 1);
+        wake(f, &f->p_sleeping, &f->can_fill);
+        if (rc < 0)
+            break;
+        if (end) {
+            rc = brc;
+            break;
+        }
+        const int trc = tick ? tick(tick_ud) : 0;
+        if (trc) { /* the producer is told to stop, then joined */
+            atomic_store(&f->stop, 1);
+            wake(f, &f->p_sleeping, &f->can_fill);
+            rc = trc < 0 ? trc : 0;
+            break;
+        }
+    }
+    pthread_join(th, NULL);
+    feed_destroy(f);
+    return rc;
+}

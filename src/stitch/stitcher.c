@@ -1,0 +1,693 @@
+/* stitch/stitcher.c - the public fst_stitcher object (include/flowstitch/stitcher.h).
+ *
+ * Owns: the wiring.  push -> observe (push_reader -> feed: a reader's
+ * records, read on a second thread when cfg.threads says so); finish -> correlate (sessions) ->
+ * direction (flags, then learned services, then fallbacks) -> NAT legs ->
+ * order (first_seen, then key) and ids -> account summary -> callback.
+ * With cfg.threads 2, finish runs the seal sort, the correlation and the
+ * order sort as two halves at once (par.h); the rest, and every callback,
+ * stay on the caller's thread.
+ * Batch by default: correctness over records delivered in any order
+ * (docs/sessions.md).  Streaming (cfg.horizon): between batches of pushed
+ * records, the data's clock decides which groups can no longer change;
+ * those are split off (fst__observe_split) and run through the same
+ * pipeline as a run of their own, ids continuing; long connections' settled
+ * windows are folded (fst__observe_fold) and old learned services forgotten.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "account/account.h"
+#include "util/community.h"
+#include "correlate/correlate.h"
+#include "direction/direction.h"
+#include "stitch/feed.h"
+#include "observe/observe.h"
+#include "util/par.h"
+#include "flowstitch/errors.h"
+#include "flowstitch/stitcher.h"
+#include "util/sha1.h"
+
+#define FST__SEED 0x5f1ed5717c4e0ULL /* fixed: output never depends on it */
+#define BASIS_PENDING 0xff
+
+/* One correlation run: all of the input (batch), or in streaming mode the
+ * groups one flush split off, then the rest at finish. */
+typedef struct run {
+    fst__observe *o;
+    fst__sessions ss;
+    uint32_t *order;    /* session indices in output order */
+    uint64_t id0;       /* sessions written before this run */
+} run;
+
+struct fst_stitcher {
+    fst_stitcher_config cfg;
+    fst__observe obs;
+    run last;           /* the run of finish() */
+    fst__learned learned;
+    fst_stitch_stats stats;
+    fst_stitch_stats flushed; /* streaming: the flushes so far (session counts,
+                              * flushes, groups_held_peak, records_folded) */
+    fst_eni_windows *eniw;
+    int finished;
+    int stopped;        /* a callback asked to stop */
+    int sha_ni;         /* the CPU has the SHA extensions (asked once) */
+    /* streaming */
+    fst_session_cb scb; /* the callback of fst_stitcher_push_reader_stream */
+    void *sud;
+    int64_t next_flush; /* data clock of the next flush; INT64_MIN: not set */
+    uint64_t ticks;     /* calls of stream_tick */
+};
+
+static const char *const basis_names[] = {
+#define FST__BASIS_NAME(id, name) name,
+    FST_BASIS_MAP(FST__BASIS_NAME)
+#undef FST__BASIS_NAME
+};
+
+const char *fst_direction_reason_name(int basis)
+{
+    if (basis < 0 || basis >= FST_BASIS_COUNT)
+        return "?";
+    return basis_names[basis];
+}
+
+const char *fst_session_action_name(int action)
+{
+    switch (action) {
+    case FST_SACT_ACCEPT:
+        return "ACCEPT";
+    case FST_SACT_REJECT:
+        return "REJECT";
+    case FST_SACT_MIXED:
+        return "ACCEPT+REJECT";
+    default:
+        return "-";
+    }
+}
+
+void fst_stitcher_config_init(fst_stitcher_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->idle_tcp = 660;   /* one 600 s window + 60 s lag (docs/sessions.md) */
+    cfg->idle_udp = 300;
+    cfg->idle_icmp = 120;  /* > one 60 s window + 60 s lag */
+    cfg->idle_other = 300;
+    cfg->meta = NULL;
+}
+
+fst_stitcher *fst_stitcher_new(const fst_stitcher_config *cfg)
+{
+    fst_stitcher *st = fst__calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    if (cfg)
+        st->cfg = *cfg;
+    else
+        fst_stitcher_config_init(&st->cfg);
+    st->learned.seed = FST__SEED ^ 0x1ea4ULL;
+    st->last.o = &st->obs;
+    st->next_flush = INT64_MIN;
+    st->sha_ni = fst__sha1_have_ni();
+    if (fst__observe_init(&st->obs, st->cfg.meta, FST__SEED) < 0) {
+        fst_stitcher_free(st);
+        return NULL;
+    }
+    st->obs.streaming = st->cfg.horizon > 0;
+    return st;
+}
+
+int fst_stitcher_push(fst_stitcher *st, const fst_record *rec)
+{
+    if (!st || !rec || !rec->format || st->finished)
+        return FST_EINVAL;
+    return fst__observe_push(&st->obs, rec);
+}
+
+static int stream_tick(void *arg);
+
+/* push_reader, with stream_tick between batches when streaming. */
+static int feed_reader(fst_stitcher *st, fst_reader *r, int stream, const char **file,
+                       uint64_t *line)
+{
+    const char *f_ = NULL;
+    uint64_t l_ = 0;
+    if (!file)
+        file = &f_;
+    if (!line)
+        line = &l_;
+    *file = NULL;
+    *line = 0;
+    if (!st || !r || st->finished)
+        return FST_EINVAL;
+    stream = stream && st->cfg.horizon;
+    const int rc = fst__feed(&st->obs, r, fst__threads_of(st->cfg.threads),
+                             stream ? stream_tick : NULL, st, file, line);
+    return rc < 0 ? rc : 0;
+}
+
+int fst_stitcher_push_reader(fst_stitcher *st, fst_reader *r, const char **file, uint64_t *line)
+{
+    return feed_reader(st, r, 0, file, line);
+}
+
+/* Room for one session per group (most groups are one session), so the
+ * session array is not copied while it grows in finish(). */
+static int reserve_sessions(run *rn)
+{
+    const uint32_t n = rn->o->n_groups;
+    if (n <= rn->ss.cap)
+        return 0;
+    fst__sess *v = fst__realloc(rn->ss.v, (size_t)n * sizeof *v);
+    if (!v)
+        return FST_ENOMEM;
+    rn->ss.v = v;
+    rn->ss.cap = n;
+    return 0;
+}
+
+/* Rule 1 for every TCP session; strong handshakes teach services. */
+static int direction_flags(fst_stitcher *st, run *rn)
+{
+    for (uint32_t i = 0; i < rn->ss.n; i++) {
+        fst__sess *s = &rn->ss.v[i];
+        int hi = 0;
+        const int b = s->g->key.proto == 6 ? fst__direction_flags(s->ev, &hi) : -1;
+        s->basis = b < 0 ? BASIS_PENDING : (uint8_t)b;
+        s->client_hi = (uint8_t)hi;
+        if (b != FST_BASIS_TCP_SYN && b != FST_BASIS_TCP_SYNACK)
+            continue;
+        const fst__key *k = &s->g->key.k;
+        FST__TRY(fst__learned_add(&st->learned, hi ? k->lo : k->hi, hi ? k->lo_port : k->hi_port,
+                                  s->g->key.proto, s->last));
+    }
+    return 0;
+}
+
+static void direction_rest(fst_stitcher *st, run *rn)
+{
+    for (uint32_t i = 0; i < rn->ss.n; i++) {
+        fst__sess *s = &rn->ss.v[i];
+        if (s->basis != BASIS_PENDING)
+            continue;
+        int hi = 0;
+        s->basis = (uint8_t)fst__direction_fallback(&st->learned, &s->g->key, s->ev, &hi);
+        s->client_hi = (uint8_t)hi;
+    }
+}
+
+/* Client / server endpoints of a session, as reported. */
+static void endpoints(const fst__observe *o, const fst__sess *s, const uint8_t **ca, uint16_t *cp,
+                      const uint8_t **sa, uint16_t *sp)
+{
+    const fst__group *g = s->g;
+    *ca = fst__group_rep(o, g, s->client_hi);
+    *cp = s->client_hi ? g->key.k.hi_port : g->key.k.lo_port;
+    *sa = fst__group_rep(o, g, !s->client_hi);
+    *sp = s->client_hi ? g->key.k.lo_port : g->key.k.hi_port;
+}
+
+static int cmp_order(const fst__observe *o, const fst__sess *a, const fst__sess *b)
+{
+    if (a->first != b->first)
+        return a->first < b->first ? -1 : 1;
+    const uint8_t *aca, *asa, *bca, *bsa;
+    uint16_t acp, asp, bcp, bsp;
+    endpoints(o, a, &aca, &acp, &asa, &asp);
+    endpoints(o, b, &bca, &bcp, &bsa, &bsp);
+    int c = fst__ep_cmp(aca, acp, bca, bcp);
+    if (!c)
+        c = fst__ep_cmp(asa, asp, bsa, bsp);
+    if (c)
+        return c;
+    if (a->g->key.proto != b->g->key.proto)
+        return a->g->key.proto < b->g->key.proto ? -1 : 1;
+    if (a->last != b->last)
+        return a->last < b->last ? -1 : 1;
+    if (a->records != b->records)
+        return a->records < b->records ? -1 : 1;
+    return (a > b) - (a < b); /* same key, same times: group/cluster order */
+}
+
+/* Sorting session indices by cmp_order: introsort (quicksort, median of
+ * three, insertion sort below 16, heapsort past the depth limit).  The
+ * order is total, so the result does not depend on the algorithm. */
+typedef struct order_ctx {
+    const fst__observe *o;
+    const fst__sess *v;
+} order_ctx;
+
+static int less(const order_ctx *c, uint32_t a, uint32_t b)
+{
+    return cmp_order(c->o, &c->v[a], &c->v[b]) < 0;
+}
+
+static void sift(const order_ctx *c, uint32_t *x, size_t i, size_t n)
+{
+    for (;;) {
+        size_t m = i, l = 2 * i + 1, r = l + 1;
+        if (l < n && less(c, x[m], x[l]))
+            m = l;
+        if (r < n && less(c, x[m], x[r]))
+            m = r;
+        if (m == i)
+            return;
+        const uint32_t t = x[i];
+        x[i] = x[m];
+        x[m] = t;
+        i = m;
+    }
+}
+
+static void sort_idx(const order_ctx *c, uint32_t *x, size_t n, int depth)
+{
+    while (n > 16) {
+        if (depth-- == 0) {
+            for (size_t i = n / 2; i-- > 0;)
+                sift(c, x, i, n);
+            for (size_t i = n; i-- > 1;) {
+                const uint32_t t = x[0];
+                x[0] = x[i];
+                x[i] = t;
+                sift(c, x, 0, i);
+            }
+            return;
+        }
+        size_t a = 0, b = n / 2, d = n - 1; /* median of three to x[0] */
+        if (less(c, x[b], x[a])) { uint32_t t = x[a]; x[a] = x[b]; x[b] = t; }
+        if (less(c, x[d], x[b])) { uint32_t t = x[b]; x[b] = x[d]; x[d] = t; }
+        if (less(c, x[b], x[a])) { uint32_t t = x[a]; x[a] = x[b]; x[b] = t; }
+        { uint32_t t = x[0]; x[0] = x[b]; x[b] = t; }
+        const uint32_t p = x[0];
+        size_t i = 0, j = n;
+        for (;;) { /* Hoare partition around p */
+            do i++; while (i < n && less(c, x[i], p));
+            do j--; while (less(c, p, x[j]));
+            if (i >= j)
+                break;
+            const uint32_t t = x[i];
+            x[i] = x[j];
+            x[j] = t;
+        }
+        x[0] = x[j];
+        x[j] = p;
+        /* recurse into the smaller side */
+        if (j < n - j - 1) {
+            sort_idx(c, x, j, depth);
+            x += j + 1;
+            n -= j + 1;
+        } else {
+            sort_idx(c, x + j + 1, n - j - 1, depth);
+            n = j;
+        }
+    }
+    for (size_t i = 1; i < n; i++) {
+        const uint32_t v = x[i];
+        size_t j = i;
+        while (j > 0 && less(c, v, x[j - 1])) {
+            x[j] = x[j - 1];
+            j--;
+        }
+        x[j] = v;
+    }
+}
+
+/* One piece of the parallel order sort: sort x[0..n), or merge the two
+ * sorted runs a[0..na) and b[0..nb) into the first (front) or last (back)
+ * `want` places of out. */
+typedef struct order_job {
+    const order_ctx *c;
+    uint32_t *x;
+    size_t n;
+    int depth;
+    const uint32_t *a, *b;
+    size_t na, nb, want;
+    uint32_t *out;
+    int back;
+} order_job;
+
+static void order_sort_job(void *arg)
+{
+    const order_job *j = arg;
+    sort_idx(j->c, j->x, j->n, j->depth);
+}
+
+static void order_merge_job(void *arg)
+{
+    const order_job *j = arg;
+    const order_ctx *c = j->c;
+    if (!j->back) {
+        size_t i = 0, k = 0;
+        for (size_t o = 0; o < j->want; o++)
+            j->out[o] = (k == j->nb || (i < j->na && less(c, j->a[i], j->b[k]))) ? j->a[i++]
+                                                                                 : j->b[k++];
+        return;
+    }
+    size_t i = j->na, k = j->nb; /* from the end: the larger one goes last */
+    for (size_t o = j->na + j->nb; o-- > j->na + j->nb - j->want;)
+        j->out[o] = (k == 0 || (i > 0 && less(c, j->b[k - 1], j->a[i - 1]))) ? j->a[--i]
+                                                                             : j->b[--k];
+}
+
+/* Below this many sessions the order is sorted on one thread. */
+#define PAR_MIN_ORDER 16384
+
+static int order_sessions(run *rn, int threads)
+{
+    const uint32_t n = rn->ss.n;
+    rn->order = fst__malloc(((size_t)n + 1) * sizeof *rn->order);
+    if (!rn->order)
+        return FST_ENOMEM;
+    for (uint32_t i = 0; i < n; i++)
+        rn->order[i] = i;
+    int depth = 0;
+    for (uint32_t k = n; k; k >>= 1)
+        depth += 2;
+    const order_ctx c = {rn->o, rn->ss.v};
+    uint32_t *tmp = threads >= 2 && n >= PAR_MIN_ORDER ? fst__malloc((size_t)n * sizeof *tmp) : NULL;
+    if (!tmp) {
+        sort_idx(&c, rn->order, n, depth);
+    } else {
+        /* halves sorted at once, then merged from both ends at once; the
+         * order is total, so this is the one-thread result */
+        const size_t h = n / 2;
+        order_job s[2] = {{.c = &c, .x = rn->order, .n = h, .depth = depth},
+                          {.c = &c, .x = rn->order + h, .n = n - h, .depth = depth}};
+        fst__par2(order_sort_job, &s[0], &s[1]);
+        order_job m[2] = {{.c = &c, .a = rn->order, .na = h, .b = rn->order + h, .nb = n - h,
+                           .want = h, .out = tmp, .back = 0},
+                          {.c = &c, .a = rn->order, .na = h, .b = rn->order + h, .nb = n - h,
+                           .want = n - h, .out = tmp, .back = 1}};
+        fst__par2(order_merge_job, &m[0], &m[1]);
+        fst__free(rn->order);
+        rn->order = tmp;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        rn->ss.v[rn->order[i]].rank = i;
+    return 0;
+}
+
+/* The public view of session s (names: room for its ENI names).  Reads st
+ * only, so the pipeline below may run it on the helper thread. */
+static void fill_one(const fst_stitcher *st, const run *rn, const fst__sess *s,
+                     const char **names, fst_session *o)
+{
+    fst_session out;
+    memset(&out, 0, sizeof out);
+    const uint8_t *ca, *sa;
+    const uint8_t fam = s->g->key.fam;
+    const int c = s->client_hi; /* canonical index of the client->server direction */
+    endpoints(rn->o, s, &ca, &out.client_port, &sa, &out.server_port);
+    fst__addr_from16(&out.client_addr, ca, fam);
+    fst__addr_from16(&out.server_addr, sa, fam);
+    out.id = rn->id0 + s->rank + 1;
+    out.proto = s->g->key.proto;
+    out.first_seen = s->first;
+    out.last_seen = s->last;
+    out.c2s_packets = s->pk[c];
+    out.c2s_bytes = s->by[c];
+    out.s2c_packets = s->pk[!c];
+    out.s2c_bytes = s->by[!c];
+    out.tcp_flags_c2s = (s->flags_known >> c & 1) ? s->flags[c] : -1;
+    out.tcp_flags_s2c = (s->flags_known >> !c & 1) ? s->flags[!c] : -1;
+    out.basis = s->basis;
+    out.action = s->action;
+    out.incomplete = s->incomplete;
+    out.unknown = (uint8_t)((s->known & FST__K_TIMES ? 0 : FST_SESSION_NO_TIMES) |
+                            (s->known & FST__K_COUNTS ? 0 : FST_SESSION_NO_COUNTS));
+    for (uint32_t i = 0; i < s->n_enis; i++)
+        names[i] = rn->o->enis[rn->ss.enis[s->eni_off + i]]->name;
+    out.n_enis = s->n_enis;
+    out.enis = names;
+    out.records = s->records;
+    out.nat_leg_of = s->nat_parent ? rn->id0 + rn->ss.v[s->nat_parent - 1].rank + 1 : 0;
+    fst__community_id(0, out.proto, &out.client_addr, out.client_port, &out.server_addr,
+                      out.server_port, out.community_id, st->sha_ni);
+    *o = out;
+}
+
+/* Emission with threads 2: while the caller's thread hands the sessions of
+ * one chunk to the callback, the helper fills the next chunk (endpoints,
+ * ENI names, Community ID).  The callback sees the same values in the same
+ * order, always on the caller's thread. */
+#define EMIT_CHUNK 8192u
+
+typedef struct emit_buf {
+    fst_session *v;         /* EMIT_CHUNK */
+    const char **names;     /* the chunk's ENI names, cap_names */
+    uint32_t n, cap_names;
+} emit_buf;
+
+typedef struct emit_job {
+    const fst_stitcher *st;
+    const run *rn;
+    emit_buf *b;
+    uint32_t from, to;      /* produce: output positions [from, to) */
+    fst_session_cb cb;      /* consume: NULL to produce */
+    void *ud;
+    int rc;
+} emit_job;
+
+static int fill_chunk(const fst_stitcher *st, const run *rn, emit_buf *b, uint32_t from,
+                      uint32_t to)
+{
+    uint32_t need = 0;
+    for (uint32_t i = from; i < to; i++)
+        need += rn->ss.v[rn->order[i]].n_enis;
+    FST__TRY(fst__grow((void **)&b->names, &b->cap_names, need ? need : 1, sizeof *b->names));
+    uint32_t off = 0;
+    for (uint32_t i = from; i < to; i++) {
+        const fst__sess *s = &rn->ss.v[rn->order[i]];
+        fill_one(st, rn, s, b->names + off, &b->v[i - from]);
+        off += s->n_enis;
+    }
+    b->n = to - from;
+    return 0;
+}
+
+static void emit_job_run(void *arg)
+{
+    emit_job *j = arg;
+    j->rc = 0;
+    if (!j->cb) {
+        j->rc = fill_chunk(j->st, j->rn, j->b, j->from, j->to);
+        return;
+    }
+    for (uint32_t i = 0; i < j->b->n && j->rc == 0; i++)
+        j->rc = j->cb(&j->b->v[i], j->ud);
+}
+
+/* 1 when the pipeline could not get its buffers (nothing emitted yet). */
+static int emit_par(const fst_stitcher *st, const run *rn, fst_session_cb cb, void *ud, int *rc)
+{
+    const uint32_t n = rn->ss.n;
+    emit_buf b[2];
+    memset(b, 0, sizeof b);
+    b[0].v = fst__malloc(EMIT_CHUNK * sizeof *b[0].v);
+    b[1].v = fst__malloc(EMIT_CHUNK * sizeof *b[1].v);
+    const int ok = b[0].v && b[1].v;
+    int r = ok ? fill_chunk(st, rn, &b[0], 0, EMIT_CHUNK) : 0;
+    for (uint32_t k = 0; ok && r == 0; k++) {
+        emit_buf *cur = &b[k & 1], *nxt = &b[(k + 1) & 1];
+        const uint32_t from = (k + 1) * EMIT_CHUNK;
+        emit_job use = {st, rn, cur, 0, 0, cb, ud, 0};
+        if (from >= n) {
+            emit_job_run(&use);
+            r = use.rc;
+            break;
+        }
+        emit_job make = {st, rn, nxt, from, n - from > EMIT_CHUNK ? from + EMIT_CHUNK : n,
+                         NULL, NULL, 0};
+        fst__par2(emit_job_run, &use, &make);
+        r = use.rc ? use.rc : make.rc;
+    }
+    for (int i = 0; i < 2; i++) {
+        fst__free(b[i].v);
+        fst__free(b[i].names);
+    }
+    if (!ok)
+        return 1;
+    *rc = r;
+    return 0;
+}
+
+static int emit_one(const fst_stitcher *st, const run *rn, const fst__sess *s,
+                    const char **names, fst_session_cb cb, void *ud)
+{
+    fst_session out;
+    fill_one(st, rn, s, names, &out);
+    return cb ? cb(&out, ud) : 0;
+}
+
+/* Correlates, orients, orders and accounts the groups of rn->o, fills
+ * *stats (and *eniw, which the caller frees) and hands the sessions to cb
+ * (NULL: none).  0, a negative error, or the callback's nonzero return. */
+static int run_sessions(fst_stitcher *st, run *rn, fst_session_cb cb, void *ud,
+                        fst_stitch_stats *stats, fst_eni_windows **eniw)
+{
+    const int threads = fst__threads_of(st->cfg.threads);
+    fst__observe_index_skips(rn->o);
+    FST__TRY(fst__observe_seal(rn->o, threads));
+    FST__TRY(reserve_sessions(rn));
+    FST__TRY(fst__correlate(rn->o, &st->cfg, &rn->ss, threads));
+    FST__TRY(direction_flags(st, rn));
+    direction_rest(st, rn);
+    FST__TRY(fst__correlate_nat_inside(rn->o, &rn->ss));
+    FST__TRY(fst__correlate_nat(rn->o, &rn->ss));
+    FST__TRY(order_sessions(rn, threads));
+    FST__TRY(fst__account_summary(rn->o, &rn->ss, stats, eniw));
+    int rc = 0;
+    if (threads >= 2 && cb && rn->ss.n >= 2 * EMIT_CHUNK && emit_par(st, rn, cb, ud, &rc) == 0)
+        return rc;
+    const char **names = fst__calloc(rn->o->n_enis, sizeof *names);
+    if (!names)
+        return FST_ENOMEM;
+    for (uint32_t i = 0; i < rn->ss.n && rc == 0; i++)
+        rc = emit_one(st, rn, &rn->ss.v[rn->order[i]], names, cb, ud);
+    fst__free(names);
+    return rc;
+}
+
+/* The session counts of b added to a (streaming: one flush's). */
+static void add_session_counts(fst_stitch_stats *a, const fst_stitch_stats *b)
+{
+    a->records_joined += b->records_joined;
+    a->sessions += b->sessions;
+    a->nat_legs += b->nat_legs;
+    a->incomplete += b->incomplete;
+    for (int i = 0; i < FST_BASIS_COUNT; i++)
+        a->by_basis[i] += b->by_basis[i];
+    for (int i = 0; i < 5; i++)
+        a->by_enis[i] += b->by_enis[i];
+    a->packets_counted = fst__sat_add(a->packets_counted, b->packets_counted);
+    a->bytes_counted = fst__sat_add(a->bytes_counted, b->bytes_counted);
+}
+
+static int note_held(fst_stitcher *st)
+{
+    FST__TRY(fst__observe_settle(&st->obs));
+    if (st->obs.n_groups > st->flushed.groups_held_peak)
+        st->flushed.groups_held_peak = st->obs.n_groups;
+    return 0;
+}
+
+/* Streaming: how long, in data time, a learned service is remembered
+ * after it last answered a handshake. */
+#define LEARNED_TTL (6 * 3600)
+
+/* Streaming: writes the sessions of every group that ended more than the
+ * horizon plus its idle timeout before `now`, and forgets them.  0, a
+ * negative error, or the callback's nonzero return. */
+static int flush_closed(fst_stitcher *st, int64_t now, fst_session_cb cb, void *ud)
+{
+    int64_t cut[256];
+    for (int p = 0; p < 256; p++)
+        cut[p] = now - (int64_t)st->cfg.horizon - (int64_t)fst__idle_of(&st->cfg, (uint8_t)p);
+    FST__TRY(note_held(st));
+    fst__observe part;
+    uint32_t moved;
+    int rc = fst__observe_split(&st->obs, cut, &part, &moved);
+    if (rc == 0) { /* long connections: their settled windows folded */
+        uint32_t idle[256];
+        for (int p = 0; p < 256; p++)
+            idle[p] = fst__idle_of(&st->cfg, (uint8_t)p);
+        st->flushed.records_folded += fst__observe_fold(&st->obs, cut, idle);
+    }
+    if (moved > 0) {
+        run rn = {.o = &part, .id0 = st->flushed.sessions};
+        fst_stitch_stats one;
+        memset(&one, 0, sizeof one);
+        fst_eni_windows *ew = NULL;
+        rc = run_sessions(st, &rn, st->stopped ? NULL : cb, ud, &one, &ew);
+        if (rc == 0 && cb && !st->stopped)
+            rc = cb(NULL, ud); /* the flush is written: a point to flush output */
+        add_session_counts(&st->flushed, &one);
+        st->flushed.flushes++;
+        fst__free(ew);
+        fst__sessions_free(&rn.ss);
+        fst__free(rn.order);
+    }
+    /* services not seen answering for LEARNED_TTL are forgotten, so what
+     * is held does not grow with every server ever met */
+    fst__learned_expire(&st->learned, now - LEARNED_TTL);
+    fst__observe_free(&part);
+    if (rc > 0)
+        st->stopped = 1;
+    return rc;
+}
+
+int fst_stitcher_flush(fst_stitcher *st, fst_session_cb cb, void *ud)
+{
+    if (!st || st->finished || !st->cfg.horizon)
+        return FST_EINVAL;
+    const int64_t now = fst__observe_clock(&st->obs);
+    if (now == INT64_MIN || st->stopped)
+        return 0;
+    const int rc = flush_closed(st, now, cb, ud);
+    return rc < 0 ? rc : 0;
+}
+
+/* Called by the feed between batches: flushes when the data's clock has
+ * moved on by half the horizon (at least a minute) since the last flush. */
+#define TICKS_PER_LOOK 16
+
+static int stream_tick(void *arg)
+{
+    fst_stitcher *st = arg;
+    if (++st->ticks % TICKS_PER_LOOK)
+        return 0;
+    const int64_t now = fst__observe_clock(&st->obs);
+    if (now == INT64_MIN)
+        return 0;
+    const int64_t step = st->cfg.horizon / 2 > 60 ? st->cfg.horizon / 2 : 60;
+    if (st->next_flush == INT64_MIN || now < st->next_flush) {
+        if (st->next_flush == INT64_MIN)
+            st->next_flush = now + step;
+        return 0;
+    }
+    st->next_flush = now + step;
+    return flush_closed(st, now, st->scb, st->sud);
+}
+
+int fst_stitcher_push_reader_stream(fst_stitcher *st, fst_reader *r, fst_session_cb cb, void *ud,
+                                    const char **file, uint64_t *line)
+{
+    if (st) {
+        st->scb = cb;
+        st->sud = ud;
+    }
+    return feed_reader(st, r, 1, file, line);
+}
+
+int fst_stitcher_finish(fst_stitcher *st, fst_session_cb cb, void *ud)
+{
+    if (!st || st->finished)
+        return FST_EINVAL;
+    st->finished = 1;
+    FST__TRY(note_held(st));
+    st->last.id0 = st->flushed.sessions;
+    const int rc = run_sessions(st, &st->last, st->stopped ? NULL : cb, ud, &st->stats, &st->eniw);
+    add_session_counts(&st->stats, &st->flushed);
+    st->stats.flushes = st->flushed.flushes;
+    st->stats.groups_held_peak = st->flushed.groups_held_peak;
+    st->stats.records_late = st->obs.late;
+    st->stats.records_folded = st->flushed.records_folded;
+    return rc < 0 ? rc : 0;
+}
+
+const fst_stitch_stats *fst_stitcher_stats(const fst_stitcher *st)
+{
+    return st ? &st->stats : NULL;
+}
+
+void fst_stitcher_free(fst_stitcher *st)
+{
+    if (!st)
+        return;
+    fst__observe_free(&st->obs);
+    fst__sessions_free(&st->last.ss);
+    fst__learned_free(&st->learned);
+    fst__free(st->eniw);
+    fst__free(st->last.order);
+    fst__free(st);
+}
