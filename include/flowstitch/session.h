@@ -47,6 +47,41 @@ const char *fst_session_action_name(int action);
  * start/end (first_seen/last_seen are meaningless), or packets and bytes. */
 enum { FST_SESSION_NO_TIMES = 1, FST_SESSION_NO_COUNTS = 2 };
 
+/* What kind of traffic a session is, for accounting and cost (docs/output.md
+ * "traffic_class").  X(ID, "name"). */
+#define FST_CLASS_MAP(X)                                                      \
+    X(UNKNOWN, "unknown")               /* not enough context to tell */      \
+    X(INTRA_AZ, "intra-az")             /* both sides in the logged VPCs, one AZ */ \
+    X(INTER_AZ, "inter-az")             /* both sides in one VPC, two AZs */  \
+    X(INTER_VPC, "inter-vpc")           /* two VPCs (peering or transit gateway) */ \
+    X(INTERNET_EGRESS, "internet-egress")   /* client inside, server on the internet */ \
+    X(INTERNET_INGRESS, "internet-ingress") /* client on the internet, server inside */ \
+    X(NAT_GATEWAY, "nat-gateway")       /* through a NAT gateway */           \
+    X(AWS_SERVICE, "aws-service")       /* to/from an AWS service address or endpoint */ \
+    X(REJECTED, "rejected")             /* every record REJECT: nothing crossed */
+
+typedef enum fst_traffic_class {
+#define FST__CLASS_ENUM(id, name) FST_CLASS_##id,
+    FST_CLASS_MAP(FST__CLASS_ENUM)
+#undef FST__CLASS_ENUM
+    FST_CLASS_COUNT
+} fst_traffic_class;
+
+/* "intra-az", "nat-gateway", ...; "?" for bad values. */
+const char *fst_traffic_class_name(int cls);
+
+/* Where one side of a session lives, where known (NULL when unknown, never
+ * a guess).  Strings are owned by the stitcher (or its ENI/subnet tables)
+ * and valid during the callback. */
+typedef struct fst_side_context {
+    const char *account;  /* AWS account id */
+    const char *vpc;      /* vpc-... */
+    const char *subnet;   /* subnet-... */
+    const char *az;       /* zone name (us-east-1a) with ENI metadata or
+                           * --subnets, else the az-id (use1-az2) */
+    const char *eni;      /* the side's own interface (eni-...) */
+} fst_side_context;
+
 /* One session, as handed to the fst_session_cb.  Valid during the callback. */
 typedef struct fst_session {
     uint64_t id;                 /* session_id: 1, 2, ... in output order */
@@ -67,6 +102,15 @@ typedef struct fst_session {
     uint64_t nat_leg_of;         /* for a NAT gateway's translated leg: the
                                   * session_id it belongs to; 0 otherwise */
     char community_id[32];       /* Community ID v1, "1:" + base64(SHA-1) */
+    /* Context (docs/output.md keys client_*, server_*, region,
+     * traffic_class, traffic_path, aws_service). */
+    fst_side_context client_ctx, server_ctx;
+    const char *region;          /* NULL when unknown */
+    uint8_t traffic_class;       /* fst_traffic_class */
+    uint8_t traffic_path;        /* AWS traffic-path code 1..8 of its egress
+                                  * records, 0 when not logged */
+    const char *aws_service;     /* pkt-src/dst-aws-service of the non-VPC
+                                  * side (S3, DYNAMODB, ...), NULL when none */
 } fst_session;
 
 /* Community ID v1 (corelight/community-id-spec) of a flow, seed 0 by default:

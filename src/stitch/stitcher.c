@@ -59,33 +59,6 @@ struct fst_stitcher {
     uint64_t ticks;     /* calls of stream_tick */
 };
 
-static const char *const basis_names[] = {
-#define FST__BASIS_NAME(id, name) name,
-    FST_BASIS_MAP(FST__BASIS_NAME)
-#undef FST__BASIS_NAME
-};
-
-const char *fst_direction_reason_name(int basis)
-{
-    if (basis < 0 || basis >= FST_BASIS_COUNT)
-        return "?";
-    return basis_names[basis];
-}
-
-const char *fst_session_action_name(int action)
-{
-    switch (action) {
-    case FST_SACT_ACCEPT:
-        return "ACCEPT";
-    case FST_SACT_REJECT:
-        return "REJECT";
-    case FST_SACT_MIXED:
-        return "ACCEPT+REJECT";
-    default:
-        return "-";
-    }
-}
-
 void fst_stitcher_config_init(fst_stitcher_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
