@@ -13,6 +13,7 @@
 #include "flowstitch/errors.h"
 #include "flowstitch/record.h"
 #include "flowstitch/session.h"
+#include "flowstitch/filter.h"
 #include "flowstitch/eni.h"
 #include "flowstitch/reader.h"
 #include "flowstitch/stitcher.h"
