@@ -24,7 +24,8 @@ static void sessions_help(FILE *f)
     fputs("usage: flowstitch sessions [--format jsonl|csv|tsv] [--eni-metadata FILE]\n"
           "           [--idle-tcp S] [--idle-udp S] [--idle-icmp S] [--idle-other S]\n"
           "           [-o|--output FILE] [--stats FILE] [--fields FMT] [--strict]\n"
-          "           [--threads N] [--stream] [--horizon S] [-q|--quiet] INPUT...\n"
+          "           [--threads N] [--stream] [--horizon S] [-q|--quiet]\n"
+          "           [--filter EXPR] [--since T] [--until T] INPUT...\n"
           "\n"
           "Rebuild the network sessions behind VPC Flow Logs.\n"
           "\n"
@@ -76,7 +77,23 @@ static void sessions_help(FILE *f)
           "                       join its session (default 1200 = 20 min: S3 delivers\n"
           "                       every 5 min, about 10 min late); implies --stream\n",
           f);
-    fputs("  -h, --help           this text\n"
+    fputs("  --filter EXPR        write only the sessions EXPR matches (after they are\n"
+          "                       built: the same sessions, the same session_id as\n"
+          "                       without it).  Terms, joined by and/&&, or/||,\n"
+          "                       not/! and parentheses (not > and > or):\n"
+          "                         [client|server] host ADDR | net CIDR | port N\n"
+          "                         [client|server] eni ID | vpc ID | subnet ID | az NAME\n"
+          "                         proto tcp|udp|icmp|icmp6|N   action accept|reject\n"
+          "                         basis NAME   class NAME\n"
+          "                         bytes|packets|duration|records OP N  (OP: > < >= <=\n"
+          "                         = !=; N may end in k, M or G: powers of 1000)\n"
+          "                       e.g. 'host 10.0.1.5 and not port 22 and bytes > 1M'.\n"
+          "                       Full grammar: docs/filters.md\n"
+          "  --since T, --until T write only sessions whose [first_seen, last_seen]\n"
+          "                       overlaps [since, until] (ends included).  T is unix\n"
+          "                       seconds or ISO 8601 with a zone: 2024-06-10T02:00:00Z,\n"
+          "                       2024-06-10T04:00+02:00 (fractions of a second dropped)\n"
+          "  -h, --help           this text\n"
           "\n",
           f);
     fst_cli_input_help(f);
@@ -160,6 +177,7 @@ typedef struct sessions_args {
     fst_stitcher_config cfg;
     int n_inputs;    /* INPUTs, moved to argv[1..n_inputs] */
     int stream;      /* --stream or --horizon */
+    const char *filter, *since, *until; /* --filter, --since, --until text */
 } sessions_args;
 
 #define DEFAULT_HORIZON 1200
@@ -244,6 +262,10 @@ static int own_option(sessions_args *a, int argc, char **argv, int *i)
             return -1;
         }
         a->stream = 1;
+    } else if (!strcmp(s, "--filter") || !strcmp(s, "--since") || !strcmp(s, "--until")) {
+        if (!(v = value(argc, argv, i)))
+            return -1;
+        *(s[2] == 'f' ? &a->filter : s[2] == 's' ? &a->since : &a->until) = v;
     } else if (!strcmp(s, "--eni-metadata")) {
         if (!(a->eni_path = value(argc, argv, i)))
             return -1;
@@ -476,6 +498,8 @@ typedef struct emit_ctx {
     FILE *out;
     int failed;
     uint64_t written;
+    const fst_filter *filter;  /* --filter, or NULL */
+    fst_time_range range;      /* --since/--until */
 } emit_ctx;
 
 static int emit(const fst_session *s, void *ud)
@@ -488,6 +512,8 @@ static int emit(const fst_session *s, void *ud)
         }
         return 0;
     }
+    if ((e->filter && !fst_filter_match(e->filter, s)) || !fst_time_range_match(&e->range, s))
+        return 0; /* not selected: its session_id stays unused */
     e->written++;
     if (fst_session_writer_write(e->w, s) < 0) {
         e->failed = 1;
@@ -552,6 +578,41 @@ static fst_eni_table *load_meta(const char *path, int *code)
     return t;
 }
 
+/* --since/--until into e->range (open when absent); -1 with a message. */
+static int parse_range(const sessions_args *a, emit_ctx *e)
+{
+    fst_time_range_init(&e->range);
+    const char *text[2] = {a->since, a->until};
+    int64_t *end[2] = {&e->range.since, &e->range.until};
+    for (int k = 0; k < 2; k++)
+        if (text[k] && fst_time_parse(text[k], end[k]) < 0) {
+            fprintf(stderr, CMD ": --%s: '%s' is not a time (unix seconds, or ISO 8601 with a "
+                            "zone: 2024-06-10T02:00:00Z)\n",
+                    k ? "until" : "since", text[k]);
+            return -1;
+        }
+    if (e->range.since > e->range.until) {
+        fputs(CMD ": --since is after --until\n", stderr);
+        return -1;
+    }
+    return 0;
+}
+
+/* The session selection of --filter, --since and --until; FST_EXIT_USAGE
+ * with a message (the filter's points at the bad token), else 0. */
+static int make_selection(const sessions_args *a, emit_ctx *e, fst_filter **filter)
+{
+    char err[1024];
+    if (parse_range(a, e) < 0)
+        return FST_EXIT_USAGE;
+    if (a->filter && !(*filter = fst_filter_compile(a->filter, err, sizeof err))) {
+        fprintf(stderr, CMD ": %s\n", err);
+        return FST_EXIT_USAGE;
+    }
+    e->filter = *filter;
+    return 0;
+}
+
 int fst_cli_sessions(int argc, char **argv)
 {
     sessions_args a;
@@ -564,10 +625,13 @@ int fst_cli_sessions(int argc, char **argv)
     fst_stitcher *st = NULL;
     FILE *out = stdout;
     const fst_stitch_stats *stats = NULL;
-    emit_ctx e = {NULL, NULL, 0, 0};
+    emit_ctx e = {NULL, NULL, 0, 0, NULL, {0, 0}};
+    fst_filter *filter = NULL;
 
-    if (a.eni_path && !(meta = load_meta(a.eni_path, &code)))
+    if ((code = make_selection(&a, &e, &filter)) != 0)
         return code;
+    if (a.eni_path && !(meta = load_meta(a.eni_path, &code)))
+        goto done;
     a.cfg.meta = meta;
     r = fst_reader_new(&a.in.reader);
     st = r ? fst_stitcher_new(&a.cfg) : NULL;
@@ -609,6 +673,9 @@ int fst_cli_sessions(int argc, char **argv)
                 fst_eni_table_count(meta), a.eni_path);
     if (stats && !a.in.quiet)
         print_session_summary(stderr, stats);
+    if (stats && !a.in.quiet && (a.filter || a.since || a.until))
+        fprintf(stderr, "  selected by --filter/--since/--until: %" PRIu64 " of %" PRIu64
+                        " sessions written\n", e.written, stats->sessions);
     if (stats && !a.in.quiet && a.cfg.horizon)
         print_stream_summary(stderr, stats, a.cfg.horizon);
     if (stats)
@@ -629,5 +696,6 @@ done:
     if (r)
         fst_reader_free(r);
     fst_eni_table_free(meta);
+    fst_filter_free(filter);
     return code;
 }
