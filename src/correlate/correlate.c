@@ -10,7 +10,7 @@
  *      one segment per stream, within the idle timeout of its time span;
  *      two openings more than FST__OPEN_TOLERANCE apart never share one;
  *      the nearest cluster start wins;
- *   4. each cluster becomes a session (account.c).
+ *   4. each cluster becomes a session (session.c).
  */
 #include "correlate/correlate.h"
 
@@ -256,7 +256,7 @@ static int emit(const fst__observe *o, const fst__win *wins, const fst__group *g
     }
     uint32_t from = 0;
     for (uint32_t c = 0; c < sc->n_cl; c++) { /* cnt[c] is now the end of c */
-        FST__TRY(fst__account_session(o, wins, g, sc->out + from, sc->cnt[c] - from, ss));
+        FST__TRY(fst__session_add(o, wins, g, sc->out + from, sc->cnt[c] - from, ss));
         from = sc->cnt[c];
     }
     return 0;

@@ -13,7 +13,7 @@
 #ifndef FST_CORRELATE_CORRELATE_H
 #define FST_CORRELATE_CORRELATE_H
 
-#include "account/account.h"
+#include "correlate/session.h"
 #include "observe/observe.h"
 
 /* Seconds two segments of different streams may be apart and still be one

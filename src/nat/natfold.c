@@ -277,7 +277,7 @@ int fst__correlate_nat_inside(fst__observe *o, fst__sessions *ss)
     for (uint32_t j = 0; j < n && rc == 0; j++) {
         if (best[j] == FST__NONE)
             continue;
-        rc = fst__account_absorb(o, ss, best[j], legs[j].sess);
+        rc = fst__session_absorb(o, ss, best[j], legs[j].sess);
         folded = 1;
     }
     fst__free(best);
