@@ -53,6 +53,9 @@ typedef struct fst_eni_windows {
     uint64_t records, nodata, skipdata;
 } fst_eni_windows;
 
+/* by_enis buckets: sessions seen at 0, 1, 2, 3, and FST_BY_ENIS_MAX or more ENIs. */
+#define FST_BY_ENIS_MAX 4
+
 typedef struct fst_stitch_stats {
     uint64_t records_in;        /* records pushed (any status) */
     uint64_t records_joined;    /* flow records merged into sessions */
@@ -62,7 +65,7 @@ typedef struct fst_stitch_stats {
     uint64_t nat_legs;
     uint64_t incomplete;
     uint64_t by_basis[FST_BASIS_COUNT];
-    uint64_t by_enis[5];        /* [1]=1 ENI, [2], [3], [4]=4 or more; [0]=no ENI field */
+    uint64_t by_enis[FST_BY_ENIS_MAX + 1]; /* [1]=1 ENI, [2], [3], [4]=4 or more; [0]=no ENI field */
     uint64_t packets_naive, bytes_naive;     /* sum over all flow records */
     uint64_t packets_counted, bytes_counted; /* sum over sessions (NAT legs excluded) */
     const fst_eni_windows *enis; /* per ENI, sorted by ENI id */

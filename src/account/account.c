@@ -27,7 +27,7 @@ int fst__account_summary(const fst__observe *o, const fst__sessions *ss, fst_sti
         st->incomplete += s->incomplete;
         if (s->basis < FST_BASIS_COUNT)
             st->by_basis[s->basis]++;
-        st->by_enis[s->n_enis > 4 ? 4 : s->n_enis]++;
+        st->by_enis[s->n_enis > FST_BY_ENIS_MAX ? FST_BY_ENIS_MAX : s->n_enis]++;
         if (s->nat_parent) {
             st->nat_legs++;
             continue;

@@ -60,12 +60,12 @@ static void scratch_free(scratch *s)
 uint32_t fst__idle_of(const fst_stitcher_config *cfg, uint8_t proto)
 {
     switch (proto) {
-    case 6:
+    case FST_PROTO_TCP:
         return cfg->idle_tcp;
-    case 17:
+    case FST_PROTO_UDP:
         return cfg->idle_udp;
-    case 1:
-    case 58:
+    case FST_PROTO_ICMP:
+    case FST_PROTO_ICMPV6:
         return cfg->idle_icmp;
     default:
         return cfg->idle_other;
@@ -142,7 +142,7 @@ static int segment(scratch *sc, uint32_t n, uint8_t proto, uint32_t idle)
             sc->segof[i] = sc->n_segs - 1;
             continue;
         }
-        const int syn = proto == 6 && (w->bits & FST__W_FLAGS) && (w->flags & FST_TCP_SYN);
+        const int syn = proto == FST_PROTO_TCP && (w->bits & FST__W_FLAGS) && (w->flags & FST_TCP_SYN);
         int cut = newstream;
         if (!cut && syn && cur->closed && w->start >= cur->close_end)
             cut = 1; /* port reuse */
@@ -162,7 +162,7 @@ static int segment(scratch *sc, uint32_t n, uint8_t proto, uint32_t idle)
         sc->segof[i] = sc->n_segs - 1;
         if (end > cur->end)
             cur->end = end;
-        if (proto == 6 && (w->bits & FST__W_FLAGS) && (w->flags & (FST_TCP_FIN | FST_TCP_RST))) {
+        if (proto == FST_PROTO_TCP && (w->bits & FST__W_FLAGS) && (w->flags & (FST_TCP_FIN | FST_TCP_RST))) {
             cur->closed = 1;
             if (end > cur->close_end)
                 cur->close_end = end;

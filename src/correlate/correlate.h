@@ -16,9 +16,13 @@
 #include "correlate/session.h"
 #include "observe/observe.h"
 
+/* Flow log timing facts (aws-flowlogs.md 3.1): the longest aggregation
+ * window, and how late a window's records may be written after it. */
+#define FST__WINDOW_MAX_S 600
+#define FST__WINDOW_LAG_S 60
 /* Seconds two segments of different streams may be apart and still be one
- * connection's openings (max window 600 s + 60 s lag). */
-#define FST__OPEN_TOLERANCE 660
+ * connection's openings: one longest window plus the lag. */
+#define FST__OPEN_TOLERANCE (FST__WINDOW_MAX_S + FST__WINDOW_LAG_S)
 /* Seconds around a session in which a NAT leg may start or end. */
 #define FST__NAT_SLACK 120
 

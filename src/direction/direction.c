@@ -120,7 +120,8 @@ void fst__learned_free(fst__learned *l)
 
 static int has_ports(uint8_t proto)
 {
-    return proto == 6 || proto == 17 || proto == 132 || proto == 33;
+    return proto == FST_PROTO_TCP || proto == FST_PROTO_UDP || proto == FST_PROTO_SCTP ||
+           proto == FST_PROTO_DCCP;
 }
 
 /* Rule 2: exactly one direction was only rejected while the other was
@@ -152,7 +153,7 @@ int fst__direction_fallback(const fst__learned *l, const fst__pkey *k, uint16_t 
         *client_hi = sender_hi; /* a rejected attempt nothing answered */
         return FST_BASIS_ONE_WAY;
     }
-    if (l && k->proto == 6) {
+    if (l && k->proto == FST_PROTO_TCP) {
         const int lo = fst__learned_has(l, k->k.lo, k->k.lo_port, k->proto);
         const int hi = fst__learned_has(l, k->k.hi, k->k.hi_port, k->proto);
         if (lo != hi) {

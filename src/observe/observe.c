@@ -923,7 +923,7 @@ static void plan_free(split_plan *pl)
     fst__oatab_free(&pl->rtab);
 }
 
-static int plan_split(const fst__observe *o, const int64_t cut[256], split_plan *pl)
+static int plan_split(const fst__observe *o, const int64_t cut[FST_PROTO_COUNT], split_plan *pl)
 {
     memset(pl, 0, sizeof *pl);
     const uint32_t n = o->n_groups;
@@ -990,7 +990,7 @@ static void rep_index(fst__observe *o, fst__oatab *t, uint32_t i)
     (void)fst__oatab_insert(t, pos, rep_hash(o, o->reps[i].g), i); /* sized: cannot fail */
 }
 
-int fst__observe_split(fst__observe *o, const int64_t cut[256], fst__observe *part,
+int fst__observe_split(fst__observe *o, const int64_t cut[FST_PROTO_COUNT], fst__observe *part,
                        uint32_t *moved)
 {
     *moved = 0;
@@ -1209,7 +1209,7 @@ static int fold_run(const fst__observe *o, const fold_key *e, uint32_t n, int64_
     int64_t end = win_end(&f), prev_start = f.start;
     const int rev = !!(f.bits & FST__W_REV), known = !!(f.bits & FST__W_FLAGS);
     uint8_t ev = fst__evidence_of(rev, known, f.flags);
-    const int tcp = proto == 6 && known;
+    const int tcp = proto == FST_PROTO_TCP && known;
     if (tcp && (f.flags & (FST_TCP_FIN | FST_TCP_RST)))
         return 0;
     for (uint32_t i = 1; i < k; i++) {
@@ -1260,7 +1260,7 @@ static uint32_t start32(const fst__observe *o, const fst__cwin *c, int *ok)
     return (uint32_t)s;
 }
 
-uint32_t fst__observe_fold(fst__observe *o, const int64_t cut[256], const uint32_t idle[256])
+uint32_t fst__observe_fold(fst__observe *o, const int64_t cut[FST_PROTO_COUNT], const uint32_t idle[FST_PROTO_COUNT])
 {
     if (flush_pending(o) < 0 || !o->n_rec)
         return 0;

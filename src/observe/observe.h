@@ -165,7 +165,7 @@ typedef struct fst__observe {
     uint8_t streaming;          /* keep the clock (recent[]) and count late records */
     uint8_t borrowed;           /* a part: enis, meta and skips belong to another observe */
     uint8_t cut_set;            /* cut[] holds the cut-offs of the last split */
-    int64_t cut[256];           /* by protocol: groups ending before it were split off */
+    int64_t cut[FST_PROTO_COUNT];           /* by protocol: groups ending before it were split off */
     uint64_t late;              /* flow records that ended before cut[proto] when pushed */
     int64_t recent[FST__RECENT]; /* ends of the latest timed flow records (a ring) */
     uint64_t n_recent;          /* timed flow records pushed (ring position) */
@@ -291,7 +291,7 @@ int64_t fst__observe_clock(const fst__observe *o);
  * rebuilt.  From now on records pushed into o that end before cut[proto]
  * are counted in o->late.  *moved: the number of groups moved (0: *part
  * is empty but still valid).  0, or FST_ENOMEM (o unchanged). */
-int fst__observe_split(fst__observe *o, const int64_t cut[256], fst__observe *part,
+int fst__observe_split(fst__observe *o, const int64_t cut[FST_PROTO_COUNT], fst__observe *part,
                        uint32_t *moved);
 
 /* Streaming, after a split: in every group of at least FST__FOLD_MIN
@@ -305,7 +305,7 @@ int fst__observe_split(fst__observe *o, const int64_t cut[256], fst__observe *pa
  * windows.  Returns the entries saved; 0 also when there was no memory for
  * it (nothing changed). */
 #define FST__FOLD_MIN 16
-uint32_t fst__observe_fold(fst__observe *o, const int64_t cut[256], const uint32_t idle[256]);
+uint32_t fst__observe_fold(fst__observe *o, const int64_t cut[FST_PROTO_COUNT], const uint32_t idle[FST_PROTO_COUNT]);
 
 /* Sorts SKIPDATA windows by (ENI, start) and sets fst__eni.skip_off/_n. */
 void fst__observe_index_skips(fst__observe *o);

@@ -59,13 +59,21 @@ struct fst_stitcher {
     uint64_t ticks;     /* calls of stream_tick */
 };
 
+/* Default idle timeouts (docs/sessions.md): TCP keepalives may be one
+ * longest window plus the lag apart; ICMP gets a bit more than one 60 s
+ * window plus the lag. */
+#define IDLE_TCP_DEFAULT (FST__WINDOW_MAX_S + FST__WINDOW_LAG_S)
+#define IDLE_UDP_DEFAULT 300
+#define IDLE_ICMP_DEFAULT 120
+#define IDLE_OTHER_DEFAULT 300
+
 void fst_stitcher_config_init(fst_stitcher_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
-    cfg->idle_tcp = 660;   /* one 600 s window + 60 s lag (docs/sessions.md) */
-    cfg->idle_udp = 300;
-    cfg->idle_icmp = 120;  /* > one 60 s window + 60 s lag */
-    cfg->idle_other = 300;
+    cfg->idle_tcp = IDLE_TCP_DEFAULT;
+    cfg->idle_udp = IDLE_UDP_DEFAULT;
+    cfg->idle_icmp = IDLE_ICMP_DEFAULT;
+    cfg->idle_other = IDLE_OTHER_DEFAULT;
     cfg->meta = NULL;
 }
 
@@ -145,7 +153,7 @@ static int direction_flags(fst_stitcher *st, run *rn)
     for (uint32_t i = 0; i < rn->ss.n; i++) {
         fst__sess *s = &rn->ss.v[i];
         int hi = 0;
-        const int b = s->g->key.proto == 6 ? fst__direction_flags(s->ev, &hi) : -1;
+        const int b = s->g->key.proto == FST_PROTO_TCP ? fst__direction_flags(s->ev, &hi) : -1;
         s->basis = b < 0 ? BASIS_PENDING : (uint8_t)b;
         s->client_hi = (uint8_t)hi;
         if (b != FST_BASIS_TCP_SYN && b != FST_BASIS_TCP_SYNACK)
@@ -530,7 +538,7 @@ static void add_session_counts(fst_stitch_stats *a, const fst_stitch_stats *b)
     a->incomplete += b->incomplete;
     for (int i = 0; i < FST_BASIS_COUNT; i++)
         a->by_basis[i] += b->by_basis[i];
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i <= FST_BY_ENIS_MAX; i++)
         a->by_enis[i] += b->by_enis[i];
     a->packets_counted = fst__sat_add(a->packets_counted, b->packets_counted);
     a->bytes_counted = fst__sat_add(a->bytes_counted, b->bytes_counted);
@@ -553,16 +561,16 @@ static int note_held(fst_stitcher *st)
  * negative error, or the callback's nonzero return. */
 static int flush_closed(fst_stitcher *st, int64_t now, fst_session_cb cb, void *ud)
 {
-    int64_t cut[256];
-    for (int p = 0; p < 256; p++)
+    int64_t cut[FST_PROTO_COUNT];
+    for (int p = 0; p < FST_PROTO_COUNT; p++)
         cut[p] = now - (int64_t)st->cfg.horizon - (int64_t)fst__idle_of(&st->cfg, (uint8_t)p);
     FST__TRY(note_held(st));
     fst__observe part;
     uint32_t moved;
     int rc = fst__observe_split(&st->obs, cut, &part, &moved);
     if (rc == 0) { /* long connections: their settled windows folded */
-        uint32_t idle[256];
-        for (int p = 0; p < 256; p++)
+        uint32_t idle[FST_PROTO_COUNT];
+        for (int p = 0; p < FST_PROTO_COUNT; p++)
             idle[p] = fst__idle_of(&st->cfg, (uint8_t)p);
         st->flushed.records_folded += fst__observe_fold(&st->obs, cut, idle);
     }
