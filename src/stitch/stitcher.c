@@ -10,9 +10,9 @@
  * Batch by default: correctness over records delivered in any order
  * (docs/sessions.md).  Streaming (cfg.horizon): between batches of pushed
  * records, the data's clock decides which groups can no longer change;
- * those are split off (fst__observe_split) and run through the same
+ * those are split off (fst__stream_split) and run through the same
  * pipeline as a run of their own, ids continuing; long connections' settled
- * windows are folded (fst__observe_fold) and old learned services forgotten.
+ * windows are folded (fst__stream_fold) and old learned services forgotten.
  */
 #include <stdint.h>
 #include <string.h>
@@ -22,6 +22,7 @@
 #include "correlate/correlate.h"
 #include "direction/direction.h"
 #include "stitch/feed.h"
+#include "stream/stream.h"
 #include "observe/observe.h"
 #include "util/par.h"
 #include "flowstitch/errors.h"
@@ -567,12 +568,12 @@ static int flush_closed(fst_stitcher *st, int64_t now, fst_session_cb cb, void *
     FST__TRY(note_held(st));
     fst__observe part;
     uint32_t moved;
-    int rc = fst__observe_split(&st->obs, cut, &part, &moved);
+    int rc = fst__stream_split(&st->obs, cut, &part, &moved);
     if (rc == 0) { /* long connections: their settled windows folded */
         uint32_t idle[FST_PROTO_COUNT];
         for (int p = 0; p < FST_PROTO_COUNT; p++)
             idle[p] = fst__idle_of(&st->cfg, (uint8_t)p);
-        st->flushed.records_folded += fst__observe_fold(&st->obs, cut, idle);
+        st->flushed.records_folded += fst__stream_fold(&st->obs, cut, idle);
     }
     if (moved > 0) {
         run rn = {.o = &part, .id0 = st->flushed.sessions};
