@@ -174,7 +174,8 @@ typedef struct fst__observe {
 
 int fst__observe_init(fst__observe *o, const fst_eni_table *meta, uint64_t seed);
 void fst__observe_free(fst__observe *o);
-/* Takes one record; 0 or FST_ENOMEM.  Same as fst__observe_prep followed by
+/* Takes one record; 0, FST_ENOMEM, or FST_ELIMIT when o already holds
+ * UINT32_MAX - 2 entries (nothing kept).  Same as fst__observe_prep followed by
  * fst__observe_push_prep. */
 int fst__observe_push(fst__observe *o, const fst_record *rec);
 
