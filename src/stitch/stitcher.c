@@ -20,6 +20,7 @@
 #include "account/account.h"
 #include "util/community.h"
 #include "correlate/correlate.h"
+#include "nat/nat.h"
 #include "direction/direction.h"
 #include "stitch/feed.h"
 #include "stream/stream.h"
@@ -514,8 +515,8 @@ static int run_sessions(fst_stitcher *st, run *rn, fst_session_cb cb, void *ud,
     FST__TRY(fst__correlate(rn->o, &st->cfg, &rn->ss, threads));
     FST__TRY(direction_flags(st, rn));
     direction_rest(st, rn);
-    FST__TRY(fst__correlate_nat_inside(rn->o, &rn->ss));
-    FST__TRY(fst__correlate_nat(rn->o, &rn->ss));
+    FST__TRY(fst__nat_fold_inside(rn->o, &rn->ss));
+    FST__TRY(fst__nat_tie_legs(rn->o, &rn->ss));
     FST__TRY(order_sessions(rn, threads));
     FST__TRY(fst__account_summary(rn->o, &rn->ss, stats, eniw));
     int rc = 0;
