@@ -69,4 +69,10 @@ void fst__learned_free(fst__learned *l);
 int fst__direction_fallback(const fst__learned *l, const fst__pkey *k, uint16_t ev,
                             int *client_hi);
 
+/* Orients every session of ss (basis, client_hi): rule 1 on every TCP
+ * session, whose strong handshakes (tcp-flags, tcp-synack) are added to l,
+ * then rules 2-6 (fst__direction_fallback) on the others, with l.
+ * 0 or FST_ENOMEM (l full of what was added so far). */
+int fst__direction_orient(fst__learned *l, fst__sessions *ss);
+
 #endif

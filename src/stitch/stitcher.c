@@ -31,7 +31,6 @@
 #include "util/sha1.h"
 
 #define FST__SEED 0x5f1ed5717c4e0ULL /* fixed: output never depends on it */
-#define BASIS_PENDING 0xff
 
 /* One correlation run: all of the input (batch), or in streaming mode the
  * groups one flush split off, then the rest at finish. */
@@ -147,36 +146,6 @@ static int reserve_sessions(run *rn)
     rn->ss.v = v;
     rn->ss.cap = n;
     return 0;
-}
-
-/* Rule 1 for every TCP session; strong handshakes teach services. */
-static int direction_flags(fst_stitcher *st, run *rn)
-{
-    for (uint32_t i = 0; i < rn->ss.n; i++) {
-        fst__sess *s = &rn->ss.v[i];
-        int hi = 0;
-        const int b = s->g->key.proto == FST_PROTO_TCP ? fst__direction_flags(s->ev, &hi) : -1;
-        s->basis = b < 0 ? BASIS_PENDING : (uint8_t)b;
-        s->client_hi = (uint8_t)hi;
-        if (b != FST_BASIS_TCP_SYN && b != FST_BASIS_TCP_SYNACK)
-            continue;
-        const fst__key *k = &s->g->key.k;
-        FST__TRY(fst__learned_add(&st->learned, hi ? k->lo : k->hi, hi ? k->lo_port : k->hi_port,
-                                  s->g->key.proto, s->last));
-    }
-    return 0;
-}
-
-static void direction_rest(fst_stitcher *st, run *rn)
-{
-    for (uint32_t i = 0; i < rn->ss.n; i++) {
-        fst__sess *s = &rn->ss.v[i];
-        if (s->basis != BASIS_PENDING)
-            continue;
-        int hi = 0;
-        s->basis = (uint8_t)fst__direction_fallback(&st->learned, &s->g->key, s->ev, &hi);
-        s->client_hi = (uint8_t)hi;
-    }
 }
 
 /* Client / server endpoints of a session, as reported. */
@@ -513,8 +482,7 @@ static int run_sessions(fst_stitcher *st, run *rn, fst_session_cb cb, void *ud,
     FST__TRY(fst__observe_seal(rn->o, threads));
     FST__TRY(reserve_sessions(rn));
     FST__TRY(fst__correlate(rn->o, &st->cfg, &rn->ss, threads));
-    FST__TRY(direction_flags(st, rn));
-    direction_rest(st, rn);
+    FST__TRY(fst__direction_orient(&st->learned, &rn->ss));
     FST__TRY(fst__nat_fold_inside(rn->o, &rn->ss));
     FST__TRY(fst__nat_tie_legs(rn->o, &rn->ss));
     FST__TRY(order_sessions(rn, threads));
