@@ -1,6 +1,6 @@
 /* tests/test_correlate.c - session boundaries, count-once choice, REJECT
  * handling and direction fallbacks, through the stitcher (src/stitch/
- * correlate.c, account.c, direction.c).  Values derived by hand. */
+ * correlate.c, correlate/session.c, direction/).  Values derived by hand. */
 #include <criterion/criterion.h>
 #include <string.h>
 

@@ -131,6 +131,12 @@ enum { FST_IPTYPE_NONE = 0, FST_IPTYPE_IPV4 = 1, FST_IPTYPE_IPV6 = 2, FST_IPTYPE
 enum { FST_TCP_FIN = 1, FST_TCP_SYN = 2, FST_TCP_RST = 4, FST_TCP_PSH = 8,
        FST_TCP_ACK = 16, FST_TCP_URG = 32, FST_TCP_SYNACK = 18 };
 
+/* IANA protocol numbers the engine treats apart (timeouts, direction
+ * rules); FST_PROTO_COUNT sizes arrays indexed by protocol (0..255). */
+enum { FST_PROTO_ICMP = 1, FST_PROTO_TCP = 6, FST_PROTO_UDP = 17, FST_PROTO_DCCP = 33,
+       FST_PROTO_ICMPV6 = 58, FST_PROTO_SCTP = 132,
+       FST_PROTO_COUNT = 256 };
+
 /* An IP address.  IPv4 is stored IPv4-mapped (::ffff:a.b.c.d) so that both
  * families compare and hash as 16 bytes; family says which text form. */
 typedef struct fst_addr {

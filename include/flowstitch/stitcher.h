@@ -53,6 +53,9 @@ typedef struct fst_eni_windows {
     uint64_t records, nodata, skipdata;
 } fst_eni_windows;
 
+/* by_enis buckets: sessions seen at 0, 1, 2, 3, and FST_BY_ENIS_MAX or more ENIs. */
+#define FST_BY_ENIS_MAX 4
+
 typedef struct fst_stitch_stats {
     uint64_t records_in;        /* records pushed (any status) */
     uint64_t records_joined;    /* flow records merged into sessions */
@@ -62,7 +65,7 @@ typedef struct fst_stitch_stats {
     uint64_t nat_legs;
     uint64_t incomplete;
     uint64_t by_basis[FST_BASIS_COUNT];
-    uint64_t by_enis[5];        /* [1]=1 ENI, [2], [3], [4]=4 or more; [0]=no ENI field */
+    uint64_t by_enis[FST_BY_ENIS_MAX + 1]; /* [1]=1 ENI, [2], [3], [4]=4 or more; [0]=no ENI field */
     uint64_t packets_naive, bytes_naive;     /* sum over all flow records */
     uint64_t packets_counted, bytes_counted; /* sum over sessions (NAT legs excluded) */
     const fst_eni_windows *enis; /* per ENI, sorted by ENI id */
@@ -81,8 +84,16 @@ typedef struct fst_stitcher fst_stitcher;
 /* nonzero return from the callback stops fst_stitcher_finish. */
 typedef int (*fst_session_cb)(const fst_session *s, void *ud);
 
+/* A new stitcher with a copy of *cfg (NULL: the defaults of
+ * fst_stitcher_config_init); cfg->meta is borrowed and must outlive it.
+ * The caller owns the result and frees it with fst_stitcher_free.  NULL
+ * when out of memory. */
 fst_stitcher *fst_stitcher_new(const fst_stitcher_config *cfg);
-/* Take one record (OK, NODATA or SKIPDATA).  Copies what it needs. */
+/* Take one record (OK, NODATA or SKIPDATA).  Copies what it needs: rec and
+ * the strings it points to may be reused at once.  0; FST_EINVAL (st or
+ * rec NULL, rec without a format, or after fst_stitcher_finish);
+ * FST_ENOMEM; FST_ELIMIT (2^32 - 2 window entries held).  After an error
+ * only fst_stitcher_free is safe to rely on. */
 int fst_stitcher_push(fst_stitcher *st, const fst_record *rec);
 /* A reader (flowstitch/reader.h). */
 typedef struct fst_reader fst_reader;
@@ -111,10 +122,17 @@ int fst_stitcher_push_reader_stream(fst_stitcher *st, fst_reader *r, fst_session
 int fst_stitcher_flush(fst_stitcher *st, fst_session_cb cb, void *ud);
 /* Correlate everything pushed (streaming: everything still held) and hand
  * each session to cb, ordered by first_seen, then by key; identical across
- * runs. */
+ * runs.  The session and what it points to are valid only during the
+ * call.  Once only: 0; FST_EINVAL (st NULL or already finished);
+ * FST_ENOMEM; or cb's nonzero return (negative codes passed back, a
+ * positive one stops and gives 0). */
 int fst_stitcher_finish(fst_stitcher *st, fst_session_cb cb, void *ud);
-/* Valid after fst_stitcher_finish, until fst_stitcher_free. */
+/* Valid after fst_stitcher_finish, until fst_stitcher_free; owned by st.
+ * NULL when st is NULL. */
 const fst_stitch_stats *fst_stitcher_stats(const fst_stitcher *st);
+/* Frees st and everything it holds (NULL is fine).  Sessions not yet
+ * handed to a callback (no fst_stitcher_finish, or records pushed after
+ * the last flush) are discarded, never emitted: freeing is not flushing. */
 void fst_stitcher_free(fst_stitcher *st);
 
 #endif

@@ -10,7 +10,7 @@
  *      one segment per stream, within the idle timeout of its time span;
  *      two openings more than FST__OPEN_TOLERANCE apart never share one;
  *      the nearest cluster start wins;
- *   4. each cluster becomes a session (account.c).
+ *   4. each cluster becomes a session (session.c).
  */
 #include "correlate/correlate.h"
 
@@ -60,12 +60,12 @@ static void scratch_free(scratch *s)
 uint32_t fst__idle_of(const fst_stitcher_config *cfg, uint8_t proto)
 {
     switch (proto) {
-    case 6:
+    case FST_PROTO_TCP:
         return cfg->idle_tcp;
-    case 17:
+    case FST_PROTO_UDP:
         return cfg->idle_udp;
-    case 1:
-    case 58:
+    case FST_PROTO_ICMP:
+    case FST_PROTO_ICMPV6:
         return cfg->idle_icmp;
     default:
         return cfg->idle_other;
@@ -142,7 +142,7 @@ static int segment(scratch *sc, uint32_t n, uint8_t proto, uint32_t idle)
             sc->segof[i] = sc->n_segs - 1;
             continue;
         }
-        const int syn = proto == 6 && (w->bits & FST__W_FLAGS) && (w->flags & FST_TCP_SYN);
+        const int syn = proto == FST_PROTO_TCP && (w->bits & FST__W_FLAGS) && (w->flags & FST_TCP_SYN);
         int cut = newstream;
         if (!cut && syn && cur->closed && w->start >= cur->close_end)
             cut = 1; /* port reuse */
@@ -162,7 +162,7 @@ static int segment(scratch *sc, uint32_t n, uint8_t proto, uint32_t idle)
         sc->segof[i] = sc->n_segs - 1;
         if (end > cur->end)
             cur->end = end;
-        if (proto == 6 && (w->bits & FST__W_FLAGS) && (w->flags & (FST_TCP_FIN | FST_TCP_RST))) {
+        if (proto == FST_PROTO_TCP && (w->bits & FST__W_FLAGS) && (w->flags & (FST_TCP_FIN | FST_TCP_RST))) {
             cur->closed = 1;
             if (end > cur->close_end)
                 cur->close_end = end;
@@ -256,7 +256,7 @@ static int emit(const fst__observe *o, const fst__win *wins, const fst__group *g
     }
     uint32_t from = 0;
     for (uint32_t c = 0; c < sc->n_cl; c++) { /* cnt[c] is now the end of c */
-        FST__TRY(fst__account_session(o, wins, g, sc->out + from, sc->cnt[c] - from, ss));
+        FST__TRY(fst__session_add(o, wins, g, sc->out + from, sc->cnt[c] - from, ss));
         from = sc->cnt[c];
     }
     return 0;
@@ -385,137 +385,4 @@ int fst__correlate(fst__observe *o, const fst_stitcher_config *cfg, fst__session
     }
     fst__free(h[1].pieces);
     return rc;
-}
-
-/* ---- NAT gateway translated legs ------------------------------------- */
-
-typedef struct natref {
-    uint8_t a[16];
-    uint16_t port;
-    uint8_t proto;
-    uint32_t eni, sess;
-} natref;
-
-static int cmp_natref(const void *pa, const void *pb)
-{
-    const natref *a = pa, *b = pb;
-    CMP(a->eni, b->eni);
-    const int c = memcmp(a->a, b->a, 16);
-    if (c)
-        return c;
-    CMP(a->port, b->port);
-    CMP(a->proto, b->proto);
-    CMP(a->sess, b->sess);
-    return 0;
-}
-
-/* Which endpoint of s is the hop ENI's own address: 0 lo, 1 hi, -1 none. */
-static int own_side(const fst__eni *e, const fst__sess *s)
-{
-    const uint8_t *own = fst__eni_own(e);
-    if (!own)
-        return -1;
-    if (!memcmp(own, s->g->key.k.lo, 16))
-        return 0;
-    if (!memcmp(own, s->g->key.k.hi, 16))
-        return 1;
-    return -1;
-}
-
-static int collect_refs(const fst__observe *o, const fst__sessions *ss, natref **out,
-                        uint32_t *nout)
-{
-    uint32_t n = 0, cap = 0;
-    natref *v = NULL;
-    for (uint32_t i = 0; i < ss->n; i++) {
-        const fst__sess *s = &ss->v[i];
-        for (uint32_t j = 0; j < s->n_enis; j++) {
-            const uint32_t ei = ss->enis[s->eni_off + j];
-            const fst__eni *e = o->enis[ei];
-            if (!fst__eni_is_hop(e) || own_side(e, s) >= 0)
-                continue;
-            if (fst__grow((void **)&v, &cap, n + 2, sizeof *v) < 0) {
-                fst__free(v);
-                return FST_ENOMEM;
-            }
-            for (int side = 0; side < 2; side++) {
-                natref *r = &v[n++];
-                memset(r, 0, sizeof *r);
-                memcpy(r->a, side ? s->g->key.k.hi : s->g->key.k.lo, 16);
-                r->port = side ? s->g->key.k.hi_port : s->g->key.k.lo_port;
-                r->proto = s->g->key.proto;
-                r->eni = ei;
-                r->sess = i;
-            }
-        }
-    }
-    if (n)
-        qsort(v, n, sizeof *v, cmp_natref);
-    *out = v;
-    *nout = n;
-    return 0;
-}
-
-static uint64_t absdiff(uint64_t a, uint64_t b) { return a > b ? a - b : b - a; }
-
-static void match_leg(const natref *v, uint32_t n, fst__sessions *ss, uint32_t li, uint32_t ei,
-                      int own)
-{
-    fst__sess *l = &ss->v[li];
-    natref key;
-    memset(&key, 0, sizeof key);
-    memcpy(key.a, own ? l->g->key.k.lo : l->g->key.k.hi, 16);
-    key.port = own ? l->g->key.k.lo_port : l->g->key.k.hi_port;
-    key.proto = l->g->key.proto;
-    key.eni = ei;
-    /* lower bound on (eni, addr, port, proto) */
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) {
-        const uint32_t mid = lo + (hi - lo) / 2;
-        if (cmp_natref(&v[mid], &key) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    uint32_t best = FST__NONE;
-    int64_t bov = INT64_MIN;
-    uint64_t bdiff = UINT64_MAX;
-    const uint64_t lby = l->by[0] + l->by[1];
-    for (uint32_t i = lo; i < n && v[i].eni == ei && !memcmp(v[i].a, key.a, 16) &&
-                          v[i].port == key.port && v[i].proto == key.proto;
-         i++) {
-        const fst__sess *p = &ss->v[v[i].sess];
-        const int64_t ov = fst__sess_overlap(l, p);
-        if (ov < -FST__NAT_SLACK || p->nat_parent)
-            continue;
-        const uint64_t diff = absdiff(lby, p->by[0] + p->by[1]);
-        if (ov > bov || (ov == bov && diff < bdiff)) {
-            best = v[i].sess;
-            bov = ov;
-            bdiff = diff;
-        }
-    }
-    if (best != FST__NONE)
-        l->nat_parent = best + 1;
-}
-
-int fst__correlate_nat(const fst__observe *o, fst__sessions *ss)
-{
-    natref *v = NULL;
-    uint32_t n = 0;
-    FST__TRY(collect_refs(o, ss, &v, &n));
-    for (uint32_t i = 0; i < ss->n && n; i++) {
-        fst__sess *s = &ss->v[i];
-        if (s->n_enis != 1)
-            continue;
-        const uint32_t ei = ss->enis[s->eni_off];
-        const fst__eni *e = o->enis[ei];
-        if (!fst__eni_is_hop(e))
-            continue;
-        const int own = own_side(e, s);
-        if (own >= 0)
-            match_leg(v, n, ss, i, ei, own);
-    }
-    fst__free(v);
-    return 0;
 }

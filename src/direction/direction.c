@@ -33,119 +33,43 @@ int fst__port_class(uint16_t port)
     return port < 32768 ? 1 : 0;
 }
 
-uint8_t fst__evidence_of(int rev, int flags_known, uint8_t flags)
-{
-    uint8_t ev = rev ? FST__EV_REC1 : FST__EV_REC0;
-    if (!flags_known)
-        return ev;
-    if ((flags & FST_TCP_SYN) && !(flags & FST_TCP_ACK))
-        ev |= rev ? FST__EV_SYN1 : FST__EV_SYN0;
-    if ((flags & FST_TCP_SYNACK) == FST_TCP_SYNACK)
-        ev |= rev ? FST__EV_SYNACK1 : FST__EV_SYNACK0;
-    return ev;
-}
-
 int fst__direction_flags(uint16_t ev, int *client_hi)
 {
-    const int syn0 = !!(ev & FST__EV_SYN0), syn1 = !!(ev & FST__EV_SYN1);
-    const int sa0 = !!(ev & FST__EV_SYNACK0), sa1 = !!(ev & FST__EV_SYNACK1);
+    const int syn0 = !!(ev & FST__EVD_SYN0), syn1 = !!(ev & FST__EVD_SYN1);
+    const int sa0 = !!(ev & FST__EVD_SYNACK0), sa1 = !!(ev & FST__EVD_SYNACK1);
     if (syn0 != syn1) {
         *client_hi = syn1;
         return FST_BASIS_TCP_SYN;
     }
     if (syn0 && syn1) { /* simultaneous open, or merged retries: SYN-ACK decides */
-        *client_hi = sa0 != sa1 ? sa0 : !!(ev & FST__EV_SYNFIRST1);
+        *client_hi = sa0 != sa1 ? sa0 : !!(ev & FST__EVD_SYNFIRST1);
         return FST_BASIS_TCP_SYN;
     }
     if (sa0 != sa1) {
         *client_hi = sa0; /* the SYN-ACK sender is the server */
-        const int other = sa0 ? (ev & FST__EV_REC1) : (ev & FST__EV_REC0);
+        const int other = sa0 ? (ev & FST__EVD_REC1) : (ev & FST__EVD_REC0);
         return other ? FST_BASIS_TCP_SYNACK : FST_BASIS_TCP_SYNACK_WEAK;
     }
     return -1;
 }
 
-static void svc_key(fst__svc *s, const uint8_t a[16], uint16_t port, uint8_t proto)
-{
-    memset(s, 0, sizeof *s);
-    memcpy(s->a, a, 16);
-    s->port = port;
-    s->proto = proto;
-}
-
-#define SVC_KEYLEN offsetof(fst__svc, hh)
-
-int fst__learned_add(fst__learned *l, const uint8_t a[16], uint16_t port, uint8_t proto,
-                     int64_t seen)
-{
-    fst__svc k, *s = NULL;
-    svc_key(&k, a, port, proto);
-    const uint32_t hv = fst__hash(&k, SVC_KEYLEN, l->seed);
-    HASH_FIND_BYHASHVALUE(hh, l->head, &k, SVC_KEYLEN, hv, s);
-    if (s) {
-        if (seen > s->seen)
-            s->seen = seen;
-        return 0;
-    }
-    s = fst__malloc(sizeof *s);
-    if (!s)
-        return FST_ENOMEM;
-    *s = k;
-    s->seen = seen;
-    int oom = 0;
-    HASH_ADD_KEYPTR_BYHASHVALUE(hh, l->head, s, SVC_KEYLEN, hv, s);
-    if (oom) {
-        fst__free(s);
-        return FST_ENOMEM;
-    }
-    return 0;
-}
-
-int fst__learned_has(const fst__learned *l, const uint8_t a[16], uint16_t port, uint8_t proto)
-{
-    fst__svc k, *s = NULL;
-    svc_key(&k, a, port, proto);
-    const uint32_t hv = fst__hash(&k, SVC_KEYLEN, l->seed);
-    HASH_FIND_BYHASHVALUE(hh, l->head, &k, SVC_KEYLEN, hv, s);
-    return s != NULL;
-}
-
-void fst__learned_expire(fst__learned *l, int64_t before)
-{
-    fst__svc *s, *t;
-    HASH_ITER(hh, l->head, s, t) {
-        if (s->seen < before) {
-            HASH_DEL(l->head, s);
-            fst__free(s);
-        }
-    }
-}
-
-void fst__learned_free(fst__learned *l)
-{
-    fst__svc *s, *t;
-    HASH_ITER(hh, l->head, s, t) {
-        HASH_DEL(l->head, s);
-        fst__free(s);
-    }
-}
-
 static int has_ports(uint8_t proto)
 {
-    return proto == 6 || proto == 17 || proto == 132 || proto == 33;
+    return proto == FST_PROTO_TCP || proto == FST_PROTO_UDP || proto == FST_PROTO_SCTP ||
+           proto == FST_PROTO_DCCP;
 }
 
 /* Rule 2: exactly one direction was only rejected while the other was
  * accepted; returns 1 and sets *client_hi to the accepted sender. */
 static int rejected_reply(uint16_t ev, int *client_hi)
 {
-    const int only_rej0 = (ev & FST__EV_REJ0) && !(ev & FST__EV_ACC0);
-    const int only_rej1 = (ev & FST__EV_REJ1) && !(ev & FST__EV_ACC1);
-    if (only_rej0 && (ev & FST__EV_ACC1) && !only_rej1) {
+    const int only_rej0 = (ev & FST__EVD_REJ0) && !(ev & FST__EVD_ACC0);
+    const int only_rej1 = (ev & FST__EVD_REJ1) && !(ev & FST__EVD_ACC1);
+    if (only_rej0 && (ev & FST__EVD_ACC1) && !only_rej1) {
         *client_hi = 1;
         return 1;
     }
-    if (only_rej1 && (ev & FST__EV_ACC0) && !only_rej0) {
+    if (only_rej1 && (ev & FST__EVD_ACC0) && !only_rej0) {
         *client_hi = 0;
         return 1;
     }
@@ -157,14 +81,14 @@ int fst__direction_fallback(const fst__learned *l, const fst__pkey *k, uint16_t 
 {
     if (rejected_reply(ev, client_hi))
         return FST_BASIS_REJECTED_REPLY;
-    const uint16_t recs = ev & (FST__EV_REC0 | FST__EV_REC1);
-    const int one_way = recs == FST__EV_REC0 || recs == FST__EV_REC1;
-    const int sender_hi = recs == FST__EV_REC1;
-    if (one_way && !(ev & (FST__EV_ACC0 | FST__EV_ACC1)) && (ev & (FST__EV_REJ0 | FST__EV_REJ1))) {
+    const uint16_t recs = ev & (FST__EVD_REC0 | FST__EVD_REC1);
+    const int one_way = recs == FST__EVD_REC0 || recs == FST__EVD_REC1;
+    const int sender_hi = recs == FST__EVD_REC1;
+    if (one_way && !(ev & (FST__EVD_ACC0 | FST__EVD_ACC1)) && (ev & (FST__EVD_REJ0 | FST__EVD_REJ1))) {
         *client_hi = sender_hi; /* a rejected attempt nothing answered */
         return FST_BASIS_ONE_WAY;
     }
-    if (l && k->proto == 6) {
+    if (l && k->proto == FST_PROTO_TCP) {
         const int lo = fst__learned_has(l, k->k.lo, k->k.lo_port, k->proto);
         const int hi = fst__learned_has(l, k->k.hi, k->k.hi_port, k->proto);
         if (lo != hi) {
@@ -185,8 +109,8 @@ int fst__direction_fallback(const fst__learned *l, const fst__pkey *k, uint16_t 
         *client_hi = sender_hi;
         return FST_BASIS_ONE_WAY;
     }
-    if ((ev & (FST__EV_REC0 | FST__EV_REC1)) && !(ev & FST__EV_FIRST_TIE)) {
-        *client_hi = !!(ev & FST__EV_FIRST1);
+    if ((ev & (FST__EVD_REC0 | FST__EVD_REC1)) && !(ev & FST__EVD_FIRST_TIE)) {
+        *client_hi = !!(ev & FST__EVD_FIRST1);
         return FST_BASIS_FIRST_SEEN;
     }
     *client_hi = 0;

@@ -1,7 +1,7 @@
 /* direction/direction.h - ordered rules -> client/server + basis (internal).
  *
- * Owns: the evidence a session carries about who initiated it, the rule
- * cascade that turns evidence into an orientation with a recorded reason
+ * Owns: the rule cascade that turns a session's evidence (FST__EVD_*,
+ * correlate/session.h) into an orientation with a recorded reason
  * (fst_basis), the port classification, and the learned-service table
  * (addr:port pairs that answered a handshake somewhere in the input).
  *
@@ -29,27 +29,13 @@
 
 #include <stdint.h>
 
+#include "correlate/session.h"
 #include "observe/key.h"
 #include "flowstitch/stitcher.h"
-
-/* Evidence bits; index 0 = lo->hi records, 1 = hi->lo. */
-enum {
-    FST__EV_SYN0 = 1, FST__EV_SYN1 = 2,       /* bare SYN sent by lo / hi */
-    FST__EV_SYNACK0 = 4, FST__EV_SYNACK1 = 8, /* SYN-ACK sent by lo / hi */
-    FST__EV_REC0 = 16, FST__EV_REC1 = 32,     /* some record in that direction */
-    FST__EV_FIRST1 = 64,                      /* earliest record was hi -> lo */
-    FST__EV_SYNFIRST1 = 128,                  /* earliest bare SYN was hi -> lo */
-    FST__EV_FIRST_TIE = 256,                  /* both directions start at the same second */
-    FST__EV_ACC0 = 512, FST__EV_ACC1 = 1024,  /* an ACCEPT record lo->hi / hi->lo */
-    FST__EV_REJ0 = 2048, FST__EV_REJ1 = 4096  /* a REJECT record lo->hi / hi->lo */
-};
 
 /* Port class: 3 well-known (1..1023), 2 known service port >= 1024,
  * 1 other registered (1024..32767), 0 ephemeral (>= 32768) or 0. */
 int fst__port_class(uint16_t port);
-
-/* Evidence bits of one record (direction rev 0/1, tcp-flags if known). */
-uint8_t fst__evidence_of(int rev, int flags_known, uint8_t flags);
 
 /* Rule 1 only.  Returns the basis (FST_BASIS_TCP_SYN, _TCP_SYNACK,
  * _TCP_SYNACK_WEAK) and sets *client_hi, or -1 when no flag evidence. */
@@ -82,5 +68,11 @@ void fst__learned_free(fst__learned *l);
  * returns the basis. l may be NULL. */
 int fst__direction_fallback(const fst__learned *l, const fst__pkey *k, uint16_t ev,
                             int *client_hi);
+
+/* Orients every session of ss (basis, client_hi): rule 1 on every TCP
+ * session, whose strong handshakes (tcp-flags, tcp-synack) are added to l,
+ * then rules 2-6 (fst__direction_fallback) on the others, with l.
+ * 0 or FST_ENOMEM (l full of what was added so far). */
+int fst__direction_orient(fst__learned *l, fst__sessions *ss);
 
 #endif

@@ -8,7 +8,7 @@
  * Here each such leg is folded into the instance's session
  * (instance:p <-> internet-host:443, seen at the instance's ENI): same
  * protocol, the same instance endpoint, the same server port, overlapping
- * time.  The NAT ENI then lists the session, so fst__correlate_nat can tie
+ * time.  The NAT ENI then lists the session, so fst__nat_tie_legs can tie
  * the translated outside leg (NAT-IP:x <-> internet-host:443) to it.
  *
  * When the instance's ENI is not logged, the inside leg is paired with the
@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "correlate/correlate.h"
+#include "nat/nat.h"
 #include "flowstitch/errors.h"
 
 /* One endpoint of one session, for the lookup by (addr, port, proto, peer port). */
@@ -259,7 +259,7 @@ static int pair_outside(fst__observe *o, fst__sessions *ss)
     return rc;
 }
 
-int fst__correlate_nat_inside(fst__observe *o, fst__sessions *ss)
+int fst__nat_fold_inside(fst__observe *o, fst__sessions *ss)
 {
     int any = 0;
     for (uint32_t i = 1; i < o->n_enis && !any; i++)
@@ -277,7 +277,7 @@ int fst__correlate_nat_inside(fst__observe *o, fst__sessions *ss)
     for (uint32_t j = 0; j < n && rc == 0; j++) {
         if (best[j] == FST__NONE)
             continue;
-        rc = fst__account_absorb(o, ss, best[j], legs[j].sess);
+        rc = fst__session_absorb(o, ss, best[j], legs[j].sess);
         folded = 1;
     }
     fst__free(best);

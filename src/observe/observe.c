@@ -8,15 +8,11 @@
 
 #include <string.h>
 
-#include "direction/direction.h"
-#include "util/par.h"
 #include "flowstitch/errors.h"
 
 _Static_assert(sizeof(fst__pkey) == 40, "key_hash reads the key as five words");
 _Static_assert(sizeof(fst__prep) == 96, "fst__prep stays compact");
 
-#define WCHUNK_BYTES ((size_t)FST__WCHUNK * sizeof(fst__cwin))
-#define GCHUNK_BYTES ((size_t)FST__GROUP_CHUNK * sizeof(fst__group))
 
 int fst__observe_init(fst__observe *o, const fst_eni_table *meta, uint64_t seed)
 {
@@ -48,13 +44,13 @@ void fst__observe_free(fst__observe *o)
         o->skips = NULL;
     }
     for (uint32_t i = 0; i < o->n_chunks; i++)
-        fst__big_free(o->chunks[i], GCHUNK_BYTES);
+        fst__big_free(o->chunks[i], FST__GCHUNK_BYTES);
     fst__free(o->chunks);
     fst__free(o->enis);
     fst__free(o->eniptr);
     fst__free(o->reps);
     for (uint32_t i = 0; i < o->n_wchunks; i++)
-        fst__big_free(o->wchunks[i], WCHUNK_BYTES);
+        fst__big_free(o->wchunks[i], FST__WCHUNK_BYTES);
     fst__free(o->wchunks);
     fst__free(o->wide);
     fst__free(o->skips);
@@ -219,11 +215,11 @@ static int group_eq(const void *ctx, uint32_t idx)
 #endif
 
 /* Makes sure the group pool has a free slot.  0 or FST_ENOMEM. */
-static int group_room(fst__observe *o)
+int fst__observe_group_room(fst__observe *o)
 {
     if (o->n_chunks == 0 || o->chunk_used == FST__GROUP_CHUNK) {
         FST__TRY(fst__grow((void **)&o->chunks, &o->cap_chunks, o->n_chunks + 1, sizeof *o->chunks));
-        o->chunks[o->n_chunks] = fst__big_alloc(GCHUNK_BYTES);
+        o->chunks[o->n_chunks] = fst__big_alloc(FST__GCHUNK_BYTES);
         if (!o->chunks[o->n_chunks])
             return FST_ENOMEM;
         o->n_chunks++;
@@ -240,7 +236,7 @@ static fst__group *group_get(fst__observe *o, const fst__pkey *k, uint32_t hv, u
     *gi = idx;
     if (idx != UINT32_MAX)
         return fst__observe_group(o, idx);
-    if (o->n_groups == UINT32_MAX - 2 || group_room(o) < 0)
+    if (o->n_groups == UINT32_MAX - 2 || fst__observe_group_room(o) < 0)
         return NULL;
     fst__group *g = &o->chunks[o->n_chunks - 1][o->chunk_used];
     memset(g, 0, sizeof *g);
@@ -389,29 +385,6 @@ static int pack(fst__observe *o, fst__cwin *c, const fst__win *w, uint32_t gi)
     return 0;
 }
 
-static void unpack(const fst__observe *o, fst__win *w, const fst__cwin *c)
-{
-    if (c->ad & FST__CW_WIDE) {
-        *w = o->wide[c->start];
-        return;
-    }
-    memset(w, 0, sizeof *w);
-    w->start = c->start;
-    w->dur = c->dur;
-    w->packets = c->packets;
-    w->bytes = c->bytes;
-    w->eni = c->eni_flags & 0xffffffu;
-    w->flags = (uint8_t)(c->eni_flags >> 24);
-    w->action = c->ad & 3;
-    w->fdir = (c->ad >> 2) & 3;
-    w->bits = c->bits;
-}
-
-static fst__cwin *cwin_at(const fst__observe *o, uint32_t i)
-{
-    return &o->wchunks[i / FST__WCHUNK][i % FST__WCHUNK];
-}
-
 /* The slot for the next entry; NULL on out of memory or at 2^32 - 2. */
 static fst__cwin *cwin_next(fst__observe *o)
 {
@@ -420,12 +393,12 @@ static fst__cwin *cwin_next(fst__observe *o)
     if (o->n_rec == o->n_wchunks * FST__WCHUNK) {
         if (fst__grow((void **)&o->wchunks, &o->cap_wchunks, o->n_wchunks + 1, sizeof *o->wchunks) < 0)
             return NULL;
-        o->wchunks[o->n_wchunks] = fst__big_alloc(WCHUNK_BYTES);
+        o->wchunks[o->n_wchunks] = fst__big_alloc(FST__WCHUNK_BYTES);
         if (!o->wchunks[o->n_wchunks])
             return NULL;
         o->n_wchunks++;
     }
-    return cwin_at(o, o->n_rec);
+    return fst__cwin_at(o, o->n_rec);
 }
 
 /* Resolves the oldest pending lookup: its group (created when new) counts
@@ -445,7 +418,7 @@ static int resolve_oldest(fst__observe *o)
     if (!g)
         return FST_ENOMEM;
     g->n++;
-    cwin_at(o, p->rec)->group = gi;
+    fst__cwin_at(o, p->rec)->group = gi;
     o->pend_head = (o->pend_head + 1) % FST__PENDING;
     o->n_pend--;
     return 0;
@@ -627,192 +600,6 @@ int fst__observe_push_prep(fst__observe *o, const fst__prep *p, const fst__prep_
     }
 }
 
-/* In-place MSD radix sort of the entries [lo, hi) by group index, digit
- * (group >> shift) & RADIX_MASK, then the next digit inside each bucket
- * (American flag sort: every swap puts one entry in its bucket).  Passes
- * walk the entries in order and write to RADIX buckets at a time, so the
- * sort stays in cache and TLB range where a one-pass bucket sort by group
- * would miss on nearly every entry.  Not stable (see fst__observe_seal). */
-#define RADIX_BITS 11
-#define RADIX (1u << RADIX_BITS)
-#define RADIX_MASK (RADIX - 1)
-
-static void insertion_by_group(fst__observe *o, uint32_t lo, uint32_t hi)
-{
-    for (uint32_t i = lo + 1; i < hi; i++) {
-        const fst__cwin v = *cwin_at(o, i);
-        uint32_t j = i;
-        while (j > lo && cwin_at(o, j - 1)->group > v.group) {
-            *cwin_at(o, j) = *cwin_at(o, j - 1);
-            j--;
-        }
-        *cwin_at(o, j) = v;
-    }
-}
-
-/* Counts the digits of [lo, hi) and moves every entry into its bucket; on
- * return bucket d is [cnt[d - 1], cnt[d]) (cnt[-1] = lo).  cnt: 2 * RADIX. */
-static void radix_pass(fst__observe *o, uint32_t lo, uint32_t hi, int shift, uint32_t *cnt)
-{
-    memset(cnt, 0, 2 * RADIX * sizeof *cnt);
-    uint32_t *cur = cnt + RADIX;
-    for (uint32_t i = lo; i < hi; i++)
-        cnt[(cwin_at(o, i)->group >> shift) & RADIX_MASK]++;
-    uint32_t sum = lo;
-    for (uint32_t d = 0; d < RADIX; d++) {
-        cur[d] = sum;
-        sum += cnt[d];
-        cnt[d] = sum; /* now the end of bucket d */
-    }
-    for (uint32_t d = 0; d < RADIX; d++) {
-        while (cur[d] < cnt[d]) {
-            fst__cwin *x = cwin_at(o, cur[d]);
-            const uint32_t t = (x->group >> shift) & RADIX_MASK;
-            if (t == d) {
-                cur[d]++;
-                continue;
-            }
-            fst__cwin *y = cwin_at(o, cur[t]++);
-            const fst__cwin tmp = *x;
-            *x = *y;
-            *y = tmp;
-        }
-    }
-}
-
-static int radix_by_group(fst__observe *o, uint32_t lo, uint32_t hi, int shift);
-
-/* Sorts the buckets [d0, d1) of a pass (cnt as radix_pass left it) by the
- * next digit. */
-static int radix_buckets(fst__observe *o, uint32_t lo, const uint32_t *cnt, uint32_t d0,
-                         uint32_t d1, int shift)
-{
-    if (shift == 0)
-        return 0;
-    const int next = shift > RADIX_BITS ? shift - RADIX_BITS : 0;
-    uint32_t from = d0 ? cnt[d0 - 1] : lo;
-    int rc = 0;
-    for (uint32_t d = d0; d < d1 && rc == 0; d++) {
-        if (cnt[d] - from > 1)
-            rc = radix_by_group(o, from, cnt[d], next);
-        from = cnt[d];
-    }
-    return rc;
-}
-
-static int radix_by_group(fst__observe *o, uint32_t lo, uint32_t hi, int shift)
-{
-    if (hi - lo <= 32) {
-        insertion_by_group(o, lo, hi);
-        return 0;
-    }
-    uint32_t *cnt = fst__malloc(2 * RADIX * sizeof *cnt);
-    if (!cnt)
-        return FST_ENOMEM;
-    radix_pass(o, lo, hi, shift, cnt);
-    const int rc = radix_buckets(o, lo, cnt, 0, RADIX, shift);
-    fst__free(cnt);
-    return rc;
-}
-
-/* The buckets of the first pass, sorted further on two threads. */
-typedef struct bucket_job {
-    fst__observe *o;
-    const uint32_t *cnt;
-    uint32_t d0, d1;
-    int shift, rc;
-} bucket_job;
-
-static void bucket_job_run(void *arg)
-{
-    bucket_job *j = arg;
-    j->rc = radix_buckets(j->o, 0, j->cnt, j->d0, j->d1, j->shift);
-}
-
-/* Below this many entries the seal sorts on one thread. */
-#define PAR_MIN_SORT 65536
-
-int fst__observe_seal(fst__observe *o, int threads)
-{
-    FST__TRY(flush_pending(o));
-    fst__oatab_free(&o->gtab);
-    fst__oatab_free(&o->eni_by_ptr);
-    fst__free(o->eniptr);
-    o->eniptr = NULL;
-    o->n_eniptr = o->cap_eniptr = 0;
-    if (o->n_groups < 2)
-        return 0;
-    int bits = 0; /* significant bits of the largest group index */
-    while (bits < 32 && ((o->n_groups - 1) >> bits))
-        bits++;
-    const int shift = bits > RADIX_BITS ? bits - RADIX_BITS : 0;
-    if (threads < 2 || shift == 0 || o->n_rec < PAR_MIN_SORT)
-        return radix_by_group(o, 0, o->n_rec, shift);
-    uint32_t *cnt = fst__malloc(2 * RADIX * sizeof *cnt);
-    if (!cnt)
-        return FST_ENOMEM;
-    radix_pass(o, 0, o->n_rec, shift, cnt);
-    uint32_t mid = 0; /* first bucket of the second half: half the entries before it */
-    while (mid < RADIX && cnt[mid] < o->n_rec / 2)
-        mid++;
-    bucket_job j[2] = {{o, cnt, 0, mid, shift, 0}, {o, cnt, mid, RADIX, shift, 0}};
-    fst__par2(bucket_job_run, &j[0], &j[1]);
-    fst__free(cnt);
-    return j[0].rc < 0 ? j[0].rc : j[1].rc;
-}
-
-void fst__expander_init(fst__expander *ex, const fst__observe *o, uint32_t g0, uint32_t g1,
-                        uint32_t pos0)
-{
-    memset(ex, 0, sizeof *ex);
-    ex->next_group = g0;
-    ex->end_group = g1;
-    ex->next_pos = ex->end_pos = pos0;
-    for (uint32_t i = g0; i < g1; i++)
-        ex->end_pos += fst__observe_group(o, i)->n;
-    /* blocks wholly inside [pos0, end_pos); past the last entry counts as inside */
-    ex->next_free = (uint32_t)(((uint64_t)pos0 + FST__WCHUNK - 1) / FST__WCHUNK);
-    ex->end_free = ex->end_pos == o->n_rec ? o->n_wchunks : ex->end_pos / FST__WCHUNK;
-    if (ex->end_free < ex->next_free)
-        ex->end_free = ex->next_free;
-}
-
-void fst__expander_free(fst__expander *ex)
-{
-    fst__free(ex->wins);
-    memset(ex, 0, sizeof *ex);
-}
-
-int fst__expand_next(fst__observe *o, fst__expander *ex, uint32_t *gi)
-{
-    if (ex->next_group >= ex->end_group)
-        return 0;
-    const uint32_t n = fst__observe_group(o, ex->next_group)->n;
-    FST__TRY(fst__grow((void **)&ex->wins, &ex->cap_wins, n, sizeof *ex->wins));
-    for (uint32_t i = 0; i < n; i++)
-        unpack(o, &ex->wins[i], cwin_at(o, ex->next_pos + i));
-    ex->n_wins = n;
-    ex->next_pos += n;
-    *gi = ex->next_group++;
-    /* give back the blocks of the range now behind us (all at the end) */
-    uint32_t done = ex->next_group == ex->end_group ? ex->end_free : ex->next_pos / FST__WCHUNK;
-    if (done > ex->end_free)
-        done = ex->end_free;
-    for (; ex->next_free < done; ex->next_free++) {
-        fst__big_free(o->wchunks[ex->next_free], WCHUNK_BYTES);
-        o->wchunks[ex->next_free] = NULL;
-    }
-    return 1;
-}
-
-void fst__observe_drop_entries(fst__observe *o)
-{
-    for (uint32_t i = 0; i < o->n_wchunks; i++) {
-        fst__big_free(o->wchunks[i], WCHUNK_BYTES);
-        o->wchunks[i] = NULL;
-    }
-}
-
 int fst__observe_push(fst__observe *o, const fst_record *rec)
 {
     const fst__prep_ctx c = fst__observe_prep_ctx(o);
@@ -869,120 +656,7 @@ int64_t fst__observe_clock(const fst__observe *o)
     return v[n / 2];
 }
 
-/* Index of group g (a pointer into o's pool), FST__NONE if not there. */
-static uint32_t group_index_of(const fst__observe *o, const fst__group *g)
-{
-    const uintptr_t p = (uintptr_t)g;
-    for (uint32_t c = 0; c < o->n_chunks; c++) {
-        const uintptr_t base = (uintptr_t)o->chunks[c];
-        if (p >= base && p < base + GCHUNK_BYTES)
-            return c * FST__GROUP_CHUNK + (uint32_t)((p - base) / sizeof *g);
-    }
-    return FST__NONE;
-}
-
-/* The latest end of each group's entries, clamped to 32 bits; UINT32_MAX
- * for a group with an entry without times (it never closes). */
-static void group_ends(const fst__observe *o, uint32_t *last)
-{
-    memset(last, 0, (size_t)o->n_groups * sizeof *last);
-    for (uint32_t pos = 0; pos < o->n_rec; pos++) {
-        const fst__cwin *c = cwin_at(o, pos);
-        uint32_t e;
-        if (c->ad & FST__CW_WIDE) {
-            const fst__win *w = &o->wide[c->start];
-            const int64_t end = w->start + (int64_t)w->dur;
-            e = (w->bits & FST__W_NOTIME) || end >= UINT32_MAX ? UINT32_MAX
-                : end < 0 ? 0 : (uint32_t)end;
-        } else {
-            const uint64_t end = (uint64_t)c->start + c->dur;
-            e = (c->bits & FST__W_NOTIME) || end >= UINT32_MAX ? UINT32_MAX : (uint32_t)end;
-        }
-        if (e > last[c->group])
-            last[c->group] = e;
-    }
-}
-
-/* What a split needs, allocated before anything moves, so that a failure
- * leaves o as it was. */
-typedef struct split_plan {
-    uint32_t *map;      /* group index -> its index in part or in o */
-    uint8_t *closed;    /* by group index */
-    size_t map_bytes, closed_bytes; /* both from fst__big_alloc */
-    uint32_t *rep_gi;   /* by rep: its group's index */
-    uint32_t moved, kept, moved_rec, moved_wide, moved_reps;
-    fst__oatab gtab, rtab; /* o's rebuilt tables, sized */
-} split_plan;
-
-static void plan_free(split_plan *pl)
-{
-    fst__big_free(pl->map, pl->map_bytes);
-    fst__big_free(pl->closed, pl->closed_bytes);
-    fst__free(pl->rep_gi);
-    fst__oatab_free(&pl->gtab);
-    fst__oatab_free(&pl->rtab);
-}
-
-static int plan_split(const fst__observe *o, const int64_t cut[256], split_plan *pl)
-{
-    memset(pl, 0, sizeof *pl);
-    const uint32_t n = o->n_groups;
-    pl->map_bytes = ((size_t)n + 1) * sizeof *pl->map;
-    pl->closed_bytes = (size_t)n + 1;
-    pl->map = fst__big_alloc(pl->map_bytes);
-    pl->closed = fst__big_alloc(pl->closed_bytes);
-    pl->rep_gi = fst__malloc(((size_t)o->n_reps + 1) * sizeof *pl->rep_gi);
-    if (!pl->map || !pl->closed || !pl->rep_gi)
-        return FST_ENOMEM;
-    group_ends(o, pl->map);
-    for (uint32_t i = 0; i < n; i++) {
-        const fst__group *g = fst__observe_group(o, i);
-        const int closed = pl->map[i] != UINT32_MAX && (int64_t)pl->map[i] < cut[g->key.proto];
-        pl->closed[i] = (uint8_t)closed;
-        pl->map[i] = closed ? pl->moved++ : pl->kept++;
-        if (closed)
-            pl->moved_rec += g->n;
-    }
-    if (!pl->moved)
-        return 0;
-    for (uint32_t pos = 0; o->n_wide && pos < o->n_rec; pos++) {
-        const fst__cwin *c = cwin_at(o, pos);
-        pl->moved_wide += (c->ad & FST__CW_WIDE) && pl->closed[c->group];
-    }
-    for (uint32_t r = 0; r < o->n_reps; r++) {
-        pl->rep_gi[r] = group_index_of(o, o->reps[r].g);
-        pl->moved_reps += pl->rep_gi[r] != FST__NONE && pl->closed[pl->rep_gi[r]];
-    }
-    FST__TRY(fst__oatab_init(&pl->gtab, pl->kept));
-    FST__TRY(fst__oatab_init(&pl->rtab, o->n_reps - pl->moved_reps));
-    return 0;
-}
-
-/* Room in part for what the plan moves. */
-static int part_alloc(fst__observe *part, const split_plan *pl)
-{
-    for (uint32_t i = 0; i < pl->moved; i += FST__GROUP_CHUNK) {
-        FST__TRY(group_room(part));
-        part->chunk_used = pl->moved - i < FST__GROUP_CHUNK ? pl->moved - i : FST__GROUP_CHUNK;
-    }
-    part->n_groups = pl->moved;
-    const uint32_t blocks = (uint32_t)(((uint64_t)pl->moved_rec + FST__WCHUNK - 1) / FST__WCHUNK);
-    FST__TRY(fst__grow((void **)&part->wchunks, &part->cap_wchunks, blocks ? blocks : 1,
-                       sizeof *part->wchunks));
-    for (; part->n_wchunks < blocks; part->n_wchunks++)
-        if (!(part->wchunks[part->n_wchunks] = fst__big_alloc(WCHUNK_BYTES)))
-            return FST_ENOMEM;
-    if (pl->moved_wide)
-        FST__TRY(fst__grow((void **)&part->wide, &part->cap_wide, pl->moved_wide, sizeof *part->wide));
-    if (pl->moved_reps) {
-        FST__TRY(fst__grow((void **)&part->reps, &part->cap_reps, pl->moved_reps, sizeof *part->reps));
-        FST__TRY(fst__oatab_init(&part->rtab, pl->moved_reps));
-    }
-    return 0;
-}
-
-/* Inserts reps[i] of o (its group already in place) into table t. */
-static void rep_index(fst__observe *o, fst__oatab *t, uint32_t i)
+void fst__observe_rep_index(fst__observe *o, fst__oatab *t, uint32_t i)
 {
     uint32_t pos;
     const rep_ctx c = {o, o->reps[i].g};
@@ -990,414 +664,14 @@ static void rep_index(fst__observe *o, fst__oatab *t, uint32_t i)
     (void)fst__oatab_insert(t, pos, rep_hash(o, o->reps[i].g), i); /* sized: cannot fail */
 }
 
-int fst__observe_split(fst__observe *o, const int64_t cut[256], fst__observe *part,
-                       uint32_t *moved)
+void fst__observe_index_groups(fst__observe *o)
 {
-    *moved = 0;
-    memset(part, 0, sizeof *part);
-    part->borrowed = 1;
-    part->seed = o->seed;
-    part->meta = o->meta;
-    part->enis = o->enis;
-    part->n_enis = part->cap_enis = o->n_enis;
-    part->skips = o->skips;
-    part->n_skips = part->cap_skips = o->n_skips;
-    FST__TRY(flush_pending(o));
-    split_plan pl;
-    int rc = plan_split(o, cut, &pl);
-    if (rc == 0 && pl.moved)
-        rc = part_alloc(part, &pl);
-    if (rc < 0 || !pl.moved) {
-        plan_free(&pl);
-        if (rc == 0) {
-            memcpy(o->cut, cut, sizeof o->cut);
-            o->cut_set = 1;
-        }
-        return rc;
-    }
-    /* groups: to part in order, or down to their new place in o */
-    for (uint32_t i = 0; i < o->n_groups; i++) {
-        const fst__group *g = fst__observe_group(o, i);
-        *fst__observe_group(pl.closed[i] ? part : o, pl.map[i]) = *g;
-    }
-    /* entries, the same way (a kept entry never moves up) */
-    uint32_t kept_rec = 0;
-    for (uint32_t pos = 0; pos < o->n_rec; pos++) {
-        fst__cwin c = *cwin_at(o, pos);
-        const uint32_t gi = c.group;
-        c.group = pl.map[gi];
-        if (!pl.closed[gi]) {
-            *cwin_at(o, kept_rec++) = c;
-            continue;
-        }
-        if (c.ad & FST__CW_WIDE) {
-            part->wide[part->n_wide] = o->wide[c.start];
-            c.start = part->n_wide++;
-        }
-        *cwin_at(part, part->n_rec++) = c;
-    }
-    /* reported addresses follow their groups */
-    uint32_t kept_reps = 0;
-    for (uint32_t r = 0; r < o->n_reps; r++) {
-        const uint32_t gi = pl.rep_gi[r];
-        if (gi == FST__NONE)
-            continue;
-        fst__rep rep = o->reps[r];
-        if (pl.closed[gi]) {
-            rep.g = fst__observe_group(part, pl.map[gi]);
-            part->reps[part->n_reps] = rep;
-            rep_index(part, &part->rtab, part->n_reps++);
-        } else {
-            rep.g = fst__observe_group(o, pl.map[gi]);
-            o->reps[kept_reps] = rep;
-            kept_reps++;
-        }
-    }
-    o->n_reps = kept_reps;
-    fst__oatab_free(&o->rtab);
-    o->rtab = pl.rtab;
-    pl.rtab = (fst__oatab){0};
-    for (uint32_t r = 0; r < o->n_reps; r++)
-        rep_index(o, &o->rtab, r);
-    /* o keeps the blocks and group chunks it still needs */
-    o->n_rec = kept_rec;
-    const uint32_t wblocks = (uint32_t)(((uint64_t)kept_rec + FST__WCHUNK - 1) / FST__WCHUNK);
-    for (; o->n_wchunks > wblocks; o->n_wchunks--)
-        fst__big_free(o->wchunks[o->n_wchunks - 1], WCHUNK_BYTES);
-    o->n_groups = pl.kept;
-    const uint32_t gchunks = (pl.kept + FST__GROUP_CHUNK - 1) / FST__GROUP_CHUNK;
-    for (; o->n_chunks > gchunks; o->n_chunks--)
-        fst__big_free(o->chunks[o->n_chunks - 1], GCHUNK_BYTES);
-    o->chunk_used = pl.kept ? pl.kept - (gchunks - 1) * FST__GROUP_CHUNK : 0;
-    /* the lookup table, rebuilt from the keys (sized: cannot fail) */
-    fst__oatab_free(&o->gtab);
-    o->gtab = pl.gtab;
-    pl.gtab = (fst__oatab){0};
     for (uint32_t i = 0; i < o->n_groups; i++) {
         const fst__group *g = fst__observe_group(o, i);
         const uint32_t hv = key_hash(&g->key, o->seed);
         const key_ctx c = {o, &g->key};
         uint32_t pos;
         (void)fst__oatab_find(&o->gtab, hv, group_eq, &c, &pos);
-        (void)fst__oatab_insert(&o->gtab, pos, hv, i);
+        (void)fst__oatab_insert(&o->gtab, pos, hv, i); /* sized: cannot fail */
     }
-    memcpy(o->cut, cut, sizeof o->cut);
-    o->cut_set = 1;
-    *moved = pl.moved;
-    plan_free(&pl);
-    return 0;
-}
-
-/* ------------------------------------------------- folding settled windows */
-
-/* One candidate entry, 16 bytes: sorted by group, stream, start, then
- * position (push order). */
-typedef struct fold_key {
-    uint32_t group, stream, start, pos; /* stream: ENI index << 1 | REV */
-} fold_key;
-
-static int key_less(const fold_key *a, const fold_key *b)
-{
-    const uint64_t ah = (uint64_t)a->group << 32 | a->stream, bh = (uint64_t)b->group << 32 | b->stream;
-    if (ah != bh)
-        return ah < bh;
-    const uint64_t al = (uint64_t)a->start << 32 | a->pos, bl = (uint64_t)b->start << 32 | b->pos;
-    return al < bl;
-}
-
-static void key_swap(fold_key *a, fold_key *b)
-{
-    const fold_key t = *a;
-    *a = *b;
-    *b = t;
-}
-
-static void key_sift(fold_key *x, size_t i, size_t n)
-{
-    for (;;) {
-        size_t m = i, l = 2 * i + 1, r = l + 1;
-        if (l < n && key_less(&x[m], &x[l]))
-            m = l;
-        if (r < n && key_less(&x[m], &x[r]))
-            m = r;
-        if (m == i)
-            return;
-        key_swap(&x[i], &x[m]);
-        i = m;
-    }
-}
-
-/* In place (no scratch the size of the input, unlike glibc's qsort):
- * quicksort, insertion sort below 16, heapsort past the depth limit. */
-static void sort_keys(fold_key *x, size_t n, int depth)
-{
-    while (n > 16) {
-        if (depth-- == 0) {
-            for (size_t i = n / 2; i-- > 0;)
-                key_sift(x, i, n);
-            for (size_t i = n; i-- > 1;) {
-                key_swap(&x[0], &x[i]);
-                key_sift(x, 0, i);
-            }
-            return;
-        }
-        const size_t b = n / 2, d = n - 1;
-        if (key_less(&x[b], &x[0]))
-            key_swap(&x[0], &x[b]);
-        if (key_less(&x[d], &x[b]))
-            key_swap(&x[b], &x[d]);
-        if (key_less(&x[b], &x[0]))
-            key_swap(&x[0], &x[b]);
-        key_swap(&x[0], &x[b]);
-        const fold_key p = x[0];
-        size_t i = 0, j = n;
-        for (;;) {
-            do i++; while (i < n && key_less(&x[i], &p));
-            do j--; while (key_less(&p, &x[j]));
-            if (i >= j)
-                break;
-            key_swap(&x[i], &x[j]);
-        }
-        x[0] = x[j];
-        x[j] = p;
-        if (j < n - j - 1) {
-            sort_keys(x, j, depth);
-            x += j + 1;
-            n -= j + 1;
-        } else {
-            sort_keys(x + j + 1, n - j - 1, depth);
-            n = j;
-        }
-    }
-    for (size_t i = 1; i < n; i++) {
-        const fold_key v = x[i];
-        size_t j = i;
-        while (j > 0 && key_less(&v, &x[j - 1])) {
-            x[j] = x[j - 1];
-            j--;
-        }
-        x[j] = v;
-    }
-}
-
-static int64_t win_end(const fst__win *w) { return w->start + (int64_t)w->dur; }
-
-/* The settled prefix of one stream run e[0..n) (sorted by start): its fold
- * into *out and its length into *k_out, or 0 when correlation could tell
- * the difference (see fst__observe_fold). */
-static int fold_run(const fst__observe *o, const fold_key *e, uint32_t n, int64_t cut,
-                    uint32_t idle, uint8_t proto, uint32_t *k_out, fst__win *out)
-{
-    fst__win w;
-    uint32_t k = 0;
-    for (; k < n; k++) {
-        unpack(o, &w, cwin_at(o, e[k].pos));
-        if ((w.bits & FST__W_NOTIME) || win_end(&w) >= cut)
-            break;
-    }
-    if (k < 2)
-        return 0;
-    for (uint32_t i = k + 1; i < n; i++) { /* settled ones must come first */
-        fst__win x;
-        unpack(o, &x, cwin_at(o, e[i].pos));
-        if (!(x.bits & FST__W_NOTIME) && win_end(&x) < cut)
-            return 0;
-    }
-    fst__win f;
-    unpack(o, &f, cwin_at(o, e[0].pos));
-    f.nrec = f.nrec ? f.nrec : 1;
-    int64_t end = win_end(&f), prev_start = f.start;
-    const int rev = !!(f.bits & FST__W_REV), known = !!(f.bits & FST__W_FLAGS);
-    uint8_t ev = fst__evidence_of(rev, known, f.flags);
-    const int tcp = proto == 6 && known;
-    if (tcp && (f.flags & (FST_TCP_FIN | FST_TCP_RST)))
-        return 0;
-    for (uint32_t i = 1; i < k; i++) {
-        unpack(o, &w, cwin_at(o, e[i].pos));
-        /* equal starts: a duplicate or two intervals; either way kept apart */
-        if (w.action != f.action || w.bits != f.bits || w.fdir != f.fdir ||
-            w.start == prev_start || w.start > end + (int64_t)idle ||
-            (tcp && (w.flags & (FST_TCP_FIN | FST_TCP_RST | FST_TCP_SYN))))
-            return 0;
-        prev_start = w.start;
-        if (win_end(&w) > end)
-            end = win_end(&w);
-        f.packets = fst__sat_add(f.packets, w.packets);
-        f.bytes = fst__sat_add(f.bytes, w.bytes);
-        f.flags |= w.flags;
-        ev |= fst__evidence_of(rev, known, w.flags);
-        const uint64_t nr = (uint64_t)f.nrec + (w.nrec ? w.nrec : 1);
-        if (nr >= UINT32_MAX)
-            return 0;
-        f.nrec = (uint32_t)nr;
-    }
-    if (fst__evidence_of(rev, known, f.flags) != ev)
-        return 0; /* OR-ing the flags would change what they say */
-    if (k < n) { /* the next window must start after them */
-        unpack(o, &w, cwin_at(o, e[k].pos));
-        if (w.start < end || w.start == prev_start)
-            return 0;
-    }
-    if (end - f.start > UINT32_MAX)
-        return 0;
-    f.dur = (uint32_t)(end - f.start);
-    *k_out = k;
-    *out = f;
-    return 1;
-}
-
-/* Start of the entry at pos as a 32-bit sort key, or 0 with *ok = 0 when
- * it does not fit (a wide entry before 1970 or past 2106). */
-static uint32_t start32(const fst__observe *o, const fst__cwin *c, int *ok)
-{
-    if (!(c->ad & FST__CW_WIDE))
-        return c->start;
-    const int64_t s = o->wide[c->start].start;
-    if (s < 0 || s > UINT32_MAX) {
-        *ok = 0;
-        return 0;
-    }
-    return (uint32_t)s;
-}
-
-uint32_t fst__observe_fold(fst__observe *o, const int64_t cut[256], const uint32_t idle[256])
-{
-    if (flush_pending(o) < 0 || !o->n_rec)
-        return 0;
-    /* groups big enough, with at least two settled entries (UINT32_MAX:
-     * not a candidate).  Temporaries straight from the kernel: freeing big
-     * malloc blocks raises glibc's mmap threshold and leaves later ones
-     * resident. */
-    const size_t settled_bytes = ((size_t)o->n_groups + 1) * sizeof(uint32_t);
-    uint32_t *settled = fst__big_alloc(settled_bytes);
-    if (!settled)
-        return 0;
-    for (uint32_t pos = 0; pos < o->n_rec; pos++) {
-        const fst__cwin *c = cwin_at(o, pos);
-        const fst__group *g = fst__observe_group(o, c->group);
-        if (g->n < FST__FOLD_MIN || settled[c->group] == UINT32_MAX)
-            continue;
-        int ok = 1;
-        (void)start32(o, c, &ok);
-        fst__win w;
-        unpack(o, &w, c);
-        if (!ok)
-            settled[c->group] = UINT32_MAX;
-        else
-            settled[c->group] += !(w.bits & FST__W_NOTIME) && win_end(&w) < cut[g->key.proto];
-    }
-    /* each candidate group's place in e[] (a counting sort by group);
-     * UINT32_MAX for the others */
-    uint64_t cand = 0;
-    for (uint32_t gi = 0; gi < o->n_groups; gi++) {
-        if (settled[gi] >= 2 && settled[gi] != UINT32_MAX) {
-            settled[gi] = (uint32_t)cand;
-            cand += fst__observe_group(o, gi)->n;
-        } else {
-            settled[gi] = UINT32_MAX;
-        }
-    }
-    const size_t e_bytes = (size_t)cand * sizeof(fold_key), drop_bytes = o->n_rec;
-    fold_key *e = cand ? fst__big_alloc(e_bytes) : NULL;
-    uint8_t *drop = e ? fst__big_alloc(drop_bytes) : NULL;
-    if (!drop) {
-        fst__big_free(e, e_bytes);
-        fst__big_free(settled, settled_bytes);
-        return 0;
-    }
-    const uint32_t n = (uint32_t)cand;
-    for (uint32_t pos = 0; pos < o->n_rec; pos++) {
-        const fst__cwin *c = cwin_at(o, pos);
-        if (settled[c->group] == UINT32_MAX)
-            continue;
-        int ok = 1;
-        const uint32_t eni = c->ad & FST__CW_WIDE ? o->wide[c->start].eni : c->eni_flags & 0xffffffu;
-        e[settled[c->group]++] =
-            (fold_key){c->group, eni << 1 | !!(c->bits & FST__W_REV), start32(o, c, &ok), pos};
-    }
-    /* then each group's entries (in push order, mostly in time order) by
-     * stream and start */
-    for (uint32_t gi = 0; gi < o->n_groups; gi++) {
-        if (settled[gi] == UINT32_MAX)
-            continue;
-        const uint32_t len = fst__observe_group(o, gi)->n;
-        int depth = 0;
-        for (uint32_t k = len; k; k >>= 1)
-            depth += 2;
-        sort_keys(e + (settled[gi] - len), len, depth);
-    }
-    fst__big_free(settled, settled_bytes);
-    /* fold each stream's settled prefix: the fold replaces its first entry
-     * (drop 2, value kept in folds[]), the others go (drop 1) */
-    uint32_t n_folds = 0, saved = 0, kept_wide = 0;
-    fst__win *folds = NULL;
-    uint32_t cap_folds = 0;
-    for (uint32_t i = 0; i < n;) {
-        uint32_t j = i + 1;
-        while (j < n && e[j].group == e[i].group && e[j].stream == e[i].stream)
-            j++;
-        const uint8_t proto = fst__observe_group(o, e[i].group)->key.proto;
-        uint32_t k;
-        fst__win f;
-        if (fold_run(o, e + i, j - i, cut[proto], idle[proto], proto, &k, &f) &&
-            fst__grow((void **)&folds, &cap_folds, n_folds + 1, sizeof *folds) == 0) {
-            folds[n_folds] = f;
-            drop[e[i].pos] = 2;
-            for (uint32_t x = i + 1; x < i + k; x++)
-                drop[e[x].pos] = 1;
-            /* e[0..n_folds) is reused for the folds' groups: every run
-             * passed holds two entries or more, so n_folds < i there */
-            e[n_folds].group = e[i].group;
-            n_folds++;
-            saved += k - 1;
-        }
-        i = j;
-    }
-    for (uint32_t pos = 0; n_folds && pos < o->n_rec; pos++) {
-        const fst__cwin *c = cwin_at(o, pos);
-        kept_wide += (c->ad & FST__CW_WIDE) && !drop[pos];
-    }
-    fst__win *wide = n_folds ? fst__malloc(((size_t)kept_wide + n_folds) * sizeof *wide) : NULL;
-    if (!wide) { /* nothing folded, or no memory for it: nothing changed */
-        fst__free(folds);
-        fst__big_free(e, e_bytes);
-        fst__big_free(drop, drop_bytes);
-        return 0;
-    }
-    /* entries kept in place (wide ones re-indexed), folds at the end */
-    uint32_t nw = 0, w_out = 0;
-    for (uint32_t pos = 0; pos < o->n_rec; pos++) {
-        fst__cwin c = *cwin_at(o, pos);
-        if (drop[pos]) { /* 1: folded into its stream's first settled entry;
-                          * 2: that entry, replaced by the fold below */
-            fst__observe_group(o, c.group)->n -= drop[pos] == 1;
-            continue;
-        }
-        if (c.ad & FST__CW_WIDE) {
-            wide[nw] = o->wide[c.start];
-            c.start = nw++;
-        }
-        *cwin_at(o, w_out++) = c;
-    }
-    for (uint32_t i = 0; i < n_folds; i++) {
-        fst__cwin *c = cwin_at(o, w_out++);
-        const uint32_t gi = e[i].group;
-        memset(c, 0, sizeof *c);
-        c->group = gi;
-        c->bits = folds[i].bits;
-        c->ad = FST__CW_WIDE;
-        wide[nw] = folds[i];
-        c->start = nw++;
-    }
-    fst__free(o->wide);
-    o->wide = wide;
-    o->n_wide = o->cap_wide = nw;
-    o->n_rec = w_out;
-    const uint32_t wblocks = (uint32_t)(((uint64_t)w_out + FST__WCHUNK - 1) / FST__WCHUNK);
-    for (; o->n_wchunks > wblocks; o->n_wchunks--)
-        fst__big_free(o->wchunks[o->n_wchunks - 1], WCHUNK_BYTES);
-    fst__free(folds);
-    fst__big_free(e, e_bytes);
-    fst__big_free(drop, drop_bytes);
-    return saved;
 }

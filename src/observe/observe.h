@@ -21,8 +21,8 @@
  *   - SKIPDATA windows per ENI.
  * Correlation happens later (correlate.h) over these tables.
  * Streaming (stitcher.c, cfg.horizon): the data's clock (median end of the
- * latest records), fst__observe_split (closed groups out into a part of
- * their own, which borrows the ENIs) and fst__observe_fold (the settled
+ * latest records), fst__stream_split (closed groups out into a part of
+ * their own, which borrows the ENIs) and fst__stream_fold (the settled
  * windows of a long connection's stream into one entry).
  *
  * Address rules (../shared/docs/aws-flowlogs.md 1.6): the real endpoints are
@@ -34,6 +34,7 @@
 #define FST_OBSERVE_OBSERVE_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "observe/key.h"
 #include "util/oatab.h"
@@ -161,11 +162,11 @@ typedef struct fst__observe {
     uint32_t n_skips, cap_skips;
     uint64_t records_in, unusable, nodata, skipdata;
     uint64_t packets_naive, bytes_naive;
-    /* streaming (fst__observe_split) */
+    /* streaming (fst__stream_split, stream/) */
     uint8_t streaming;          /* keep the clock (recent[]) and count late records */
     uint8_t borrowed;           /* a part: enis, meta and skips belong to another observe */
     uint8_t cut_set;            /* cut[] holds the cut-offs of the last split */
-    int64_t cut[256];           /* by protocol: groups ending before it were split off */
+    int64_t cut[FST_PROTO_COUNT];           /* by protocol: groups ending before it were split off */
     uint64_t late;              /* flow records that ended before cut[proto] when pushed */
     int64_t recent[FST__RECENT]; /* ends of the latest timed flow records (a ring) */
     uint64_t n_recent;          /* timed flow records pushed (ring position) */
@@ -173,7 +174,8 @@ typedef struct fst__observe {
 
 int fst__observe_init(fst__observe *o, const fst_eni_table *meta, uint64_t seed);
 void fst__observe_free(fst__observe *o);
-/* Takes one record; 0 or FST_ENOMEM.  Same as fst__observe_prep followed by
+/* Takes one record; 0, FST_ENOMEM, or FST_ELIMIT when o already holds
+ * UINT32_MAX - 2 entries (nothing kept).  Same as fst__observe_prep followed by
  * fst__observe_push_prep. */
 int fst__observe_push(fst__observe *o, const fst_record *rec);
 
@@ -283,30 +285,6 @@ int fst__observe_settle(fst__observe *o);
  * end of the latest FST__RECENT timed flow records (INT64_MIN before any). */
 int64_t fst__observe_clock(const fst__observe *o);
 
-/* Streaming: moves every group whose entries all end before cut[proto]
- * (and all carry times), with its entries and reported addresses, out of o
- * into *part, a new observe that borrows o's ENIs, metadata and SKIPDATA
- * windows (free it with fst__observe_free; it frees only its own).  The
- * groups left in o keep their order, renumbered; the lookup table is
- * rebuilt.  From now on records pushed into o that end before cut[proto]
- * are counted in o->late.  *moved: the number of groups moved (0: *part
- * is empty but still valid).  0, or FST_ENOMEM (o unchanged). */
-int fst__observe_split(fst__observe *o, const int64_t cut[256], fst__observe *part,
-                       uint32_t *moved);
-
-/* Streaming, after a split: in every group of at least FST__FOLD_MIN
- * entries, the settled windows of one observation stream (ended before
- * cut[proto]) are folded into one entry (sums, OR of flags, earliest start,
- * latest end, the records it stands for) when correlation cannot tell the
- * difference: same ENI, direction, action and bits, no FIN or RST, a SYN
- * only in the earliest, no duplicate, no idle gap (idle[proto]), and every
- * later window of the stream starting after them (docs/sessions.md
- * "Streaming").  Long connections then hold a few entries, not all their
- * windows.  Returns the entries saved; 0 also when there was no memory for
- * it (nothing changed). */
-#define FST__FOLD_MIN 16
-uint32_t fst__observe_fold(fst__observe *o, const int64_t cut[256], const uint32_t idle[256]);
-
 /* Sorts SKIPDATA windows by (ENI, start) and sets fst__eni.skip_off/_n. */
 void fst__observe_index_skips(fst__observe *o);
 
@@ -316,5 +294,42 @@ void fst__observe_index_skips(fst__observe *o);
 const uint8_t *fst__eni_own(const fst__eni *e);
 /* 1 when a belongs to ENI e (metadata private addresses, else own()). */
 int fst__eni_has_addr(const fst__eni *e, const uint8_t a[16]);
+
+/* The entry store, for stream/ (split and fold move entries and groups). */
+#define FST__WCHUNK_BYTES ((size_t)FST__WCHUNK * sizeof(fst__cwin))
+#define FST__GCHUNK_BYTES ((size_t)FST__GROUP_CHUNK * sizeof(fst__group))
+
+/* Entry i of o (i < o->n_rec once pushed). */
+static inline fst__cwin *fst__cwin_at(const fst__observe *o, uint32_t i)
+{
+    return &o->wchunks[i / FST__WCHUNK][i % FST__WCHUNK];
+}
+
+/* The full window entry a compact entry stands for. */
+static inline void fst__cwin_unpack(const fst__observe *o, fst__win *w, const fst__cwin *c)
+{
+    if (c->ad & FST__CW_WIDE) {
+        *w = o->wide[c->start];
+        return;
+    }
+    memset(w, 0, sizeof *w);
+    w->start = c->start;
+    w->dur = c->dur;
+    w->packets = c->packets;
+    w->bytes = c->bytes;
+    w->eni = c->eni_flags & 0xffffffu;
+    w->flags = (uint8_t)(c->eni_flags >> 24);
+    w->action = c->ad & 3;
+    w->fdir = (c->ad >> 2) & 3;
+    w->bits = c->bits;
+}
+
+/* Makes sure the group pool has a free slot.  0 or FST_ENOMEM. */
+int fst__observe_group_room(fst__observe *o);
+/* Inserts reps[i] of o (its group already in place) into table t, which
+ * must have room (sized by fst__oatab_init: cannot fail). */
+void fst__observe_rep_index(fst__observe *o, fst__oatab *t, uint32_t i);
+/* Indexes every group of o in o->gtab, a table sized for them and empty. */
+void fst__observe_index_groups(fst__observe *o);
 
 #endif

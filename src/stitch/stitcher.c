@@ -10,9 +10,9 @@
  * Batch by default: correctness over records delivered in any order
  * (docs/sessions.md).  Streaming (cfg.horizon): between batches of pushed
  * records, the data's clock decides which groups can no longer change;
- * those are split off (fst__observe_split) and run through the same
+ * those are split off (fst__stream_split) and run through the same
  * pipeline as a run of their own, ids continuing; long connections' settled
- * windows are folded (fst__observe_fold) and old learned services forgotten.
+ * windows are folded (fst__stream_fold) and old learned services forgotten.
  */
 #include <stdint.h>
 #include <string.h>
@@ -20,8 +20,10 @@
 #include "account/account.h"
 #include "util/community.h"
 #include "correlate/correlate.h"
+#include "nat/nat.h"
 #include "direction/direction.h"
 #include "stitch/feed.h"
+#include "stream/stream.h"
 #include "observe/observe.h"
 #include "util/par.h"
 #include "flowstitch/errors.h"
@@ -29,7 +31,6 @@
 #include "util/sha1.h"
 
 #define FST__SEED 0x5f1ed5717c4e0ULL /* fixed: output never depends on it */
-#define BASIS_PENDING 0xff
 
 /* One correlation run: all of the input (batch), or in streaming mode the
  * groups one flush split off, then the rest at finish. */
@@ -59,13 +60,21 @@ struct fst_stitcher {
     uint64_t ticks;     /* calls of stream_tick */
 };
 
+/* Default idle timeouts (docs/sessions.md): TCP keepalives may be one
+ * longest window plus the lag apart; ICMP gets a bit more than one 60 s
+ * window plus the lag. */
+#define IDLE_TCP_DEFAULT (FST__WINDOW_MAX_S + FST__WINDOW_LAG_S)
+#define IDLE_UDP_DEFAULT 300
+#define IDLE_ICMP_DEFAULT 120
+#define IDLE_OTHER_DEFAULT 300
+
 void fst_stitcher_config_init(fst_stitcher_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
-    cfg->idle_tcp = 660;   /* one 600 s window + 60 s lag (docs/sessions.md) */
-    cfg->idle_udp = 300;
-    cfg->idle_icmp = 120;  /* > one 60 s window + 60 s lag */
-    cfg->idle_other = 300;
+    cfg->idle_tcp = IDLE_TCP_DEFAULT;
+    cfg->idle_udp = IDLE_UDP_DEFAULT;
+    cfg->idle_icmp = IDLE_ICMP_DEFAULT;
+    cfg->idle_other = IDLE_OTHER_DEFAULT;
     cfg->meta = NULL;
 }
 
@@ -137,36 +146,6 @@ static int reserve_sessions(run *rn)
     rn->ss.v = v;
     rn->ss.cap = n;
     return 0;
-}
-
-/* Rule 1 for every TCP session; strong handshakes teach services. */
-static int direction_flags(fst_stitcher *st, run *rn)
-{
-    for (uint32_t i = 0; i < rn->ss.n; i++) {
-        fst__sess *s = &rn->ss.v[i];
-        int hi = 0;
-        const int b = s->g->key.proto == 6 ? fst__direction_flags(s->ev, &hi) : -1;
-        s->basis = b < 0 ? BASIS_PENDING : (uint8_t)b;
-        s->client_hi = (uint8_t)hi;
-        if (b != FST_BASIS_TCP_SYN && b != FST_BASIS_TCP_SYNACK)
-            continue;
-        const fst__key *k = &s->g->key.k;
-        FST__TRY(fst__learned_add(&st->learned, hi ? k->lo : k->hi, hi ? k->lo_port : k->hi_port,
-                                  s->g->key.proto, s->last));
-    }
-    return 0;
-}
-
-static void direction_rest(fst_stitcher *st, run *rn)
-{
-    for (uint32_t i = 0; i < rn->ss.n; i++) {
-        fst__sess *s = &rn->ss.v[i];
-        if (s->basis != BASIS_PENDING)
-            continue;
-        int hi = 0;
-        s->basis = (uint8_t)fst__direction_fallback(&st->learned, &s->g->key, s->ev, &hi);
-        s->client_hi = (uint8_t)hi;
-    }
 }
 
 /* Client / server endpoints of a session, as reported. */
@@ -503,10 +482,9 @@ static int run_sessions(fst_stitcher *st, run *rn, fst_session_cb cb, void *ud,
     FST__TRY(fst__observe_seal(rn->o, threads));
     FST__TRY(reserve_sessions(rn));
     FST__TRY(fst__correlate(rn->o, &st->cfg, &rn->ss, threads));
-    FST__TRY(direction_flags(st, rn));
-    direction_rest(st, rn);
-    FST__TRY(fst__correlate_nat_inside(rn->o, &rn->ss));
-    FST__TRY(fst__correlate_nat(rn->o, &rn->ss));
+    FST__TRY(fst__direction_orient(&st->learned, &rn->ss));
+    FST__TRY(fst__nat_fold_inside(rn->o, &rn->ss));
+    FST__TRY(fst__nat_tie_legs(rn->o, &rn->ss));
     FST__TRY(order_sessions(rn, threads));
     FST__TRY(fst__account_summary(rn->o, &rn->ss, stats, eniw));
     int rc = 0;
@@ -530,7 +508,7 @@ static void add_session_counts(fst_stitch_stats *a, const fst_stitch_stats *b)
     a->incomplete += b->incomplete;
     for (int i = 0; i < FST_BASIS_COUNT; i++)
         a->by_basis[i] += b->by_basis[i];
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i <= FST_BY_ENIS_MAX; i++)
         a->by_enis[i] += b->by_enis[i];
     a->packets_counted = fst__sat_add(a->packets_counted, b->packets_counted);
     a->bytes_counted = fst__sat_add(a->bytes_counted, b->bytes_counted);
@@ -553,18 +531,18 @@ static int note_held(fst_stitcher *st)
  * negative error, or the callback's nonzero return. */
 static int flush_closed(fst_stitcher *st, int64_t now, fst_session_cb cb, void *ud)
 {
-    int64_t cut[256];
-    for (int p = 0; p < 256; p++)
+    int64_t cut[FST_PROTO_COUNT];
+    for (int p = 0; p < FST_PROTO_COUNT; p++)
         cut[p] = now - (int64_t)st->cfg.horizon - (int64_t)fst__idle_of(&st->cfg, (uint8_t)p);
     FST__TRY(note_held(st));
     fst__observe part;
     uint32_t moved;
-    int rc = fst__observe_split(&st->obs, cut, &part, &moved);
+    int rc = fst__stream_split(&st->obs, cut, &part, &moved);
     if (rc == 0) { /* long connections: their settled windows folded */
-        uint32_t idle[256];
-        for (int p = 0; p < 256; p++)
+        uint32_t idle[FST_PROTO_COUNT];
+        for (int p = 0; p < FST_PROTO_COUNT; p++)
             idle[p] = fst__idle_of(&st->cfg, (uint8_t)p);
-        st->flushed.records_folded += fst__observe_fold(&st->obs, cut, idle);
+        st->flushed.records_folded += fst__stream_fold(&st->obs, cut, idle);
     }
     if (moved > 0) {
         run rn = {.o = &part, .id0 = st->flushed.sessions};

@@ -1,0 +1,209 @@
+/* stream/split.c - closed groups out of the observe into a part (see stream.h). */
+#include "stream/stream.h"
+
+#include <string.h>
+
+#include "flowstitch/errors.h"
+
+/* Index of group g (a pointer into o's pool), FST__NONE if not there. */
+static uint32_t group_index_of(const fst__observe *o, const fst__group *g)
+{
+    const uintptr_t p = (uintptr_t)g;
+    for (uint32_t c = 0; c < o->n_chunks; c++) {
+        const uintptr_t base = (uintptr_t)o->chunks[c];
+        if (p >= base && p < base + FST__GCHUNK_BYTES)
+            return c * FST__GROUP_CHUNK + (uint32_t)((p - base) / sizeof *g);
+    }
+    return FST__NONE;
+}
+
+/* The latest end of each group's entries, clamped to 32 bits; UINT32_MAX
+ * for a group with an entry without times (it never closes). */
+static void group_ends(const fst__observe *o, uint32_t *last)
+{
+    memset(last, 0, (size_t)o->n_groups * sizeof *last);
+    for (uint32_t pos = 0; pos < o->n_rec; pos++) {
+        const fst__cwin *c = fst__cwin_at(o, pos);
+        uint32_t e;
+        if (c->ad & FST__CW_WIDE) {
+            const fst__win *w = &o->wide[c->start];
+            const int64_t end = w->start + (int64_t)w->dur;
+            e = (w->bits & FST__W_NOTIME) || end >= UINT32_MAX ? UINT32_MAX
+                : end < 0 ? 0 : (uint32_t)end;
+        } else {
+            const uint64_t end = (uint64_t)c->start + c->dur;
+            e = (c->bits & FST__W_NOTIME) || end >= UINT32_MAX ? UINT32_MAX : (uint32_t)end;
+        }
+        if (e > last[c->group])
+            last[c->group] = e;
+    }
+}
+
+/* What a split needs, allocated before anything moves, so that a failure
+ * leaves o as it was. */
+typedef struct split_plan {
+    uint32_t *map;      /* group index -> its index in part or in o */
+    uint8_t *closed;    /* by group index */
+    size_t map_bytes, closed_bytes; /* both from fst__big_alloc */
+    uint32_t *rep_gi;   /* by rep: its group's index */
+    uint32_t moved, kept, moved_rec, moved_wide, moved_reps;
+    fst__oatab gtab, rtab; /* o's rebuilt tables, sized */
+} split_plan;
+
+static void plan_free(split_plan *pl)
+{
+    fst__big_free(pl->map, pl->map_bytes);
+    fst__big_free(pl->closed, pl->closed_bytes);
+    fst__free(pl->rep_gi);
+    fst__oatab_free(&pl->gtab);
+    fst__oatab_free(&pl->rtab);
+}
+
+static int plan_split(const fst__observe *o, const int64_t cut[FST_PROTO_COUNT], split_plan *pl)
+{
+    memset(pl, 0, sizeof *pl);
+    const uint32_t n = o->n_groups;
+    pl->map_bytes = ((size_t)n + 1) * sizeof *pl->map;
+    pl->closed_bytes = (size_t)n + 1;
+    pl->map = fst__big_alloc(pl->map_bytes);
+    pl->closed = fst__big_alloc(pl->closed_bytes);
+    pl->rep_gi = fst__malloc(((size_t)o->n_reps + 1) * sizeof *pl->rep_gi);
+    if (!pl->map || !pl->closed || !pl->rep_gi)
+        return FST_ENOMEM;
+    group_ends(o, pl->map);
+    for (uint32_t i = 0; i < n; i++) {
+        const fst__group *g = fst__observe_group(o, i);
+        const int closed = pl->map[i] != UINT32_MAX && (int64_t)pl->map[i] < cut[g->key.proto];
+        pl->closed[i] = (uint8_t)closed;
+        pl->map[i] = closed ? pl->moved++ : pl->kept++;
+        if (closed)
+            pl->moved_rec += g->n;
+    }
+    if (!pl->moved)
+        return 0;
+    for (uint32_t pos = 0; o->n_wide && pos < o->n_rec; pos++) {
+        const fst__cwin *c = fst__cwin_at(o, pos);
+        pl->moved_wide += (c->ad & FST__CW_WIDE) && pl->closed[c->group];
+    }
+    for (uint32_t r = 0; r < o->n_reps; r++) {
+        pl->rep_gi[r] = group_index_of(o, o->reps[r].g);
+        pl->moved_reps += pl->rep_gi[r] != FST__NONE && pl->closed[pl->rep_gi[r]];
+    }
+    FST__TRY(fst__oatab_init(&pl->gtab, pl->kept));
+    FST__TRY(fst__oatab_init(&pl->rtab, o->n_reps - pl->moved_reps));
+    return 0;
+}
+
+/* Room in part for what the plan moves. */
+static int part_alloc(fst__observe *part, const split_plan *pl)
+{
+    for (uint32_t i = 0; i < pl->moved; i += FST__GROUP_CHUNK) {
+        FST__TRY(fst__observe_group_room(part));
+        part->chunk_used = pl->moved - i < FST__GROUP_CHUNK ? pl->moved - i : FST__GROUP_CHUNK;
+    }
+    part->n_groups = pl->moved;
+    const uint32_t blocks = (uint32_t)(((uint64_t)pl->moved_rec + FST__WCHUNK - 1) / FST__WCHUNK);
+    FST__TRY(fst__grow((void **)&part->wchunks, &part->cap_wchunks, blocks ? blocks : 1,
+                       sizeof *part->wchunks));
+    for (; part->n_wchunks < blocks; part->n_wchunks++)
+        if (!(part->wchunks[part->n_wchunks] = fst__big_alloc(FST__WCHUNK_BYTES)))
+            return FST_ENOMEM;
+    if (pl->moved_wide)
+        FST__TRY(fst__grow((void **)&part->wide, &part->cap_wide, pl->moved_wide, sizeof *part->wide));
+    if (pl->moved_reps) {
+        FST__TRY(fst__grow((void **)&part->reps, &part->cap_reps, pl->moved_reps, sizeof *part->reps));
+        FST__TRY(fst__oatab_init(&part->rtab, pl->moved_reps));
+    }
+    return 0;
+}
+
+int fst__stream_split(fst__observe *o, const int64_t cut[FST_PROTO_COUNT], fst__observe *part,
+                       uint32_t *moved)
+{
+    *moved = 0;
+    memset(part, 0, sizeof *part);
+    part->borrowed = 1;
+    part->seed = o->seed;
+    part->meta = o->meta;
+    part->enis = o->enis;
+    part->n_enis = part->cap_enis = o->n_enis;
+    part->skips = o->skips;
+    part->n_skips = part->cap_skips = o->n_skips;
+    FST__TRY(fst__observe_settle(o));
+    split_plan pl;
+    int rc = plan_split(o, cut, &pl);
+    if (rc == 0 && pl.moved)
+        rc = part_alloc(part, &pl);
+    if (rc < 0 || !pl.moved) {
+        plan_free(&pl);
+        if (rc == 0) {
+            memcpy(o->cut, cut, sizeof o->cut);
+            o->cut_set = 1;
+        }
+        return rc;
+    }
+    /* groups: to part in order, or down to their new place in o */
+    for (uint32_t i = 0; i < o->n_groups; i++) {
+        const fst__group *g = fst__observe_group(o, i);
+        *fst__observe_group(pl.closed[i] ? part : o, pl.map[i]) = *g;
+    }
+    /* entries, the same way (a kept entry never moves up) */
+    uint32_t kept_rec = 0;
+    for (uint32_t pos = 0; pos < o->n_rec; pos++) {
+        fst__cwin c = *fst__cwin_at(o, pos);
+        const uint32_t gi = c.group;
+        c.group = pl.map[gi];
+        if (!pl.closed[gi]) {
+            *fst__cwin_at(o, kept_rec++) = c;
+            continue;
+        }
+        if (c.ad & FST__CW_WIDE) {
+            part->wide[part->n_wide] = o->wide[c.start];
+            c.start = part->n_wide++;
+        }
+        *fst__cwin_at(part, part->n_rec++) = c;
+    }
+    /* reported addresses follow their groups */
+    uint32_t kept_reps = 0;
+    for (uint32_t r = 0; r < o->n_reps; r++) {
+        const uint32_t gi = pl.rep_gi[r];
+        if (gi == FST__NONE)
+            continue;
+        fst__rep rep = o->reps[r];
+        if (pl.closed[gi]) {
+            rep.g = fst__observe_group(part, pl.map[gi]);
+            part->reps[part->n_reps] = rep;
+            fst__observe_rep_index(part, &part->rtab, part->n_reps++);
+        } else {
+            rep.g = fst__observe_group(o, pl.map[gi]);
+            o->reps[kept_reps] = rep;
+            kept_reps++;
+        }
+    }
+    o->n_reps = kept_reps;
+    fst__oatab_free(&o->rtab);
+    o->rtab = pl.rtab;
+    pl.rtab = (fst__oatab){0};
+    for (uint32_t r = 0; r < o->n_reps; r++)
+        fst__observe_rep_index(o, &o->rtab, r);
+    /* o keeps the blocks and group chunks it still needs */
+    o->n_rec = kept_rec;
+    const uint32_t wblocks = (uint32_t)(((uint64_t)kept_rec + FST__WCHUNK - 1) / FST__WCHUNK);
+    for (; o->n_wchunks > wblocks; o->n_wchunks--)
+        fst__big_free(o->wchunks[o->n_wchunks - 1], FST__WCHUNK_BYTES);
+    o->n_groups = pl.kept;
+    const uint32_t gchunks = (pl.kept + FST__GROUP_CHUNK - 1) / FST__GROUP_CHUNK;
+    for (; o->n_chunks > gchunks; o->n_chunks--)
+        fst__big_free(o->chunks[o->n_chunks - 1], FST__GCHUNK_BYTES);
+    o->chunk_used = pl.kept ? pl.kept - (gchunks - 1) * FST__GROUP_CHUNK : 0;
+    /* the lookup table, rebuilt from the keys (sized: cannot fail) */
+    fst__oatab_free(&o->gtab);
+    o->gtab = pl.gtab;
+    pl.gtab = (fst__oatab){0};
+    fst__observe_index_groups(o);
+    memcpy(o->cut, cut, sizeof o->cut);
+    o->cut_set = 1;
+    *moved = pl.moved;
+    plan_free(&pl);
+    return 0;
+}
