@@ -64,17 +64,17 @@ Test(s3name, directories_are_not_looked_at)
 Test(s3name, bad_names)
 {
     const char *bad[] = {
-        PREFIX "21000229T0000Z_abcd1234.log.gz", /* 2100 is not leap (by 100, not 400) */
-        PREFIX "20190229T0000Z_abcd1234.log.gz", /* 2019 is not leap */
-        PREFIX "20200431T0000Z_abcd1234.log.gz", /* April has 30 days */
-        PREFIX "20200001T0000Z_abcd1234.log.gz", /* month 00 */
-        PREFIX "20200100T0000Z_abcd1234.log.gz", /* day 00 */
-        PREFIX "20200101T2400Z_abcd1234.log.gz", /* hour 24 */
-        PREFIX "20200101T0060Z_abcd1234.log.gz", /* minute 60 */
-        PREFIX "20200101t0000Z_abcd1234.log.gz", /* lower-case t */
-        PREFIX "20200101T000Z_abcd1234.log.gz",  /* 13 bytes */
-        PREFIX "20200101T0000Z.log.gz",          /* no '_' after the stamp */
-        "20200101T0000Z_abcd1234.log.gz",        /* first field: no '_' before */
+        PREFIX "21000229T0000Z_abcd1234.log.gz",       /* 2100 is not leap (by 100, not 400) */
+        PREFIX "20190229T0000Z_abcd1234.log.gz",       /* 2019 is not leap */
+        PREFIX "20200431T0000Z_abcd1234.log.gz",       /* April has 30 days */
+        PREFIX "20200001T0000Z_abcd1234.log.gz",       /* month 00 */
+        PREFIX "20200100T0000Z_abcd1234.log.gz",       /* day 00 */
+        PREFIX "20200101T2400Z_abcd1234.log.gz",       /* hour 24 */
+        PREFIX "20200101T0060Z_abcd1234.log.gz",       /* minute 60 */
+        PREFIX "20200101t0000Z_abcd1234.log.gz",       /* lower-case t */
+        PREFIX "20200101T000Z_abcd1234.log.gz",        /* 13 bytes */
+        PREFIX "20200101T0000Z.log.gz",                /* no '_' after the stamp */
+        "20200101T0000Z_abcd1234.log.gz",              /* first field: no '_' before */
         "x_19700101T0000Z_/" PREFIX "abcd1234.log.gz", /* stamp only in the folder */
         /* The first stamp-shaped field is the one: out of range, no fallback. */
         PREFIX "20201301T0000Z_20200101T0000Z_abcd1234.log.gz",

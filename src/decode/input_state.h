@@ -30,8 +30,8 @@
 #include "decode/input.h"
 #include "read/queue.h"
 
-#define FST__HIST 16       /* raw history kept before the read position */
-#define FST__MAX_LAYERS 3  /* gzip inside gzip, at most this deep */
+#define FST__HIST 16      /* raw history kept before the read position */
+#define FST__MAX_LAYERS 3 /* gzip inside gzip, at most this deep */
 
 /* One gzip layer: its input [rp, rend) (in buf, with up to FST__HIST bytes
  * of history kept before rp) and its inflate state.  Layer 0 reads the file
@@ -44,7 +44,7 @@ typedef struct fst__gz_layer {
     int member_done; /* the current member ended: next one, padding or end */
     int ended;       /* no more output: err 0 (its stream ended) or the problem */
     int err;
-    int at;          /* the layer the problem came from (it may come from below) */
+    int at; /* the layer the problem came from (it may come from below) */
     const char *why;
 } fst__gz_layer;
 
@@ -52,19 +52,19 @@ struct fst__input {
     uint32_t max_line;
     fst__sniff_fn sniff;
     void *ud;
-    fst__queue q;      /* inputs not yet opened (read/queue.h) */
-    fst__item *cur;    /* input being opened or read */
-    fst__item *shown;  /* input of the last FILE_BEGIN/SKIPPED: its path stays valid */
-    int in_file;       /* between FILE_BEGIN and FILE_END */
-    int done;          /* END reached */
-    int time_order;    /* walk eagerly and read in order of name timestamps */
+    fst__queue q;     /* inputs not yet opened (read/queue.h) */
+    fst__item *cur;   /* input being opened or read */
+    fst__item *shown; /* input of the last FILE_BEGIN/SKIPPED: its path stays valid */
+    int in_file;      /* between FILE_BEGIN and FILE_END */
+    int done;         /* END reached */
+    int time_order;   /* walk eagerly and read in order of name timestamps */
 
     /* current source */
     int fd, own_fd;
     int gzip;
-    int raw_eof;        /* no more raw bytes */
-    int src_done;       /* decoded stream finished, cleanly or not */
-    int src_err;        /* 0 or the code that finished it early */
+    int raw_eof;  /* no more raw bytes */
+    int src_done; /* decoded stream finished, cleanly or not */
+    int src_err;  /* 0 or the code that finished it early */
     const char *src_why;
     uint64_t bytes_read;
     uint64_t lineno;
@@ -86,10 +86,10 @@ struct fst__input {
     char gz_why[96]; /* the reason of an error in gzip inside gzip */
 
     /* JSON envelopes (decode/envelope.h) */
-    fst__envelope *env;  /* created at the first envelope met */
-    int env_slow;        /* FST_ENVELOPE_SLOW=1: jansson for every document */
-    fst__env_kind json;  /* the open file is this envelope, else FST__ENV_NONE */
-    char empty[1];       /* text of the empty line a CONTROL_MESSAGE becomes */
+    fst__envelope *env; /* created at the first envelope met */
+    int env_slow;       /* FST_ENVELOPE_SLOW=1: jansson for every document */
+    fst__env_kind json; /* the open file is this envelope, else FST__ENV_NONE */
+    char empty[1];      /* text of the empty line a CONTROL_MESSAGE becomes */
 };
 
 /* The decoded stream of the open input finished: cleanly (err 0) or not. */

@@ -26,8 +26,8 @@ typedef struct fst__item {
     int dir_err; /* time order: a directory that could not be listed (its error) */
     int has_ts;  /* time order: ts was parsed from the name (read/s3name.h) */
     int64_t ts;
-    size_t slot; /* time order: position in the queue while it is ordered */
-    char *path;  /* owned; "-" for stdin, the given name for memory */
+    size_t slot;        /* time order: position in the queue while it is ordered */
+    char *path;         /* owned; "-" for stdin, the given name for memory */
     unsigned char *mem; /* owned: the memory copy (FST__ITEM_MEM) */
     size_t mem_len;
 } fst__item;

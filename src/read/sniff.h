@@ -1,7 +1,7 @@
 /* read/sniff.h - what a walked file is, from its first bytes (internal).
  *
  * Owns: the content rules that decide whether a walked file is read:
- * Parquet (magic "PAR1"), binary (a NUL in the first SNIFF_BLOCK bytes),
+ * Parquet (magic "PAR1"), binary (a NUL in the first FST__SNIFF_BLOCK bytes),
  * JSON (first non-blank byte '{' or '['), else text whose first line that
  * is not blank and not a '#' comment is shown to the caller's "looks like a
  * flow log" test.  Pure functions over a buffer of decoded bytes (the
