@@ -31,6 +31,7 @@
 #include "envelope_helper.h"
 #include "decode/envelope.h"
 #include "decode/input.h"
+#include "decode/payload.h"
 
 #define FIX FST_SOURCE_DIR "/fixtures/"
 #define ENV FIX "envelope/"

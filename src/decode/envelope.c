@@ -1,10 +1,9 @@
 /* decode/envelope.c - flow-log lines out of the JSON envelopes AWS delivers.
  *
- * Owns: the envelope sniff (top-level keys of the first object), the
- * framing of concatenated JSON documents in a decoded stream, the decoding
- * of one document into items with jansson, base64, and the in-memory
- * inflate of gzip'd Firehose and Kinesis payloads.  See decode/envelope.h for
- * the formats and the memory bound.
+ * Owns: the framing of concatenated JSON documents in a decoded stream and
+ * the decoding of one document into items with jansson (payloads are
+ * decoded by decode/payload.h, the sniff is decode/envelope_sniff.c).  See
+ * decode/envelope.h for the formats and the memory bound.
  *
  * Framing: a small scanner follows the decoded bytes (string and escape
  * state, bracket depth) and copies one document into `doc` until its
@@ -36,9 +35,9 @@
 
 #include "flowstitch/errors.h"
 #include "decode/cwljson.h"
+#include "decode/payload.h"
 #include "util/util.h"
 
-#define DOC_FIRST ((size_t)64 * 1024)      /* first capacity of the document buffer */
 #define DOC_KEEP ((size_t)4 * 1024 * 1024) /* a larger buffer is freed after use */
 #define MAX_FRAMES 3
 /* Numbers are never used: reading them as doubles avoids "too big integer"
@@ -86,166 +85,6 @@ struct fst__envelope {
     char *line; /* max_line + 2 bytes */
     char item_why[128];
 };
-
-static int is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* ------------------------------------------------------------------ sniff */
-
-static int key_is(const char *key, size_t klen, const char *want)
-{
-    return klen == strlen(want) && memcmp(key, want, klen) == 0;
-}
-
-static fst__env_kind key_kind(const char *key, size_t klen, char value)
-{
-    static const struct {
-        const char *key;
-        char value; /* first byte of the value */
-        fst__env_kind kind;
-    } keys[] = {
-        {"logEvents", '[', FST__ENV_SUBSCRIPTION}, {"messageType", '"', FST__ENV_SUBSCRIPTION},
-        {"records", '[', FST__ENV_FIREHOSE},       {"awslogs", '{', FST__ENV_AWSLOGS},
-        {"message", '"', FST__ENV_MESSAGE},
-    };
-    for (size_t i = 0; i < FST__ARRAY_LEN(keys); i++)
-        if (value == keys[i].value && key_is(key, klen, keys[i].key))
-            return keys[i].kind;
-    return FST__ENV_NONE;
-}
-
-fst__env_kind fst__envelope_sniff(const char *p, size_t n, int final)
-{
-    const fst__env_kind more = final ? FST__ENV_NONE : FST__ENV_MORE;
-    size_t i = 0;
-    while (i < n && is_ws(p[i]))
-        i++;
-    if (i == n)
-        return more;
-    if (p[i] != '{')
-        return FST__ENV_NONE;
-    enum { S_OTHER, S_KEY, S_COLON, S_VALUE } st = S_OTHER;
-    /* Keys are followed at depth kd: 1, the top level, or 3 inside the
-     * first element of a top-level "Records" array (a Kinesis event when
-     * it has a "kinesis" object).  first_rec: "Records" [ was just met. */
-    size_t depth = 0, klen = 0, kd = 1;
-    int first_rec = 0;
-    const char *key = NULL;
-    for (; i < n; i++) {
-        const char c = p[i];
-        if (is_ws(c))
-            continue;
-        if (first_rec) { /* the first element of Records: an object is looked into */
-            first_rec = 0;
-            if (c == '{' && depth == 2)
-                kd = 3;
-        }
-        if (depth == kd && st == S_VALUE) {
-            st = S_OTHER;
-            if (kd == 3) {
-                if (c == '{' && key_is(key, klen, "kinesis"))
-                    return FST__ENV_KINESIS;
-            } else if (c == '[' && key_is(key, klen, "Records")) {
-                first_rec = 1;
-            } else {
-                const fst__env_kind k = key_kind(key, klen, c);
-                if (k != FST__ENV_NONE)
-                    return k;
-            }
-        }
-        switch (c) {
-        case '"': {
-            size_t j = i + 1;
-            while (j < n && p[j] != '"')
-                j += p[j] == '\\' ? 2 : 1;
-            if (j >= n)
-                return more;
-            if (depth == kd && st == S_KEY) {
-                key = p + i + 1;
-                klen = j - i - 1;
-                st = S_COLON;
-            }
-            i = j;
-            break;
-        }
-        case '{':
-        case '[':
-            if (++depth == kd)
-                st = S_KEY;
-            break;
-        case '}':
-        case ']':
-            if (--depth == 0)
-                return FST__ENV_NONE; /* the first object ended: no envelope key */
-            if (kd == 3 && depth == 2) { /* Records' first element ended: no "kinesis" */
-                kd = 1;
-                st = S_OTHER;
-            }
-            break;
-        case ':':
-            if (depth == kd && st == S_COLON)
-                st = S_VALUE;
-            break;
-        case ',':
-            if (depth == kd)
-                st = S_KEY;
-            break;
-        default:
-            break;
-        }
-    }
-    return more;
-}
-
-/* ----------------------------------------------------------------- base64 */
-
-static int b64_value(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
-int fst__base64_decode(const char *s, size_t n, unsigned char *out, size_t *out_len)
-{
-    size_t pad = 0;
-    while (pad < 2 && n > pad && s[n - 1 - pad] == '=')
-        pad++;
-    if (pad && n % 4)
-        return FST_EINVAL; /* padding only completes a quantum */
-    const size_t m = n - pad;
-    if (m % 4 == 1)
-        return FST_EINVAL;
-    size_t o = 0;
-    uint32_t acc = 0;
-    unsigned bits = 0;
-    for (size_t i = 0; i < m; i++) {
-        const int v = b64_value((unsigned char)s[i]);
-        if (v < 0)
-            return FST_EINVAL;
-        acc = (acc << 6) | (uint32_t)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out[o++] = (unsigned char)(acc >> bits);
-            acc &= (1u << bits) - 1;
-        }
-    }
-    if (acc) /* non-zero bits after the last byte: not canonical */
-        return FST_EINVAL;
-    *out_len = o;
-    return 0;
-}
 
 /* -------------------------------------------------------------- lifecycle */
 
@@ -334,7 +173,7 @@ static void keep(fst__envelope *e, const char *p, size_t n)
         return;
     }
     if (e->doc_len + n > e->doc_cap) {
-        size_t cap = e->doc_cap ? e->doc_cap : DOC_FIRST;
+        size_t cap = e->doc_cap ? e->doc_cap : FST__ENV_DOC_FIRST;
         while (cap < e->doc_len + n)
             cap *= 2;
         if (cap > FST__ENV_DOC_MAX)
@@ -360,7 +199,7 @@ size_t fst__envelope_feed(fst__envelope *e, const char *p, size_t n)
     size_t i = 0;
     while (i < n && !e->have_doc && !e->err) {
         if (!e->in_doc) {
-            while (i < n && is_ws(p[i]))
+            while (i < n && fst__env_is_ws(p[i]))
                 i++;
             if (i == n)
                 break;
@@ -495,73 +334,6 @@ static int push(fst__envelope *e, frame f)
     return 0;
 }
 
-/* Inflate gzip in[0..n) (members back to back, zero padding between) into
- * a new buffer (*out, *out_len, one spare byte).  0, or FST_EGZIP,
- * FST_ETRUNCATED, FST_ELIMIT, FST_ENOMEM. */
-static int inflate_mem(fst__envelope *e, const unsigned char *in, size_t n, char **out,
-                       size_t *out_len)
-{
-    if (!e->zst && !(e->zst = e->zops->create()))
-        return FST_ENOMEM;
-    e->zops->reset(e->zst);
-    size_t cap = n < DOC_FIRST / 4 ? DOC_FIRST : n * 4, len = 0;
-    if (cap > FST__ENV_DOC_MAX)
-        cap = FST__ENV_DOC_MAX;
-    char *buf = fst__malloc(cap + 1);
-    if (!buf)
-        return FST_ENOMEM;
-    const unsigned char *p = in;
-    size_t avail = n;
-    int rc = 0;
-    for (;;) {
-        if (len == cap) {
-            if (cap == FST__ENV_DOC_MAX) {
-                rc = FST_ELIMIT;
-                break;
-            }
-            cap = cap > FST__ENV_DOC_MAX / 2 ? FST__ENV_DOC_MAX : cap * 2;
-            char *grown = fst__realloc(buf, cap + 1);
-            if (!grown) {
-                rc = FST_ENOMEM;
-                break;
-            }
-            buf = grown;
-        }
-        const size_t before = avail;
-        size_t produced = 0;
-        const int r =
-            e->zops->run(e->zst, &p, &avail, (unsigned char *)buf + len, cap - len, &produced);
-        len += produced;
-        if (r < 0) {
-            rc = r;
-            break;
-        }
-        if (r == FST__INF_END) {
-            while (avail && *p == 0) {
-                p++;
-                avail--;
-            }
-            if (!avail)
-                break;
-            if (*p != 0x1f) {
-                rc = FST_EGZIP;
-                break;
-            }
-            e->zops->reset(e->zst);
-        } else if (produced == 0 && avail == before) {
-            rc = avail ? FST_EGZIP : FST_ETRUNCATED;
-            break;
-        }
-    }
-    if (rc < 0) {
-        fst__free(buf);
-        return rc;
-    }
-    *out = buf;
-    *out_len = len;
-    return 0;
-}
-
 /* The base64 "data" of `where` (a Firehose record, "records[3]", a Kinesis
  * record, "Records[3].kinesis", or "awslogs") becomes a payload frame; 0
  * when pushed, 1 with a BAD item, or FST_ENOMEM. */
@@ -569,27 +341,19 @@ static int payload(fst__envelope *e, fst__env_item *it, const json_t *data, cons
 {
     if (!json_is_string(data))
         return bad(e, it, FST_EJSON, "%s has no \"data\" string", where);
-    const size_t n = json_string_length(data);
-    unsigned char *raw = fst__malloc(n / 4 * 3 + 3);
-    if (!raw)
-        return FST_ENOMEM;
+    char *buf = NULL;
     size_t len = 0;
-    if (fst__base64_decode(json_string_value(data), n, raw, &len) < 0) {
-        fst__free(raw);
+    const int rc = fst__payload_decode(e->zops, &e->zst, json_string_value(data),
+                                       json_string_length(data), &buf, &len);
+    if (rc == FST_ENOMEM)
+        return rc;
+    if (rc == FST__PAYLOAD_NOT_BASE64)
         return bad(e, it, FST_EJSON, "%s: \"data\" is not base64", where);
-    }
-    char *buf = (char *)raw;
-    if (len >= 2 && raw[0] == 0x1f && raw[1] == 0x8b) {
-        const int rc = inflate_mem(e, raw, len, &buf, &len);
-        fst__free(raw);
-        if (rc == FST_ENOMEM)
-            return rc;
-        if (rc < 0)
-            return bad(e, it, rc == FST_ELIMIT ? FST_ELIMIT : FST_EGZIP, "%s: \"data\" holds %s",
-                       where, rc == FST_ELIMIT ? "more than 64 MiB once inflated" : "bad gzip data");
-    }
+    if (rc < 0)
+        return bad(e, it, rc == FST_ELIMIT ? FST_ELIMIT : FST_EGZIP, "%s: \"data\" holds %s",
+                   where, rc == FST_ELIMIT ? "more than 64 MiB once inflated" : "bad gzip data");
     size_t k = 0;
-    while (k < len && is_ws(buf[k]))
+    while (k < len && fst__env_is_ws(buf[k]))
         k++;
     frame f = {.type = FR_PAYLOAD, .depth = 1, .buf = buf, .len = len, .pos = 0};
     f.json = k < len && buf[k] == '{';
@@ -735,7 +499,7 @@ static int step(fst__envelope *e, fst__env_item *it)
             f->pos += n + (nl != NULL);
             return line_item(e, it, s, n);
         }
-        while (f->pos < f->len && is_ws(f->buf[f->pos]))
+        while (f->pos < f->len && fst__env_is_ws(f->buf[f->pos]))
             f->pos++;
         if (f->pos >= f->len)
             break;

@@ -6,9 +6,10 @@
  * documents, parsing one document at a time (CloudWatch Logs subscription
  * objects by the fast path of decode/cwljson.h when it answers, everything else
  * with jansson), and turning each document into items: flow-log lines
- * (messages), control messages and unusable entries.  Also owns the small base64 decoder and the in-memory
- * inflate of gzip'd payloads (through decode/inflate.h) that Firehose records
- * carry.  decode/input.c decides when a file is an envelope, feeds it decoded
+ * (messages), control messages and unusable entries.  Files: the sniff in
+ * decode/envelope_sniff.c, the base64 decoder and the in-memory inflate of
+ * the gzip'd payloads that Firehose records carry in decode/payload.h, the
+ * rest in decode/envelope.c.  decode/input.c decides when a file is an envelope, feeds it decoded
  * bytes and turns items into line events.
  *
  * Envelopes (docs/inputs.md, "JSON envelopes"):
@@ -56,6 +57,8 @@
 
 /* The largest JSON document (and decoded payload) held in memory. */
 #define FST__ENV_DOC_MAX ((size_t)64 * 1024 * 1024)
+/* First capacity of the document buffer and of an inflated payload. */
+#define FST__ENV_DOC_FIRST ((size_t)64 * 1024)
 
 typedef enum fst__env_kind {
     FST__ENV_MORE = -1,    /* sniff: undecided, give more bytes */
@@ -123,10 +126,11 @@ int fst__envelope_finish(fst__envelope *e);
  * call. */
 const char *fst__envelope_why(const fst__envelope *e);
 
-/* Decode standard base64 (RFC 4648 section 4; '=' padding optional, no
- * whitespace) of s[0..n) into out, which has room for n / 4 * 3 + 2 bytes.
- * Returns 0 with the decoded length in *out_len, or FST_EINVAL when s is
- * not base64. */
-int fst__base64_decode(const char *s, size_t n, unsigned char *out, size_t *out_len);
+/* JSON white space (RFC 8259): between tokens of a document and before
+ * one. */
+static inline int fst__env_is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 #endif

@@ -5,13 +5,14 @@
  * path) and isa-l's igzip (inflate_isal.c, built when CMake found isa-l and
  * defined FST_HAVE_ISAL, the fast path).  Both decode exactly one gzip member
  * per reset and report its end; what lies between members (the next magic,
- * zero padding, end of input) is decided by the caller (decode/input.c), so the
- * two paths cannot disagree about multi-member files.
+ * zero padding, end of input) is decided by the callers, with the one rule
+ * of decode/gzip.h (fst__gzip_after_member), so the two paths cannot
+ * disagree about multi-member files.
  *
  * Input contract: a backend may read a few bytes past the end of a member
  * into its bit buffer; at FST__INF_END it hands them back by moving *in
  * backwards (at most 8 bytes).  The caller therefore keeps the 8 stream
- * bytes before *in readable and unchanged (decode/input.c keeps a history
+ * bytes before *in readable and unchanged (decode/gunzip.c keeps a history
  * prefix in its raw buffer; memory inputs are contiguous anyway).
  *
  * No global mutable state: the ops tables are const, every state object is

@@ -1,15 +1,17 @@
 /* decode/input.h - bytes to numbered lines (internal).
  *
- * Owns: the queue of inputs (paths, directories walked recursively in sorted
- * order, stdin, memory), the optional time order of that queue
- * (fst__input_time_order, keys from read/s3name.h), opening files, gzip
- * detection by magic bytes and streaming multi-member inflate (gzip inside
- * gzip too: while the inflated bytes start with 1f 8b 08 they are inflated
- * again, at most 3 layers, each streaming and multi-member), bounded line
- * framing and line numbers, and the choice of reading a file as a JSON
- * envelope (decode/envelope.h: its first non-blank decoded byte is '{' and the
- * first object's top-level keys name one), whose messages then come as the
- * lines.
+ * Owns: the one interface of the read and decode stages.  Behind it: the
+ * queue of inputs (paths, directories walked recursively in sorted order,
+ * stdin, memory) and its optional time order (read/queue.h, keys from
+ * read/s3name.h), opening files (read/source.h) and sniffing walked ones
+ * (read/sniff.h); gzip detection by magic bytes and streaming multi-member
+ * inflate (decode/gunzip.h: gzip inside gzip too: while the inflated bytes
+ * start with 1f 8b 08 they are inflated again, at most 3 layers, each
+ * streaming and multi-member), bounded line framing and line numbers
+ * (decode/frame.h), and the choice of reading a file as a JSON envelope
+ * (decode/envelope.h: its first non-blank decoded byte is '{' and the first
+ * object's top-level keys name one), whose messages then come as the lines
+ * (decode/input.c sequences all of it).
  * Knows nothing of flow-log fields: whether a walked file "looks like a flow
  * log" is asked of the caller through a callback.
  *

@@ -35,7 +35,8 @@ void fst__parser_file_begin(fst__parser *p, const char *file);
 int fst__parser_line(fst__parser *p, char *text, size_t len, uint64_t lineno,
                      fst_record *rec, const char **why);
 /* Does this line look like the start of a flow-log file (a header line, a
- * record, or a CloudWatch-export line)?  Used to skip READMEs etc. */
+ * record, or a CloudWatch-export line)?  Used to skip READMEs etc.
+ * Implemented in parse/header.c. */
 int fst__parser_sniff(const char *line, size_t len);
 /* Interned string for an id (stable for the parser's life). */
 const char *fst__parser_intern(fst__parser *p, const char *s, size_t len, uint32_t *id);

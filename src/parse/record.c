@@ -16,6 +16,7 @@
 
 #include "parse/fields.h"
 #include "parse/format.h"
+#include "parse/header.h"
 #include "parse/intern.h"
 #include "parse/parser.h"
 #include "util/util.h"
@@ -222,88 +223,7 @@ static const char *field_why(fst__parser *p, int col, const char *v, size_t n, i
     return p->why;
 }
 
-/* ---- CloudWatch export prefix ---------------------------------------- */
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * days_from_civil). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = (unsigned)(y - era * 400);
-    const unsigned mp = m > 2 ? m - 3 : m + 9;
-    const unsigned doy = (153 * mp + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-static int num_at(const char *s, int n, unsigned *out)
-{
-    unsigned v = 0;
-    for (int i = 0; i < n; i++) {
-        unsigned d = (unsigned)(unsigned char)s[i] - '0';
-        if (d > 9)
-            return 0;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return 1;
-}
-
-/* "YYYY-MM-DDTHH:MM:SS[.f...]Z" filling s[0..n) exactly -> ms since epoch,
- * or -1 when it is not one. */
-static int64_t iso_ms(const char *s, size_t n)
-{
-    static const unsigned char mdays[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    unsigned y, mo, d, h, mi, se, ms = 0;
-    if (n < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
-        s[n - 1] != 'Z')
-        return -1;
-    if (!num_at(s, 4, &y) || !num_at(s + 5, 2, &mo) || !num_at(s + 8, 2, &d) ||
-        !num_at(s + 11, 2, &h) || !num_at(s + 14, 2, &mi) || !num_at(s + 17, 2, &se))
-        return -1;
-    if (n > 20) { /* fraction: '.', 1-9 digits */
-        if (s[19] != '.' || n - 21 < 1 || n - 21 > 9)
-            return -1;
-        unsigned scale = 100;
-        for (size_t i = 20; i < n - 1; i++) {
-            unsigned dg = (unsigned)(unsigned char)s[i] - '0';
-            if (dg > 9)
-                return -1;
-            ms += dg * scale;
-            scale /= 10;
-        }
-    }
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo] || (mo == 2 && d == 29 && !leap) ||
-        h > 23 || mi > 59 || se > 60)
-        return -1; /* CloudWatch event times are never before 1970 (found by fuzzing) */
-    int64_t days = days_from_civil(y, mo, d);
-    return ((days * 24 + h) * 60 + mi) * 60000 + (int64_t)se * 1000 + ms;
-}
-
 /* ---- header detection ------------------------------------------------ */
-
-/* The first token is a known field name and more than half the tokens look
- * like field names. */
-static int looks_like_header(const char *s, size_t n)
-{
-    size_t i = 0, ntok = 0, shaped = 0;
-    while (i < n) {
-        while (i < n && s[i] == ' ')
-            i++;
-        if (i == n)
-            break;
-        size_t st = i;
-        while (i < n && s[i] != ' ')
-            i++;
-        if (ntok == 0 && fst_field_lookup(s + st, i - st) == FST_F_UNKNOWN)
-            return 0;
-        ntok++;
-        shaped += (size_t)fst__name_shaped(s + st, i - st);
-    }
-    return ntok > 0 && shaped * 2 > ntok;
-}
 
 static int take_header(fst__parser *p, const char *s, size_t n, const char **why)
 {
@@ -751,10 +671,10 @@ int fst__parser_line(fst__parser *p, char *text, size_t len, uint64_t lineno, fs
         const char *t = s;
         while (t < e && *t != ' ')
             t++;
-        export_ms = iso_ms(s, (size_t)(t - s));
+        export_ms = fst__iso_ms(s, (size_t)(t - s));
         if (export_ms >= 0)
             s = t;
-    } else if (*s >= 'a' && *s <= 'z' && looks_like_header(s, (size_t)(e - s))) {
+    } else if (*s >= 'a' && *s <= 'z' && fst__looks_like_header(s, (size_t)(e - s))) {
         return take_header(p, s, (size_t)(e - s), why);
     }
     int rc = parse_record(p, s, e, rec, why);
@@ -763,46 +683,4 @@ int fst__parser_line(fst__parser *p, char *text, size_t len, uint64_t lineno, fs
         rec->export_ms = export_ms;
     }
     return rc;
-}
-
-/* ---- sniffing -------------------------------------------------------- */
-
-static int has_prefix(const char *s, size_t n, const char *pre)
-{
-    size_t k = strlen(pre);
-    return n > k && memcmp(s, pre, k) == 0;
-}
-
-int fst__parser_sniff(const char *line, size_t len)
-{
-    const char *s = line, *e = line + len;
-    while (s < e && *s == ' ')
-        s++;
-    const char *t = s;
-    while (t < e && *t != ' ')
-        t++;
-    size_t n = (size_t)(t - s);
-    if (n == 0)
-        return 0;
-    if (n == 1 && s[0] == '-')
-        return 1;
-    /* a number: digits, or "2.0" as Global Accelerator writes version */
-    size_t i = 0;
-    while (i < n && s[i] >= '0' && s[i] <= '9')
-        i++;
-    if (i > 0 && i < n && s[i] == '.') {
-        size_t j = ++i;
-        while (i < n && s[i] >= '0' && s[i] <= '9')
-            i++;
-        if (i == j)
-            return 0;
-    }
-    if (i == n)
-        return 1;
-    if (has_prefix(s, n, "eni-") || has_prefix(s, n, "i-") || has_prefix(s, n, "vpc-") ||
-        has_prefix(s, n, "subnet-") || has_prefix(s, n, "tgw-"))
-        return 1;
-    if (iso_ms(s, n) >= 0)
-        return 1;
-    return looks_like_header(s, (size_t)(e - s));
 }

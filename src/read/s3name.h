@@ -5,7 +5,7 @@
  * (`<account>_vpcflowlogs_<region>_<fl-id>_<YYYYMMDDTHHmmZ>_<hash>.log.gz`,
  * the end of the 5-minute delivery window, UTC) and turning it into unix
  * seconds without the C library's time zone or locale (days-from-civil).
- * Used by decode/input.c to order a time-ordered walk (docs/inputs.md, "Time
+ * Used by read/order.c to order a time-ordered walk (docs/inputs.md, "Time
  * order (streaming)").  Pure functions: no allocation, no state.
  */
 #ifndef FST_READ_S3NAME_H
