@@ -165,7 +165,8 @@ typedef struct fg_conn {
     int heap_pos;
 } fg_conn;
 
-/* Heap of pointers ordered by an int64 key read through a callback. */
+/* Heap of pointers ordered by an int64 key read through a callback
+ * (fg_heap.c). */
 typedef struct fg_heap_item {
     int64_t key;
     void *p;
@@ -228,6 +229,12 @@ struct fg_model {
     uint32_t order;
 };
 
+static inline int fg__logged(const fg_model *m, int eni)
+{
+    return eni >= 0 && m->subnets[m->enis[eni].subnet].logged;
+}
+static inline int fg__az_of(const fg_model *m, int eni) { return m->subnets[m->enis[eni].subnet].az; }
+
 /* fg_vpc.c */
 uint32_t fg__ip_add(fg_model *m, const char *text);
 const char *fg__ip_text(const fg_model *m, uint32_t id);
@@ -240,11 +247,14 @@ void fg__conn_release(fg_model *m, fg_conn *c);
 void fg__conn_paths(fg_model *m, fg_conn *c);
 int fg__conn_next_burst(fg_model *m, fg_conn *c, fg_burst *b);
 void fg__conn_start_script(fg_model *m, fg_conn *c);
-void fg__scenario_arrival(fg_model *m, int kind, int64_t t);
+/* fg_scenario.c */
+enum { FG_ARRIVAL_MAX = 160 }; /* most connections one arrival builds (a scan) */
+/* Builds the connections of one arrival of `kind` at t into out[] (at most
+ * cap), in the order they must be numbered and spawned; their conn ids
+ * are not set.  Returns how many (0 when the VPC has no fitting
+ * endpoints).  The caller owns them and spawns them into the sweep. */
+size_t fg__scenario_arrival(fg_model *m, int kind, int64_t t, fg_conn **out, size_t cap);
 int fg__pick_kind(fg_model *m);
-void fg__conn_spawn(fg_model *m, fg_conn *c); /* push into the sweep */
-/* fg_sim.c */
-void fg__eni_init_windows(fg_model *m, fg_eni *e);
 int fg__prestart_kind(void);
 
 #endif

@@ -14,86 +14,6 @@
 
 #include "fg_internal.h"
 
-/* ---- binary heap ---- */
-
-static void heap_set(fg_heap *h, size_t i, fg_heap_item x)
-{
-    h->v[i] = x;
-    *h->pos(x.p) = (int)i;
-}
-
-static void heap_up(fg_heap *h, size_t i)
-{
-    fg_heap_item x = h->v[i];
-    while (i > 0) {
-        size_t p = (i - 1) / 2;
-        if (h->v[p].key <= x.key)
-            break;
-        heap_set(h, i, h->v[p]);
-        i = p;
-    }
-    heap_set(h, i, x);
-}
-
-static void heap_down(fg_heap *h, size_t i)
-{
-    fg_heap_item x = h->v[i];
-    for (;;) {
-        size_t l = 2 * i + 1, best = i;
-        int64_t bk = x.key;
-        if (l < h->n && h->v[l].key < bk) {
-            best = l;
-            bk = h->v[l].key;
-        }
-        if (l + 1 < h->n && h->v[l + 1].key < bk)
-            best = l + 1;
-        if (best == i)
-            break;
-        heap_set(h, i, h->v[best]);
-        i = best;
-    }
-    heap_set(h, i, x);
-}
-
-void fg__heap_push(fg_heap *h, void *x)
-{
-    if (h->n == h->cap) {
-        h->cap = h->cap ? h->cap * 2 : 1024;
-        h->v = realloc(h->v, h->cap * sizeof *h->v);
-        if (!h->v)
-            abort();
-    }
-    h->v[h->n].key = h->key(x);
-    h->v[h->n].p = x;
-    h->n++;
-    heap_up(h, h->n - 1);
-}
-
-void *fg__heap_pop(fg_heap *h)
-{
-    if (h->n == 0)
-        return NULL;
-    void *top = h->v[0].p;
-    *h->pos(top) = -1;
-    if (--h->n > 0) {
-        h->v[0] = h->v[h->n];
-        heap_down(h, 0);
-    }
-    return top;
-}
-
-void fg__heap_fix_top(fg_heap *h)
-{
-    h->v[0].key = h->key(h->v[0].p);
-    heap_down(h, 0);
-}
-
-void fg__heap_free(fg_heap *h)
-{
-    free(h->v);
-    memset(h, 0, sizeof *h);
-}
-
 static int64_t conn_key(const void *p) { return ((const fg_conn *)p)->pend.t; }
 static int *conn_pos(void *p) { return &((fg_conn *)p)->heap_pos; }
 static int64_t eni_key(const void *p) { return ((const fg_eni *)p)->we; }
@@ -113,7 +33,7 @@ static int64_t next_window_len(fg_eni *e)
     return fg_rng_range(&e->wrng, e->min_window, e->max_window);
 }
 
-void fg__eni_init_windows(fg_model *m, fg_eni *e)
+static void eni_init_windows(fg_model *m, fg_eni *e)
 {
     e->widx = 0;
     e->ws = m->cfg.t0;
@@ -402,7 +322,7 @@ static void advance(fg_model *m, fg_conn *c)
     fg__heap_push(&m->conn_heap, c);
 }
 
-void fg__conn_spawn(fg_model *m, fg_conn *c)
+static void spawn(fg_model *m, fg_conn *c)
 {
     for (int L = 0; L < c->nlives; L++)
         c->life[L].id = m->next_conn_id++;
@@ -411,6 +331,15 @@ void fg__conn_spawn(fg_model *m, fg_conn *c)
 }
 
 /* ---- arrivals ---- */
+
+/* Spawns the connections of one scenario arrival, in build order. */
+static void arrive(fg_model *m, int kind, int64_t t)
+{
+    fg_conn *built[FG_ARRIVAL_MAX];
+    size_t n = fg__scenario_arrival(m, kind, t, built, FG_ARRIVAL_MAX);
+    for (size_t i = 0; i < n; i++)
+        spawn(m, built[i]);
+}
 
 static fg_conn *conn_from_spec(fg_model *m, size_t i)
 {
@@ -499,7 +428,7 @@ int fg_run(fg_model *m, const fg_sink *sink)
         fg_eni *e = &m->enis[i];
         if (!m->subnets[e->subnet].logged)
             continue;
-        fg__eni_init_windows(m, e);
+        eni_init_windows(m, e);
         fg__heap_push(&m->eni_heap, e);
     }
     plan_arrivals(m);
@@ -516,11 +445,11 @@ int fg_run(fg_model *m, const fg_sink *sink)
             if (tp <= next_rand) {
                 const fg_arrival *a = &m->pre[m->i_pre++];
                 if (a->kind < 0)
-                    fg__conn_spawn(m, conn_from_spec(m, a->idx));
+                    spawn(m, conn_from_spec(m, a->idx));
                 else
-                    fg__scenario_arrival(m, a->kind, a->t);
+                    arrive(m, a->kind, a->t);
             } else {
-                fg__scenario_arrival(m, fg__pick_kind(m), next_rand);
+                arrive(m, fg__pick_kind(m), next_rand);
                 m->arrivals_left--;
                 next_rand = m->arrivals_left ? random_arrival_time(m) : INT64_MAX;
             }
