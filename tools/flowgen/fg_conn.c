@@ -199,10 +199,25 @@ void fg__conn_start_script(fg_model *m, fg_conn *c)
 }
 
 /* After a life's last packet: the next life (port reuse) or the end. */
+/* Redial gap after a close: 0-3 s (the SYN usually lands in the window of
+ * the FIN), 4-120 s, or 121-1500 s (up to 25 minutes). */
+static int64_t redial_gap(fg_rng *r)
+{
+    unsigned x = (unsigned)fg_rng_below(r, 100);
+    return x < 35 ? fg_rng_range(r, 0, 3) : x < 65 ? fg_rng_range(r, 4, 120) : fg_rng_range(r, 121, 1500);
+}
+
 static void end_life(fg_conn *c)
 {
     if (c->life_cur + 1 < c->nlives) {
         c->life_cur++;
+        if (c->redial) {
+            c->t_next += redial_gap(&c->rng);
+            c->t_end = c->t_next + (fg_rng_below(&c->rng, 2) ? fg_rng_range(&c->rng, 0, 3)
+                                                              : fg_rng_range(&c->rng, 10, 600));
+            begin_life(c);
+            return;
+        }
         int64_t gap = fg_rng_below(&c->rng, 10) < 6 ? fg_rng_range(&c->rng, 2, 50) : fg_rng_range(&c->rng, 60, 900);
         c->t_next += gap;
         c->t_end = c->t_next + fg_rng_range(&c->rng, 0, 3);
@@ -215,6 +230,13 @@ static void end_life(fg_conn *c)
 static void after_exchange(fg_conn *c)
 {
     int64_t gap = fg_rng_range(&c->rng, c->gap_lo, c->gap_hi);
+    if (c->iquiet < c->nquiet && c->t_next + gap >= c->quiet_at[c->iquiet]) {
+        /* a quiet period: no packet at all (no keepalives) */
+        int q = c->iquiet++;
+        gap += c->quiet_len[q];
+        c->quiet_from[q] = c->t_next;
+        c->quiet_to[q] = c->t_next + gap;
+    }
     if (c->t_next + gap <= c->t_end) {
         c->t_next += gap;
         c->phase = P_REQ;

@@ -59,6 +59,9 @@ static inline double fg_rng_unit(fg_rng *r)
     return (double)(fg_rng_next(r) >> 11) * (1.0 / 9007199254740992.0);
 }
 
+/* tcp-flags bits (../shared/docs/aws-flowlogs.md section 2) */
+enum { FG_TCP_FIN = 1, FG_TCP_SYN = 2, FG_TCP_RST = 4, FG_TCP_ACK = 16 };
+
 /* ---- addresses ---- */
 typedef struct fg_ip {
     uint8_t v6;
@@ -137,6 +140,8 @@ typedef struct fg_life {
     uint8_t delivered;            /* some delivered record carries this life */
     uint8_t with;                 /* AND of the `lives` of those records: the
                                    * lives every one of them also carries */
+    uint8_t samewin;              /* a delivered record holds the FIN of one
+                                   * life and the SYN of the next (redial) */
 } fg_life;
 
 typedef struct fg_conn {
@@ -159,6 +164,11 @@ typedef struct fg_conn {
     size_t nb, bi;
     fg_burst pend;                /* burst to apply at t_next */
     int has_pend;
+    /* phenomena (docs/flowgen.md "Phenomena mixes") */
+    uint8_t redial;               /* redial gaps; tag redial-same-window */
+    uint8_t nquiet, iquiet;       /* quiet periods planned / taken */
+    int64_t quiet_at[2], quiet_len[2];
+    int64_t quiet_from[2], quiet_to[2]; /* last burst before, first after */
     fg_rng rng;
     int pending;                  /* records not yet flushed */
     int done;
@@ -255,6 +265,9 @@ enum { FG_ARRIVAL_MAX = 160 }; /* most connections one arrival builds (a scan) *
  * endpoints).  The caller owns them and spawns them into the sweep. */
 size_t fg__scenario_arrival(fg_model *m, int kind, int64_t t, fg_conn **out, size_t cap);
 int fg__pick_kind(fg_model *m);
-int fg__prestart_kind(void);
+/* Kind and share (of cfg.connections) of the connections opened before
+ * the range. */
+int fg__prestart_kind(const fg_model *m);
+double fg__prestart_share(const fg_model *m);
 
 #endif

@@ -11,7 +11,11 @@
 enum {
     FG_K_INTRA, FG_K_INTER, FG_K_INET_IN, FG_K_INET_OUT, FG_K_NAT, FG_K_REJ_SG,
     FG_K_REJ_NACL, FG_K_SCAN, FG_K_UDP, FG_K_ICMP, FG_K_IPV6, FG_K_SECONDARY,
-    FG_K_REUSE, FG_K_LONG, FG_K_NLB, FG_K_COUNT
+    FG_K_REUSE, FG_K_LONG, FG_K_NLB,
+    FG_K_IDLE,  /* long-lived with 15-40 min quiet periods (long-idle) */
+    FG_K_REDIAL,/* same 5-tuple re-dialled 0 s - 25 min after the close */
+    FG_K_SPAN,  /* opened before the range, open after it (prestart only) */
+    FG_K_COUNT
 };
 
 /* Arrival weights per mix (rows: FG_MIX_*). */
@@ -22,6 +26,11 @@ static const unsigned kind_weight[FG_MIX_COUNT][FG_K_COUNT] = {
     [FG_MIX_UDP] = {0, 0, 0, 0, 0, 0, 0, 0, 100, 0, 0, 0, 0, 0, 0},
     [FG_MIX_NAT] = {0, 0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
     [FG_MIX_REJECT] = {25, 0, 0, 0, 0, 40, 30, 5, 0, 0, 0, 0, 0, 0, 0},
+    /* phenomena mixes: ordinary traffic around the phenomenon        idle redial */
+    [FG_MIX_LONGLIVED] = {10, 8, 4, 4, 4, 0, 0, 0, 6, 0, 0, 0, 0, 4, 0, 60, 0},
+    [FG_MIX_REUSE] = {10, 8, 4, 4, 4, 0, 0, 0, 6, 0, 0, 0, 4, 0, 0, 0, 60},
+    [FG_MIX_NATNOMETA] = {10, 8, 5, 5, 50, 2, 0, 0, 8, 2, 2, 2, 0, 3, 3, 0, 0},
+    [FG_MIX_INDEPENDENT] = {16, 12, 8, 6, 14, 5, 3, 1, 12, 4, 5, 5, 4, 3, 6, 10, 10},
 };
 
 int fg__pick_kind(fg_model *m)
@@ -377,6 +386,43 @@ static size_t build_nlb(fg_model *m, int64_t t, fg_conn **out)
     return 2;
 }
 
+/* Plans n quiet periods of 15-40 min (900-2400 s), the first 2-15 min
+ * after t, the next 5-15 min after the one before; returns when the last
+ * one ends. */
+static int64_t plan_quiet(fg_conn *c, int64_t t, int n)
+{
+    fg_rng *r = &c->rng;
+    c->nquiet = (uint8_t)n;
+    for (int q = 0; q < n; q++) {
+        c->quiet_at[q] = t + (q ? fg_rng_range(r, 300, 900) : fg_rng_range(r, 120, 900));
+        c->quiet_len[q] = fg_rng_range(r, 900, 2400);
+        t = c->quiet_at[q] + c->quiet_len[q] + c->gap_hi;
+    }
+    return t;
+}
+
+/* Long-idle TCP (DB pools, Kafka, SSH): exchanges every 10-90 s around
+ * one or two silences of 15-40 min, then 2 min - 2 h more. */
+static void shape_idle(fg_conn *c, int64_t t)
+{
+    tcp_shape(c, t, 1);
+    c->close = FG_CLOSE_FIN;
+    int64_t q_end = plan_quiet(c, t, fg_rng_below(&c->rng, 3) == 0 ? 2 : 1);
+    c->t_end = q_end + fg_rng_range(&c->rng, 120, 7200);
+}
+
+/* Opened before the range (t < t0), still open 5 min - 2 h after it;
+ * half of them also go quiet once inside the range. */
+static void shape_span(fg_model *m, fg_conn *c, int64_t t)
+{
+    const int64_t t0 = m->cfg.t0, t1 = t0 + m->cfg.duration;
+    tcp_shape(c, t, 1);
+    c->close = FG_CLOSE_FIN;
+    if (fg_rng_below(&c->rng, 2))
+        plan_quiet(c, t0 + fg_rng_range(&c->rng, 0, m->cfg.duration / 2), 1);
+    c->t_end = t1 + fg_rng_range(&c->rng, 300, 7200);
+}
+
 static int setup_kind(fg_model *m, fg_conn *c, int kind, int64_t t)
 {
     fg_rng *r = &m->rng;
@@ -418,6 +464,27 @@ static int setup_kind(fg_model *m, fg_conn *c, int kind, int64_t t)
         unsigned x = (unsigned)fg_rng_below(r, 4);
         return x == 0 ? setup_nat(m, c) : x == 1 ? setup_inet_out(m, c) : pick_pair(m, c, x == 2, 0);
     }
+    case FG_K_IDLE: {
+        c->cls = FG_CL_LONG_IDLE;
+        shape_idle(c, t);
+        unsigned x = (unsigned)fg_rng_below(r, 4);
+        return x == 0 ? setup_nat(m, c) : x == 1 ? setup_inet_out(m, c) : pick_pair(m, c, x == 2, 0);
+    }
+    case FG_K_SPAN: {
+        c->cls = FG_CL_OPEN_START;
+        shape_span(m, c, t);
+        unsigned x = (unsigned)fg_rng_below(r, 4);
+        return x == 0 ? setup_nat(m, c) : x == 1 ? setup_inet_out(m, c) : pick_pair(m, c, x == 2, 0);
+    }
+    case FG_K_REDIAL:
+        c->cls = FG_CL_REDIAL;
+        tcp_shape(c, t, 0);
+        c->script = FG_S_TCP;
+        c->close = FG_CLOSE_FIN; /* the FIN the redial's SYN may share a record with */
+        c->redial = 1;
+        c->t_end = t + (fg_rng_below(&c->rng, 2) ? fg_rng_range(&c->rng, 0, 3) : fg_rng_range(&c->rng, 10, 300));
+        c->nlives = 2;
+        return fg_rng_below(r, 5) == 0 ? setup_inet_out(m, c) : pick_pair(m, c, fg_rng_below(r, 2), 0);
     default: return 0;
     }
 }
@@ -445,5 +512,15 @@ size_t fg__scenario_arrival(fg_model *m, int kind, int64_t t, fg_conn **out, siz
     return 0;
 }
 
-/* Long-lived connections opened before the range. */
-int fg__prestart_kind(void) { return FG_K_LONG; }
+/* Connections opened before the range: long-lived ones in the older
+ * mixes; spans (open at both edges) in the phenomena mixes. */
+int fg__prestart_kind(const fg_model *m) { return m->cfg.mix >= FG_MIX_FIRST_PHENOMENA ? FG_K_SPAN : FG_K_LONG; }
+
+double fg__prestart_share(const fg_model *m)
+{
+    switch (m->cfg.mix) {
+    case FG_MIX_LONGLIVED: return 0.15;
+    case FG_MIX_INDEPENDENT: return 0.03;
+    default: return m->cfg.prestart_share;
+    }
+}

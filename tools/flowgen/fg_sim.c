@@ -87,6 +87,28 @@ static uint64_t log_merged_into(const fg_conn *c, int L)
     return x == L ? 0 : c->life[x].id;
 }
 
+/* Tags of the phenomena mixes (docs/flowgen.md "Phenomena mixes"); none
+ * in the older mixes, whose bytes stay as they were. */
+static uint32_t phenomena_tags(const fg_model *m, const fg_conn *c, const fg_life *f)
+{
+    const int64_t t0 = m->cfg.t0, t1 = t0 + m->cfg.duration;
+    uint32_t t = 0;
+    if (m->cfg.mix < FG_MIX_FIRST_PHENOMENA)
+        return 0;
+    for (int q = 0; q < c->iquiet; q++) /* a silence the logs show whole */
+        if (c->quiet_from[q] >= t0 && c->quiet_to[q] < t1)
+            t |= 1u << FG_CL_LONG_IDLE;
+    if (f->start < t0)
+        t |= 1u << FG_CL_OPEN_START;
+    if (f->end >= t1)
+        t |= 1u << FG_CL_OPEN_END;
+    if (c->redial && f->samewin)
+        t |= 1u << FG_CL_REDIAL_SAME;
+    if (m->cfg.nat_nohint && c->nat >= 0)
+        t |= 1u << FG_CL_NAT_NOHINT;
+    return t;
+}
+
 static void emit_truth(fg_model *m, fg_conn *c, int L)
 {
     const fg_life *f = &c->life[L];
@@ -98,6 +120,7 @@ static void emit_truth(fg_model *m, fg_conn *c, int L)
     t.tags = c->tags;
     if (f->end - f->start >= 1800)
         t.tags |= 1u << FG_CL_LONG_LIVED;
+    t.tags |= phenomena_tags(m, c, f);
     t.client_addr = fg__ip_text(m, c->caddr);
     t.server_addr = fg__ip_text(m, c->saddr);
     t.client_port = c->cport;
@@ -215,6 +238,9 @@ static void mark_seen(fg_rec *r)
         /* the lives this record shows together with L */
         f->with = f->delivered ? (uint8_t)(f->with & r->lives) : r->lives;
         f->delivered = 1;
+        /* the FIN of life L-1 and the SYN of life L OR-ed in one record */
+        if (L > 0 && (r->syn & (1u << L)) && (r->lives & (1u << (L - 1))) && (r->flags & FG_TCP_FIN))
+            f->samewin = c->life[L - 1].samewin = 1;
     }
 }
 
@@ -382,7 +408,7 @@ static int arr_cmp(const void *a, const void *b)
 
 static void plan_arrivals(fg_model *m)
 {
-    size_t npre = m->scenario ? (size_t)((double)m->cfg.connections * m->cfg.prestart_share) : 0;
+    size_t npre = m->scenario ? (size_t)((double)m->cfg.connections * fg__prestart_share(m)) : 0;
     m->pre = calloc(m->n_specs + npre + 1, sizeof *m->pre);
     if (!m->pre)
         abort();
@@ -391,7 +417,7 @@ static void plan_arrivals(fg_model *m)
         m->pre[m->n_pre++] = (fg_arrival){s->n_bursts ? s->bursts[0].t : m->cfg.t0, -1, (uint32_t)i};
     }
     for (size_t i = 0; i < npre; i++)
-        m->pre[m->n_pre++] = (fg_arrival){m->cfg.t0 - fg_rng_range(&m->rng, 1, 4 * 3600), fg__prestart_kind(),
+        m->pre[m->n_pre++] = (fg_arrival){m->cfg.t0 - fg_rng_range(&m->rng, 1, 4 * 3600), fg__prestart_kind(m),
                                           (uint32_t)(m->n_specs + i)};
     qsort(m->pre, m->n_pre, sizeof *m->pre, arr_cmp);
     m->arrivals_left = m->scenario ? m->cfg.connections : 0;
