@@ -226,21 +226,22 @@ static json_t *tag(json_t *r, const char *mix, const char *delivery, const char 
     return g;
 }
 
-/* Long-idle TCP: silences of 15-40 min with no record.  Measured S3:
- * recall 1.0000, precision 0.7004 (each silence splits the session),
- * bytes 1.0000; CloudWatch + metadata: recall 0.9985, precision 0.7020. */
+/* Long-idle TCP: a silence of 15-40 min with no record, inside the range.
+ * Measured S3: recall 1.0000, precision 0.4995 (the silence splits the
+ * session in two: the engine's TCP idle timeout is 660 s), bytes 1.0000;
+ * CloudWatch + metadata: recall 0.9964, precision 0.5009. */
 Test(phenomena, long_idle)
 {
     json_t *r = score_mix("longlived", "s3");
     json_t *g = tag(r, "longlived", "s3", "long-idle");
     cr_expect_geq(num(g, NULL, "recall"), 0.99);
-    cr_expect_geq(num(g, NULL, "precision"), 0.68);
+    cr_expect_geq(num(g, NULL, "precision"), 0.48);
     cr_expect_leq(fabs(num(g, NULL, "bytes_ratio") - 1.0), 0.01);
     json_decref(r);
     r = score_mix("longlived", "cloudwatch");
     g = tag(r, "longlived", "cloudwatch", "long-idle");
     cr_expect_geq(num(g, NULL, "recall"), 0.99);
-    cr_expect_geq(num(g, NULL, "precision"), 0.68);
+    cr_expect_geq(num(g, NULL, "precision"), 0.48);
     json_decref(r);
 }
 

@@ -856,32 +856,30 @@ static void write_mix(const char *dir, int mix, int nohint)
     fg_model_free(m);
 }
 
-static int shell(const char *fmt, const char *dir)
-{
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, fmt, dir, dir);
-    return system(cmd);
-}
+/* Runs a shell check whose one %s is dir (fmt is a literal). */
+#define SHELL(fmt, dir) shell_run((snprintf(cmdbuf, sizeof cmdbuf, fmt, dir), cmdbuf))
+static int shell_run(const char *cmd) { return system(cmd); }
+#define NO_META "test ! -e %s/eni-metadata.json"
+#define NO_IID "! find %s/s3 -name '*.gz' -exec zcat {} + 2>/dev/null | grep -q instance-id"
+#define PKT "find %s/s3 -name '*.gz' -exec zcat {} + 2>/dev/null | grep '^version' | grep -q 'pkt-srcaddr pkt-dstaddr'"
+#define TAGGED "cd %s && grep '\"nat_eni\"' truth.jsonl | grep -q '\"nat-nohint\"' && " \
+               "! grep '\"nat-nohint\"' truth.jsonl | grep -vq '\"nat_eni\"'"
 
 Test(flowgen, natnometa_has_no_instance_id_nor_metadata)
 {
     char a[] = "/tmp/flowgen-nometa-XXXXXX", b[] = "/tmp/flowgen-meta-XXXXXX";
+    char cmdbuf[1024];
     cr_assert_not_null(mkdtemp(a));
     cr_assert_not_null(mkdtemp(b));
     write_mix(a, FG_MIX_NATNOMETA, 1);
     write_mix(b, FG_MIX_MIXED, 0);
-    const char *no_meta = "test ! -e %s/eni-metadata.json";
-    const char *no_iid = "! find %s/s3 -name '*.gz' -exec zcat {} + | grep -q instance-id";
-    const char *pkt = "find %s/s3 -name '*.gz' -exec zcat {} + | grep '^version' | grep -q 'pkt-srcaddr pkt-dstaddr'";
-    const char *tagged = "grep '\"nat_eni\"' %s/truth.jsonl | grep -q '\"nat-nohint\"' && "
-                         "! grep '\"nat-nohint\"' %s/truth.jsonl | grep -vq '\"nat_eni\"'";
-    cr_expect_eq(shell(no_meta, a), 0);
-    cr_expect_eq(shell(no_iid, a), 0);
-    cr_expect_eq(shell(pkt, a), 0);
-    cr_expect_eq(shell(tagged, a), 0);
-    cr_expect_neq(shell(no_meta, b), 0);
-    cr_expect_neq(shell(no_iid, b), 0);
-    cr_expect_eq(shell(pkt, b), 0);
+    cr_expect_eq(SHELL(NO_META, a), 0);
+    cr_expect_eq(SHELL(NO_IID, a), 0);
+    cr_expect_eq(SHELL(PKT, a), 0);
+    cr_expect_eq(SHELL(TAGGED, a), 0);
+    cr_expect_neq(SHELL(NO_META, b), 0);
+    cr_expect_neq(SHELL(NO_IID, b), 0);
+    cr_expect_eq(SHELL(PKT, b), 0);
     char cmd[256];
     snprintf(cmd, sizeof cmd, "rm -rf %s %s", a, b);
     cr_expect_eq(system(cmd), 0);

@@ -120,7 +120,8 @@ static void emit_truth(fg_model *m, fg_conn *c, int L)
     t.tags = c->tags;
     if (f->end - f->start >= 1800)
         t.tags |= 1u << FG_CL_LONG_LIVED;
-    t.tags |= phenomena_tags(m, c, f);
+    if (m->cfg.mix >= FG_MIX_FIRST_PHENOMENA) /* long-idle: only a silence the logs show */
+        t.tags = (t.tags & ~(1u << FG_CL_LONG_IDLE)) | phenomena_tags(m, c, f);
     t.client_addr = fg__ip_text(m, c->caddr);
     t.server_addr = fg__ip_text(m, c->saddr);
     t.client_port = c->cport;
