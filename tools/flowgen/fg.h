@@ -58,7 +58,8 @@ typedef struct fg_config {
     double skip_rate;        /* chance a window with traffic becomes SKIPDATA */
     double late_rate;        /* chance an S3 record is delivered 1-2 files late */
     double prestart_share;   /* long-lived connections opened before t0, as a
-                              * share of `connections` */
+                              * share of `connections` (longlived and
+                              * independent use their own share) */
     int mix;                 /* FG_MIX_* */
     int nat_nohint;          /* S3 formats without instance-id, no
                               * eni-metadata.json, NAT truths tagged
