@@ -68,4 +68,20 @@ static inline void cap_free(cap *c)
     free(c->truths);
 }
 
+/* Runs the "small" scenario under cfg into a fresh capture *c; returns the
+ * model (the caller frees it after cap_free), or NULL when the scenario
+ * cannot be built. */
+static inline fg_model *cap_run_small(const fg_config *cfg, cap *c)
+{
+    fg_model *m = fg_model_new(cfg);
+    if (fg_build_scenario(m, "small") != 0) {
+        fg_model_free(m);
+        return NULL;
+    }
+    memset(c, 0, sizeof *c);
+    fg_sink sink = {c, cap_on_line, cap_on_truth};
+    fg_run(m, &sink);
+    return m;
+}
+
 #endif

@@ -25,11 +25,8 @@ static fg_model *phen_run(int mix, uint64_t seed, cap *c)
     cfg.connections = 1500;
     cfg.skip_rate = 0; /* every window with traffic is delivered */
     cfg.mix = mix;
-    fg_model *m = fg_model_new(&cfg);
-    cr_assert_eq(fg_build_scenario(m, "small"), 0);
-    memset(c, 0, sizeof *c);
-    fg_sink sink = {c, cap_on_line, cap_on_truth};
-    fg_run(m, &sink);
+    fg_model *m = cap_run_small(&cfg, c);
+    cr_assert_not_null(m);
     return m;
 }
 

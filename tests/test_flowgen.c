@@ -470,11 +470,8 @@ static fg_model *scenario(uint64_t seed, double skip, cap *c)
     cfg.duration = 1800;
     cfg.connections = 3000;
     cfg.skip_rate = skip;
-    fg_model *m = fg_model_new(&cfg);
-    cr_assert_eq(fg_build_scenario(m, "small"), 0);
-    memset(c, 0, sizeof *c);
-    fg_sink sink = {c, cap_on_line, cap_on_truth};
-    fg_run(m, &sink);
+    fg_model *m = cap_run_small(&cfg, c);
+    cr_assert_not_null(m);
     return m;
 }
 
