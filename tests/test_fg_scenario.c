@@ -30,7 +30,10 @@ static fg_model *phen_run(int mix, uint64_t seed, cap *c)
     return m;
 }
 
-static int has_tag(const fg_truth *t, int cl) { return (t->tags >> cl) & 1u; }
+static int has_tag(const fg_truth *t, int cl)
+{
+    return (t->tags >> cl) & 1u;
+}
 
 /* Largest silence (seconds between the last packet of one record and the
  * first of the next) in conn's records at ENI e; *syn_after is set when a
@@ -52,8 +55,8 @@ static int64_t longest_silence(const cap *c, const fg_eni *e, uint64_t conn, int
     *syn_after = 0;
     for (size_t i = 0; i < c->n; i++) {
         const fg_line *l = &c->lines[i].l;
-        if (l->status == FG_OK && l->eni == e && l->conn_id == conn && l->start >= best_at && l->dir == FG_C2S &&
-            (l->flags & 2))
+        if (l->status == FG_OK && l->eni == e && l->conn_id == conn && l->start >= best_at &&
+            l->dir == FG_C2S && (l->flags & 2))
             *syn_after = 1;
     }
     return best;
@@ -78,9 +81,10 @@ Test(fg_scenario, long_idle_gap_without_new_syn)
                 continue;
             int syn = 0;
             int64_t gap = longest_silence(&c, eni, t->conn_id, &syn);
-            cr_assert_gt(gap, 900, "conn %llu: longest silence %lld s", (unsigned long long)t->conn_id,
-                         (long long)gap);
-            cr_assert_eq(syn, 0, "conn %llu: a SYN after the silence", (unsigned long long)t->conn_id);
+            cr_assert_gt(gap, 900, "conn %llu: longest silence %lld s",
+                         (unsigned long long)t->conn_id, (long long)gap);
+            cr_assert_eq(syn, 0, "conn %llu: a SYN after the silence",
+                         (unsigned long long)t->conn_id);
             cr_assert_eq(t->proto, 6);
             checked++;
         }
@@ -114,9 +118,11 @@ Test(fg_scenario, open_at_both_edges)
             if (l->status != FG_OK || l->conn_id != t->conn_id || l->proto != 6)
                 continue;
             if (os)
-                cr_assert(!(l->dir == FG_C2S && (l->flags & 2)), "conn %llu: SYN logged", (unsigned long long)t->conn_id);
+                cr_assert(!(l->dir == FG_C2S && (l->flags & 2)), "conn %llu: SYN logged",
+                          (unsigned long long)t->conn_id);
             if (oe)
-                cr_assert(!(l->flags & 5), "conn %llu: FIN/RST logged", (unsigned long long)t->conn_id);
+                cr_assert(!(l->flags & 5), "conn %llu: FIN/RST logged",
+                          (unsigned long long)t->conn_id);
         }
         starts += (size_t)os;
         ends += (size_t)oe;
@@ -144,8 +150,9 @@ Test(fg_scenario, redial_gaps_and_fin_syn_in_one_record)
             continue;
         for (size_t j = 0; j < c.nt; j++) {
             const fg_truth *b = &c.truths[j];
-            if (b->conn_id != a->conn_id + 1 || !has_tag(b, FG_CL_REDIAL) || b->client_port != a->client_port ||
-                strcmp(b->client_addr, a->client_addr) != 0 || strcmp(b->server_addr, a->server_addr) != 0)
+            if (b->conn_id != a->conn_id + 1 || !has_tag(b, FG_CL_REDIAL) ||
+                b->client_port != a->client_port || strcmp(b->client_addr, a->client_addr) != 0 ||
+                strcmp(b->server_addr, a->server_addr) != 0)
                 continue;
             pairs++;
             cr_assert(b->start >= a->end && b->start - a->end <= 1500, "redial %llu after %lld s",
@@ -157,10 +164,11 @@ Test(fg_scenario, redial_gaps_and_fin_syn_in_one_record)
             int found = 0;
             for (size_t k = 0; k < c.n; k++) {
                 const fg_line *l = &c.lines[k].l;
-                found |= l->status == FG_OK && l->conn_id == a->conn_id && l->dir == FG_C2S && (l->flags & 3) == 3;
+                found |= l->status == FG_OK && l->conn_id == a->conn_id && l->dir == FG_C2S &&
+                         (l->flags & 3) == 3;
             }
-            cr_assert(found, "pair %llu/%llu: no record with FIN and SYN", (unsigned long long)a->conn_id,
-                      (unsigned long long)b->conn_id);
+            cr_assert(found, "pair %llu/%llu: no record with FIN and SYN",
+                      (unsigned long long)a->conn_id, (unsigned long long)b->conn_id);
             same++;
         }
     }
@@ -196,12 +204,18 @@ static void write_mix(const char *dir, int mix, int nohint)
 
 /* Runs a shell check whose one %s is dir (fmt is a literal). */
 #define SHELL(fmt, dir) shell_run((snprintf(cmdbuf, sizeof cmdbuf, fmt, dir), cmdbuf))
-static int shell_run(const char *cmd) { return system(cmd); }
+static int shell_run(const char *cmd)
+{
+    return system(cmd);
+}
 #define NO_META "test ! -e %s/eni-metadata.json"
 #define NO_IID "! find %s/s3 -name '*.gz' -exec zcat {} + 2>/dev/null | grep -q instance-id"
-#define PKT "find %s/s3 -name '*.gz' -exec zcat {} + 2>/dev/null | grep '^version' | grep -q 'pkt-srcaddr pkt-dstaddr'"
-#define TAGGED "cd %s && grep '\"nat_eni\"' truth.jsonl | grep -q '\"nat-nohint\"' && " \
-               "! grep '\"nat-nohint\"' truth.jsonl | grep -vq '\"nat_eni\"'"
+#define PKT                                                                                        \
+    "find %s/s3 -name '*.gz' -exec zcat {} + 2>/dev/null | grep '^version' | grep -q "             \
+    "'pkt-srcaddr pkt-dstaddr'"
+#define TAGGED                                                                                     \
+    "cd %s && grep '\"nat_eni\"' truth.jsonl | grep -q '\"nat-nohint\"' && "                       \
+    "! grep '\"nat-nohint\"' truth.jsonl | grep -vq '\"nat_eni\"'"
 
 Test(fg_scenario, natnometa_has_no_instance_id_nor_metadata)
 {
