@@ -11,60 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fg.h"
-
-/* ---- capture sink ---- */
-
-typedef struct cap_line {
-    fg_line l;
-    char src[48], dst[48], psrc[48], pdst[48];
-    const char *eni;
-} cap_line;
-
-typedef struct cap {
-    cap_line *lines;
-    size_t n, cap;
-    fg_truth *truths;
-    const char *(*truth_enis)[4];
-    size_t nt, capt;
-} cap;
-
-static void cap_on_line(void *vc, const fg_line *l)
-{
-    cap *c = vc;
-    if (c->n == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 256;
-        c->lines = realloc(c->lines, c->cap * sizeof *c->lines);
-    }
-    cap_line *x = &c->lines[c->n++];
-    memset(x, 0, sizeof *x);
-    x->l = *l;
-    x->eni = fg_eni_id(l->eni);
-    if (l->status == FG_OK) {
-        snprintf(x->src, sizeof x->src, "%s", l->src);
-        snprintf(x->dst, sizeof x->dst, "%s", l->dst);
-        snprintf(x->psrc, sizeof x->psrc, "%s", l->psrc);
-        snprintf(x->pdst, sizeof x->pdst, "%s", l->pdst);
-    }
-}
-
-static void cap_on_truth(void *vc, const fg_truth *t)
-{
-    cap *c = vc;
-    if (c->nt == c->capt) {
-        c->capt = c->capt ? c->capt * 2 : 64;
-        c->truths = realloc(c->truths, c->capt * sizeof *c->truths);
-    }
-    c->truths[c->nt] = *t;
-    /* strings in truths point into the model, which outlives the capture */
-    c->nt++;
-}
-
-static void cap_free(cap *c)
-{
-    free(c->lines);
-    free(c->truths);
-}
+#include "flowgen_cap.h"
 
 /* ---- the tiny hand-built VPC ---- */
 
@@ -523,11 +470,8 @@ static fg_model *scenario(uint64_t seed, double skip, cap *c)
     cfg.duration = 1800;
     cfg.connections = 3000;
     cfg.skip_rate = skip;
-    fg_model *m = fg_model_new(&cfg);
-    cr_assert_eq(fg_build_scenario(m, "small"), 0);
-    memset(c, 0, sizeof *c);
-    fg_sink sink = {c, cap_on_line, cap_on_truth};
-    fg_run(m, &sink);
+    fg_model *m = cap_run_small(&cfg, c);
+    cr_assert_not_null(m);
     return m;
 }
 

@@ -34,7 +34,10 @@ enum { FG_ENI_INSTANCE = 0, FG_ENI_NAT = 1, FG_ENI_NLB = 2 };
     X(NAT, "nat") X(REJ_SG, "rejected-sg") X(REJ_NACL, "rejected-nacl")      \
     X(SCAN, "scan") X(UDP, "udp") X(ICMP, "icmp") X(IPV6, "ipv6")            \
     X(SECONDARY, "secondary-ip") X(PORT_REUSE, "port-reuse")                 \
-    X(LONG_LIVED, "long-lived")
+    X(LONG_LIVED, "long-lived")                                              \
+    X(LONG_IDLE, "long-idle") X(OPEN_START, "open-at-start")                 \
+    X(OPEN_END, "open-at-end") X(REDIAL, "redial")                           \
+    X(REDIAL_SAME, "redial-same-window") X(NAT_NOHINT, "nat-nohint")
 enum fg_class {
 #define FG__CL_ENUM(n, s) FG_CL_##n,
     FG_CLASS_LIST(FG__CL_ENUM)
@@ -55,14 +58,27 @@ typedef struct fg_config {
     double skip_rate;        /* chance a window with traffic becomes SKIPDATA */
     double late_rate;        /* chance an S3 record is delivered 1-2 files late */
     double prestart_share;   /* long-lived connections opened before t0, as a
-                              * share of `connections` */
+                              * share of `connections` (longlived and
+                              * independent use their own share) */
     int mix;                 /* FG_MIX_* */
+    int nat_nohint;          /* S3 formats without instance-id, no
+                              * eni-metadata.json, NAT truths tagged
+                              * "nat-nohint" (set by --mix natnometa and
+                              * independent, or --nat-nohint) */
     const char *account;     /* 12 digits */
     const char *region;      /* "us-east-1" */
 } fg_config;
-enum { FG_MIX_MIXED = 0, FG_MIX_TCP, FG_MIX_UDP, FG_MIX_NAT, FG_MIX_REJECT, FG_MIX_COUNT };
+/* The mixes from LONGLIVED on model the phenomena of docs/flowgen.md
+ * "Phenomena mixes"; only they write the phenomenon tags, so the bytes of
+ * the older mixes do not change. */
+enum {
+    FG_MIX_MIXED = 0, FG_MIX_TCP, FG_MIX_UDP, FG_MIX_NAT, FG_MIX_REJECT,
+    FG_MIX_LONGLIVED, FG_MIX_REUSE, FG_MIX_NATNOMETA, FG_MIX_INDEPENDENT, FG_MIX_COUNT
+};
+#define FG_MIX_FIRST_PHENOMENA FG_MIX_LONGLIVED
 void fg_config_init(fg_config *cfg);
 int fg_mix_parse(const char *s); /* -1 when unknown */
+const char *fg_mix_name(int mix);
 
 /* One emitted line (OK, NODATA or SKIPDATA).  Strings are NUL-terminated
  * and owned by the model.  For NODATA/SKIPDATA only eni, status, start

@@ -59,6 +59,9 @@ static inline double fg_rng_unit(fg_rng *r)
     return (double)(fg_rng_next(r) >> 11) * (1.0 / 9007199254740992.0);
 }
 
+/* tcp-flags bits (../shared/docs/aws-flowlogs.md section 2) */
+enum { FG_TCP_FIN = 1, FG_TCP_SYN = 2, FG_TCP_RST = 4, FG_TCP_ACK = 16 };
+
 /* ---- addresses ---- */
 typedef struct fg_ip {
     uint8_t v6;
@@ -137,6 +140,8 @@ typedef struct fg_life {
     uint8_t delivered;            /* some delivered record carries this life */
     uint8_t with;                 /* AND of the `lives` of those records: the
                                    * lives every one of them also carries */
+    uint8_t samewin;              /* a delivered record holds the FIN of one
+                                   * life and the SYN of the next (redial) */
 } fg_life;
 
 typedef struct fg_conn {
@@ -159,13 +164,19 @@ typedef struct fg_conn {
     size_t nb, bi;
     fg_burst pend;                /* burst to apply at t_next */
     int has_pend;
+    /* phenomena (docs/flowgen.md "Phenomena mixes") */
+    uint8_t redial;               /* redial gaps; tag redial-same-window */
+    uint8_t nquiet, iquiet;       /* quiet periods planned / taken */
+    int64_t quiet_at[2], quiet_len[2];
+    int64_t quiet_from[2], quiet_to[2]; /* last burst before, first after */
     fg_rng rng;
     int pending;                  /* records not yet flushed */
     int done;
     int heap_pos;
 } fg_conn;
 
-/* Heap of pointers ordered by an int64 key read through a callback. */
+/* Heap of pointers ordered by an int64 key read through a callback
+ * (fg_heap.c). */
 typedef struct fg_heap_item {
     int64_t key;
     void *p;
@@ -228,6 +239,12 @@ struct fg_model {
     uint32_t order;
 };
 
+static inline int fg__logged(const fg_model *m, int eni)
+{
+    return eni >= 0 && m->subnets[m->enis[eni].subnet].logged;
+}
+static inline int fg__az_of(const fg_model *m, int eni) { return m->subnets[m->enis[eni].subnet].az; }
+
 /* fg_vpc.c */
 uint32_t fg__ip_add(fg_model *m, const char *text);
 const char *fg__ip_text(const fg_model *m, uint32_t id);
@@ -240,11 +257,17 @@ void fg__conn_release(fg_model *m, fg_conn *c);
 void fg__conn_paths(fg_model *m, fg_conn *c);
 int fg__conn_next_burst(fg_model *m, fg_conn *c, fg_burst *b);
 void fg__conn_start_script(fg_model *m, fg_conn *c);
-void fg__scenario_arrival(fg_model *m, int kind, int64_t t);
+/* fg_scenario.c */
+enum { FG_ARRIVAL_MAX = 160 }; /* most connections one arrival builds (a scan) */
+/* Builds the connections of one arrival of `kind` at t into out[] (at most
+ * cap), in the order they must be numbered and spawned; their conn ids
+ * are not set.  Returns how many (0 when the VPC has no fitting
+ * endpoints).  The caller owns them and spawns them into the sweep. */
+size_t fg__scenario_arrival(fg_model *m, int kind, int64_t t, fg_conn **out, size_t cap);
 int fg__pick_kind(fg_model *m);
-void fg__conn_spawn(fg_model *m, fg_conn *c); /* push into the sweep */
-/* fg_sim.c */
-void fg__eni_init_windows(fg_model *m, fg_eni *e);
-int fg__prestart_kind(void);
+/* Kind and share (of cfg.connections) of the connections opened before
+ * the range. */
+int fg__prestart_kind(const fg_model *m);
+double fg__prestart_share(const fg_model *m);
 
 #endif

@@ -72,6 +72,18 @@ static const uint8_t fmt_b[] = {F_VERSION, F_SRC, F_DST, F_SPORT, F_DPORT, F_PRO
                                 F_AZ, F_SUBLOC_T, F_SUBLOC_ID, F_ACTION, F_FLAGS, F_PSRC, F_PDST, F_PSRC_SVC,
                                 F_PDST_SVC, F_TPATH, F_FLOWDIR, F_STATUS, END_OF_FORMAT};
 
+/* fmt minus ${instance-id} into own (>= 40 fields): a NAT gateway is then
+ * known only from its records (docs/flowgen.md, natnometa). */
+static const uint8_t *without_instance(const uint8_t *fmt, uint8_t *own)
+{
+    size_t n = 0;
+    for (; *fmt != END_OF_FORMAT; fmt++)
+        if (*fmt != F_INSTANCE)
+            own[n++] = *fmt;
+    own[n] = END_OF_FORMAT;
+    return own;
+}
+
 static int format_version(const uint8_t *fmt)
 {
     int v = 2;
@@ -213,6 +225,7 @@ typedef struct slot {
 typedef struct flowlog {
     char id[32];
     const uint8_t *fmt;
+    uint8_t own[40];    /* fmt without instance-id (nat_nohint) */
     int version;
     int64_t from, to;   /* window ends routed here: [from, to) */
     slot ring[RING];
@@ -512,6 +525,8 @@ fg_files *fg_files_open(fg_model *m, const char *dir, int deliver, int level, co
         flowlog *fl = &f->fl[k];
         fg__rand_id(&f->rng, "fl", fl->id, sizeof fl->id);
         fl->fmt = fmts[k];
+        if (m->cfg.nat_nohint)
+            fl->fmt = without_instance(fmts[k], fl->own);
         fl->version = format_version(fl->fmt);
         fl->from = k == 1 ? sw : t0;
         fl->to = k == 0 ? sw : t1 + 600;
@@ -543,13 +558,14 @@ static void fmt_string(FILE *o, const uint8_t *fmt)
 static void write_manifest(fg_files *f, FILE *o)
 {
     const fg_model *m = f->m;
-    const char *mixes[] = {"mixed", "tcp", "udp", "nat", "reject"};
     size_t logged = 0;
     for (size_t i = 0; i < m->n_enis; i++)
         logged += m->subnets[m->enis[i].subnet].logged != 0;
     uint64_t lines = f->n.ok + f->n.nodata + f->n.skipdata;
     fprintf(o, "{\n  \"generator\": \"flowgen\",\n  \"seed\": %llu,\n  \"scenario\": \"%s\",\n  \"mix\": \"%s\",\n",
-            (unsigned long long)m->cfg.seed, f->scenario ? f->scenario : "custom", mixes[m->cfg.mix]);
+            (unsigned long long)m->cfg.seed, f->scenario ? f->scenario : "custom", fg_mix_name(m->cfg.mix));
+    if (m->cfg.nat_nohint)
+        fprintf(o, "  \"nat_nohint\": true,\n");
     fprintf(o, "  \"account\": \"%s\",\n  \"region\": \"%s\",\n  \"vpc_id\": \"%s\",\n", m->account, m->region,
             m->vpc_id);
     fprintf(o, "  \"time_range\": {\"start\": %lld, \"end\": %lld, \"duration\": %lld, "
@@ -604,7 +620,7 @@ int fg_files_close(fg_files *f, fg_counts *counts)
         rc = -1;
     char path[4600];
     snprintf(path, sizeof path, "%s/eni-metadata.json", f->dir);
-    if (fg_write_eni_metadata(f->m, path) != 0)
+    if (!f->m->cfg.nat_nohint && fg_write_eni_metadata(f->m, path) != 0)
         rc = -1;
     snprintf(path, sizeof path, "%s/manifest.json", f->dir);
     FILE *o = fopen(path, "w");

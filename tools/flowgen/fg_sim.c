@@ -14,86 +14,6 @@
 
 #include "fg_internal.h"
 
-/* ---- binary heap ---- */
-
-static void heap_set(fg_heap *h, size_t i, fg_heap_item x)
-{
-    h->v[i] = x;
-    *h->pos(x.p) = (int)i;
-}
-
-static void heap_up(fg_heap *h, size_t i)
-{
-    fg_heap_item x = h->v[i];
-    while (i > 0) {
-        size_t p = (i - 1) / 2;
-        if (h->v[p].key <= x.key)
-            break;
-        heap_set(h, i, h->v[p]);
-        i = p;
-    }
-    heap_set(h, i, x);
-}
-
-static void heap_down(fg_heap *h, size_t i)
-{
-    fg_heap_item x = h->v[i];
-    for (;;) {
-        size_t l = 2 * i + 1, best = i;
-        int64_t bk = x.key;
-        if (l < h->n && h->v[l].key < bk) {
-            best = l;
-            bk = h->v[l].key;
-        }
-        if (l + 1 < h->n && h->v[l + 1].key < bk)
-            best = l + 1;
-        if (best == i)
-            break;
-        heap_set(h, i, h->v[best]);
-        i = best;
-    }
-    heap_set(h, i, x);
-}
-
-void fg__heap_push(fg_heap *h, void *x)
-{
-    if (h->n == h->cap) {
-        h->cap = h->cap ? h->cap * 2 : 1024;
-        h->v = realloc(h->v, h->cap * sizeof *h->v);
-        if (!h->v)
-            abort();
-    }
-    h->v[h->n].key = h->key(x);
-    h->v[h->n].p = x;
-    h->n++;
-    heap_up(h, h->n - 1);
-}
-
-void *fg__heap_pop(fg_heap *h)
-{
-    if (h->n == 0)
-        return NULL;
-    void *top = h->v[0].p;
-    *h->pos(top) = -1;
-    if (--h->n > 0) {
-        h->v[0] = h->v[h->n];
-        heap_down(h, 0);
-    }
-    return top;
-}
-
-void fg__heap_fix_top(fg_heap *h)
-{
-    h->v[0].key = h->key(h->v[0].p);
-    heap_down(h, 0);
-}
-
-void fg__heap_free(fg_heap *h)
-{
-    free(h->v);
-    memset(h, 0, sizeof *h);
-}
-
 static int64_t conn_key(const void *p) { return ((const fg_conn *)p)->pend.t; }
 static int *conn_pos(void *p) { return &((fg_conn *)p)->heap_pos; }
 static int64_t eni_key(const void *p) { return ((const fg_eni *)p)->we; }
@@ -113,7 +33,7 @@ static int64_t next_window_len(fg_eni *e)
     return fg_rng_range(&e->wrng, e->min_window, e->max_window);
 }
 
-void fg__eni_init_windows(fg_model *m, fg_eni *e)
+static void eni_init_windows(fg_model *m, fg_eni *e)
 {
     e->widx = 0;
     e->ws = m->cfg.t0;
@@ -167,6 +87,28 @@ static uint64_t log_merged_into(const fg_conn *c, int L)
     return x == L ? 0 : c->life[x].id;
 }
 
+/* Tags of the phenomena mixes (docs/flowgen.md "Phenomena mixes"); none
+ * in the older mixes, whose bytes stay as they were. */
+static uint32_t phenomena_tags(const fg_model *m, const fg_conn *c, const fg_life *f)
+{
+    const int64_t t0 = m->cfg.t0, t1 = t0 + m->cfg.duration;
+    uint32_t t = 0;
+    if (m->cfg.mix < FG_MIX_FIRST_PHENOMENA)
+        return 0;
+    for (int q = 0; q < c->iquiet; q++) /* a silence the logs show whole */
+        if (c->quiet_from[q] >= t0 && c->quiet_to[q] < t1)
+            t |= 1u << FG_CL_LONG_IDLE;
+    if (f->start < t0)
+        t |= 1u << FG_CL_OPEN_START;
+    if (f->end >= t1)
+        t |= 1u << FG_CL_OPEN_END;
+    if (c->redial && f->samewin)
+        t |= 1u << FG_CL_REDIAL_SAME;
+    if (m->cfg.nat_nohint && c->nat >= 0)
+        t |= 1u << FG_CL_NAT_NOHINT;
+    return t;
+}
+
 static void emit_truth(fg_model *m, fg_conn *c, int L)
 {
     const fg_life *f = &c->life[L];
@@ -178,6 +120,8 @@ static void emit_truth(fg_model *m, fg_conn *c, int L)
     t.tags = c->tags;
     if (f->end - f->start >= 1800)
         t.tags |= 1u << FG_CL_LONG_LIVED;
+    if (m->cfg.mix >= FG_MIX_FIRST_PHENOMENA) /* long-idle: only a silence the logs show */
+        t.tags = (t.tags & ~(1u << FG_CL_LONG_IDLE)) | phenomena_tags(m, c, f);
     t.client_addr = fg__ip_text(m, c->caddr);
     t.server_addr = fg__ip_text(m, c->saddr);
     t.client_port = c->cport;
@@ -295,6 +239,9 @@ static void mark_seen(fg_rec *r)
         /* the lives this record shows together with L */
         f->with = f->delivered ? (uint8_t)(f->with & r->lives) : r->lives;
         f->delivered = 1;
+        /* the FIN of life L-1 and the SYN of life L OR-ed in one record */
+        if (L > 0 && (r->syn & (1u << L)) && (r->lives & (1u << (L - 1))) && (r->flags & FG_TCP_FIN))
+            f->samewin = c->life[L - 1].samewin = 1;
     }
 }
 
@@ -402,7 +349,7 @@ static void advance(fg_model *m, fg_conn *c)
     fg__heap_push(&m->conn_heap, c);
 }
 
-void fg__conn_spawn(fg_model *m, fg_conn *c)
+static void spawn(fg_model *m, fg_conn *c)
 {
     for (int L = 0; L < c->nlives; L++)
         c->life[L].id = m->next_conn_id++;
@@ -411,6 +358,15 @@ void fg__conn_spawn(fg_model *m, fg_conn *c)
 }
 
 /* ---- arrivals ---- */
+
+/* Spawns the connections of one scenario arrival, in build order. */
+static void arrive(fg_model *m, int kind, int64_t t)
+{
+    fg_conn *built[FG_ARRIVAL_MAX];
+    size_t n = fg__scenario_arrival(m, kind, t, built, FG_ARRIVAL_MAX);
+    for (size_t i = 0; i < n; i++)
+        spawn(m, built[i]);
+}
 
 static fg_conn *conn_from_spec(fg_model *m, size_t i)
 {
@@ -453,7 +409,7 @@ static int arr_cmp(const void *a, const void *b)
 
 static void plan_arrivals(fg_model *m)
 {
-    size_t npre = m->scenario ? (size_t)((double)m->cfg.connections * m->cfg.prestart_share) : 0;
+    size_t npre = m->scenario ? (size_t)((double)m->cfg.connections * fg__prestart_share(m)) : 0;
     m->pre = calloc(m->n_specs + npre + 1, sizeof *m->pre);
     if (!m->pre)
         abort();
@@ -462,7 +418,7 @@ static void plan_arrivals(fg_model *m)
         m->pre[m->n_pre++] = (fg_arrival){s->n_bursts ? s->bursts[0].t : m->cfg.t0, -1, (uint32_t)i};
     }
     for (size_t i = 0; i < npre; i++)
-        m->pre[m->n_pre++] = (fg_arrival){m->cfg.t0 - fg_rng_range(&m->rng, 1, 4 * 3600), fg__prestart_kind(),
+        m->pre[m->n_pre++] = (fg_arrival){m->cfg.t0 - fg_rng_range(&m->rng, 1, 4 * 3600), fg__prestart_kind(m),
                                           (uint32_t)(m->n_specs + i)};
     qsort(m->pre, m->n_pre, sizeof *m->pre, arr_cmp);
     m->arrivals_left = m->scenario ? m->cfg.connections : 0;
@@ -499,7 +455,7 @@ int fg_run(fg_model *m, const fg_sink *sink)
         fg_eni *e = &m->enis[i];
         if (!m->subnets[e->subnet].logged)
             continue;
-        fg__eni_init_windows(m, e);
+        eni_init_windows(m, e);
         fg__heap_push(&m->eni_heap, e);
     }
     plan_arrivals(m);
@@ -516,11 +472,11 @@ int fg_run(fg_model *m, const fg_sink *sink)
             if (tp <= next_rand) {
                 const fg_arrival *a = &m->pre[m->i_pre++];
                 if (a->kind < 0)
-                    fg__conn_spawn(m, conn_from_spec(m, a->idx));
+                    spawn(m, conn_from_spec(m, a->idx));
                 else
-                    fg__scenario_arrival(m, a->kind, a->t);
+                    arrive(m, a->kind, a->t);
             } else {
-                fg__scenario_arrival(m, fg__pick_kind(m), next_rand);
+                arrive(m, fg__pick_kind(m), next_rand);
                 m->arrivals_left--;
                 next_rand = m->arrivals_left ? random_arrival_time(m) : INT64_MAX;
             }

@@ -37,14 +37,18 @@ void fg_config_init(fg_config *cfg)
     cfg->region = "us-east-1";
 }
 
+static const char *const mix_names[FG_MIX_COUNT] = {"mixed", "tcp", "udp", "nat", "reject",
+                                                    "longlived", "reuse", "natnometa", "independent"};
+
 int fg_mix_parse(const char *s)
 {
-    static const char *const names[FG_MIX_COUNT] = {"mixed", "tcp", "udp", "nat", "reject"};
     for (int i = 0; i < FG_MIX_COUNT; i++)
-        if (strcmp(s, names[i]) == 0)
+        if (strcmp(s, mix_names[i]) == 0)
             return i;
     return -1;
 }
+
+const char *fg_mix_name(int mix) { return (mix >= 0 && mix < FG_MIX_COUNT) ? mix_names[mix] : "?"; }
 
 static void *xrealloc(void *p, size_t n)
 {

@@ -21,7 +21,9 @@ static void usage(FILE *o)
           "  --records N          aim for about N log lines instead (calibrated)\n"
           "  --duration S         logged range in seconds (default 3600)\n"
           "  --start UNIX         first second of the range (default 1718000100)\n"
-          "  --mix NAME           mixed|tcp|udp|nat|reject (default mixed)\n"
+          "  --mix NAME           mixed|tcp|udp|nat|reject, or a phenomena mix:\n"
+          "                       longlived|reuse|natnometa|independent (docs/flowgen.md)\n"
+          "  --nat-nohint         S3 formats without instance-id, no eni-metadata.json\n"
           "  --delivery D         s3|cloudwatch|both (default both)\n"
           "  --scenario NAME      small|mixed VPC (default mixed)\n"
           "  --skip-rate P        share of busy windows turned SKIPDATA (default 0.002)\n"
@@ -77,6 +79,8 @@ static int parse_args(int argc, char **argv, opts *o)
             exit(0);
         } else if (strcmp(a, "--quiet") == 0) {
             o->quiet = 1;
+        } else if (strcmp(a, "--nat-nohint") == 0) {
+            o->cfg.nat_nohint = 1;
         } else if (!need(i, argc, a)) {
             return 0;
         } else if (strcmp(a, "--out") == 0) {
@@ -123,6 +127,8 @@ static int parse_args(int argc, char **argv, opts *o)
             }
         }
     }
+    if (o->cfg.mix == FG_MIX_NATNOMETA || o->cfg.mix == FG_MIX_INDEPENDENT)
+        o->cfg.nat_nohint = 1;
     if (!o->out) {
         fprintf(stderr, "flowgen: --out DIR is required (see --help)\n");
         return 0;

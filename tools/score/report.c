@@ -140,6 +140,8 @@ void score_report_text(const score_run *r, FILE *out)
             "byte_err", "eng/trth");
     row(out, "overall", &r->overall);
     for (size_t i = 0; i < r->ngroups; i++) {
+        if (strcmp(r->groups[i].kind, "tag") == 0 && (i == 0 || strcmp(r->groups[i - 1].kind, "tag") != 0))
+            fprintf(out, "by tag (a truth counts under each of its tags):\n");
         char label[256];
         snprintf(label, sizeof label, "%s:%s", r->groups[i].kind, r->groups[i].name);
         row(out, label, &r->groups[i].m);
