@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "out/writer.h"
+#include "out/row.h"
 #include "util/util.h"
 
 const char *const fst__session_column_names[FST__SCOL_COUNT] = {

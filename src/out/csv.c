@@ -12,7 +12,7 @@
 
 #include "flowstitch/errors.h"
 #include "out/columns.h"
-#include "out/writer.h"
+#include "out/row.h"
 #include "util/util.h"
 
 #define SEP_CSV ','

@@ -9,7 +9,7 @@
 
 #include "flowstitch/errors.h"
 #include "out/columns.h"
-#include "out/writer.h"
+#include "out/row.h"
 
 /* "\"name\":" for each session column. */
 static const struct { const char *s; size_t n; } session_keys[FST__SCOL_COUNT] = {

@@ -5,9 +5,7 @@
  * buffer, the error flag) and fst__format_ops, the open/row/close table one
  * file per format fills (out/jsonl.c, out/csv.c, ...).  writer.c owns the
  * registry (name -> ops), open/close and the error flag; a format file owns
- * only how a row looks.  Rows are built in the writer's buffer and written
- * with one fwrite each (printf per field was most of the time spent
- * writing).
+ * only how a row looks, and builds it with out/row.h.
  */
 #ifndef FST_OUT_WRITER_H
 #define FST_OUT_WRITER_H
@@ -21,7 +19,7 @@
 typedef enum fst__rows { FST__ROWS_RECORDS = 1, FST__ROWS_SESSIONS = 2 } fst__rows;
 
 /* One output format.  Row functions build the row with
- * fst__writer_reserve and hand it over with fst__writer_emit; they return
+ * fst__writer_reserve and hand it over with fst__writer_emit (row.h); they return
  * 0 or a negative FST_E* code.  A NULL row function means the format does
  * not write that kind of row (opening such a writer fails). */
 typedef struct fst__format_ops {
@@ -45,28 +43,5 @@ struct fst_writer {
     size_t cap;
     void *state;                 /* the format's own (owned by it, freed in end) */
 };
-
-/* A buffer of at least need bytes for the next row (valid until the next
- * call); NULL when out of memory. */
-char *fst__writer_reserve(fst_writer *w, size_t need);
-/* Write w->buf up to end; 0, or FST_EIO (and the error flag) on failure. */
-int fst__writer_emit(fst_writer *w, const char *end);
-
-/* ---- text helpers: each writes at p and returns the end --------------- */
-
-/* Longest text of a 64-bit integer, sign included. */
-#define FST__NUM_MAX 20
-/* JSON escaping grows a byte to at most this many ("\u00XX"). */
-#define FST__JSON_GROWTH 6
-
-char *fst__put(char *p, const char *s, size_t n);
-#define FST__PUT_LIT(p, lit) fst__put((p), (lit), sizeof(lit) - 1)
-char *fst__put_u64(char *p, uint64_t v);
-char *fst__put_i64(char *p, int64_t v);
-/* Canonical text of an address (at most FST_ADDR_STRLEN bytes). */
-char *fst__put_addr(char *p, const fst_addr *a);
-/* s[0..len) as a JSON string with its quotes: '"' and '\' get a backslash,
- * bytes below 0x20 become \u00XX, every other byte passes unchanged. */
-char *fst__put_json_str(char *p, const char *s, size_t len);
 
 #endif
