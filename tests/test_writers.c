@@ -310,3 +310,24 @@ Test(writers, kinds_do_not_mix)
     cr_expect_eq(len, 0);
     free(buf);
 }
+
+Test(writers, many_null_enis_fit_the_row)
+{
+    /* 2000 absent ENI names: "[null,null,...]" is 2000 * 4 + 1999 commas + 2
+     * brackets; the row must hold all of it (ASan watches the buffer) */
+    enum { N = 2000 };
+    const char **enis = calloc(N, sizeof *enis);
+    cr_assert_not_null(enis);
+    const fst_session s = session_with_enis(enis, N);
+    char *got = session_text(FST_OUT_JSONL, &s);
+    const char *open = strstr(got, "\"enis\":[");
+    cr_assert_not_null(open);
+    const char *list = open + strlen("\"enis\":");
+    const char *close = strchr(list, ']');
+    cr_assert_not_null(close);
+    cr_expect_eq((size_t)(close + 1 - list), (size_t)N * 4 + (N - 1) + 2);
+    cr_expect_str_eq(close, "],\"records\":1,\"action\":null,\"community_id\":null,"
+                            "\"incomplete\":false,\"nat_leg_of\":null}\n");
+    free(got);
+    free(enis);
+}

@@ -43,6 +43,9 @@ static fst__cell cell_name(const char *s, const char *none)
 static fst__cell cell_i64_known(int64_t v, int missing) { return missing ? cell_null() : cell_i64(v); }
 static fst__cell cell_u64_known(uint64_t v, int missing) { return missing ? cell_null() : cell_u64(v); }
 
+/* Bytes around one text item at most: "null," (JSON) or '"' '"' ','. */
+#define ITEM_PUNCT 5
+
 size_t fst__session_cells(const fst_session *s, fst__cell *c)
 {
     const int nt = s->unknown & FST_SESSION_NO_TIMES, nc = s->unknown & FST_SESSION_NO_COUNTS;
@@ -68,12 +71,12 @@ size_t fst__session_cells(const fst_session *s, fst__cell *c)
     c[FST__SCOL_community_id] = cell_name(s->community_id, NULL);
     c[FST__SCOL_incomplete] = (fst__cell){.type = FST__CELL_BOOL, .v.b = s->incomplete != 0};
     c[FST__SCOL_nat_leg_of] = s->nat_leg_of ? cell_u64(s->nat_leg_of) : cell_null();
-    /* community id, basis and action (< 32 bytes each), the ENI names;
-     * each item quoted and separated */
+    /* community id, basis and action (< 32 bytes each) and the ENI names,
+     * escaped; per item its quotes and separator, or "null," */
     size_t text = 3 * 32;
     for (uint32_t i = 0; i < s->n_enis; i++)
         text += (s->enis[i] ? strlen(s->enis[i]) : 0);
-    return FST__JSON_GROWTH * text + 3 * (s->n_enis + 3);
+    return FST__JSON_GROWTH * text + ITEM_PUNCT * (s->n_enis + 3);
 }
 
 /* ---- records ---------------------------------------------------------- */
