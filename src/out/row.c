@@ -38,34 +38,6 @@ int fst__writer_emit(fst_writer *w, const char *end)
 
 /* ---- text -------------------------------------------------------------- */
 
-char *fst__put(char *p, const char *s, size_t n)
-{
-    memcpy(p, s, n);
-    return p + n;
-}
-
-char *fst__put_u64(char *p, uint64_t v)
-{
-    char t[FST__NUM_MAX];
-    size_t n = 0;
-    do {
-        t[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        *p++ = t[--n];
-    return p;
-}
-
-char *fst__put_i64(char *p, int64_t v)
-{
-    if (v < 0) {
-        *p++ = '-';
-        return fst__put_u64(p, (uint64_t)0 - (uint64_t)v);
-    }
-    return fst__put_u64(p, (uint64_t)v);
-}
-
 char *fst__put_addr(char *p, const fst_addr *a)
 {
     return p + fst_addr_format(a, p, FST_ADDR_STRLEN);

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "out/writer.h"
 
@@ -27,10 +28,38 @@ int fst__writer_emit(fst_writer *w, const char *end);
 /* JSON escaping grows a byte to at most this many ("\u00XX"). */
 #define FST__JSON_GROWTH 6
 
-char *fst__put(char *p, const char *s, size_t n);
+/* Small and called per field: inline, as they were when each writer had
+ * its own static copy. */
+static inline char *fst__put(char *p, const char *s, size_t n)
+{
+    memcpy(p, s, n);
+    return p + n;
+}
+
+static inline char *fst__put_u64(char *p, uint64_t v)
+{
+    char t[FST__NUM_MAX];
+    size_t n = 0;
+    do {
+        t[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        *p++ = t[--n];
+    return p;
+}
+
+static inline char *fst__put_i64(char *p, int64_t v)
+{
+    if (v < 0) {
+        *p++ = '-';
+        return fst__put_u64(p, (uint64_t)0 - (uint64_t)v);
+    }
+    return fst__put_u64(p, (uint64_t)v);
+}
+
 #define FST__PUT_LIT(p, lit) fst__put((p), (lit), sizeof(lit) - 1)
-char *fst__put_u64(char *p, uint64_t v);
-char *fst__put_i64(char *p, int64_t v);
+
 /* Canonical text of an address (at most FST_ADDR_STRLEN bytes). */
 char *fst__put_addr(char *p, const fst_addr *a);
 /* s[0..len) as a JSON string with its quotes: '"' and '\' get a backslash,
