@@ -1,8 +1,9 @@
 /* flowstitch/output.h - writers for records and sessions.
  *
  * Owns: the output formats (JSON Lines, CSV, TSV), their exact keys and
- * column order (docs/output.md).  A writer borrows the FILE; closing the
- * writer flushes it but does not fclose it.
+ * column order (docs/output.md), and JSON string escaping.  A writer
+ * borrows the FILE; closing the writer flushes it but does not fclose it.
+ * Errors are negative FST_E* codes (flowstitch/errors.h).
  */
 #ifndef FLOWSTITCH_OUTPUT_H
 #define FLOWSTITCH_OUTPUT_H
@@ -12,23 +13,41 @@
 #include "flowstitch/record.h"
 #include "flowstitch/session.h"
 
+/* A format is a number 1, 2, 3, ...: the three below, then formats added
+ * later, known only by name (fst_out_format_parse). */
 typedef enum fst_out_format { FST_OUT_JSONL = 1, FST_OUT_CSV = 2, FST_OUT_TSV = 3 } fst_out_format;
 
-/* "jsonl" (or "json"), "csv", "tsv" -> format; FST_EINVAL otherwise. */
+/* "jsonl" (or "json", "ndjson"), "csv", "tsv", ... -> format; FST_EINVAL
+ * for an unknown name or NULL. */
 int fst_out_format_parse(const char *name);
+
+/* The name of format fmt ("jsonl", "csv", ...), NULL past the last one: for
+ * help text, list fst_out_format_name(1), (2), ... until NULL. */
+const char *fst_out_format_name(int fmt);
 
 typedef struct fst_writer fst_writer;
 
 /* One normalized record per call: every column of the record's format,
- * keyed by the AWS name with '-' turned into '_'. */
+ * keyed by the AWS name with '-' turned into '_'.  open returns NULL for a
+ * NULL f, an unknown format or one without record rows, or out of memory
+ * (the caller closes it with fst_writer_close).  write returns 0, FST_EINVAL
+ * (NULL arguments, or a session writer), FST_ENOMEM, or FST_EIO once any
+ * write has failed. */
 fst_writer *fst_record_writer_open(FILE *f, fst_out_format fmt);
 int fst_record_writer_write(fst_writer *w, const fst_record *rec);
 
-/* One session per call; CSV/TSV write the header line first. */
+/* One session per call; CSV/TSV write the header line at open.  Returns
+ * as the record writer's functions do. */
 fst_writer *fst_session_writer_open(FILE *f, fst_out_format fmt);
 int fst_session_writer_write(fst_writer *w, const fst_session *s);
 
 /* Flush and free.  Returns 0, or FST_EIO if any write failed. */
 int fst_writer_close(fst_writer *w);
+
+/* Write s as a JSON string with its quotes, escaped as every writer does:
+ * '"' and '\' get a backslash, bytes below 0x20 become \u00XX, all other
+ * bytes (UTF-8 included) pass unchanged.  NULL is written as null.
+ * Returns 0, or FST_EIO when f has an error. */
+int fst_json_write_string(FILE *f, const char *s);
 
 #endif

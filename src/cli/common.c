@@ -134,19 +134,10 @@ static void print_reasons(FILE *f, const fst_input_stats *s)
     putc('\n', f);
 }
 
+/* The library's escaper; NULL is the empty string here. */
 void fst_cli_json_string(FILE *f, const char *s)
 {
-    putc('"', f);
-    for (; s && *s; s++) {
-        const unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            putc(c, f);
-    }
-    putc('"', f);
+    fst_json_write_string(f, s ? s : "");
 }
 
 static void json_stats(FILE *f, const fst_input_stats *s)

@@ -1,103 +1,156 @@
-/* out/writer.c - writer lifetime, format names and text escaping. */
+/* out/writer.c - the format registry, writer lifetime and the error flag;
+ * the public JSON string writer. */
 #include "out/writer.h"
 
 #include <string.h>
 
 #include "flowstitch/errors.h"
+#include "out/row.h"
 #include "util/util.h"
+
+/* ---- the registry ------------------------------------------------------ *
+ * One line per format: X(name) names the fst__<name>_ops its file defines.
+ * The position is the fst_out_format value (1, 2, 3, ...): the first three
+ * are FST_OUT_JSONL, FST_OUT_CSV and FST_OUT_TSV of output.h, so new
+ * formats go at the end. */
+#define FST__FORMATS(X) \
+    X(jsonl)            \
+    X(csv)              \
+    X(tsv)
+
+#define FST__FORMAT_DECLARE(name) extern const fst__format_ops fst__##name##_ops;
+FST__FORMATS(FST__FORMAT_DECLARE)
+#undef FST__FORMAT_DECLARE
+
+static const fst__format_ops *const formats[] = {
+    NULL, /* 0 is no format */
+#define FST__FORMAT_ENTRY(name) &fst__##name##_ops,
+    FST__FORMATS(FST__FORMAT_ENTRY)
+#undef FST__FORMAT_ENTRY
+};
+
+static const fst__format_ops *format_ops(int fmt)
+{
+    return fmt > 0 && (size_t)fmt < FST__ARRAY_LEN(formats) ? formats[fmt] : NULL;
+}
+
+static int ops_named(const fst__format_ops *ops, const char *name)
+{
+    if (!strcmp(ops->name, name))
+        return 1;
+    for (size_t i = 0; i < FST__ARRAY_LEN(ops->aliases) && ops->aliases[i]; i++)
+        if (!strcmp(ops->aliases[i], name))
+            return 1;
+    return 0;
+}
 
 int fst_out_format_parse(const char *name)
 {
     if (!name)
         return FST_EINVAL;
-    if (!strcmp(name, "jsonl") || !strcmp(name, "json") || !strcmp(name, "ndjson"))
-        return FST_OUT_JSONL;
-    if (!strcmp(name, "csv"))
-        return FST_OUT_CSV;
-    if (!strcmp(name, "tsv"))
-        return FST_OUT_TSV;
+    for (size_t i = 1; i < FST__ARRAY_LEN(formats); i++)
+        if (ops_named(formats[i], name))
+            return (int)i;
     return FST_EINVAL;
 }
 
-fst_writer *fst__writer_new(FILE *f, fst_out_format fmt, const fst__writer_ops *ops)
+const char *fst_out_format_name(int fmt)
 {
-    if (!f || !ops || fmt < FST_OUT_JSONL || fmt > FST_OUT_TSV)
+    const fst__format_ops *ops = format_ops(fmt);
+    return ops ? ops->name : NULL;
+}
+
+/* ---- lifetime ---------------------------------------------------------- */
+
+static fst_writer *writer_open(FILE *f, int fmt, fst__rows kind)
+{
+    const fst__format_ops *ops = format_ops(fmt);
+    if (!f || !ops)
+        return NULL;
+    if (kind == FST__ROWS_SESSIONS ? !ops->session_row : !ops->record_row)
         return NULL;
     fst_writer *w = fst__calloc(1, sizeof *w);
     if (!w)
         return NULL;
     w->f = f;
-    w->fmt = fmt;
     w->ops = ops;
+    w->rows_kind = kind;
+    if (ops->begin && ops->begin(w) < 0)
+        w->failed = 1;
+    if (ferror(f))
+        w->failed = 1;
     return w;
+}
+
+fst_writer *fst_record_writer_open(FILE *f, fst_out_format fmt)
+{
+    return writer_open(f, fmt, FST__ROWS_RECORDS);
+}
+
+fst_writer *fst_session_writer_open(FILE *f, fst_out_format fmt)
+{
+    return writer_open(f, fmt, FST__ROWS_SESSIONS);
+}
+
+/* After a row: a failed write sticks to the writer. */
+static int row_done(fst_writer *w, int rc)
+{
+    if (rc < 0 || ferror(w->f))
+        w->failed = 1;
+    if (w->failed)
+        return rc < 0 ? rc : FST_EIO;
+    w->rows++;
+    return 0;
+}
+
+int fst_record_writer_write(fst_writer *w, const fst_record *rec)
+{
+    if (!w || !rec || !rec->format || w->rows_kind != FST__ROWS_RECORDS)
+        return FST_EINVAL;
+    return row_done(w, w->ops->record_row(w, rec));
+}
+
+int fst_session_writer_write(fst_writer *w, const fst_session *s)
+{
+    if (!w || !s || w->rows_kind != FST__ROWS_SESSIONS)
+        return FST_EINVAL;
+    return row_done(w, w->ops->session_row(w, s));
 }
 
 int fst_writer_close(fst_writer *w)
 {
     if (!w)
         return 0;
-    if (w->ops->finish)
-        w->ops->finish(w);
+    if (w->ops->end)
+        w->ops->end(w);
     if (fflush(w->f) != 0 || ferror(w->f))
         w->failed = 1;
     const int rc = w->failed ? FST_EIO : 0;
+    fst__free(w->buf);
     fst__free(w);
     return rc;
 }
 
-char fst__writer_sep(const fst_writer *w)
-{
-    return w->fmt == FST_OUT_TSV ? '\t' : ',';
-}
+/* Input bytes escaped per piece by fst_json_write_string. */
+#define JSON_PIECE 256
 
-void fst__json_str(FILE *f, const char *s, size_t len)
+int fst_json_write_string(FILE *f, const char *s)
 {
-    static const char hex[] = "0123456789abcdef";
+    if (!s) {
+        fputs("null", f);
+        return ferror(f) ? FST_EIO : 0;
+    }
+    /* escape in pieces, dropping the quotes of each piece but the ends */
+    char buf[FST__JSON_GROWTH * JSON_PIECE + 2];
+    size_t len = strlen(s);
     putc('"', f);
-    for (size_t i = 0; i < len; i++) {
-        const unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            putc('\\', f);
-            putc(c, f);
-        } else if (c < 0x20) {
-            fputs("\\u00", f);
-            putc(hex[c >> 4], f);
-            putc(hex[c & 15], f);
-        } else {
-            putc(c, f);
-        }
-    }
+    do {
+        const size_t n = len < JSON_PIECE ? len : JSON_PIECE;
+        const char *end = fst__put_json_str(buf, s, n);
+        fwrite(buf + 1, 1, (size_t)(end - buf) - 2, f);
+        s += n;
+        len -= n;
+    } while (len);
     putc('"', f);
-}
-
-void fst__sv_field(const fst_writer *w, const char *s, size_t len)
-{
-    if (w->fmt == FST_OUT_TSV) {
-        for (size_t i = 0; i < len; i++) {
-            const char c = s[i];
-            putc(c == '\t' || c == '\n' || c == '\r' ? ' ' : c, w->f);
-        }
-        return;
-    }
-    int quote = 0;
-    for (size_t i = 0; i < len && !quote; i++)
-        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
-    if (!quote) {
-        fwrite(s, 1, len, w->f);
-        return;
-    }
-    putc('"', w->f);
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '"')
-            putc('"', w->f);
-        putc(s[i], w->f);
-    }
-    putc('"', w->f);
-}
-
-void fst__addr_out(FILE *f, const fst_addr *a)
-{
-    char buf[FST_ADDR_STRLEN];
-    const size_t n = fst_addr_format(a, buf, sizeof buf);
-    fwrite(buf, 1, n, f);
+    return ferror(f) ? FST_EIO : 0;
 }

@@ -1,43 +1,47 @@
-/* out/writer.h - the writer vtable and text helpers shared by the output
- * formats (internal).
+/* out/writer.h - the output format table and the writer every format
+ * renders into (internal).
  *
- * Owns: fst_writer (a FILE, a format, a vtable), JSON string escaping and
- * CSV/TSV field quoting.  Each kind of row (records.c, sessions.c) fills a
- * vtable; writer.c owns open/close and the error flag.
+ * Owns: struct fst_writer (a borrowed FILE, the format's ops, the row
+ * buffer, the error flag) and fst__format_ops, the open/row/close table one
+ * file per format fills (out/jsonl.c, out/csv.c, ...).  writer.c owns the
+ * registry (name -> ops), open/close and the error flag; a format file owns
+ * only how a row looks, and builds it with out/row.h.
  */
 #ifndef FST_OUT_WRITER_H
 #define FST_OUT_WRITER_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "flowstitch/output.h"
 
-typedef struct fst__writer_ops {
-    /* Write one row of the kind this writer was opened for. */
-    int (*row)(fst_writer *w, const void *item);
-    /* Called once from fst_writer_close before the flush (may be NULL). */
-    void (*finish)(fst_writer *w);
-} fst__writer_ops;
+/* What a writer was opened for. */
+typedef enum fst__rows { FST__ROWS_RECORDS = 1, FST__ROWS_SESSIONS = 2 } fst__rows;
+
+/* One output format.  Row functions build the row with
+ * fst__writer_reserve and hand it over with fst__writer_emit (row.h); they return
+ * 0 or a negative FST_E* code.  A NULL row function means the format does
+ * not write that kind of row (opening such a writer fails). */
+typedef struct fst__format_ops {
+    const char *name;        /* the --format name, e.g. "jsonl" */
+    const char *aliases[3];  /* other accepted names, NULL-ended */
+    /* At open, before any row (e.g. a header line); may be NULL. */
+    int (*begin)(fst_writer *w);
+    int (*session_row)(fst_writer *w, const fst_session *s);
+    int (*record_row)(fst_writer *w, const fst_record *rec);
+    /* At close, before the flush: release w->state; may be NULL. */
+    void (*end)(fst_writer *w);
+} fst__format_ops;
 
 struct fst_writer {
-    FILE *f;
-    fst_out_format fmt;
-    const fst__writer_ops *ops;
-    int failed;          /* a write failed: close returns FST_EIO */
-    uint64_t rows;       /* rows written */
-    const void *state;   /* kind-specific: records.c keeps the last format */
+    FILE *f;                     /* borrowed */
+    const fst__format_ops *ops;
+    fst__rows rows_kind;
+    int failed;                  /* a write failed: close returns FST_EIO */
+    uint64_t rows;               /* rows written */
+    char *buf;                   /* row buffer (owned), cap bytes */
+    size_t cap;
+    void *state;                 /* the format's own (owned by it, freed in end) */
 };
-
-/* Allocate a writer for f/fmt with ops; NULL on out of memory. */
-fst_writer *fst__writer_new(FILE *f, fst_out_format fmt, const fst__writer_ops *ops);
-/* Column separator for CSV (',') or TSV ('\t'). */
-char fst__writer_sep(const fst_writer *w);
-/* Write s[0..len) as a JSON string with quotes. */
-void fst__json_str(FILE *f, const char *s, size_t len);
-/* Write s[0..len) as one CSV field (quoted when needed) or TSV field
- * (tabs/newlines replaced by spaces). */
-void fst__sv_field(const fst_writer *w, const char *s, size_t len);
-/* Write an address in canonical text. */
-void fst__addr_out(FILE *f, const fst_addr *a);
 
 #endif

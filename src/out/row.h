@@ -1,0 +1,69 @@
+/* out/row.h - building one row of output (internal).
+ *
+ * Owns: the writer's row buffer (fst__writer_reserve / fst__writer_emit)
+ * and the text helpers every format shares.  Rows are built in the buffer
+ * and written with one fwrite each (printf per field was most of the time
+ * spent writing).  Kept apart from writer.c, which holds the registry, so
+ * that format files and the registry do not call each other.
+ */
+#ifndef FST_OUT_ROW_H
+#define FST_OUT_ROW_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "out/writer.h"
+
+/* A buffer of at least need bytes for the next row (valid until the next
+ * call); NULL when out of memory. */
+char *fst__writer_reserve(fst_writer *w, size_t need);
+/* Write w->buf up to end; 0, or FST_EIO (and the error flag) on failure. */
+int fst__writer_emit(fst_writer *w, const char *end);
+
+/* ---- text helpers: each writes at p and returns the end --------------- */
+
+/* Longest text of a 64-bit integer, sign included. */
+#define FST__NUM_MAX 20
+/* JSON escaping grows a byte to at most this many ("\u00XX"). */
+#define FST__JSON_GROWTH 6
+
+/* Small and called per field: inline, as they were when each writer had
+ * its own static copy. */
+static inline char *fst__put(char *p, const char *s, size_t n)
+{
+    memcpy(p, s, n);
+    return p + n;
+}
+
+static inline char *fst__put_u64(char *p, uint64_t v)
+{
+    char t[FST__NUM_MAX];
+    size_t n = 0;
+    do {
+        t[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        *p++ = t[--n];
+    return p;
+}
+
+static inline char *fst__put_i64(char *p, int64_t v)
+{
+    if (v < 0) {
+        *p++ = '-';
+        return fst__put_u64(p, (uint64_t)0 - (uint64_t)v);
+    }
+    return fst__put_u64(p, (uint64_t)v);
+}
+
+#define FST__PUT_LIT(p, lit) fst__put((p), (lit), sizeof(lit) - 1)
+
+/* Canonical text of an address (at most FST_ADDR_STRLEN bytes). */
+char *fst__put_addr(char *p, const fst_addr *a);
+/* s[0..len) as a JSON string with its quotes: '"' and '\' get a backslash,
+ * bytes below 0x20 become \u00XX, every other byte passes unchanged. */
+char *fst__put_json_str(char *p, const char *s, size_t len);
+
+#endif
