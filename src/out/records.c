@@ -60,8 +60,17 @@ static void put_value(fst_writer *w, const fst_record *rec, int i)
     const int json = w->fmt == FST_OUT_JSONL;
     const char *s = tok.ptr;
     size_t n = tok.len;
+    char iso[FST_TIME_ISO_MAX];
     switch (type) {
-    case FST_T_UINT: case FST_T_TIME: case FST_T_PORT: case FST_T_PROTO:
+    case FST_T_TIME:
+        if (!w->time_iso) {
+            fprintf(w->f, "%" PRIu64, rec->num[id]);
+            return;
+        }
+        s = iso;
+        n = fst__time_iso(iso, (int64_t)rec->num[id]);
+        break;
+    case FST_T_UINT: case FST_T_PORT: case FST_T_PROTO:
     case FST_T_FLAGS: case FST_T_SMALL:
         fprintf(w->f, "%" PRIu64, rec->num[id]);
         return;

@@ -196,10 +196,17 @@ static char *json_flags(char *p, int16_t flags)
     return flags < 0 ? PUT_LIT(p, "null") : put_i64(p, flags);
 }
 
-/* A time or a count the records' format did not carry: JSON null. */
-static char *json_i64_or_null(char *p, int64_t v, int missing)
+/* A time, epoch or ISO 8601 (quoted in JSON) as the writer was set. */
+static char *put_time(char *p, const fst_writer *w, int64_t t, int json)
 {
-    return missing ? PUT_LIT(p, "null") : put_i64(p, v);
+    if (!w->time_iso)
+        return put_i64(p, t);
+    if (json)
+        *p++ = '"';
+    p += fst__time_iso(p, t);
+    if (json)
+        *p++ = '"';
+    return p;
 }
 
 static char *json_u64_or_null(char *p, uint64_t v, int missing)
@@ -229,9 +236,9 @@ static int json_row(fst_writer *w, const void *item)
     p = put_u64(p, s->server_port);
     const int nt = s->unknown & FST_SESSION_NO_TIMES, nc = s->unknown & FST_SESSION_NO_COUNTS;
     p = PUT_LIT(p, ",\"first_seen\":");
-    p = json_i64_or_null(p, s->first_seen, nt);
+    p = nt ? PUT_LIT(p, "null") : put_time(p, w, s->first_seen, 1);
     p = PUT_LIT(p, ",\"last_seen\":");
-    p = json_i64_or_null(p, s->last_seen, nt);
+    p = nt ? PUT_LIT(p, "null") : put_time(p, w, s->last_seen, 1);
     p = PUT_LIT(p, ",\"c2s_packets\":");
     p = json_u64_or_null(p, s->c2s_packets, nc);
     p = PUT_LIT(p, ",\"c2s_bytes\":");
@@ -301,10 +308,10 @@ static int sv_row(fst_writer *w, const void *item)
     /* a time or count the format did not carry: an empty field */
     const int nt = s->unknown & FST_SESSION_NO_TIMES, nc = s->unknown & FST_SESSION_NO_COUNTS;
     if (!nt)
-        p = put_i64(p, s->first_seen);
+        p = put_time(p, w, s->first_seen, 0);
     *p++ = sep;
     if (!nt)
-        p = put_i64(p, s->last_seen);
+        p = put_time(p, w, s->last_seen, 0);
     *p++ = sep;
     const uint64_t counts[4] = {s->c2s_packets, s->c2s_bytes, s->s2c_packets, s->s2c_bytes};
     for (int i = 0; i < 4; i++) {

@@ -26,6 +26,7 @@ struct fst_writer {
     int failed;          /* a write failed: close returns FST_EIO */
     uint64_t rows;       /* rows written */
     const void *state;   /* kind-specific: records.c keeps the last format */
+    int time_iso;        /* fst_writer_set_time_format(FST_TIME_ISO): times as ISO 8601 */
 };
 
 /* Allocate a writer for f/fmt with ops; NULL on out of memory. */
@@ -37,6 +38,11 @@ void fst__json_str(FILE *f, const char *s, size_t len);
 /* Write s[0..len) as one CSV field (quoted when needed) or TSV field
  * (tabs/newlines replaced by spaces). */
 void fst__sv_field(const fst_writer *w, const char *s, size_t len);
+/* Longest ISO 8601 time fst__time_iso writes (a 64-bit year), with NUL. */
+#define FST_TIME_ISO_MAX 40
+/* Write unix time t as ISO 8601 UTC ("2024-06-10T02:00:00Z") into buf
+ * (FST_TIME_ISO_MAX bytes, no NUL); returns the length. */
+size_t fst__time_iso(char *buf, int64_t t);
 /* Write an address in canonical text. */
 void fst__addr_out(FILE *f, const fst_addr *a);
 
