@@ -88,4 +88,12 @@ void fst_cli_json_string(FILE *f, const char *s);
  * a file failed. */
 int fst_cli_input_exit_code(const fst_reader *r);
 
+/* The progress line (cli/progress.c): started after the INPUTs are queued
+ * (n paths, their sizes give the ETA), on stderr only when it is a
+ * terminal and not quiet (else NULL, and stop does nothing).  Stop it
+ * before printing the summary: it clears the line. */
+typedef struct fst_cli_progress fst_cli_progress;
+fst_cli_progress *fst_cli_progress_start(const fst_reader *r, int n, char **paths, int quiet);
+void fst_cli_progress_stop(fst_cli_progress *p);
+
 #endif

@@ -123,7 +123,9 @@ int fst_cli_records(int argc, char **argv)
     w = fst_record_writer_open(out, (fst_out_format)a.in.format);
     if (w)
         fst_writer_set_time_format(w, a.in.time_format);
+    fst_cli_progress *prog = fst_cli_progress_start(r, argc - a.first, argv + a.first, a.in.quiet);
     code = w ? copy_records(r, w) : FST_EXIT_FATAL;
+    fst_cli_progress_stop(prog);
     if (w && fst_writer_close(w) < 0 && code == FST_EXIT_OK) {
         fputs(CMD ": cannot write output\n", stderr);
         code = FST_EXIT_FATAL;

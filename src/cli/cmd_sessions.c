@@ -550,6 +550,7 @@ int fst_cli_sessions(int argc, char **argv)
     FILE *out = stdout;
     const fst_stitch_stats *stats = NULL;
     emit_ctx e = {NULL, NULL, 0, 0};
+    fst_cli_progress *prog = NULL;
 
     if (a.eni_path && !(meta = load_meta(a.eni_path, &code)))
         return code;
@@ -578,6 +579,7 @@ int fst_cli_sessions(int argc, char **argv)
         goto done;
     }
     e.out = out;
+    prog = fst_cli_progress_start(r, argc - a.first, argv + a.first, a.in.quiet);
     code = push_all(r, st, &e);
     if (code == FST_EXIT_OK && !e.w &&
         !(e.w = open_writer(out, &a.in))) {
@@ -586,6 +588,8 @@ int fst_cli_sessions(int argc, char **argv)
         goto done;
     }
     code = write_sessions(st, &e, code);
+    fst_cli_progress_stop(prog);
+    prog = NULL;
     if (code == FST_EXIT_OK)
         stats = fst_stitcher_stats(st);
     fst_cli_print_input_summary(r, a.in.quiet, NULL);
@@ -605,6 +609,7 @@ int fst_cli_sessions(int argc, char **argv)
     if (code == FST_EXIT_OK)
         code = fst_cli_input_exit_code(r);
 done:
+    fst_cli_progress_stop(prog);
     if (out != stdout && fclose(out) != 0 && code != FST_EXIT_FATAL) {
         fprintf(stderr, CMD ": %s: cannot write\n", a.in.output);
         code = FST_EXIT_FATAL;
