@@ -21,7 +21,8 @@ static void sessions_help(FILE *f)
 {
     fst_stitcher_config d;
     fst_stitcher_config_init(&d);
-    fputs("usage: flowstitch sessions [--format jsonl|csv|tsv] [--eni-metadata FILE]\n"
+    fputs("usage: flowstitch sessions [--format jsonl|csv|tsv] [--time-format epoch|iso]\n"
+          "           [--eni-metadata FILE]\n"
           "           [--idle-tcp S] [--idle-udp S] [--idle-icmp S] [--idle-other S]\n"
           "           [-o|--output FILE] [--stats FILE] [--fields FMT] [--strict]\n"
           "           [--threads N] [--stream] [--horizon S] [-q|--quiet] INPUT...\n"
@@ -44,6 +45,9 @@ static void sessions_help(FILE *f)
           "\n"
           "Options:\n"
           "  --format F           jsonl (default), csv or tsv\n"
+          "  --time-format T      epoch (default: unix seconds) or iso (UTC,\n"
+          "                       2024-06-10T02:00:00Z; strings in JSON) for\n"
+          "                       first_seen and last_seen\n"
           "  -o, --output FILE    write sessions there (default: standard output)\n"
           "  --eni-metadata FILE  JSON printed by `aws ec2 describe-network-interfaces`\n"
           "                       (pages may be concatenated).  Tells which address\n"
@@ -90,7 +94,8 @@ static void sessions_help(FILE *f)
           "  proto            IANA protocol number (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6)\n"
           "  client_addr, client_port, server_addr, server_port\n"
           "                   real packet endpoints (pkt-* addresses when logged)\n"
-          "  first_seen, last_seen   unix seconds: earliest start, latest end\n"
+          "  first_seen, last_seen   unix seconds (or --time-format iso): earliest\n"
+          "                   start, latest end\n"
           "  c2s_packets, c2s_bytes, s2c_packets, s2c_bytes   each counted once\n"
           "  tcp_flags_c2s, tcp_flags_s2c   OR of tcp-flags per side (FIN 1, SYN 2,\n"
           "                   RST 4, SYN-ACK 18); null when not logged\n"

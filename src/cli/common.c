@@ -27,7 +27,10 @@ void fst_cli_input_help(FILE *f)
           "  --max-line N       longest accepted line in bytes (default 65536)\n"
           "  --max-reports N    bad lines reported as file:line: reason (default 10)\n"
           "  --stats FILE       write the run's accounting as JSON to FILE\n"
-          "  -q, --quiet        no summary on stderr (problems are still reported)\n",
+          "  -q, --quiet        no summary or progress line on stderr (problems are\n"
+          "                     still reported)\n"
+          "Options take values as --opt VALUE or --opt=VALUE; short ones bundle\n"
+          "(-qo FILE); options may follow the INPUTs; -- ends the options.\n",
           f);
 }
 
