@@ -304,3 +304,135 @@ Test(cli, sessions_cloudwatch_export_layout)
     cr_expect(strstr(r.err, "aws-logs-write-test"), "the write test is noted: %s", r.err);
     cli_run_free(&r);
 }
+
+/* ---- getopt_long: the option syntaxes ---------------------------------- */
+
+/* --opt=value is --opt value: the CSV header comes first either way. */
+Test(cli, long_option_with_equals)
+{
+    cli_run r = run_cli("records --format=csv -q " DEMO);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(!strncmp(r.out, "version,account_id,", 19), "%.80s", r.out);
+    cr_assert_eq(count_lines(r.out), 1 + 20, "%s", r.out); /* one header (both files share
+                                                           * a layout), 20 records */
+    cli_run_free(&r);
+}
+
+/* -qo FILE: -q and -o bundled, FILE the value of -o; nothing on stdout,
+ * no summary on stderr, the 20 demo records in FILE. */
+Test(cli, bundled_short_options)
+{
+    char out[] = "/tmp/fst-cli-qo-XXXXXX";
+    const int fd = mkstemp(out);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "records -qo %s " DEMO, out);
+    cli_run r = run_cli(cmd);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(r.out[0], '\0', "%s", r.out);
+    cr_assert(!strstr(r.err, "lines ="), "quiet, yet: %s", r.err);
+    char *text = slurp_file(out);
+    cr_assert_eq(count_lines(text), 20);
+    free(text);
+    unlink(out);
+    cli_run_free(&r);
+}
+
+/* After "--" a file named like an option is an INPUT: a one-record file
+ * called "--stats" gives one record (without "--" it would be --stats). */
+Test(cli, double_dash_then_input_named_like_an_option)
+{
+    char dir[] = "/tmp/fst-cli-dash-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char cwd[4096], path[256];
+    cr_assert_not_null(getcwd(cwd, sizeof cwd));
+    snprintf(path, sizeof path, "%s/--stats", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("2 123456789010 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 40 100 160 ACCEPT OK\n", f);
+    fclose(f);
+    cr_assert_eq(chdir(dir), 0);
+    cli_run r = run_cli("records -q -- --stats");
+    cr_assert_eq(chdir(cwd), 0);
+    unlink(path);
+    rmdir(dir);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(count_lines(r.out), 1, "%s", r.out);
+    cli_run_free(&r);
+}
+
+/* Unknown options, long or bundled short, and a missing value: exit 2 and
+ * a message naming the option. */
+Test(cli, unknown_option_is_usage_error)
+{
+    cli_run r = run_cli("records --frobnicate " DEMO);
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "unknown option '--frobnicate'"), "%s", r.err);
+    cr_assert_eq(r.out[0], '\0');
+    cli_run_free(&r);
+    r = run_cli("sessions -qz " DEMO);
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "unknown option '-z'"), "%s", r.err);
+    cli_run_free(&r);
+    r = run_cli("sessions " DEMO " --idle-tcp");
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "--idle-tcp needs a value"), "%s", r.err);
+    cli_run_free(&r);
+    r = run_cli("records --time-format local " DEMO);
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "--time-format"), "%s", r.err);
+    cli_run_free(&r);
+}
+
+/* ---- --time-format ------------------------------------------------------ */
+
+/* One TCP record from 1717984800 to 1717984860.  By hand: 1970..2023 is
+ * 54 years with 13 leap days = 19723 days; 2024 (leap) Jan-May is
+ * 31+29+31+30+31 = 152 days, plus 9 to June 10: 19884 days = 1717977600 s,
+ * +2 h = 1717984800 = 2024-06-10T02:00:00Z; the end is one minute later. */
+#define ISO_LOG "/tmp/fst-cli-iso.log"
+static void write_iso_log(void)
+{
+    FILE *f = fopen(ISO_LOG, "w");
+    cr_assert_not_null(f);
+    fputs("2 123456789010 eni-1 10.0.0.1 10.0.0.2 40000 80 6 3 180 1717984800 1717984860 "
+          "ACCEPT OK\n", f);
+    fclose(f);
+}
+
+Test(cli, time_format_iso_records_and_sessions)
+{
+    write_iso_log();
+    cli_run r = run_cli("records --time-format iso -q " ISO_LOG);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\"start\":\"2024-06-10T02:00:00Z\",\"end\":\"2024-06-10T02:01:00Z\""),
+              "%s", r.out);
+    cli_run_free(&r);
+    r = run_cli("records -q " ISO_LOG); /* epoch stays the default: numbers */
+    cr_assert(strstr(r.out, "\"start\":1717984800,\"end\":1717984860"), "%s", r.out);
+    cli_run_free(&r);
+    r = run_cli("sessions --time-format=iso -q " ISO_LOG);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\"first_seen\":\"2024-06-10T02:00:00Z\","
+                            "\"last_seen\":\"2024-06-10T02:01:00Z\""), "%s", r.out);
+    cli_run_free(&r);
+    /* CSV: same header, the times as text in their columns (7th and 8th) */
+    r = run_cli("sessions --format csv --time-format iso -q " ISO_LOG);
+    cr_assert(!strncmp(r.out, "session_id,proto,client_addr,client_port,server_addr,server_port,"
+                              "first_seen,last_seen,", 80), "%s", r.out);
+    cr_assert(strstr(r.out, ",80,2024-06-10T02:00:00Z,2024-06-10T02:01:00Z,"), "%s", r.out);
+    cli_run_free(&r);
+    unlink(ISO_LOG);
+}
+
+/* --version names the inflaters and libraries built in. */
+Test(cli, version_says_what_is_built_in)
+{
+    cli_run r = run_cli("--version");
+    cr_assert_eq(r.status, 0);
+    cr_assert(!strncmp(r.out, "flowstitch ", 11), "%s", r.out);
+    cr_assert(strstr(r.out, "(inflate: ") && strstr(r.out, "zlib ") && strstr(r.out, "jansson "),
+              "%s", r.out);
+    cli_run_free(&r);
+}

@@ -41,6 +41,19 @@ int fst_record_writer_write(fst_writer *w, const fst_record *rec);
 fst_writer *fst_session_writer_open(FILE *f, fst_out_format fmt);
 int fst_session_writer_write(fst_writer *w, const fst_session *s);
 
+/* How times are written (sessions: first_seen, last_seen; records: start,
+ * end): FST_TIME_EPOCH unix seconds, a number (the default); FST_TIME_ISO
+ * ISO 8601 UTC to the second, "2024-06-10T02:00:00Z", a string in JSON.
+ * The CSV/TSV header does not change. */
+typedef enum fst_time_format { FST_TIME_EPOCH = 0, FST_TIME_ISO = 1 } fst_time_format;
+
+/* "epoch" or "iso" -> fst_time_format; FST_EINVAL otherwise. */
+int fst_out_time_format_parse(const char *name);
+
+/* Choose the time format of writer w (call before the first write).
+ * Returns 0, or FST_EINVAL for an unknown format (w unchanged). */
+int fst_writer_set_time_format(fst_writer *w, int time_format);
+
 /* Flush and free.  Returns 0, or FST_EIO if any write failed. */
 int fst_writer_close(fst_writer *w);
 

@@ -86,6 +86,16 @@ int fst_reader_next(fst_reader *r, const fst_record **rec);
 /* Accounting for each input read so far (n entries) and in total. */
 const fst_input_stats *fst_reader_file_stats(const fst_reader *r, size_t *n);
 const fst_input_stats *fst_reader_total(const fst_reader *r);
+/* Progress for a display: as of the end of the last finished input file. */
+typedef struct fst_reader_progress_info {
+    uint64_t files_done;   /* input files finished */
+    uint64_t records;      /* records (OK, NODATA, SKIPDATA) in them */
+    uint64_t bytes_done;   /* bytes read from them (compressed size) */
+} fst_reader_progress_info;
+/* Fill *p.  Safe to call from another thread while the reader is in use
+ * (also while fst_stitcher_push_reader* reads on its second thread): the
+ * numbers are published at each file's end. */
+void fst_reader_progress(const fst_reader *r, fst_reader_progress_info *p);
 /* Number of problems printed and not printed (beyond max_reports). */
 uint64_t fst_reader_problems(const fst_reader *r);
 void fst_reader_free(fst_reader *r);

@@ -4,9 +4,12 @@
 
 #include "cli.h"
 
+#define CMD "flowstitch records"
+
 static void records_help(FILE *f)
 {
-    fputs("usage: flowstitch records [--format jsonl|csv|tsv] [-o FILE] [OPTIONS] INPUT...\n"
+    fputs("usage: flowstitch records [--format jsonl|csv|tsv] [--time-format epoch|iso]\n"
+          "                         [-o FILE] [OPTIONS] INPUT...\n"
           "\n"
           "Print one normalized record per input record (flow records, NODATA and\n"
           "SKIPDATA alike), with every field of its format.  Keys are AWS's field\n"
@@ -22,6 +25,8 @@ static void records_help(FILE *f)
           "\n"
           "Options:\n"
           "  --format F         jsonl (default), csv or tsv\n"
+          "  --time-format T    epoch (default: unix seconds) or iso (UTC,\n"
+          "                     2024-06-10T02:00:00Z; strings in JSON) for start/end\n"
           "  -o, --output FILE  write there instead of standard output\n",
           f);
     fst_cli_input_help(f);
@@ -38,48 +43,27 @@ static void records_help(FILE *f)
 
 /* Parsed command line of `records`. */
 typedef struct records_args {
-    fst_cli_input_opts in;
-    int format;
-    const char *output;
-    int n_inputs;    /* INPUTs, moved to argv[1..n_inputs] */
+    fst_cli_input_opts in;  /* every option of `records` is a shared one */
+    int first;              /* INPUTs are argv[first..argc) */
 } records_args;
+
+static const struct option records_longopts[] = {FST_CLI_SHARED_LONGOPTS, {0}};
+
+/* `records` has no options of its own (the table has none to call it for). */
+static int own_option(void *ctx, int key, const char *val)
+{
+    fprintf(stderr, CMD ": option %d not handled\n", key);
+    return -1;
+}
 
 static int parse_args(records_args *a, int argc, char **argv)
 {
     fst_cli_input_opts_init(&a->in);
-    a->format = FST_OUT_JSONL;
-    a->output = NULL;
-    a->n_inputs = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-            records_help(stdout);
-            return -1;
-        }
-        const int rc = fst_cli_input_option(&a->in, argc, argv, &i);
-        if (rc < 0)
-            return FST_EXIT_USAGE;
-        if (rc > 0)
-            continue;
-        if (!strcmp(s, "--format") && i + 1 < argc) {
-            a->format = fst_out_format_parse(argv[++i]);
-            if (a->format < 0) {
-                fprintf(stderr, "flowstitch records: --format: '%s' (jsonl, csv, tsv)\n", argv[i]);
-                return FST_EXIT_USAGE;
-            }
-        } else if ((!strcmp(s, "-o") || !strcmp(s, "--output")) && i + 1 < argc) {
-            a->output = argv[++i];
-        } else if (!strcmp(s, "--")) { /* the rest are INPUTs, whatever they look like */
-            while (++i < argc)
-                argv[1 + a->n_inputs++] = argv[i];
-        } else if (s[0] == '-' && s[1] != '\0') {
-            fprintf(stderr, "flowstitch records: unknown option '%s' (see --help)\n", s);
-            return FST_EXIT_USAGE;
-        } else {
-            argv[1 + a->n_inputs++] = argv[i]; /* an INPUT; options may follow */
-        }
-    }
-    return 0;
+    const int rc = fst_cli_parse(CMD, argc, argv, FST_CLI_SHARED_SHORTOPTS, records_longopts,
+                                 &a->in, own_option, a, &a->first);
+    if (rc == FST_CLI_HELP)
+        records_help(stdout);
+    return rc;
 }
 
 /* Read every record into the writer; returns an exit code. */
@@ -89,14 +73,14 @@ static int copy_records(fst_reader *r, fst_writer *w)
     int rc;
     while ((rc = fst_reader_next(r, &rec)) > 0) {
         if (fst_record_writer_write(w, rec) < 0) {
-            fputs("flowstitch records: cannot write output\n", stderr);
+            fputs(CMD ": cannot write output\n", stderr);
             return FST_EXIT_FATAL;
         }
     }
     if (rc == FST_ESTRICT)
         return FST_EXIT_STRICT;
     if (rc < 0) {
-        fprintf(stderr, "flowstitch records: %s\n", fst_strerror(rc));
+        fprintf(stderr, CMD ": %s\n", fst_strerror(rc));
         return FST_EXIT_FATAL;
     }
     return FST_EXIT_OK;
@@ -107,7 +91,7 @@ static int write_stats(const char *path, const fst_reader *r)
 {
     FILE *f = fopen(path, "w");
     if (!f) {
-        fprintf(stderr, "flowstitch records: --stats %s: cannot open\n", path);
+        fprintf(stderr, CMD ": --stats %s: cannot open\n", path);
         return -1;
     }
     fputc('{', f);
@@ -127,19 +111,23 @@ int fst_cli_records(int argc, char **argv)
         return FST_EXIT_FATAL;
     FILE *out = stdout;
     fst_writer *w = NULL;
-    code = fst_cli_add_inputs(r, a.n_inputs, argv + 1);
+    code = fst_cli_add_inputs(r, argc - a.first, argv + a.first);
     if (code)
         goto done;
-    if (a.output && !(out = fopen(a.output, "w"))) {
-        fprintf(stderr, "flowstitch records: %s: cannot open for writing\n", a.output);
+    if (a.in.output && !(out = fopen(a.in.output, "w"))) {
+        fprintf(stderr, CMD ": %s: cannot open for writing\n", a.in.output);
         code = FST_EXIT_FATAL;
         out = stdout;
         goto done;
     }
-    w = fst_record_writer_open(out, a.format);
+    w = fst_record_writer_open(out, (fst_out_format)a.in.format);
+    if (w)
+        fst_writer_set_time_format(w, a.in.time_format);
+    fst_cli_progress *prog = fst_cli_progress_start(r, argc - a.first, argv + a.first, a.in.quiet);
     code = w ? copy_records(r, w) : FST_EXIT_FATAL;
+    fst_cli_progress_stop(prog);
     if (w && fst_writer_close(w) < 0 && code == FST_EXIT_OK) {
-        fputs("flowstitch records: cannot write output\n", stderr);
+        fputs(CMD ": cannot write output\n", stderr);
         code = FST_EXIT_FATAL;
     }
     fst_cli_print_input_summary(r, a.in.quiet, NULL);

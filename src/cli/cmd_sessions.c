@@ -21,7 +21,8 @@ static void sessions_help(FILE *f)
 {
     fst_stitcher_config d;
     fst_stitcher_config_init(&d);
-    fputs("usage: flowstitch sessions [--format jsonl|csv|tsv] [--eni-metadata FILE]\n"
+    fputs("usage: flowstitch sessions [--format jsonl|csv|tsv] [--time-format epoch|iso]\n"
+          "           [--eni-metadata FILE]\n"
           "           [--idle-tcp S] [--idle-udp S] [--idle-icmp S] [--idle-other S]\n"
           "           [-o|--output FILE] [--stats FILE] [--fields FMT] [--strict]\n"
           "           [--threads N] [--stream] [--horizon S] [-q|--quiet]\n"
@@ -45,6 +46,9 @@ static void sessions_help(FILE *f)
           "\n"
           "Options:\n"
           "  --format F           jsonl (default), csv or tsv\n"
+          "  --time-format T      epoch (default: unix seconds) or iso (UTC,\n"
+          "                       2024-06-10T02:00:00Z; strings in JSON) for\n"
+          "                       first_seen and last_seen\n"
           "  -o, --output FILE    write sessions there (default: standard output)\n"
           "  --eni-metadata FILE  JSON printed by `aws ec2 describe-network-interfaces`\n"
           "                       (pages may be concatenated).  Tells which address\n"
@@ -107,7 +111,8 @@ static void sessions_help(FILE *f)
           "  proto            IANA protocol number (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6)\n"
           "  client_addr, client_port, server_addr, server_port\n"
           "                   real packet endpoints (pkt-* addresses when logged)\n"
-          "  first_seen, last_seen   unix seconds: earliest start, latest end\n"
+          "  first_seen, last_seen   unix seconds (or --time-format iso): earliest\n"
+          "                   start, latest end\n"
           "  c2s_packets, c2s_bytes, s2c_packets, s2c_bytes   each counted once\n"
           "  tcp_flags_c2s, tcp_flags_s2c   OR of tcp-flags per side (FIN 1, SYN 2,\n"
           "                   RST 4, SYN-ACK 18); null when not logged\n"
@@ -171,14 +176,33 @@ static void sessions_help(FILE *f)
 
 typedef struct sessions_args {
     fst_cli_input_opts in;
-    int format;
-    const char *output;
     const char *eni_path;
     fst_stitcher_config cfg;
-    int n_inputs;    /* INPUTs, moved to argv[1..n_inputs] */
+    int first;       /* INPUTs are argv[first..argc) */
     int stream;      /* --stream or --horizon */
     const char *filter, *since, *until; /* --filter, --since, --until text */
 } sessions_args;
+
+/* Keys of the options of `sessions` itself. */
+enum {
+    KEY_IDLE_TCP = FST_KEY_COMMAND, KEY_IDLE_UDP, KEY_IDLE_ICMP, KEY_IDLE_OTHER, KEY_THREADS,
+    KEY_STREAM, KEY_HORIZON, KEY_ENI_METADATA, KEY_FILTER, KEY_SINCE, KEY_UNTIL
+};
+
+static const struct option sessions_longopts[] = {
+    FST_CLI_SHARED_LONGOPTS,
+    {"idle-tcp", required_argument, NULL, KEY_IDLE_TCP},
+    {"idle-udp", required_argument, NULL, KEY_IDLE_UDP},
+    {"idle-icmp", required_argument, NULL, KEY_IDLE_ICMP},
+    {"idle-other", required_argument, NULL, KEY_IDLE_OTHER},
+    {"threads", required_argument, NULL, KEY_THREADS},
+    {"stream", no_argument, NULL, KEY_STREAM},
+    {"horizon", required_argument, NULL, KEY_HORIZON},
+    {"eni-metadata", required_argument, NULL, KEY_ENI_METADATA},
+    {"filter", required_argument, NULL, KEY_FILTER},
+    {"since", required_argument, NULL, KEY_SINCE},
+    {"until", required_argument, NULL, KEY_UNTIL},
+    {0}};
 
 #define DEFAULT_HORIZON 1200
 
@@ -208,110 +232,69 @@ static int parse_seconds(const char *opt, const char *v, uint32_t *out)
     return 0;
 }
 
-/* The value of option argv[*i], advancing *i; NULL with a message. */
-static const char *value(int argc, char **argv, int *i)
+/* --threads N: 1 to 64; -1 with a message. */
+static int parse_threads(const char *v, uint32_t *out)
 {
-    if (*i + 1 >= argc) {
-        fprintf(stderr, CMD ": %s needs a value\n", argv[*i]);
-        return NULL;
+    char *end = NULL;
+    errno = 0;
+    const unsigned long n = strtoul(v, &end, 10);
+    if (errno || end == v || *end || v[0] == '-' || v[0] == '+' || n < 1 || n > 64) {
+        fprintf(stderr, CMD ": --threads: '%s' is not a number from 1 to 64\n", v);
+        return -1;
     }
-    return argv[++*i];
+    *out = (uint32_t)n;
+    return 0;
 }
 
-/* Options of `sessions` itself: 1 consumed, 0 not ours, -1 usage error. */
-static int own_option(sessions_args *a, int argc, char **argv, int *i)
+/* One option of `sessions` itself (fst_cli_option_fn): 0, or -1 on a
+ * usage error (message printed). */
+static int own_option(void *ctx, int key, const char *v)
 {
-    static const char *const idle_opts[] = {"--idle-tcp", "--idle-udp", "--idle-icmp",
-                                            "--idle-other"};
-    uint32_t *const idle_vals[] = {&a->cfg.idle_tcp, &a->cfg.idle_udp, &a->cfg.idle_icmp,
-                                   &a->cfg.idle_other};
-    const char *s = argv[*i], *v;
-    for (size_t k = 0; k < sizeof idle_opts / sizeof idle_opts[0]; k++) {
-        if (!strcmp(s, idle_opts[k]))
-            return (v = value(argc, argv, i)) && parse_seconds(s, v, idle_vals[k]) == 0 ? 1 : -1;
-    }
-    if (!strcmp(s, "--format")) {
-        if (!(v = value(argc, argv, i)))
-            return -1;
-        a->format = fst_out_format_parse(v);
-        if (a->format < 0) {
-            fprintf(stderr, CMD ": --format: '%s' is not jsonl, csv or tsv\n", v);
-            return -1;
-        }
-    } else if (!strcmp(s, "-o") || !strcmp(s, "--output")) {
-        if (!(a->output = value(argc, argv, i)))
-            return -1;
-    } else if (!strcmp(s, "--threads")) {
-        if (!(v = value(argc, argv, i)))
-            return -1;
-        char *end = NULL;
-        errno = 0;
-        const unsigned long n = strtoul(v, &end, 10);
-        if (errno || end == v || *end || v[0] == '-' || v[0] == '+' || n < 1 || n > 64) {
-            fprintf(stderr, CMD ": --threads: '%s' is not a number from 1 to 64\n", v);
-            return -1;
-        }
-        a->cfg.threads = (uint32_t)n;
-    } else if (!strcmp(s, "--stream")) {
-        a->stream = 1;
-    } else if (!strcmp(s, "--horizon")) {
-        if (!(v = value(argc, argv, i)) || parse_seconds(s, v, &a->cfg.horizon) < 0)
+    sessions_args *a = ctx;
+    switch (key) {
+    case KEY_IDLE_TCP: return parse_seconds("--idle-tcp", v, &a->cfg.idle_tcp);
+    case KEY_IDLE_UDP: return parse_seconds("--idle-udp", v, &a->cfg.idle_udp);
+    case KEY_IDLE_ICMP: return parse_seconds("--idle-icmp", v, &a->cfg.idle_icmp);
+    case KEY_IDLE_OTHER: return parse_seconds("--idle-other", v, &a->cfg.idle_other);
+    case KEY_THREADS: return parse_threads(v, &a->cfg.threads);
+    case KEY_STREAM: a->stream = 1; return 0;
+    case KEY_ENI_METADATA: a->eni_path = v; return 0;
+    case KEY_FILTER: a->filter = v; return 0;
+    case KEY_SINCE: a->since = v; return 0;
+    case KEY_UNTIL: a->until = v; return 0;
+    case KEY_HORIZON:
+        if (parse_seconds("--horizon", v, &a->cfg.horizon) < 0)
             return -1;
         if (!a->cfg.horizon) {
             fputs(CMD ": --horizon: must be at least 1 second\n", stderr);
             return -1;
         }
         a->stream = 1;
-    } else if (!strcmp(s, "--filter") || !strcmp(s, "--since") || !strcmp(s, "--until")) {
-        if (!(v = value(argc, argv, i)))
-            return -1;
-        *(s[2] == 'f' ? &a->filter : s[2] == 's' ? &a->since : &a->until) = v;
-    } else if (!strcmp(s, "--eni-metadata")) {
-        if (!(a->eni_path = value(argc, argv, i)))
-            return -1;
-    } else {
         return 0;
+    default:
+        fprintf(stderr, CMD ": option %d not handled\n", key);
+        return -1;
     }
-    return 1;
 }
 
-/* 0 to run, FST_EXIT_USAGE on a bad command line, -1 after --help. */
+/* 0 to run, FST_EXIT_USAGE on a bad command line, FST_CLI_HELP after --help. */
 static int parse_args(sessions_args *a, int argc, char **argv)
 {
     memset(a, 0, sizeof *a);
     fst_cli_input_opts_init(&a->in);
     fst_stitcher_config_init(&a->cfg);
-    a->format = FST_OUT_JSONL;
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-            sessions_help(stdout);
-            return -1;
-        }
-        int rc = fst_cli_input_option(&a->in, argc, argv, &i);
-        if (rc == 0)
-            rc = own_option(a, argc, argv, &i);
-        if (rc < 0)
-            return FST_EXIT_USAGE;
-        if (rc > 0)
-            continue;
-        if (!strcmp(s, "--")) { /* the rest are INPUTs, whatever they look like */
-            while (++i < argc)
-                argv[1 + a->n_inputs++] = argv[i];
-            break;
-        }
-        if (s[0] == '-' && s[1] != '\0') {
-            fprintf(stderr, CMD ": unknown option '%s' (see --help)\n", s);
-            return FST_EXIT_USAGE;
-        }
-        argv[1 + a->n_inputs++] = argv[i]; /* an INPUT; options may follow */
-    }
+    const int rc = fst_cli_parse(CMD, argc, argv, FST_CLI_SHARED_SHORTOPTS, sessions_longopts,
+                                 &a->in, own_option, a, &a->first);
+    if (rc == FST_CLI_HELP)
+        sessions_help(stdout);
+    if (rc)
+        return rc;
     if (a->stream) {
         if (!a->cfg.horizon)
             a->cfg.horizon = DEFAULT_HORIZON;
         a->in.reader.time_order = 1;
     }
-    if (!a->n_inputs) {
+    if (a->first >= argc) {
         fputs(CMD ": no INPUT given (use '-' for standard input; see --help)\n", stderr);
         return FST_EXIT_USAGE;
     }
@@ -567,6 +550,15 @@ static int write_sessions(fst_stitcher *st, emit_ctx *e, int code)
     return FST_EXIT_OK;
 }
 
+/* The session writer the options ask for; NULL on out of memory. */
+static fst_writer *open_writer(FILE *out, const fst_cli_input_opts *o)
+{
+    fst_writer *w = fst_session_writer_open(out, (fst_out_format)o->format);
+    if (w)
+        fst_writer_set_time_format(w, o->time_format);
+    return w;
+}
+
 static fst_eni_table *load_meta(const char *path, int *code)
 {
     char err[512];
@@ -627,6 +619,7 @@ int fst_cli_sessions(int argc, char **argv)
     const fst_stitch_stats *stats = NULL;
     emit_ctx e = {NULL, NULL, 0, 0, NULL, {0, 0}};
     fst_filter *filter = NULL;
+    fst_cli_progress *prog = NULL;
 
     if ((code = make_selection(&a, &e, &filter)) != 0)
         return code;
@@ -640,31 +633,34 @@ int fst_cli_sessions(int argc, char **argv)
         code = FST_EXIT_FATAL;
         goto done;
     }
-    code = fst_cli_add_inputs(r, a.n_inputs, argv + 1);
+    code = fst_cli_add_inputs(r, argc - a.first, argv + a.first);
     if (code)
         goto done;
-    if (a.output && !(out = fopen(a.output, "w"))) {
-        fprintf(stderr, CMD ": %s: cannot open for writing: %s\n", a.output, strerror(errno));
+    if (a.in.output && !(out = fopen(a.in.output, "w"))) {
+        fprintf(stderr, CMD ": %s: cannot open for writing: %s\n", a.in.output, strerror(errno));
         out = stdout;
         code = FST_EXIT_FATAL;
         goto done;
     }
     /* streaming writes while reading; batch opens the output (a CSV
      * header) only once every record was read */
-    if (a.cfg.horizon && !(e.w = fst_session_writer_open(out, (fst_out_format)a.format))) {
+    if (a.cfg.horizon && !(e.w = open_writer(out, &a.in))) {
         fputs(CMD ": out of memory\n", stderr);
         code = FST_EXIT_FATAL;
         goto done;
     }
     e.out = out;
+    prog = fst_cli_progress_start(r, argc - a.first, argv + a.first, a.in.quiet);
     code = push_all(r, st, &e);
     if (code == FST_EXIT_OK && !e.w &&
-        !(e.w = fst_session_writer_open(out, (fst_out_format)a.format))) {
+        !(e.w = open_writer(out, &a.in))) {
         fputs(CMD ": out of memory\n", stderr);
         code = FST_EXIT_FATAL;
         goto done;
     }
     code = write_sessions(st, &e, code);
+    fst_cli_progress_stop(prog);
+    prog = NULL;
     if (code == FST_EXIT_OK)
         stats = fst_stitcher_stats(st);
     fst_cli_print_input_summary(r, a.in.quiet, NULL);
@@ -687,8 +683,9 @@ int fst_cli_sessions(int argc, char **argv)
     if (code == FST_EXIT_OK)
         code = fst_cli_input_exit_code(r);
 done:
+    fst_cli_progress_stop(prog);
     if (out != stdout && fclose(out) != 0 && code != FST_EXIT_FATAL) {
-        fprintf(stderr, CMD ": %s: cannot write\n", a.output);
+        fprintf(stderr, CMD ": %s: cannot write\n", a.in.output);
         code = FST_EXIT_FATAL;
     }
     if (st)

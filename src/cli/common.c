@@ -12,6 +12,8 @@ void fst_cli_input_opts_init(fst_cli_input_opts *o)
 {
     memset(o, 0, sizeof *o);
     fst_reader_config_init(&o->reader);
+    o->format = FST_OUT_JSONL;
+    o->time_format = FST_TIME_EPOCH;
 }
 
 void fst_cli_input_help(FILE *f)
@@ -25,7 +27,10 @@ void fst_cli_input_help(FILE *f)
           "  --max-line N       longest accepted line in bytes (default 65536)\n"
           "  --max-reports N    bad lines reported as file:line: reason (default 10)\n"
           "  --stats FILE       write the run's accounting as JSON to FILE\n"
-          "  -q, --quiet        no summary on stderr (problems are still reported)\n",
+          "  -q, --quiet        no summary or progress line on stderr (problems are\n"
+          "                     still reported)\n"
+          "Options take values as --opt VALUE or --opt=VALUE; short ones bundle\n"
+          "(-qo FILE); options may follow the INPUTs; -- ends the options.\n",
           f);
 }
 
@@ -42,49 +47,93 @@ static long parse_count(const char *opt, const char *v)
     return n;
 }
 
-/* The value of option argv[*i] (advancing *i), or NULL with a message. */
-static const char *opt_value(int argc, char **argv, int *i)
+/* One shared option (key from FST_CLI_SHARED_LONGOPTS); 1 handled,
+ * 0 not a shared option, -1 usage error (message printed). */
+static int shared_option(const char *cmd, fst_cli_input_opts *o, int key, const char *v)
 {
-    if (*i + 1 >= argc) {
-        fprintf(stderr, "flowstitch: %s needs a value\n", argv[*i]);
-        return NULL;
-    }
-    return argv[++*i];
-}
-
-int fst_cli_input_option(fst_cli_input_opts *o, int argc, char **argv, int *i)
-{
-    const char *a = argv[*i];
-    const char *v;
     long n;
-    if (!strcmp(a, "--strict")) {
-        o->reader.strict = 1;
-    } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-        o->quiet = 1;
-    } else if (!strcmp(a, "--fields")) {
-        if (!(v = opt_value(argc, argv, i)))
+    uint8_t ids[256];
+    switch (key) {
+    case 'q': o->quiet = 1; break;
+    case 'o': o->output = v; break;
+    case FST_KEY_STRICT: o->reader.strict = 1; break;
+    case FST_KEY_STATS: o->stats_path = v; break;
+    case FST_KEY_FORMAT:
+        if ((o->format = fst_out_format_parse(v)) < 0) {
+            fprintf(stderr, "%s: --format: '%s' is not jsonl, csv or tsv\n", cmd, v);
             return -1;
-        uint8_t ids[256];
+        }
+        break;
+    case FST_KEY_TIME_FORMAT:
+        if ((o->time_format = fst_out_time_format_parse(v)) < 0) {
+            fprintf(stderr, "%s: --time-format: '%s' is not epoch or iso\n", cmd, v);
+            return -1;
+        }
+        break;
+    case FST_KEY_FIELDS:
         if (fst_format_parse_ids(v, ids, 256) <= 0) {
-            fprintf(stderr, "flowstitch: --fields: '%s' is not a format string\n", v);
+            fprintf(stderr, "%s: --fields: '%s' is not a format string\n", cmd, v);
             return -1;
         }
         o->reader.fields = v;
-    } else if (!strcmp(a, "--max-line") || !strcmp(a, "--max-reports")) {
-        if (!(v = opt_value(argc, argv, i)) || (n = parse_count(a, v)) < 0)
+        break;
+    case FST_KEY_MAX_LINE:
+        if ((n = parse_count("--max-line", v)) < 0)
             return -1;
-        if (a[6] == 'l')
-            o->reader.max_line = n < 256 ? 256 : (uint32_t)n;
-        else
-            o->reader.max_reports = (uint32_t)n;
-    } else if (!strcmp(a, "--stats")) {
-        if (!(v = opt_value(argc, argv, i)))
+        o->reader.max_line = n < 256 ? 256 : (uint32_t)n;
+        break;
+    case FST_KEY_MAX_REPORTS:
+        if ((n = parse_count("--max-reports", v)) < 0)
             return -1;
-        o->stats_path = v;
-    } else {
-        return 0;
+        o->reader.max_reports = (uint32_t)n;
+        break;
+    default: return 0;
     }
     return 1;
+}
+
+/* The usage error getopt_long met (it printed nothing: opterr is 0); c is
+ * ':' for a missing value (always at the last argument), '?' otherwise:
+ * optopt 0 for an unknown long option, a known key for a long option given
+ * a value it does not take, else the unknown short option character. */
+static void report_bad_option(const char *cmd, int c, char **argv, const char *shortopts)
+{
+    const char *arg = argv[optind - 1];
+    const int known = optopt >= FST_KEY_FIELDS || (optopt > 0 && strchr(shortopts, optopt));
+    if (c == ':' && !strncmp(arg, "--", 2))
+        fprintf(stderr, "%s: %s needs a value\n", cmd, arg);
+    else if (c == ':')
+        fprintf(stderr, "%s: -%c needs a value\n", cmd, optopt);
+    else if (!optopt)
+        fprintf(stderr, "%s: unknown option '%s' (see --help)\n", cmd, arg);
+    else if (known)
+        fprintf(stderr, "%s: '%s': the option takes no value\n", cmd, arg);
+    else
+        fprintf(stderr, "%s: unknown option '-%c' (see --help)\n", cmd, optopt);
+}
+
+int fst_cli_parse(const char *cmd, int argc, char **argv, const char *shortopts,
+                  const struct option *longopts, fst_cli_input_opts *o, fst_cli_option_fn own,
+                  void *ctx, int *first)
+{
+    optind = 0; /* glibc: start afresh (a test may parse twice) */
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        if (c == '?' || c == ':') {
+            report_bad_option(cmd, c, argv, shortopts);
+            return FST_EXIT_USAGE;
+        }
+        if (c == 'h')
+            return FST_CLI_HELP;
+        int rc = shared_option(cmd, o, c, optarg);
+        if (rc == 0)
+            rc = own(ctx, c, optarg) < 0 ? -1 : 1;
+        if (rc < 0)
+            return FST_EXIT_USAGE;
+    }
+    *first = optind;
+    return 0;
 }
 
 int fst_cli_add_inputs(fst_reader *r, int n, char **paths)

@@ -43,7 +43,7 @@ int main(int argc, char **argv)
         return FST_EXIT_OK;
     }
     if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
-        printf("flowstitch %s\n", fst_version());
+        printf("flowstitch %s (%s)\n", fst_version(), fst_build_info());
         return FST_EXIT_OK;
     }
     if (!strcmp(cmd, "help")) {

@@ -16,6 +16,7 @@ const char *const fst__session_column_names[FST__SCOL_COUNT] = {
 static fst__cell cell_u64(uint64_t v) { return (fst__cell){.type = FST__CELL_U64, .v.u = v}; }
 static fst__cell cell_i64(int64_t v) { return (fst__cell){.type = FST__CELL_I64, .v.i = v}; }
 static fst__cell cell_null(void) { return (fst__cell){.type = FST__CELL_NULL}; }
+static fst__cell cell_time(int64_t v) { return (fst__cell){.type = FST__CELL_TIME, .v.i = v}; }
 
 /* An address of family 0 (none) is null. */
 static fst__cell cell_addr(const fst_addr *a)
@@ -40,7 +41,7 @@ static fst__cell cell_name(const char *s, const char *none)
 }
 
 /* A time or count the records' format did not carry is null. */
-static fst__cell cell_i64_known(int64_t v, int missing) { return missing ? cell_null() : cell_i64(v); }
+static fst__cell cell_time_known(int64_t v, int missing) { return missing ? cell_null() : cell_time(v); }
 static fst__cell cell_u64_known(uint64_t v, int missing) { return missing ? cell_null() : cell_u64(v); }
 
 /* Bytes around one text item at most: "null," (JSON) or '"' '"' ','. */
@@ -55,8 +56,8 @@ size_t fst__session_cells(const fst_session *s, fst__cell *c)
     c[FST__SCOL_client_port] = cell_u64(s->client_port);
     c[FST__SCOL_server_addr] = cell_addr(&s->server_addr);
     c[FST__SCOL_server_port] = cell_u64(s->server_port);
-    c[FST__SCOL_first_seen] = cell_i64_known(s->first_seen, nt);
-    c[FST__SCOL_last_seen] = cell_i64_known(s->last_seen, nt);
+    c[FST__SCOL_first_seen] = cell_time_known(s->first_seen, nt);
+    c[FST__SCOL_last_seen] = cell_time_known(s->last_seen, nt);
     c[FST__SCOL_c2s_packets] = cell_u64_known(s->c2s_packets, nc);
     c[FST__SCOL_c2s_bytes] = cell_u64_known(s->c2s_bytes, nc);
     c[FST__SCOL_s2c_packets] = cell_u64_known(s->s2c_packets, nc);
@@ -119,7 +120,9 @@ fst__cell fst__record_cell(const fst_record *rec, int i)
     const int id = rec->format->ids[i];
     const int type = id == FST_F_UNKNOWN ? FST_T_TEXT : fst_field_type(id);
     switch (type) {
-    case FST_T_UINT: case FST_T_TIME: case FST_T_PORT: case FST_T_PROTO:
+    case FST_T_TIME:
+        return rec->num[id] <= INT64_MAX ? cell_time((int64_t)rec->num[id]) : cell_u64(rec->num[id]);
+    case FST_T_UINT: case FST_T_PORT: case FST_T_PROTO:
     case FST_T_FLAGS: case FST_T_SMALL:
         return cell_u64(rec->num[id]);
     case FST_T_ADDR:

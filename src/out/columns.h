@@ -33,6 +33,8 @@ typedef enum fst__cell_type {
     FST__CELL_NULL,  /* unknown / absent: JSON null, CSV empty */
     FST__CELL_U64,
     FST__CELL_I64,
+    FST__CELL_TIME,  /* unix seconds (v.i): a number, or ISO 8601 text when
+                      * the writer was set to FST_TIME_ISO */
     FST__CELL_ADDR,
     FST__CELL_TEXT,  /* len bytes, not necessarily NUL-ended */
     FST__CELL_BOOL,

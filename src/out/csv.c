@@ -77,9 +77,11 @@ static char *put_list(char *p, const char *const *items, uint32_t n, char sep)
     return p;
 }
 
-static char *put_cell(char *p, const fst__cell *c, char sep)
+static char *put_cell(char *p, const fst__cell *c, char sep, int iso)
 {
     switch (c->type) {
+    case FST__CELL_TIME:
+        return iso ? p + fst__time_iso(p, c->v.i) : fst__put_i64(p, c->v.i);
     case FST__CELL_U64:
         return fst__put_u64(p, c->v.u);
     case FST__CELL_I64:
@@ -127,7 +129,7 @@ static int session_row(fst_writer *w, const fst_session *s, char sep)
     for (int i = 0; i < FST__SCOL_COUNT; i++) {
         if (i)
             *p++ = sep;
-        p = put_cell(p, &cells[i], sep);
+        p = put_cell(p, &cells[i], sep, w->time_iso);
     }
     *p++ = '\n';
     return fst__writer_emit(w, p);
@@ -167,7 +169,7 @@ static int record_row(fst_writer *w, const fst_record *rec, char sep)
         if (i)
             *p++ = sep;
         const fst__cell c = fst__record_cell(rec, i);
-        p = put_cell(p, &c, sep);
+        p = put_cell(p, &c, sep, w->time_iso);
     }
     *p++ = '\n';
     return fst__writer_emit(w, p);

@@ -26,9 +26,16 @@ static char *put_item(char *p, const char *s)
     return fst__put_json_str(p, s, strlen(s));
 }
 
-static char *put_cell(char *p, const fst__cell *c)
+static char *put_cell(char *p, const fst__cell *c, int iso)
 {
     switch (c->type) {
+    case FST__CELL_TIME:
+        if (!iso)
+            return fst__put_i64(p, c->v.i);
+        *p++ = '"';
+        p += fst__time_iso(p, c->v.i);
+        *p++ = '"';
+        return p;
     case FST__CELL_U64:
         return fst__put_u64(p, c->v.u);
     case FST__CELL_I64:
@@ -69,7 +76,7 @@ static int session_row(fst_writer *w, const fst_session *s)
         if (i)
             *p++ = ',';
         p = fst__put(p, session_keys[i].s, session_keys[i].n);
-        p = put_cell(p, &cells[i]);
+        p = put_cell(p, &cells[i], w->time_iso);
     }
     p = FST__PUT_LIT(p, "}\n");
     return fst__writer_emit(w, p);
@@ -88,7 +95,7 @@ static int record_row(fst_writer *w, const fst_record *rec)
         p = fst__put_record_key(p, rec, i);
         p = FST__PUT_LIT(p, "\":");
         const fst__cell c = fst__record_cell(rec, i);
-        p = put_cell(p, &c);
+        p = put_cell(p, &c, w->time_iso);
     }
     p = FST__PUT_LIT(p, "}\n");
     return fst__writer_emit(w, p);

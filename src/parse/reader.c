@@ -7,6 +7,7 @@
  * printed to cfg.diag as "file:line: reason (detail)" up to max_reports;
  * the rest are counted and summarised once at the end.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,6 +30,9 @@ struct fst_reader {
     uint64_t problems;    /* problems met (printed or not) */
     int stopped;          /* strict mode stopped the reader */
     int ended;
+    /* fst_reader_progress: copies made at each file's end, for a thread
+     * watching while another reads (relaxed atomics: numbers to show) */
+    _Atomic uint64_t prog_files, prog_records, prog_bytes;
 };
 
 void fst_reader_config_init(fst_reader_config *cfg)
@@ -222,12 +226,30 @@ static int on_file_begin(fst_reader *r, const fst__event *ev)
     return 0;
 }
 
+static void publish_progress(fst_reader *r)
+{
+    const fst_input_stats *t = &r->total;
+    atomic_store_explicit(&r->prog_files, t->files, memory_order_relaxed);
+    atomic_store_explicit(&r->prog_records, t->records + t->nodata + t->skipdata,
+                          memory_order_relaxed);
+    atomic_store_explicit(&r->prog_bytes, t->bytes_read, memory_order_relaxed);
+}
+
+void fst_reader_progress(const fst_reader *r, fst_reader_progress_info *p)
+{
+    fst_reader *m = (fst_reader *)r; /* atomic loads take a non-const pointer in C11 */
+    p->files_done = atomic_load_explicit(&m->prog_files, memory_order_relaxed);
+    p->records = atomic_load_explicit(&m->prog_records, memory_order_relaxed);
+    p->bytes_done = atomic_load_explicit(&m->prog_bytes, memory_order_relaxed);
+}
+
 static int on_file_end(fst_reader *r, const fst__event *ev)
 {
     if (!r->cur)
         return 0;
     r->cur->bytes_read = ev->bytes_read;
     r->total.bytes_read += ev->bytes_read;
+    publish_progress(r);
     if (ev->err < 0) {
         r->cur->error = ev->err;
         r->cur->files_failed = 1;
