@@ -148,3 +148,34 @@ const char *fst__svc_of(const fst__observe *o, const uint8_t a[16])
     const uint32_t i = fst__oatab_find(&o->svc.tab, svc_hash(o, a), svc_eq, &c, &pos);
     return i == UINT32_MAX ? NULL : o->svc.names[o->svc.v[i].name];
 }
+
+static void add_secondary(fst__eni *e, const uint8_t a[16])
+{
+    for (uint8_t i = 0; i < e->n_sec; i++)
+        if (!memcmp(e->sec[i], a, 16))
+            return;
+    if (e->n_sec < FST__ENI_SEC_MAX)
+        memcpy(e->sec[e->n_sec++], a, 16);
+}
+
+void fst__eni_note_secondary(fst__eni *e, const fst__win *w, const uint8_t *rs, const uint8_t *rd)
+{
+    if (!e->ctx[FST__CTX_INSTANCE] || (w->bits & FST__W_INST_DASH))
+        return; /* a hop's pkt-* is the real peer, not its own */
+    if ((w->bits & FST__W_SRC_SUBST) && w->fdir == FST_DIR_EGRESS)
+        add_secondary(e, rs);
+    if ((w->bits & FST__W_DST_SUBST) && w->fdir == FST_DIR_INGRESS)
+        add_secondary(e, rd);
+}
+
+int fst__eni_ctx_owns(const fst__eni *e, const uint8_t a[16])
+{
+    if (e->meta)
+        return fst__eni_has_addr(e, a);
+    for (uint8_t i = 0; i < e->n_sec; i++)
+        if (!memcmp(e->sec[i], a, 16))
+            return 1;
+    if (e->ncand == 1)
+        return !memcmp(e->cand[0], a, 16);
+    return e->has_sure_own && !memcmp(e->sure_own, a, 16);
+}

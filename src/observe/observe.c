@@ -485,6 +485,8 @@ static int push_flow(fst__observe *o, fst__eni *e, const fst__prep *p, const fst
     if (p->where) /* real addresses as keyed: what fst__svc_of is asked with */
         FST__TRY(fst__observe_take_where(o, e, wh, swapped ? k->k.hi : k->k.lo,
                                          swapped ? k->k.lo : k->k.hi));
+    if (p->addrs && (w->bits & (FST__W_SRC_SUBST | FST__W_DST_SUBST)))
+        fst__eni_note_secondary(e, w, x->rs, x->rd);
 
     FST__TRY(pack(o, cw, w, UINT32_MAX));
     if (o->streaming && !(w->bits & FST__W_NOTIME)) { /* the clock, and lateness */

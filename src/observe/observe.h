@@ -94,10 +94,15 @@ typedef struct fst__cwin {
 enum { FST__CTX_ACCOUNT, FST__CTX_VPC, FST__CTX_SUBNET, FST__CTX_AZ, FST__CTX_REGION,
        FST__CTX_INSTANCE, FST__CTX_N };
 
+/* Secondary addresses learned per ENI, at most (more are not kept). */
+#define FST__ENI_SEC_MAX 8
+
 typedef struct fst__eni {
     char *name;                 /* owned; NULL for index 0 */
     char *ctx[FST__CTX_N];      /* owned copies, NULL when never seen */
     const char *ctx_seen[FST__CTX_N]; /* interned pointer that last matched ctx[] */
+    uint8_t sec[FST__ENI_SEC_MAX][16]; /* learned secondary addresses (context.c) */
+    uint8_t n_sec;
     const fst__eni_info *meta;  /* metadata entry or NULL */
     uint64_t records, nodata, skipdata;
     uint8_t cand[2][16];        /* plain addresses present in every record so far */
@@ -283,6 +288,14 @@ int fst__observe_push_prep(fst__observe *o, const fst__prep *p, const fst__prep_
 int fst__observe_prep_where(const fst_record *rec, fst__prep_where *wh);
 int fst__observe_take_where(fst__observe *o, fst__eni *e, const fst__prep_where *wh,
                             const uint8_t *src, const uint8_t *dst);
+/* context.c: an instance's ENI (its records name an instance) whose own
+ * plain address pkt-* replaced (source on egress, destination on ingress)
+ * sent or received with a secondary address: pkt is one of its own. */
+void fst__eni_note_secondary(fst__eni *e, const fst__win *w, const uint8_t *rs, const uint8_t *rd);
+/* 1 when a is ENI e's own address for the sessions' context: metadata
+ * private addresses; else the one address present in all its records, or
+ * a learned secondary; else (one peer only) the address pkt-* replaced. */
+int fst__eni_ctx_owns(const fst__eni *e, const uint8_t a[16]);
 /* A new reader is about to be fed: the interned pointers remembered per
  * ENI may now name other text, so they are forgotten (the text stays). */
 void fst__observe_forget_ids(fst__observe *o);

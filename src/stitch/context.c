@@ -27,7 +27,7 @@ static const fst__eni *observer_owning(const fst__ctx_src *src, const fst__sessi
 {
     for (uint32_t i = 0; i < s->n_enis; i++) {
         const fst__eni *e = session_eni(src, ss, s, i);
-        if (fst__eni_has_addr(e, a->b))
+        if (fst__eni_ctx_owns(e, a->b))
             return e;
     }
     return NULL;
