@@ -175,6 +175,8 @@ int fst__eni_ctx_owns(const fst__eni *e, const uint8_t a[16])
     for (uint8_t i = 0; i < e->n_sec; i++)
         if (!memcmp(e->sec[i], a, 16))
             return 1;
+    if (e->has_dir_own)
+        return !memcmp(e->dir_own, a, 16);
     if (e->ncand == 1)
         return !memcmp(e->cand[0], a, 16);
     return e->has_sure_own && !memcmp(e->sure_own, a, 16);

@@ -482,6 +482,10 @@ static int push_flow(fst__observe *o, fst__eni *e, const fst__prep *p, const fst
     if ((w->bits & (FST__W_SRC_SUBST | FST__W_DST_SUBST)) && (w->bits & FST__W_INST_DASH))
         e->is_hop = 1;
     eni_learn(e, src, dst);
+    if (!e->has_dir_own && w->fdir) { /* the plain address on the ENI's side */
+        memcpy(e->dir_own, w->fdir == FST_DIR_EGRESS ? src : dst, 16);
+        e->has_dir_own = 1;
+    }
     if (p->where) /* real addresses as keyed: what fst__svc_of is asked with */
         FST__TRY(fst__observe_take_where(o, e, wh, swapped ? k->k.hi : k->k.lo,
                                          swapped ? k->k.lo : k->k.hi));

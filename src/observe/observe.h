@@ -103,6 +103,9 @@ typedef struct fst__eni {
     const char *ctx_seen[FST__CTX_N]; /* interned pointer that last matched ctx[] */
     uint8_t sec[FST__ENI_SEC_MAX][16]; /* learned secondary addresses (context.c) */
     uint8_t n_sec;
+    uint8_t has_dir_own;
+    uint8_t dir_own[16];        /* first plain address flow-direction marks its
+                                 * own (srcaddr on egress, dstaddr on ingress) */
     const fst__eni_info *meta;  /* metadata entry or NULL */
     uint64_t records, nodata, skipdata;
     uint8_t cand[2][16];        /* plain addresses present in every record so far */
@@ -293,8 +296,9 @@ int fst__observe_take_where(fst__observe *o, fst__eni *e, const fst__prep_where 
  * sent or received with a secondary address: pkt is one of its own. */
 void fst__eni_note_secondary(fst__eni *e, const fst__win *w, const uint8_t *rs, const uint8_t *rd);
 /* 1 when a is ENI e's own address for the sessions' context: metadata
- * private addresses; else the one address present in all its records, or
- * a learned secondary; else (one peer only) the address pkt-* replaced. */
+ * private addresses; else a learned secondary, the address flow-direction
+ * marked, the one address present in all its records, or (one peer only)
+ * the address pkt-* replaced. */
 int fst__eni_ctx_owns(const fst__eni *e, const uint8_t a[16]);
 /* A new reader is about to be fed: the interned pointers remembered per
  * ENI may now name other text, so they are forgotten (the text stays). */
