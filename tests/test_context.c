@@ -349,3 +349,37 @@ Test(subnets, errors_name_file_and_reason)
     cr_expect_null(fst_subnet_table_load(CTX "no-such-file.json", err, sizeof err));
     cr_expect_not_null(strstr(err, "cannot open"), "%s", err);
 }
+
+/* An ENI whose records disagree: the first value is kept for the context,
+ * each disagreeing record counts once (here: the second record's
+ * subnet-id and az-id differ, 2 fields of 1 record = 2). */
+Test(context, conflicts_keep_the_first)
+{
+    const char *text =
+        V5_HEADER
+        "5 111122223333 eni-bbbb 198.51.100.7 10.1.2.20 51000 22 6 1 44 1700000300 1700000300 "
+        "REJECT OK vpc-1 subnet-b i-b 2 use1-az2 us-east-1 ingress - 198.51.100.7 10.1.2.20 - "
+        "-\n"
+        "5 111122223333 eni-bbbb 198.51.100.7 10.1.2.20 51000 22 6 1 44 1700000301 1700000301 "
+        "REJECT OK vpc-1 subnet-x i-b 2 use1-az9 us-east-1 ingress - 198.51.100.7 10.1.2.20 - "
+        "-\n";
+    fst_reader_config rc;
+    fst_reader_config_init(&rc);
+    fst_reader *r = fst_reader_new(&rc);
+    cr_assert_eq(fst_reader_add_mem(r, "mem.log", text, strlen(text)), 0);
+    fst_stitcher *st = fst_stitcher_new(NULL);
+    cr_assert_eq(fst_stitcher_push_reader(st, r, NULL, NULL), 0);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    fst_writer *w = fst_session_writer_open(f, FST_OUT_JSONL);
+    cr_assert_eq(fst_stitcher_finish(st, write_cb, w), 0);
+    cr_assert_eq(fst_writer_close(w), 0);
+    fclose(f);
+    cr_expect_eq(fst_stitcher_stats(st)->context_conflicts, 2);
+    cr_expect_not_null(strstr(buf, "\"server_subnet\":\"subnet-b\",\"server_az\":\"use1-az2\""),
+                       "%s", buf);
+    free(buf);
+    fst_stitcher_free(st);
+    fst_reader_free(r);
+}

@@ -430,8 +430,9 @@ static void json_session_stats(FILE *f, const fst_stitch_stats *st)
             st->packets_naive, st->bytes_naive, st->packets_counted, st->bytes_counted);
     fprintf(f,
             ",\"flushes\":%" PRIu64 ",\"records_late\":%" PRIu64 ",\"groups_held_peak\":%" PRIu64
-            ",\"records_folded\":%" PRIu64,
-            st->flushes, st->records_late, st->groups_held_peak, st->records_folded);
+            ",\"records_folded\":%" PRIu64 ",\"context_conflicts\":%" PRIu64,
+            st->flushes, st->records_late, st->groups_held_peak, st->records_folded,
+            st->context_conflicts);
     fputs(",\"bytes_ratio\":", f);
     if (st->bytes_counted)
         fprintf(f, "%.6g", (double)st->bytes_naive / (double)st->bytes_counted);
