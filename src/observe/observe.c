@@ -391,6 +391,8 @@ static int pack(fst__observe *o, fst__cwin *c, const fst__win *w, uint32_t gi)
 {
     c->group = gi;
     c->bits = w->bits;
+    if (w->tpath & FST__CW_TPATH_HIGH) /* DUP is never set before correlate */
+        c->bits |= FST__W_DUP;
     if (w->nrec <= 1 && w->start >= 0 && w->start <= UINT32_MAX && w->dur <= UINT16_MAX &&
         w->packets <= UINT32_MAX && w->bytes <= UINT32_MAX && w->eni < (1u << 24) &&
         w->action <= 3 && w->fdir <= 3 && w->tpath <= FST__CW_TPATH_MAX) {
@@ -399,7 +401,8 @@ static int pack(fst__observe *o, fst__cwin *c, const fst__win *w, uint32_t gi)
         c->packets = (uint32_t)w->packets;
         c->bytes = (uint32_t)w->bytes;
         c->eni_flags = w->eni | (uint32_t)w->flags << 24;
-        c->ad = (uint8_t)(w->action | w->fdir << 2 | w->tpath << FST__CW_TPATH_SHIFT);
+        c->ad = (uint8_t)(w->action | w->fdir << 2 |
+                          (w->tpath & FST__CW_TPATH_LOW) << FST__CW_TPATH_SHIFT);
         return 0;
     }
     FST__TRY(fst__grow((void **)&o->wide, &o->cap_wide, o->n_wide + 1, sizeof *o->wide));

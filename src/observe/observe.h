@@ -77,15 +77,18 @@ typedef struct fst__cwin {
     uint32_t packets, bytes;
     uint32_t eni_flags; /* ENI index (low 24 bits), tcp-flags (high 8) */
     uint16_t dur;       /* end - start */
-    uint8_t bits;       /* FST__W_* (never FST__W_DUP) */
+    uint8_t bits;       /* FST__W_*; the FST__W_DUP bit (never set here:
+                         * correlate marks duplicates on the unpacked entry)
+                         * holds bit 3 of the traffic-path code */
     uint8_t ad;         /* action (bits 0-1), flow direction (bits 2-3),
-                         * traffic-path (bits 4-6, codes 1..7), FST__CW_WIDE;
-                         * code 8 goes wide */
+                         * traffic-path bits 0-2 (bits 4-6), FST__CW_WIDE */
 } fst__cwin;
 
 #define FST__CW_WIDE 0x80
 #define FST__CW_TPATH_SHIFT 4
-#define FST__CW_TPATH_MAX 7
+#define FST__CW_TPATH_LOW 7   /* traffic-path bits kept in ad */
+#define FST__CW_TPATH_HIGH 8  /* the one kept in bits (as FST__W_DUP) */
+#define FST__CW_TPATH_MAX 15
 #define FST__WCHUNK (1u << 18) /* entries per block (6 MiB) */
 
 /* Where an ENI lives, as its records say (v3+ fields): kept per ENI, the
@@ -400,8 +403,9 @@ static inline void fst__cwin_unpack(const fst__observe *o, fst__win *w, const fs
     w->flags = (uint8_t)(c->eni_flags >> 24);
     w->action = c->ad & 3;
     w->fdir = (c->ad >> 2) & 3;
-    w->tpath = (c->ad >> FST__CW_TPATH_SHIFT) & FST__CW_TPATH_MAX;
-    w->bits = c->bits;
+    w->tpath = (uint8_t)(((c->ad >> FST__CW_TPATH_SHIFT) & FST__CW_TPATH_LOW) |
+                         (c->bits & FST__W_DUP ? FST__CW_TPATH_HIGH : 0));
+    w->bits = c->bits & (uint8_t)~FST__W_DUP;
 }
 
 /* Makes sure the group pool has a free slot.  0 or FST_ENOMEM. */
