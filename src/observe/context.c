@@ -181,3 +181,26 @@ int fst__eni_ctx_owns(const fst__eni *e, const uint8_t a[16])
         return !memcmp(e->cand[0], a, 16);
     return e->has_sure_own && !memcmp(e->sure_own, a, 16);
 }
+
+const uint8_t *fst__eni_own(const fst__eni *e)
+{
+    if (e->meta && e->meta->primary.family)
+        return e->meta->primary.b;
+    if (e->has_sure_own)
+        return e->sure_own;
+    if (e->ncand == 1)
+        return e->cand[0];
+    return NULL;
+}
+
+int fst__eni_has_addr(const fst__eni *e, const uint8_t a[16])
+{
+    if (e->meta) {
+        fst_addr x;
+        memcpy(x.b, a, 16);
+        x.family = (memcmp(a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) ? 6 : 4);
+        return fst__eni_owns(e->meta, &x);
+    }
+    const uint8_t *own = fst__eni_own(e);
+    return own && !memcmp(own, a, 16);
+}

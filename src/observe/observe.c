@@ -182,29 +182,6 @@ static void eni_learn(fst__eni *e, const uint8_t src[16], const uint8_t dst[16])
     e->ncand = keep;
 }
 
-const uint8_t *fst__eni_own(const fst__eni *e)
-{
-    if (e->meta && e->meta->primary.family)
-        return e->meta->primary.b;
-    if (e->has_sure_own)
-        return e->sure_own;
-    if (e->ncand == 1)
-        return e->cand[0];
-    return NULL;
-}
-
-int fst__eni_has_addr(const fst__eni *e, const uint8_t a[16])
-{
-    if (e->meta) {
-        fst_addr x;
-        memcpy(x.b, a, 16);
-        x.family = (memcmp(a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) ? 6 : 4);
-        return fst__eni_owns(e->meta, &x);
-    }
-    const uint8_t *own = fst__eni_own(e);
-    return own && !memcmp(own, a, 16);
-}
-
 /* The address a metadata-known ENI is keyed by (its primary), so that a
  * secondary IP seen by a peer and the primary seen by the ENI itself meet. */
 static const uint8_t *alias(const fst_eni_table *meta, const fst_addr *a)

@@ -66,4 +66,10 @@ char *fst__put_addr(char *p, const fst_addr *a);
  * bytes below 0x20 become \u00XX, every other byte passes unchanged. */
 char *fst__put_json_str(char *p, const char *s, size_t len);
 
+/* Longest ISO 8601 time fst__time_iso writes (a 64-bit year), with NUL. */
+#define FST_TIME_ISO_MAX 40
+/* Write unix time t as ISO 8601 UTC ("2024-06-10T02:00:00Z") into buf
+ * (FST_TIME_ISO_MAX bytes, no NUL); returns the length. */
+size_t fst__time_iso(char *buf, int64_t t);
+
 #endif

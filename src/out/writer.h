@@ -45,10 +45,5 @@ struct fst_writer {
     int time_iso;                /* fst_writer_set_time_format(FST_TIME_ISO): times as ISO 8601 */
 };
 
-/* Longest ISO 8601 time fst__time_iso writes (a 64-bit year), with NUL. */
-#define FST_TIME_ISO_MAX 40
-/* Write unix time t as ISO 8601 UTC ("2024-06-10T02:00:00Z") into buf
- * (FST_TIME_ISO_MAX bytes, no NUL); returns the length. */
-size_t fst__time_iso(char *buf, int64_t t);
 
 #endif
