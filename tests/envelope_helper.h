@@ -134,4 +134,22 @@ static inline void free_bytes(bytes *b)
     b->len = 0;
 }
 
+/* Transcript of doc[0..n) read from memory ("doc") by decode/input: max_line
+ * (0: the default), jansson only when slow, raw/fill read sizes (0:
+ * default). */
+static inline char *read_doc(const void *doc, size_t n, uint32_t max_line, int slow, size_t raw,
+                      size_t fill)
+{
+    if (slow)
+        cr_assert_eq(setenv("FST_ENVELOPE_SLOW", "1", 1), 0);
+    fst__input *in = fst__input_new(max_line, NULL, NULL);
+    unsetenv("FST_ENVELOPE_SLOW");
+    cr_assert_not_null(in);
+    cr_assert_eq(fst__input_set_bufsize(in, raw, fill), 0);
+    cr_assert_eq(fst__input_add_mem(in, "doc", doc, n), 0);
+    char *t = transcript_rel(in, NULL);
+    fst__input_free(in);
+    return t;
+}
+
 #endif
