@@ -441,8 +441,8 @@ Test(cli, version_says_what_is_built_in)
 
 /* A scan of SCAN_N probes (10.1.x.y:40000 -> 10.9.0.1:22, one record each,
  * 10 per second): SCAN_N distinct 5-tuples, SCAN_N sessions.  Each key holds
- * at least 44 + 24 + FST_MEMCAP_RUN_BYTES (104) bytes: 20000 keys are
- * 3.44 MB, past 3/4 of a 1 MiB cap, so evictions must happen, and every
+ * at least 44 + 24 + FST_MEMCAP_RUN_BYTES (112) bytes: 20000 keys are
+ * 3.6 MB, past 3/4 of a 1 MiB cap, so evictions must happen, and every
  * session must still be written once. */
 #define SCAN_LOG "/tmp/fst-cli-scan.log"
 #define SCAN_N 20000

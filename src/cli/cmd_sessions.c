@@ -22,7 +22,7 @@ static void sessions_help(FILE *f)
     fst_stitcher_config d;
     fst_stitcher_config_init(&d);
     fputs("usage: flowstitch sessions [--format jsonl|csv|tsv] [--time-format epoch|iso]\n"
-          "           [--eni-metadata FILE]\n"
+          "           [--eni-metadata FILE] [--subnets FILE]\n"
           "           [--idle-tcp S] [--idle-udp S] [--idle-icmp S] [--idle-other S]\n"
           "           [-o|--output FILE] [--stats FILE] [--fields FMT] [--strict]\n"
           "           [--threads N] [--stream] [--horizon S] [--memcap SIZE]\n"
@@ -56,7 +56,11 @@ static void sessions_help(FILE *f)
           "                       is an ENI's own, its secondary IPs and which ENIs\n"
           "                       are NAT gateways, load balancers or TGW attachments;\n"
           "                       needed for the best results with the default\n"
-          "                       (v2) format, which has no pkt-srcaddr/pkt-dstaddr\n",
+          "                       (v2) format, which has no pkt-srcaddr/pkt-dstaddr\n"
+          "  --subnets FILE       JSON printed by `aws ec2 describe-subnets` (pages may\n"
+          "                       be concatenated): the subnet, VPC, AZ and account of\n"
+          "                       any address in their CIDR blocks, for the client_*\n"
+          "                       and server_* keys when the records do not say\n",
           f);
     fprintf(f,
             "  --idle-tcp S         idle timeout for TCP, seconds (default %" PRIu32 ")\n"
@@ -185,6 +189,7 @@ static void sessions_help(FILE *f)
 typedef struct sessions_args {
     fst_cli_input_opts in;
     const char *eni_path;
+    const char *subnets_path;
     fst_stitcher_config cfg;
     int first;       /* INPUTs are argv[first..argc) */
     int stream;      /* --stream or --horizon */
@@ -194,7 +199,8 @@ typedef struct sessions_args {
 /* Keys of the options of `sessions` itself. */
 enum {
     KEY_IDLE_TCP = FST_KEY_COMMAND, KEY_IDLE_UDP, KEY_IDLE_ICMP, KEY_IDLE_OTHER, KEY_THREADS,
-    KEY_STREAM, KEY_HORIZON, KEY_ENI_METADATA, KEY_FILTER, KEY_SINCE, KEY_UNTIL, KEY_MEMCAP
+    KEY_STREAM, KEY_HORIZON, KEY_ENI_METADATA, KEY_FILTER, KEY_SINCE, KEY_UNTIL,
+    KEY_SUBNETS, KEY_MEMCAP
 };
 
 static const struct option sessions_longopts[] = {
@@ -207,6 +213,7 @@ static const struct option sessions_longopts[] = {
     {"stream", no_argument, NULL, KEY_STREAM},
     {"horizon", required_argument, NULL, KEY_HORIZON},
     {"eni-metadata", required_argument, NULL, KEY_ENI_METADATA},
+    {"subnets", required_argument, NULL, KEY_SUBNETS},
     {"filter", required_argument, NULL, KEY_FILTER},
     {"since", required_argument, NULL, KEY_SINCE},
     {"until", required_argument, NULL, KEY_UNTIL},
@@ -297,6 +304,7 @@ static int own_option(void *ctx, int key, const char *v)
     case KEY_THREADS: return parse_threads(v, &a->cfg.threads);
     case KEY_STREAM: a->stream = 1; return 0;
     case KEY_ENI_METADATA: a->eni_path = v; return 0;
+    case KEY_SUBNETS: a->subnets_path = v; return 0;
     case KEY_FILTER: a->filter = v; return 0;
     case KEY_SINCE: a->since = v; return 0;
     case KEY_UNTIL: a->until = v; return 0;
@@ -473,10 +481,12 @@ static void json_session_stats(FILE *f, const fst_stitch_stats *st)
             st->packets_naive, st->bytes_naive, st->packets_counted, st->bytes_counted);
     fprintf(f,
             ",\"flushes\":%" PRIu64 ",\"records_late\":%" PRIu64 ",\"groups_held_peak\":%" PRIu64
-            ",\"records_folded\":%" PRIu64 ",\"memcap\":%" PRIu64 ",\"evictions\":%" PRIu64
+            ",\"records_folded\":%" PRIu64 ",\"context_conflicts\":%" PRIu64
+            ",\"memcap\":%" PRIu64 ",\"evictions\":%" PRIu64
             ",\"sessions_evicted\":%" PRIu64 ",\"held_bytes_peak\":%" PRIu64,
-            st->flushes, st->records_late, st->groups_held_peak, st->records_folded, st->memcap,
-            st->evictions, st->sessions_evicted, st->held_bytes_peak);
+            st->flushes, st->records_late, st->groups_held_peak, st->records_folded,
+            st->context_conflicts, st->memcap, st->evictions, st->sessions_evicted,
+            st->held_bytes_peak);
     fputs(",\"bytes_ratio\":", f);
     if (st->bytes_counted)
         fprintf(f, "%.6g", (double)st->bytes_naive / (double)st->bytes_counted);
@@ -671,6 +681,7 @@ int fst_cli_sessions(int argc, char **argv)
         return code < 0 ? FST_EXIT_OK : code;
 
     fst_eni_table *meta = NULL;
+    fst_subnet_table *subnets = NULL;
     fst_reader *r = NULL;
     fst_stitcher *st = NULL;
     FILE *out = stdout;
@@ -684,6 +695,13 @@ int fst_cli_sessions(int argc, char **argv)
     if (a.eni_path && !(meta = load_meta(a.eni_path, &code)))
         goto done;
     a.cfg.meta = meta;
+    char serr[512];
+    if (a.subnets_path && !(subnets = fst_subnet_table_load(a.subnets_path, serr, sizeof serr))) {
+        fprintf(stderr, CMD ": --subnets %s\n", serr);
+        code = FST_EXIT_USAGE;
+        goto done;
+    }
+    a.cfg.subnets = subnets;
     r = fst_reader_new(&a.in.reader);
     st = r ? fst_stitcher_new(&a.cfg) : NULL;
     if (!r || !st) {
@@ -754,6 +772,7 @@ done:
     if (r)
         fst_reader_free(r);
     fst_eni_table_free(meta);
+    fst_subnet_table_free(subnets);
     fst_filter_free(filter);
     return code;
 }
