@@ -436,3 +436,70 @@ Test(cli, version_says_what_is_built_in)
               "%s", r.out);
     cli_run_free(&r);
 }
+
+/* ---- --memcap ------------------------------------------------------------ */
+
+/* A scan of SCAN_N probes (10.1.x.y:40000 -> 10.9.0.1:22, one record each,
+ * 10 per second): SCAN_N distinct 5-tuples, SCAN_N sessions.  Each key holds
+ * at least 44 + 24 + FST_MEMCAP_RUN_BYTES (112) bytes: 20000 keys are
+ * 3.6 MB, past 3/4 of a 1 MiB cap, so evictions must happen, and every
+ * session must still be written once. */
+#define SCAN_LOG "/tmp/fst-cli-scan.log"
+#define SCAN_N 20000
+static void write_scan_log(void)
+{
+    FILE *f = fopen(SCAN_LOG, "w");
+    cr_assert_not_null(f);
+    for (int i = 0; i < SCAN_N; i++)
+        fprintf(f, "2 123456789010 eni-1 10.1.%d.%d 10.9.0.1 40000 22 6 1 44 %d %d REJECT OK\n",
+                i / 200, i % 200, 1700000000 + i / 10, 1700000001 + i / 10);
+    fclose(f);
+}
+
+Test(cli, memcap_evicts_and_writes_every_session)
+{
+    write_scan_log();
+    cli_run r = run_cli("sessions --memcap 1M --stats /tmp/fst-cli-scan.json " SCAN_LOG);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(count_lines(r.out), SCAN_N);
+    cr_assert(strstr(r.err, "memory cap 1 MiB reached"), "%s", r.err);
+    cr_assert(strstr(r.err, "sessions evicted"), "%s", r.err);
+    cli_run_free(&r);
+    json_error_t e;
+    json_t *j = json_load_file("/tmp/fst-cli-scan.json", 0, &e);
+    cr_assert_not_null(j, "%s", e.text);
+    json_t *s = json_object_get(j, "sessions");
+    cr_assert_gt(json_integer_value(json_object_get(s, "evictions")), 0);
+    cr_assert_gt(json_integer_value(json_object_get(s, "sessions_evicted")), 0);
+    cr_assert_eq(json_integer_value(json_object_get(s, "sessions")), SCAN_N);
+    cr_assert_eq(json_integer_value(json_object_get(s, "memcap")), 1 << 20);
+    cr_assert_leq(json_integer_value(json_object_get(s, "held_bytes_peak")), 1 << 20);
+    json_decref(j);
+    /* the same with --stream */
+    r = run_cli("sessions -q --stream --memcap 1M " SCAN_LOG);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(count_lines(r.out), SCAN_N);
+    cr_assert(strstr(r.err, "sessions evicted"), "-q still reports evictions: %s", r.err);
+    cli_run_free(&r);
+    remove(SCAN_LOG);
+    remove("/tmp/fst-cli-scan.json");
+}
+
+/* The demo fits any cap of 1M or more: the same five sessions, no line
+ * about the cap.  A size below 1M, or not a size, is a usage error. */
+Test(cli, memcap_sizes)
+{
+    cli_run r = run_cli("sessions -q --memcap 1M " DEMO);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(count_lines(r.out), 5);
+    cr_assert_null(strstr(r.err, "memory cap"), "%s", r.err);
+    cli_run_free(&r);
+    const char *bad[] = {"sessions --memcap 512K " DEMO, "sessions --memcap 12X " DEMO,
+                         "sessions --memcap -1G " DEMO};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r = run_cli(bad[i]);
+        cr_assert_eq(r.status, 2, "%s", bad[i]);
+        cr_assert(strstr(r.err, "--memcap"), "%s", r.err);
+        cli_run_free(&r);
+    }
+}

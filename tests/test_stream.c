@@ -681,13 +681,19 @@ Test(stream, learned_services_are_forgotten_after_six_hours)
 
 /* A flush without horizon is a usage error; with nothing pushed it writes
  * nothing. */
-Test(stream, flush_needs_a_horizon)
+/* Batch (horizon 0): a flush only evicts when held state reached the
+ * memory cap (tests/test_memcap.c); under it, nothing is written. */
+Test(stream, flush_in_batch_mode_writes_nothing_under_the_cap)
 {
     cr_assert_eq(fst_stitcher_flush(st, rh_collect, &out), 0);
     cr_assert_eq(out.n, 0);
     fst_stitcher_free(st);
     make(0);
-    cr_assert_eq(fst_stitcher_flush(st, rh_collect, &out), FST_EINVAL);
+    conn("10.0.0.1", 40000, "10.0.0.2", 1000, 1058, 500, 4000);
+    cr_assert_eq(fst_stitcher_flush(st, rh_collect, &out), 0);
+    cr_assert_eq(out.n, 0);
+    cr_assert_eq(fst_stitcher_finish(st, rh_collect, &out), 0);
+    cr_assert_eq(fst_stitcher_flush(st, rh_collect, &out), FST_EINVAL, "after finish");
 }
 
 static int stop_after_one(const fst_session *s, void *ud)

@@ -3,7 +3,8 @@
 # As root it installs what is missing; otherwise it prints the apt-get line.
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config zlib1g-dev uthash-dev libcriterion-dev
-      libjansson-dev libdeflate-dev libisal-dev gzip groff-base)
+      libjansson-dev libdeflate-dev libisal-dev gzip groff-base
+      time) # time: /usr/bin/time -v for peak RSS (tools/bench/memcap.sh)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -49,7 +49,25 @@ typedef struct fst_stitcher_config {
      * flush, ids keep counting across flushes (docs/sessions.md
      * "Streaming"). */
     uint32_t horizon;
+    /* Memory cap, bytes (0, the default: half of the machine's RAM, 4 GiB
+     * when it cannot be known).  The stitcher counts the bytes of what it
+     * holds (window entries, connection keys, tables, ENIs) plus what
+     * correlating them will need (FST_MEMCAP_RUN_BYTES per key); when that
+     * reaches 3/4 of the cap, fst_stitcher_push_reader_stream (batch or
+     * streaming) and fst_stitcher_flush write early the sessions idle
+     * longest (the keys whose records ended earliest) until it is back to
+     * half the cap, and forget them: an eviction (stats.evictions,
+     * stats.sessions_evicted).  A session written early may continue later
+     * as a second session; output order holds within each eviction, ids
+     * keep counting (docs/sessions.md "Memory cap").  fst_stitcher_push and
+     * fst_stitcher_push_reader, which have no callback, never evict: push
+     * records yourself with fst_stitcher_flush between batches. */
+    uint64_t memcap;
 } fst_stitcher_config;
+
+/* Bytes counted per connection key held for correlating it at the end
+ * (its session, its places in the output order). */
+#define FST_MEMCAP_RUN_BYTES 112
 
 void fst_stitcher_config_init(fst_stitcher_config *cfg);
 
@@ -87,6 +105,12 @@ typedef struct fst_stitch_stats {
                                  * az-id, region or instance-id differed from
                                  * the first value their ENI gave (the first
                                  * is kept) */
+    /* memory cap (cfg.memcap) */
+    uint64_t memcap;            /* the cap in effect, bytes */
+    uint64_t evictions;         /* times held state reached it */
+    uint64_t sessions_evicted;  /* sessions written early by those, NAT legs included */
+    uint64_t held_bytes_peak;   /* most bytes counted against the cap at once
+                                 * (after a batch of records, before an eviction) */
 } fst_stitch_stats;
 
 typedef struct fst_stitcher fst_stitcher;
@@ -119,12 +143,14 @@ int fst_stitcher_push_reader(fst_stitcher *st, fst_reader *r, const char **file,
 /* Streaming: as fst_stitcher_push_reader, and while reading hands cb, on
  * the caller's thread, the sessions that can no longer change (see
  * cfg.horizon; with horizon 0 this is fst_stitcher_push_reader and cb is
- * not called).  After the sessions of each flush, cb is called once more
+ * not called, except for an eviction, see cfg.memcap).  After the sessions
+ * of each flush or eviction, cb is called once more
  * with s == NULL: everything so far is written, a point to flush output
  * (a live pipe sees each flush at once).  A nonzero return from cb stops
  * the reading (returns 0; finish then writes nothing more).
  * fst_stitcher_flush does one such step now, for callers that push records
- * themselves (FST_EINVAL with horizon 0).  Both return 0 or a negative
+ * themselves (with horizon 0 it only evicts when held state reached the
+ * memory cap).  Both return 0 or a negative
  * code.  fst_stitcher_finish never calls cb with NULL. */
 int fst_stitcher_push_reader_stream(fst_stitcher *st, fst_reader *r, fst_session_cb cb, void *ud,
                                     const char **file, uint64_t *line);

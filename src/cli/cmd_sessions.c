@@ -25,7 +25,8 @@ static void sessions_help(FILE *f)
           "           [--eni-metadata FILE] [--subnets FILE]\n"
           "           [--idle-tcp S] [--idle-udp S] [--idle-icmp S] [--idle-other S]\n"
           "           [-o|--output FILE] [--stats FILE] [--fields FMT] [--strict]\n"
-          "           [--threads N] [--stream] [--horizon S] [-q|--quiet]\n"
+          "           [--threads N] [--stream] [--horizon S] [--memcap SIZE]\n"
+          "           [-q|--quiet]\n"
           "           [--filter EXPR] [--since T] [--until T] INPUT...\n"
           "\n"
           "Rebuild the network sessions behind VPC Flow Logs.\n"
@@ -83,7 +84,14 @@ static void sessions_help(FILE *f)
           "                       the horizon are counted as late in the summary\n"
           "  --horizon S          how late a record may arrive, in data time, and still\n"
           "                       join its session (default 1200 = 20 min: S3 delivers\n"
-          "                       every 5 min, about 10 min late); implies --stream\n",
+          "                       every 5 min, about 10 min late); implies --stream\n"
+          "  --memcap SIZE        most memory the session engine may hold (SIZE in\n"
+          "                       bytes, or with K, M, G or T: powers of 1024; default\n"
+          "                       half of the RAM).  At 3/4 of it the sessions idle\n"
+          "                       longest are written early and forgotten (counted as\n"
+          "                       evicted in the summary); such a session may continue\n"
+          "                       later as a second one.  Peak RSS stays within SIZE\n"
+          "                       plus about 32 MiB (docs/performance.md)\n",
           f);
     fputs("  --filter EXPR        write only the sessions EXPR matches (after they are\n"
           "                       built: the same sessions, the same session_id as\n"
@@ -192,7 +200,7 @@ typedef struct sessions_args {
 enum {
     KEY_IDLE_TCP = FST_KEY_COMMAND, KEY_IDLE_UDP, KEY_IDLE_ICMP, KEY_IDLE_OTHER, KEY_THREADS,
     KEY_STREAM, KEY_HORIZON, KEY_ENI_METADATA, KEY_FILTER, KEY_SINCE, KEY_UNTIL,
-    KEY_SUBNETS
+    KEY_SUBNETS, KEY_MEMCAP
 };
 
 static const struct option sessions_longopts[] = {
@@ -209,6 +217,7 @@ static const struct option sessions_longopts[] = {
     {"filter", required_argument, NULL, KEY_FILTER},
     {"since", required_argument, NULL, KEY_SINCE},
     {"until", required_argument, NULL, KEY_UNTIL},
+    {"memcap", required_argument, NULL, KEY_MEMCAP},
     {0}};
 
 #define DEFAULT_HORIZON 1200
@@ -236,6 +245,35 @@ static int parse_seconds(const char *opt, const char *v, uint32_t *out)
         return -1;
     }
     *out = (uint32_t)(n * mult);
+    return 0;
+}
+
+/* --memcap SIZE: bytes, or a number with K, M, G or T (powers of 1024),
+ * at least MEMCAP_MIN; -1 with a message. */
+#define MEMCAP_MIN ((uint64_t)1 << 20)
+
+static int parse_memcap(const char *v, uint64_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    const unsigned long long n = strtoull(v, &end, 10);
+    int shift = 0;
+    if (end && *end && !end[1]) {
+        switch (*end) {
+        case 'K': case 'k': shift = 10; end++; break;
+        case 'M': case 'm': shift = 20; end++; break;
+        case 'G': case 'g': shift = 30; end++; break;
+        case 'T': case 't': shift = 40; end++; break;
+        default: break;
+        }
+    }
+    if (errno || end == v || !end || *end || v[0] == '-' || v[0] == '+' ||
+        n > (UINT64_MAX >> shift) || ((uint64_t)n << shift) < MEMCAP_MIN) {
+        fprintf(stderr, CMD ": --memcap: '%s' is not a size of at least 1M (e.g. 256M, 4G)\n",
+                v);
+        return -1;
+    }
+    *out = (uint64_t)n << shift;
     return 0;
 }
 
@@ -270,6 +308,7 @@ static int own_option(void *ctx, int key, const char *v)
     case KEY_FILTER: a->filter = v; return 0;
     case KEY_SINCE: a->since = v; return 0;
     case KEY_UNTIL: a->until = v; return 0;
+    case KEY_MEMCAP: return parse_memcap(v, &a->cfg.memcap);
     case KEY_HORIZON:
         if (parse_seconds("--horizon", v, &a->cfg.horizon) < 0)
             return -1;
@@ -393,6 +432,18 @@ static void print_stream_summary(FILE *f, const fst_stitch_stats *st, uint32_t h
             st->records_folded, st->records_late, st->records_late == 1 ? "" : "s");
 }
 
+/* Printed even with --quiet: a session written early may be split. */
+static void print_memcap_summary(FILE *f, const fst_stitch_stats *st)
+{
+    if (st->evictions)
+        fprintf(f, "flowstitch: memory cap %" PRIu64 " MiB reached %" PRIu64 " time%s: %" PRIu64
+                   " session%s evicted (written early; one may continue as a second "
+                   "session), at most %" PRIu64 " MiB held\n",
+                st->memcap >> 20, st->evictions, st->evictions == 1 ? "" : "s",
+                st->sessions_evicted, st->sessions_evicted == 1 ? "" : "s",
+                (st->held_bytes_peak + (1u << 20) - 1) >> 20);
+}
+
 /* Printed even with --quiet: late records may be split from their session. */
 static void warn_late(FILE *f, const fst_stitch_stats *st)
 {
@@ -430,9 +481,12 @@ static void json_session_stats(FILE *f, const fst_stitch_stats *st)
             st->packets_naive, st->bytes_naive, st->packets_counted, st->bytes_counted);
     fprintf(f,
             ",\"flushes\":%" PRIu64 ",\"records_late\":%" PRIu64 ",\"groups_held_peak\":%" PRIu64
-            ",\"records_folded\":%" PRIu64 ",\"context_conflicts\":%" PRIu64,
+            ",\"records_folded\":%" PRIu64 ",\"context_conflicts\":%" PRIu64
+            ",\"memcap\":%" PRIu64 ",\"evictions\":%" PRIu64
+            ",\"sessions_evicted\":%" PRIu64 ",\"held_bytes_peak\":%" PRIu64,
             st->flushes, st->records_late, st->groups_held_peak, st->records_folded,
-            st->context_conflicts);
+            st->context_conflicts, st->memcap, st->evictions, st->sessions_evicted,
+            st->held_bytes_peak);
     fputs(",\"bytes_ratio\":", f);
     if (st->bytes_counted)
         fprintf(f, "%.6g", (double)st->bytes_naive / (double)st->bytes_counted);
@@ -485,8 +539,18 @@ static int write_stats(const char *path, const fst_reader *r, const fst_stitch_s
 
 /* ---- the run ---------------------------------------------------------- */
 
+/* The session writer the options ask for; NULL on out of memory. */
+static fst_writer *open_writer(FILE *out, const fst_cli_input_opts *o)
+{
+    fst_writer *w = fst_session_writer_open(out, (fst_out_format)o->format);
+    if (w)
+        fst_writer_set_time_format(w, o->time_format);
+    return w;
+}
+
 typedef struct emit_ctx {
-    fst_writer *w;
+    fst_writer *w;             /* batch: opened at the first session (an eviction) */
+    const fst_cli_input_opts *opts; /* the output format */
     FILE *out;
     int failed;
     uint64_t written;
@@ -506,6 +570,10 @@ static int emit(const fst_session *s, void *ud)
     }
     if ((e->filter && !fst_filter_match(e->filter, s)) || !fst_time_range_match(&e->range, s))
         return 0; /* not selected: its session_id stays unused */
+    if (!e->w && !(e->w = open_writer(e->out, e->opts))) {
+        e->failed = 1;
+        return 1;
+    }
     e->written++;
     if (fst_session_writer_write(e->w, s) < 0) {
         e->failed = 1;
@@ -557,15 +625,6 @@ static int write_sessions(fst_stitcher *st, emit_ctx *e, int code)
         return FST_EXIT_FATAL;
     }
     return FST_EXIT_OK;
-}
-
-/* The session writer the options ask for; NULL on out of memory. */
-static fst_writer *open_writer(FILE *out, const fst_cli_input_opts *o)
-{
-    fst_writer *w = fst_session_writer_open(out, (fst_out_format)o->format);
-    if (w)
-        fst_writer_set_time_format(w, o->time_format);
-    return w;
 }
 
 static fst_eni_table *load_meta(const char *path, int *code)
@@ -627,7 +686,7 @@ int fst_cli_sessions(int argc, char **argv)
     fst_stitcher *st = NULL;
     FILE *out = stdout;
     const fst_stitch_stats *stats = NULL;
-    emit_ctx e = {NULL, NULL, 0, 0, NULL, {0, 0}};
+    emit_ctx e = {NULL, NULL, NULL, 0, 0, NULL, {0, 0}};
     fst_filter *filter = NULL;
     fst_cli_progress *prog = NULL;
 
@@ -667,6 +726,7 @@ int fst_cli_sessions(int argc, char **argv)
         goto done;
     }
     e.out = out;
+    e.opts = &a.in;
     prog = fst_cli_progress_start(r, argc - a.first, argv + a.first, a.in.quiet);
     code = push_all(r, st, &e);
     if (code == FST_EXIT_OK && !e.w &&
@@ -693,6 +753,8 @@ int fst_cli_sessions(int argc, char **argv)
         print_stream_summary(stderr, stats, a.cfg.horizon);
     if (stats)
         warn_late(stderr, stats);
+    if (stats)
+        print_memcap_summary(stderr, stats);
     if (a.in.stats_path &&
         write_stats(a.in.stats_path, r, stats, a.eni_path, fst_eni_table_count(meta)) < 0 &&
         (code == FST_EXIT_OK || code == FST_EXIT_SKIPPED))

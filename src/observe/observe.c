@@ -697,3 +697,24 @@ void fst__observe_index_groups(fst__observe *o)
         (void)fst__oatab_insert(&o->gtab, pos, hv, i); /* sized: cannot fail */
     }
 }
+
+static uint64_t tab_bytes(const fst__oatab *t)
+{
+    return (uint64_t)fst__oatab_cap(t) * sizeof(fst__oa_slot);
+}
+
+uint64_t fst__observe_held_bytes(const fst__observe *o)
+{
+    uint64_t b = (uint64_t)o->n_rec * sizeof(fst__cwin) +
+                 (uint64_t)o->n_groups * sizeof(fst__group);
+    b += (uint64_t)o->cap_wide * sizeof *o->wide + (uint64_t)o->cap_reps * sizeof *o->reps +
+         (uint64_t)o->cap_eniptr * sizeof *o->eniptr;
+    b += tab_bytes(&o->gtab) + tab_bytes(&o->rtab) + tab_bytes(&o->eni_by_name) +
+         tab_bytes(&o->eni_by_ptr);
+    b += (uint64_t)o->cap_wchunks * sizeof *o->wchunks +
+         (uint64_t)o->cap_chunks * sizeof *o->chunks;
+    if (!o->borrowed)
+        b += (uint64_t)o->cap_skips * sizeof *o->skips +
+             (uint64_t)o->cap_enis * sizeof *o->enis + (uint64_t)o->n_enis * FST__ENI_BYTES;
+    return b;
+}

@@ -359,6 +359,15 @@ int fst__observe_settle(fst__observe *o);
  * end of the latest FST__RECENT timed flow records (INT64_MIN before any). */
 int64_t fst__observe_clock(const fst__observe *o);
 
+/* The bytes o holds (--memcap): entries and groups in use (their blocks
+ * are touched in order, and stream/ gives back the pages past the end of a
+ * block left partly used), the wide entries, the lookup tables, reported
+ * addresses, SKIPDATA windows, ENIs (FST__ENI_BYTES each: the struct, its
+ * name and context strings, its table slots) and the pointer arrays.  O(1): read after every
+ * batch of records. */
+#define FST__ENI_BYTES (sizeof(fst__eni) + 64 + FST__CTX_N * 32)
+uint64_t fst__observe_held_bytes(const fst__observe *o);
+
 /* Sorts SKIPDATA windows by (ENI, start) and sets fst__eni.skip_off/_n. */
 void fst__observe_index_skips(fst__observe *o);
 

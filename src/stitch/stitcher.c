@@ -13,9 +13,13 @@
  * those are split off (fst__stream_split) and run through the same
  * pipeline as a run of their own, ids continuing; long connections' settled
  * windows are folded (fst__stream_fold) and old learned services forgotten.
+ * Memory cap (cfg.memcap), batch or streaming: after every batch of records
+ * the bytes held are counted; at 3/4 of the cap the keys idle longest are
+ * split off (fst__stream_evict) and written the same way.
  */
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "account/account.h"
 #include "util/community.h"
@@ -59,7 +63,13 @@ struct fst_stitcher {
     void *sud;
     int64_t next_flush; /* data clock of the next flush; INT64_MIN: not set */
     uint64_t ticks;     /* calls of stream_tick */
+    int stream;         /* the feed runs with the streaming flushes */
 };
+
+/* What correlating one held key needs at the end: its session, its places
+ * in the output order (and the merge buffer), about one ENI index. */
+_Static_assert(sizeof(fst__sess) + 3 * sizeof(uint32_t) <= FST_MEMCAP_RUN_BYTES,
+               "FST_MEMCAP_RUN_BYTES too small for a session");
 
 /* Default idle timeouts (docs/sessions.md): TCP keepalives may be one
  * longest window plus the lag apart; ICMP gets a bit more than one 60 s
@@ -80,6 +90,17 @@ void fst_stitcher_config_init(fst_stitcher_config *cfg)
     cfg->subnets = NULL;
 }
 
+/* The default memory cap: half of the RAM, 4 GiB when unknown. */
+#define MEMCAP_UNKNOWN_RAM ((uint64_t)8 << 30)
+
+static uint64_t default_memcap(void)
+{
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    const uint64_t ram = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page
+                                               : MEMCAP_UNKNOWN_RAM;
+    return ram / 2;
+}
+
 fst_stitcher *fst_stitcher_new(const fst_stitcher_config *cfg)
 {
     fst_stitcher *st = fst__calloc(1, sizeof *st);
@@ -98,6 +119,9 @@ fst_stitcher *fst_stitcher_new(const fst_stitcher_config *cfg)
         return NULL;
     }
     st->obs.streaming = st->cfg.horizon > 0;
+    if (!st->cfg.memcap)
+        st->cfg.memcap = default_memcap();
+    st->flushed.memcap = st->cfg.memcap;
     return st;
 }
 
@@ -108,7 +132,7 @@ int fst_stitcher_push(fst_stitcher *st, const fst_record *rec)
     return fst__observe_push(&st->obs, rec);
 }
 
-static int stream_tick(void *arg);
+static int feed_tick(void *arg);
 
 /* push_reader, with stream_tick between batches when streaming. */
 static int feed_reader(fst_stitcher *st, fst_reader *r, int stream, const char **file,
@@ -124,9 +148,11 @@ static int feed_reader(fst_stitcher *st, fst_reader *r, int stream, const char *
     *line = 0;
     if (!st || !r || st->finished)
         return FST_EINVAL;
-    stream = stream && st->cfg.horizon;
-    const int rc = fst__feed(&st->obs, r, fst__threads_of(st->cfg.threads),
-                             stream ? stream_tick : NULL, st, file, line);
+    st->stream = stream && st->cfg.horizon;
+    if (!stream)
+        st->scb = NULL; /* push_reader: nowhere to write, so no eviction */
+    const int rc = fst__feed(&st->obs, r, fst__threads_of(st->cfg.threads), feed_tick, st,
+                             file, line);
     return rc < 0 ? rc : 0;
 }
 
@@ -531,6 +557,30 @@ static int note_held(fst_stitcher *st)
  * after it last answered a handshake. */
 #define LEARNED_TTL (6 * 3600)
 
+/* Correlates and writes the groups split off into part (ids continuing),
+ * adding their counts to st->flushed (and to *sessions); frees part.  0, a
+ * negative error, or the callback's nonzero return. */
+static int write_part(fst_stitcher *st, fst__observe *part, fst_session_cb cb, void *ud,
+                      uint64_t *sessions)
+{
+    run rn = {.o = part, .id0 = st->flushed.sessions};
+    fst_stitch_stats one;
+    memset(&one, 0, sizeof one);
+    fst_eni_windows *ew = NULL;
+    int rc = run_sessions(st, &rn, st->stopped ? NULL : cb, ud, &one, &ew);
+    if (rc == 0 && cb && !st->stopped)
+        rc = cb(NULL, ud); /* the part is written: a point to flush output */
+    add_session_counts(&st->flushed, &one);
+    *sessions += one.sessions;
+    fst__free(ew);
+    fst__sessions_free(&rn.ss);
+    fst__free(rn.order);
+    fst__observe_free(part);
+    if (rc > 0)
+        st->stopped = 1;
+    return rc;
+}
+
 /* Streaming: writes the sessions of every group that ended more than the
  * horizon plus its idle timeout before `now`, and forgets them.  0, a
  * negative error, or the callback's nonzero return. */
@@ -550,36 +600,73 @@ static int flush_closed(fst_stitcher *st, int64_t now, fst_session_cb cb, void *
         st->flushed.records_folded += fst__stream_fold(&st->obs, cut, idle);
     }
     if (moved > 0) {
-        run rn = {.o = &part, .id0 = st->flushed.sessions};
-        fst_stitch_stats one;
-        memset(&one, 0, sizeof one);
-        fst_eni_windows *ew = NULL;
-        rc = run_sessions(st, &rn, st->stopped ? NULL : cb, ud, &one, &ew);
-        if (rc == 0 && cb && !st->stopped)
-            rc = cb(NULL, ud); /* the flush is written: a point to flush output */
-        add_session_counts(&st->flushed, &one);
+        uint64_t n = 0;
         st->flushed.flushes++;
-        fst__free(ew);
-        fst__sessions_free(&rn.ss);
-        fst__free(rn.order);
+        rc = write_part(st, &part, cb, ud, &n);
     }
     /* services not seen answering for LEARNED_TTL are forgotten, so what
      * is held does not grow with every server ever met */
     fst__learned_expire(&st->learned, now - LEARNED_TTL);
     fst__observe_free(&part);
-    if (rc > 0)
-        st->stopped = 1;
     return rc;
+}
+
+/* Memory cap: the bytes counted against it (what is held, and what
+ * correlating it will need). */
+static uint64_t held_bytes(const fst_stitcher *st)
+{
+    return fst__observe_held_bytes(&st->obs) +
+           (uint64_t)st->obs.n_groups * FST_MEMCAP_RUN_BYTES;
+}
+
+/* Evict at 3/4 of the cap, down to half of it: the other quarter is the
+ * room an eviction itself needs (the part's copy, the rebuilt table). */
+#define EVICT_AT(cap) ((cap) / 4 * 3)
+#define EVICT_TO(cap) ((cap) / 2)
+
+/* Notes the peak; when held state reached EVICT_AT, writes the sessions of
+ * the keys idle longest and forgets them (cb NULL: only notes).  0, a
+ * negative error, or the callback's nonzero return. */
+static int memcap_check(fst_stitcher *st, fst_session_cb cb, void *ud)
+{
+    const uint64_t cap = st->cfg.memcap;
+    uint64_t held = held_bytes(st);
+    if (held > st->flushed.held_bytes_peak)
+        st->flushed.held_bytes_peak = held;
+    if (held < EVICT_AT(cap) || !cb || st->stopped)
+        return 0;
+    FST__TRY(note_held(st));
+    held = held_bytes(st);
+    const uint32_t n = st->obs.n_groups;
+    if (!n)
+        return 0;
+    /* keys out in proportion to the bytes above EVICT_TO (at least one) */
+    const uint64_t over = held > EVICT_TO(cap) ? held - EVICT_TO(cap) : 1;
+    uint64_t k = (uint64_t)n * over / held + 1;
+    if (k > n)
+        k = n;
+    fst__observe part;
+    uint32_t moved;
+    FST__TRY(fst__stream_evict(&st->obs, (uint32_t)k, &part, &moved));
+    if (!moved) {
+        fst__observe_free(&part);
+        return 0;
+    }
+    st->flushed.evictions++;
+    return write_part(st, &part, cb, ud, &st->flushed.sessions_evicted);
 }
 
 int fst_stitcher_flush(fst_stitcher *st, fst_session_cb cb, void *ud)
 {
-    if (!st || st->finished || !st->cfg.horizon)
+    if (!st || st->finished)
         return FST_EINVAL;
+    int rc = memcap_check(st, cb, ud);
+    if (rc < 0 || !st->cfg.horizon)
+        return rc < 0 ? rc : 0;
     const int64_t now = fst__observe_clock(&st->obs);
     if (now == INT64_MIN || st->stopped)
         return 0;
-    const int rc = flush_closed(st, now, cb, ud);
+    rc = flush_closed(st, now, cb, ud);
     return rc < 0 ? rc : 0;
 }
 
@@ -587,9 +674,8 @@ int fst_stitcher_flush(fst_stitcher *st, fst_session_cb cb, void *ud)
  * moved on by half the horizon (at least a minute) since the last flush. */
 #define TICKS_PER_LOOK 16
 
-static int stream_tick(void *arg)
+static int stream_tick(fst_stitcher *st)
 {
-    fst_stitcher *st = arg;
     if (++st->ticks % TICKS_PER_LOOK)
         return 0;
     const int64_t now = fst__observe_clock(&st->obs);
@@ -603,6 +689,17 @@ static int stream_tick(void *arg)
     }
     st->next_flush = now + step;
     return flush_closed(st, now, st->scb, st->sud);
+}
+
+/* Called by the feed after every batch of records: the memory cap, then
+ * (streaming) the flushes. */
+static int feed_tick(void *arg)
+{
+    fst_stitcher *st = arg;
+    const int rc = memcap_check(st, st->scb, st->sud);
+    if (rc || !st->stream)
+        return rc;
+    return stream_tick(st);
 }
 
 int fst_stitcher_push_reader_stream(fst_stitcher *st, fst_reader *r, fst_session_cb cb, void *ud,
@@ -621,6 +718,7 @@ int fst_stitcher_finish(fst_stitcher *st, fst_session_cb cb, void *ud)
         return FST_EINVAL;
     st->finished = 1;
     FST__TRY(note_held(st));
+    FST__TRY(memcap_check(st, NULL, NULL));
     st->last.id0 = st->flushed.sessions;
     const int rc = run_sessions(st, &st->last, st->stopped ? NULL : cb, ud, &st->stats, &st->eniw);
     add_session_counts(&st->stats, &st->flushed);
@@ -629,6 +727,10 @@ int fst_stitcher_finish(fst_stitcher *st, fst_session_cb cb, void *ud)
     st->stats.records_late = st->obs.late;
     st->stats.records_folded = st->flushed.records_folded;
     st->stats.context_conflicts = st->obs.ctx_conflicts;
+    st->stats.memcap = st->flushed.memcap;
+    st->stats.evictions = st->flushed.evictions;
+    st->stats.sessions_evicted = st->flushed.sessions_evicted;
+    st->stats.held_bytes_peak = st->flushed.held_bytes_peak;
     return rc < 0 ? rc : 0;
 }
 

@@ -39,6 +39,14 @@ static void group_ends(const fst__observe *o, uint32_t *last)
     }
 }
 
+/* Which groups move: those ending before cut[proto] (streaming), or, for
+ * an eviction (cut NULL), the `evict` groups that ended earliest (ties by
+ * order of first sight; groups without times count as ending last). */
+typedef struct split_sel {
+    const int64_t *cut;
+    uint32_t evict;
+} split_sel;
+
 /* What a split needs, allocated before anything moves, so that a failure
  * leaves o as it was. */
 typedef struct split_plan {
@@ -48,6 +56,7 @@ typedef struct split_plan {
     uint32_t *rep_gi;   /* by rep: its group's index */
     uint32_t moved, kept, moved_rec, moved_wide, moved_reps;
     fst__oatab gtab, rtab; /* o's rebuilt tables, sized */
+    fst__win *kept_wide; /* o's wide entries still held, compacted */
 } split_plan;
 
 static void plan_free(split_plan *pl)
@@ -55,11 +64,69 @@ static void plan_free(split_plan *pl)
     fst__big_free(pl->map, pl->map_bytes);
     fst__big_free(pl->closed, pl->closed_bytes);
     fst__free(pl->rep_gi);
+    fst__free(pl->kept_wide);
     fst__oatab_free(&pl->gtab);
     fst__oatab_free(&pl->rtab);
 }
 
-static int plan_split(const fst__observe *o, const int64_t cut[FST_PROTO_COUNT], split_plan *pl)
+/* Eviction: the k-th smallest (from 0) of end[0..n), k < n, by two 16-bit
+ * histograms; *below: how many ends are smaller.  0 or FST_ENOMEM. */
+#define HIST (1u << 16)
+static int kth_end(const uint32_t *end, uint32_t n, uint32_t k, uint32_t *kth, uint32_t *below)
+{
+    uint32_t *cnt = fst__malloc(HIST * sizeof *cnt);
+    if (!cnt)
+        return FST_ENOMEM;
+    uint32_t hi = 0, lo = 0, before = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        memset(cnt, 0, HIST * sizeof *cnt);
+        for (uint32_t i = 0; i < n; i++)
+            if (pass == 0)
+                cnt[end[i] >> 16]++;
+            else if (end[i] >> 16 == hi)
+                cnt[end[i] & 0xffffu]++;
+        uint32_t d = 0;
+        while (before + cnt[d] <= k)
+            before += cnt[d++];
+        if (pass == 0)
+            hi = d;
+        else
+            lo = d;
+    }
+    fst__free(cnt);
+    *kth = hi << 16 | lo;
+    *below = before;
+    return 0;
+}
+
+/* closed[] and map[] (which holds each group's end on entry) by sel. */
+static int plan_choose(const fst__observe *o, const split_sel *sel, split_plan *pl)
+{
+    const uint32_t n = o->n_groups;
+    uint32_t t = 0, ties = 0;
+    if (!sel->cut && sel->evict) {
+        const uint32_t k = sel->evict < n ? sel->evict : n;
+        uint32_t below;
+        FST__TRY(kth_end(pl->map, n, k - 1, &t, &below));
+        ties = k - below;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        const fst__group *g = fst__observe_group(o, i);
+        const uint32_t e = pl->map[i];
+        int closed;
+        if (sel->cut)
+            closed = e != UINT32_MAX && (int64_t)e < sel->cut[g->key.proto];
+        else
+            closed = sel->evict && (e < t || (e == t && ties && ties--));
+        pl->closed[i] = (uint8_t)closed;
+        pl->map[i] = closed ? pl->moved++ : pl->kept++;
+        if (closed)
+            pl->moved_rec += g->n;
+    }
+    return 0;
+}
+
+static int plan_split(const fst__observe *o, const split_sel *sel, split_plan *pl)
 {
     memset(pl, 0, sizeof *pl);
     const uint32_t n = o->n_groups;
@@ -71,20 +138,16 @@ static int plan_split(const fst__observe *o, const int64_t cut[FST_PROTO_COUNT],
     if (!pl->map || !pl->closed || !pl->rep_gi)
         return FST_ENOMEM;
     group_ends(o, pl->map);
-    for (uint32_t i = 0; i < n; i++) {
-        const fst__group *g = fst__observe_group(o, i);
-        const int closed = pl->map[i] != UINT32_MAX && (int64_t)pl->map[i] < cut[g->key.proto];
-        pl->closed[i] = (uint8_t)closed;
-        pl->map[i] = closed ? pl->moved++ : pl->kept++;
-        if (closed)
-            pl->moved_rec += g->n;
-    }
+    FST__TRY(plan_choose(o, sel, pl));
     if (!pl->moved)
         return 0;
     for (uint32_t pos = 0; o->n_wide && pos < o->n_rec; pos++) {
         const fst__cwin *c = fst__cwin_at(o, pos);
         pl->moved_wide += (c->ad & FST__CW_WIDE) && pl->closed[c->group];
     }
+    if (o->n_wide > pl->moved_wide &&
+        !(pl->kept_wide = fst__malloc((size_t)(o->n_wide - pl->moved_wide) * sizeof *o->wide)))
+        return FST_ENOMEM;
     for (uint32_t r = 0; r < o->n_reps; r++) {
         pl->rep_gi[r] = group_index_of(o, o->reps[r].g);
         pl->moved_reps += pl->rep_gi[r] != FST__NONE && pl->closed[pl->rep_gi[r]];
@@ -117,8 +180,28 @@ static int part_alloc(fst__observe *part, const split_plan *pl)
     return 0;
 }
 
-int fst__stream_split(fst__observe *o, const int64_t cut[FST_PROTO_COUNT], fst__observe *part,
-                       uint32_t *moved)
+/* o keeps the entry blocks and group chunks it still needs; the pages
+ * past the end of the last ones go back to the system. */
+static void release_tail(fst__observe *o, uint32_t kept_rec, uint32_t kept)
+{
+    o->n_rec = kept_rec;
+    const uint32_t wblocks = (uint32_t)(((uint64_t)kept_rec + FST__WCHUNK - 1) / FST__WCHUNK);
+    for (; o->n_wchunks > wblocks; o->n_wchunks--)
+        fst__big_free(o->wchunks[o->n_wchunks - 1], FST__WCHUNK_BYTES);
+    if (wblocks)
+        fst__big_trim(o->wchunks[wblocks - 1], FST__WCHUNK_BYTES,
+                      (size_t)(kept_rec - (wblocks - 1) * FST__WCHUNK) * sizeof(fst__cwin));
+    o->n_groups = kept;
+    const uint32_t gchunks = (kept + FST__GROUP_CHUNK - 1) / FST__GROUP_CHUNK;
+    for (; o->n_chunks > gchunks; o->n_chunks--)
+        fst__big_free(o->chunks[o->n_chunks - 1], FST__GCHUNK_BYTES);
+    o->chunk_used = kept ? kept - (gchunks - 1) * FST__GROUP_CHUNK : 0;
+    if (gchunks)
+        fst__big_trim(o->chunks[gchunks - 1], FST__GCHUNK_BYTES,
+                      (size_t)o->chunk_used * sizeof(fst__group));
+}
+
+static int split_by(fst__observe *o, const split_sel *sel, fst__observe *part, uint32_t *moved)
 {
     *moved = 0;
     memset(part, 0, sizeof *part);
@@ -131,15 +214,11 @@ int fst__stream_split(fst__observe *o, const int64_t cut[FST_PROTO_COUNT], fst__
     part->n_skips = part->cap_skips = o->n_skips;
     FST__TRY(fst__observe_settle(o));
     split_plan pl;
-    int rc = plan_split(o, cut, &pl);
+    int rc = plan_split(o, sel, &pl);
     if (rc == 0 && pl.moved)
         rc = part_alloc(part, &pl);
     if (rc < 0 || !pl.moved) {
         plan_free(&pl);
-        if (rc == 0) {
-            memcpy(o->cut, cut, sizeof o->cut);
-            o->cut_set = 1;
-        }
         return rc;
     }
     /* groups: to part in order, or down to their new place in o */
@@ -148,12 +227,16 @@ int fst__stream_split(fst__observe *o, const int64_t cut[FST_PROTO_COUNT], fst__
         *fst__observe_group(pl.closed[i] ? part : o, pl.map[i]) = *g;
     }
     /* entries, the same way (a kept entry never moves up) */
-    uint32_t kept_rec = 0;
+    uint32_t kept_rec = 0, kept_wide = 0;
     for (uint32_t pos = 0; pos < o->n_rec; pos++) {
         fst__cwin c = *fst__cwin_at(o, pos);
         const uint32_t gi = c.group;
         c.group = pl.map[gi];
         if (!pl.closed[gi]) {
+            if (c.ad & FST__CW_WIDE) {
+                pl.kept_wide[kept_wide] = o->wide[c.start];
+                c.start = kept_wide++;
+            }
             *fst__cwin_at(o, kept_rec++) = c;
             continue;
         }
@@ -186,24 +269,33 @@ int fst__stream_split(fst__observe *o, const int64_t cut[FST_PROTO_COUNT], fst__
     pl.rtab = (fst__oatab){0};
     for (uint32_t r = 0; r < o->n_reps; r++)
         fst__observe_rep_index(o, &o->rtab, r);
-    /* o keeps the blocks and group chunks it still needs */
-    o->n_rec = kept_rec;
-    const uint32_t wblocks = (uint32_t)(((uint64_t)kept_rec + FST__WCHUNK - 1) / FST__WCHUNK);
-    for (; o->n_wchunks > wblocks; o->n_wchunks--)
-        fst__big_free(o->wchunks[o->n_wchunks - 1], FST__WCHUNK_BYTES);
-    o->n_groups = pl.kept;
-    const uint32_t gchunks = (pl.kept + FST__GROUP_CHUNK - 1) / FST__GROUP_CHUNK;
-    for (; o->n_chunks > gchunks; o->n_chunks--)
-        fst__big_free(o->chunks[o->n_chunks - 1], FST__GCHUNK_BYTES);
-    o->chunk_used = pl.kept ? pl.kept - (gchunks - 1) * FST__GROUP_CHUNK : 0;
+    fst__free(o->wide);
+    o->wide = pl.kept_wide;
+    o->n_wide = o->cap_wide = kept_wide;
+    pl.kept_wide = NULL;
+    release_tail(o, kept_rec, pl.kept);
     /* the lookup table, rebuilt from the keys (sized: cannot fail) */
     fst__oatab_free(&o->gtab);
     o->gtab = pl.gtab;
     pl.gtab = (fst__oatab){0};
     fst__observe_index_groups(o);
-    memcpy(o->cut, cut, sizeof o->cut);
-    o->cut_set = 1;
     *moved = pl.moved;
     plan_free(&pl);
     return 0;
+}
+
+int fst__stream_split(fst__observe *o, const int64_t cut[FST_PROTO_COUNT], fst__observe *part,
+                       uint32_t *moved)
+{
+    const split_sel sel = {cut, 0};
+    FST__TRY(split_by(o, &sel, part, moved));
+    memcpy(o->cut, cut, sizeof o->cut);
+    o->cut_set = 1;
+    return 0;
+}
+
+int fst__stream_evict(fst__observe *o, uint32_t n, fst__observe *part, uint32_t *moved)
+{
+    const split_sel sel = {NULL, n};
+    return split_by(o, &sel, part, moved);
 }

@@ -1,10 +1,12 @@
 /* stream/stream.h - streaming: closed groups out, settled windows folded (internal).
  *
- * Owns: the two operations a streaming stitcher (cfg.horizon > 0,
+ * Owns: the operations a streaming stitcher (cfg.horizon > 0,
  * stitch/stitcher.c) runs on its fst__observe at each flush: split the
  * groups that closed before the cut-offs into a part of their own (which is
  * then correlated, oriented and written), and fold the settled windows of
- * long connections still open.  Both act on observe/'s store; the fold's
+ * long connections still open; and, in batch or streaming mode, evict the
+ * groups idle longest when held state reaches the memory cap (--memcap:
+ * same split, chosen by end time).  All act on observe/'s store; the fold's
  * guards read the direction evidence (correlate/session.h) so that a fold
  * never changes a session's orientation.
  *
@@ -27,6 +29,16 @@
  * is empty but still valid).  0, or FST_ENOMEM (o unchanged). */
 int fst__stream_split(fst__observe *o, const int64_t cut[FST_PROTO_COUNT], fst__observe *part,
                        uint32_t *moved);
+
+/* --memcap: moves the n groups whose entries ended earliest (ties in
+ * order of first sight; groups with an entry without times count as
+ * ending last), with their entries and reported addresses, out of o into
+ * *part, as fst__stream_split does (o's cut-offs unchanged).  What o no
+ * longer needs goes back to the system: the entry blocks and group chunks
+ * past its new end are unmapped, the pages past the end of the last ones
+ * released, the lookup table rebuilt at its new size, the wide entries
+ * compacted.  *moved: min(n, groups held).  0, or FST_ENOMEM (o unchanged). */
+int fst__stream_evict(fst__observe *o, uint32_t n, fst__observe *part, uint32_t *moved);
 
 /* Streaming, after a split: in every group of at least FST__FOLD_MIN
  * entries, the settled windows of one observation stream (ended before

@@ -9,6 +9,7 @@
 #define _DEFAULT_SOURCE 1 /* MAP_ANONYMOUS */
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "util/util.h"
 
@@ -31,4 +32,13 @@ void fst__big_free(void *p, size_t n)
 {
     if (p)
         munmap(p, n ? n : 1);
+}
+
+void fst__big_trim(void *p, size_t n, size_t keep)
+{
+    const long pg = sysconf(_SC_PAGESIZE);
+    const size_t page = pg > 0 ? (size_t)pg : 4096;
+    const size_t from = (keep + page - 1) / page * page;
+    if (p && from < n)
+        (void)madvise((char *)p + from, n - from, MADV_DONTNEED);
 }

@@ -32,6 +32,10 @@ static inline char *fst__strndup(const char *s, size_t n)
  * once.  n must be the size given to fst__big_alloc.  NULL on failure. */
 void *fst__big_alloc(size_t n);
 void fst__big_free(void *p, size_t n);
+/* Gives the pages of block p (n bytes, from fst__big_alloc) past its first
+ * `keep` bytes back to the system; they read as zeros when touched again
+ * (stream/: a block left partly used after an eviction). */
+void fst__big_trim(void *p, size_t n, size_t keep);
 
 /* a + b, stuck at UINT64_MAX instead of wrapping (byte totals of hostile
  * input must never come out smaller than their parts). */
