@@ -1,0 +1,198 @@
+/* cost/tally.c - rows keyed by value strings, and the fst_cost context:
+ * each session into the row of every combination of its key values, and
+ * once into the totals (flowstitch/cost.h). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cost_int.h"
+
+#define SEP '\x1f'
+
+static fst__trow *row_new(const char *key, size_t len, const char *const *vals, int nvals)
+{
+    fst__trow *r = fst__calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->key = fst__strndup(key, len);
+    r->vals = fst__strndup(key, len);
+    if (!r->key || !r->vals) {
+        fst__free(r->key);
+        fst__free(r->vals);
+        fst__free(r);
+        return NULL;
+    }
+    for (int i = 0, off = 0; i < nvals; i++) { /* SEP-ended values -> NUL-ended */
+        r->row.values[i] = r->vals + off;
+        off += (int)strlen(vals[i]) + 1;
+        r->vals[off - 1] = '\0';
+    }
+    return r;
+}
+
+fst__trow *fst__tally_get(fst__tally *t, const char *const *vals, int nvals)
+{
+    char key[FST_COST_MAX_KEYS * FST_COST_VALUE_MAX];
+    size_t len = 0;
+    for (int i = 0; i < nvals; i++) {
+        size_t l = strlen(vals[i]);
+        if (l >= FST_COST_VALUE_MAX)
+            l = FST_COST_VALUE_MAX - 1;
+        memcpy(key + len, vals[i], l);
+        len += l;
+        key[len++] = SEP;
+    }
+    fst__trow *r = NULL;
+    HASH_FIND(hh, t->h, key, len, r);
+    if (r)
+        return r;
+    if (!(r = row_new(key, len, vals, nvals)))
+        return NULL;
+    int oom = 0;
+    HASH_ADD_KEYPTR(hh, t->h, r->key, len, r);
+    if (oom) {
+        fst__free(r->key);
+        fst__free(r->vals);
+        fst__free(r);
+        return NULL;
+    }
+    t->n++;
+    return r;
+}
+
+void fst__row_add(fst_cost_row *r, const fst_session *s, double usd)
+{
+    r->sessions++;
+    r->packets = fst__sat_add(r->packets, fst__sat_add(s->c2s_packets, s->s2c_packets));
+    r->bytes = fst__sat_add(r->bytes, fst__sat_add(s->c2s_bytes, s->s2c_bytes));
+    r->c2s_bytes = fst__sat_add(r->c2s_bytes, s->c2s_bytes);
+    r->s2c_bytes = fst__sat_add(r->s2c_bytes, s->s2c_bytes);
+    r->naive_packets = fst__sat_add(r->naive_packets, s->naive_packets);
+    r->naive_bytes = fst__sat_add(r->naive_bytes, s->naive_bytes);
+    r->cost_usd += usd;
+}
+
+static int by_bytes_desc(const void *pa, const void *pb)
+{
+    const fst__trow *a = *(const fst__trow *const *)pa, *b = *(const fst__trow *const *)pb;
+    if (a->row.bytes != b->row.bytes)
+        return a->row.bytes > b->row.bytes ? -1 : 1;
+    return strcmp(a->key, b->key);
+}
+
+int fst__tally_sort(fst__tally *t)
+{
+    fst__free(t->sorted);
+    t->sorted = fst__malloc(t->n * sizeof *t->sorted);
+    if (!t->sorted)
+        return FST_ENOMEM;
+    size_t i = 0;
+    for (fst__trow *r = t->h; r; r = r->hh.next)
+        t->sorted[i++] = r;
+    qsort(t->sorted, t->n, sizeof *t->sorted, by_bytes_desc);
+    return 0;
+}
+
+void fst__tally_free(fst__tally *t)
+{
+    fst__trow *r, *tmp;
+    HASH_ITER(hh, t->h, r, tmp) {
+        HASH_DELETE(hh, t->h, r);
+        fst__free(r->key);
+        fst__free(r->vals);
+        fst__free(r->detail);
+        fst__free(r);
+    }
+    fst__free(t->sorted);
+    memset(t, 0, sizeof *t);
+}
+
+/* ---- fst_cost ----------------------------------------------------------- */
+
+fst_cost *fst_cost_new(const int *keys, int n, const fst_prices *p)
+{
+    if (n < 1 || n > FST_COST_MAX_KEYS)
+        return NULL;
+    fst_cost *c = fst__calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    memcpy(c->keys, keys, (size_t)n * sizeof *keys);
+    c->n_keys = n;
+    c->prices = *p;
+    c->first = INT64_MAX;
+    c->last = INT64_MIN;
+    return c;
+}
+
+/* Every combination of the session's key values (a per-side key may give
+ * two): an odometer over vals[k][0..nv[k]). */
+static int add_combinations(fst_cost *c, const fst_session *s, double usd)
+{
+    char vals[FST_COST_MAX_KEYS][2][FST_COST_VALUE_MAX];
+    int nv[FST_COST_MAX_KEYS], at[FST_COST_MAX_KEYS] = {0};
+    for (int k = 0; k < c->n_keys; k++)
+        nv[k] = fst_cost_key_values(c->keys[k], s, vals[k]);
+    for (;;) {
+        const char *pick[FST_COST_MAX_KEYS];
+        for (int k = 0; k < c->n_keys; k++)
+            pick[k] = vals[k][at[k]];
+        fst__trow *r = fst__tally_get(&c->groups, pick, c->n_keys);
+        if (!r)
+            return FST_ENOMEM;
+        fst__row_add(&r->row, s, usd);
+        int k = 0;
+        while (k < c->n_keys && ++at[k] == nv[k])
+            at[k++] = 0;
+        if (k == c->n_keys)
+            return 0;
+    }
+}
+
+int fst_cost_add(fst_cost *c, const fst_session *s)
+{
+    const double usd = fst_prices_session_usd(&c->prices, s);
+    FST__TRY(add_combinations(c, s, usd));
+    fst__row_add(&c->totals, s, usd);
+    if (!(s->unknown & FST_SESSION_NO_TIMES)) {
+        if (s->first_seen < c->first)
+            c->first = s->first_seen;
+        if (s->last_seen > c->last)
+            c->last = s->last_seen;
+    }
+    return fst__findings_add(c, s, usd);
+}
+
+int fst_cost_finish(fst_cost *c)
+{
+    FST__TRY(fst__tally_sort(&c->groups));
+    return fst__findings_build(c);
+}
+
+size_t fst_cost_n_rows(const fst_cost *c)
+{
+    return c->groups.sorted ? c->groups.n : 0;
+}
+
+const fst_cost_row *fst_cost_row_at(const fst_cost *c, size_t i)
+{
+    return i < fst_cost_n_rows(c) ? &c->groups.sorted[i]->row : NULL;
+}
+
+const fst_cost_row *fst_cost_totals(const fst_cost *c)
+{
+    return &c->totals;
+}
+
+int64_t fst_cost_span(const fst_cost *c)
+{
+    return c->last > c->first ? c->last - c->first : 0;
+}
+
+void fst_cost_free(fst_cost *c)
+{
+    if (!c)
+        return;
+    fst__tally_free(&c->groups);
+    fst__findings_free(&c->fnd);
+    fst__free(c);
+}
