@@ -12,6 +12,10 @@
  * the totals row, which counts every session once.  Every other key gives
  * a session exactly one value.
  *
+ * A NAT gateway's translated leg (nat_leg_of != 0) carries the bytes of
+ * the session it belongs to: it adds only naive_packets/naive_bytes (its
+ * records), so totals match the run's counted-once and naive sums.
+ *
  * Ownership: fst_cost_new copies the keys and the prices; fst_cost_free
  * releases everything it returned (rows, findings, their strings).  Errors
  * are negative FST_E* codes (FST_ENOMEM) or -1 with a message in err.

@@ -28,7 +28,9 @@ typedef struct fst__tally {
 /* The row of nvals values (creating it with zero counts); NULL on out of
  * memory. */
 fst__trow *fst__tally_get(fst__tally *t, const char *const *vals, int nvals);
-/* Adds session s (with its cost usd) into r's counters. */
+/* Adds session s (with its cost usd) into r's counters; a NAT gateway's
+ * translated leg (nat_leg_of) adds only its naive sums: its bytes are
+ * those of the session it belongs to. */
 void fst__row_add(fst_cost_row *r, const fst_session *s, double usd);
 /* Fills t->sorted: bytes descending, then key; 0 or FST_ENOMEM. */
 int fst__tally_sort(fst__tally *t);

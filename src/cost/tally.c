@@ -62,13 +62,15 @@ fst__trow *fst__tally_get(fst__tally *t, const char *const *vals, int nvals)
 
 void fst__row_add(fst_cost_row *r, const fst_session *s, double usd)
 {
+    r->naive_packets = fst__sat_add(r->naive_packets, s->naive_packets);
+    r->naive_bytes = fst__sat_add(r->naive_bytes, s->naive_bytes);
+    if (s->nat_leg_of)
+        return; /* its bytes are its session's, counted there */
     r->sessions++;
     r->packets = fst__sat_add(r->packets, fst__sat_add(s->c2s_packets, s->s2c_packets));
     r->bytes = fst__sat_add(r->bytes, fst__sat_add(s->c2s_bytes, s->s2c_bytes));
     r->c2s_bytes = fst__sat_add(r->c2s_bytes, s->c2s_bytes);
     r->s2c_bytes = fst__sat_add(r->s2c_bytes, s->s2c_bytes);
-    r->naive_packets = fst__sat_add(r->naive_packets, s->naive_packets);
-    r->naive_bytes = fst__sat_add(r->naive_bytes, s->naive_bytes);
     r->cost_usd += usd;
 }
 
@@ -150,7 +152,7 @@ static int add_combinations(fst_cost *c, const fst_session *s, double usd)
 
 int fst_cost_add(fst_cost *c, const fst_session *s)
 {
-    const double usd = fst_prices_session_usd(&c->prices, s);
+    const double usd = s->nat_leg_of ? 0 : fst_prices_session_usd(&c->prices, s);
     FST__TRY(add_combinations(c, s, usd));
     fst__row_add(&c->totals, s, usd);
     if (!(s->unknown & FST_SESSION_NO_TIMES)) {
@@ -159,7 +161,7 @@ int fst_cost_add(fst_cost *c, const fst_session *s)
         if (s->last_seen > c->last)
             c->last = s->last_seen;
     }
-    return fst__findings_add(c, s, usd);
+    return s->nat_leg_of ? 0 : fst__findings_add(c, s, usd);
 }
 
 int fst_cost_finish(fst_cost *c)
