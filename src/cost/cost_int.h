@@ -55,6 +55,12 @@ struct fst_cost {
     fst__findings fnd;
 };
 
+/* Keys (cost/keys.c): 1 for eni, vpc, subnet, az, account; the value of
+ * such a key on one side (server 0: the client's) into dst
+ * (FST_COST_VALUE_MAX), "-" when unknown. */
+int fst__cost_key_per_side(int key);
+void fst__cost_side_value(int key, const fst_session *s, int server, char *dst);
+
 /* Findings (cost/findings.c): add one session; build the list. */
 int fst__findings_add(fst_cost *c, const fst_session *s, double usd);
 int fst__findings_build(fst_cost *c);

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "flowstitch/cost.h"
+#include "cost_int.h"
 
 static const char *const key_names[] = {
 #define FST__COST_KEY_NAME(id, name) name,
@@ -159,6 +159,17 @@ static void addrs(const fst_session *s, char *dst)
     fst_addr_format(&s->client_addr, a, sizeof a);
     fst_addr_format(&s->server_addr, b, sizeof b);
     snprintf(dst, FST_COST_VALUE_MAX, "%s->%s", a, b);
+}
+
+int fst__cost_key_per_side(int key)
+{
+    return key == FST_COST_KEY_ENI || key == FST_COST_KEY_VPC || key == FST_COST_KEY_SUBNET ||
+           key == FST_COST_KEY_AZ || key == FST_COST_KEY_ACCOUNT;
+}
+
+void fst__cost_side_value(int key, const fst_session *s, int server, char *dst)
+{
+    put(dst, side_value(key, server ? &s->server_ctx : &s->client_ctx));
 }
 
 int fst_cost_key_values(int key, const fst_session *s, char vals[2][FST_COST_VALUE_MAX])

@@ -126,34 +126,49 @@ fst_cost *fst_cost_new(const int *keys, int n, const fst_prices *p)
     return c;
 }
 
-/* Every combination of the session's key values (a per-side key may give
- * two): an odometer over vals[k][0..nv[k]). */
-static int add_combinations(fst_cost *c, const fst_session *s, double usd)
+/* The values of every key as side `server` sees them (a key that is not
+ * per side has one value for both) into v. */
+static void side_tuple(const fst_cost *c, const fst_session *s, int server,
+                       char v[][FST_COST_VALUE_MAX])
 {
-    char vals[FST_COST_MAX_KEYS][2][FST_COST_VALUE_MAX];
-    int nv[FST_COST_MAX_KEYS], at[FST_COST_MAX_KEYS] = {0};
-    for (int k = 0; k < c->n_keys; k++)
-        nv[k] = fst_cost_key_values(c->keys[k], s, vals[k]);
-    for (;;) {
+    for (int k = 0; k < c->n_keys; k++) {
+        char two[2][FST_COST_VALUE_MAX];
+        if (fst__cost_key_per_side(c->keys[k])) {
+            fst__cost_side_value(c->keys[k], s, server, v[k]);
+            continue;
+        }
+        fst_cost_key_values(c->keys[k], s, two);
+        memcpy(v[k], two[0], FST_COST_VALUE_MAX);
+    }
+}
+
+/* The session into the row of its client side's values and, when they
+ * differ, the row of its server side's (per-side keys go together: a
+ * row never pairs the client's ENI with the server's AZ). */
+static int add_sides(fst_cost *c, const fst_session *s, double usd)
+{
+    char v[2][FST_COST_MAX_KEYS][FST_COST_VALUE_MAX];
+    side_tuple(c, s, 0, v[0]);
+    side_tuple(c, s, 1, v[1]);
+    int same = 1;
+    for (int k = 0; k < c->n_keys && same; k++)
+        same = !strcmp(v[0][k], v[1][k]);
+    for (int side = 0; side < (same ? 1 : 2); side++) {
         const char *pick[FST_COST_MAX_KEYS];
         for (int k = 0; k < c->n_keys; k++)
-            pick[k] = vals[k][at[k]];
+            pick[k] = v[side][k];
         fst__trow *r = fst__tally_get(&c->groups, pick, c->n_keys);
         if (!r)
             return FST_ENOMEM;
         fst__row_add(&r->row, s, usd);
-        int k = 0;
-        while (k < c->n_keys && ++at[k] == nv[k])
-            at[k++] = 0;
-        if (k == c->n_keys)
-            return 0;
     }
+    return 0;
 }
 
 int fst_cost_add(fst_cost *c, const fst_session *s)
 {
     const double usd = s->nat_leg_of ? 0 : fst_prices_session_usd(&c->prices, s);
-    FST__TRY(add_combinations(c, s, usd));
+    FST__TRY(add_sides(c, s, usd));
     fst__row_add(&c->totals, s, usd);
     if (!(s->unknown & FST_SESSION_NO_TIMES)) {
         if (s->first_seen < c->first)
