@@ -6,11 +6,13 @@
  * per combination of key values) and into the findings a cost engineer acts
  * on, then writes them as a table, CSV or JSON Lines.
  *
- * Per-side keys (eni, vpc, subnet, az, account): a session belongs to the
- * value of each side; when the two sides differ (or one is unknown, "-")
- * it is in both rows, so the rows of such a key may add up to more than
- * the totals row, which counts every session once.  Every other key gives
- * a session exactly one value.
+ * Per-side keys (eni, vpc, subnet, az, account): a session belongs to its
+ * client side's values and to its server side's; when the two differ (one
+ * side unknown is "-") it is in both rows, so the rows of such a key may
+ * add up to more than the totals row, which counts every session once.
+ * Several per-side keys go together by side (--by eni,az: the client's
+ * ENI with the client's AZ).  Every other key gives a session exactly one
+ * value, the same on both sides.
  *
  * A NAT gateway's translated leg (nat_leg_of != 0) carries the bytes of
  * the session it belongs to: it adds only naive_packets/naive_bytes (its

@@ -126,20 +126,26 @@ fst_cost *fst_cost_new(const int *keys, int n, const fst_prices *p)
     return c;
 }
 
-/* The values of every key as side `server` sees them (a key that is not
- * per side has one value for both) into v. */
-static void side_tuple(const fst_cost *c, const fst_session *s, int server,
-                       char v[][FST_COST_VALUE_MAX])
+/* The values of every key as the client side sees them into v[0], and as
+ * the server side does into v[1] (a key that is not per side has one
+ * value for both, computed once); 1 when the two tuples are equal. */
+static int side_tuples(const fst_cost *c, const fst_session *s,
+                       char v[2][FST_COST_MAX_KEYS][FST_COST_VALUE_MAX])
 {
+    int same = 1;
     for (int k = 0; k < c->n_keys; k++) {
         char two[2][FST_COST_VALUE_MAX];
         if (fst__cost_key_per_side(c->keys[k])) {
-            fst__cost_side_value(c->keys[k], s, server, v[k]);
+            fst__cost_side_value(c->keys[k], s, 0, v[0][k]);
+            fst__cost_side_value(c->keys[k], s, 1, v[1][k]);
+            same = same && !strcmp(v[0][k], v[1][k]);
             continue;
         }
         fst_cost_key_values(c->keys[k], s, two);
-        memcpy(v[k], two[0], FST_COST_VALUE_MAX);
+        memcpy(v[0][k], two[0], FST_COST_VALUE_MAX);
+        memcpy(v[1][k], two[0], FST_COST_VALUE_MAX);
     }
+    return same;
 }
 
 /* The session into the row of its client side's values and, when they
@@ -148,11 +154,7 @@ static void side_tuple(const fst_cost *c, const fst_session *s, int server,
 static int add_sides(fst_cost *c, const fst_session *s, double usd)
 {
     char v[2][FST_COST_MAX_KEYS][FST_COST_VALUE_MAX];
-    side_tuple(c, s, 0, v[0]);
-    side_tuple(c, s, 1, v[1]);
-    int same = 1;
-    for (int k = 0; k < c->n_keys && same; k++)
-        same = !strcmp(v[0][k], v[1][k]);
+    const int same = side_tuples(c, s, v);
     for (int side = 0; side < (same ? 1 : 2); side++) {
         const char *pick[FST_COST_MAX_KEYS];
         for (int k = 0; k < c->n_keys; k++)
