@@ -25,7 +25,7 @@ typedef struct fst__tally {
     size_t n;
 } fst__tally;
 
-/* The row of nvals values (creating it with zero counts); NULL on out of
+/* The tally (cost/rows.c).  The row of nvals values (creating it with zero counts); NULL on out of
  * memory. */
 fst__trow *fst__tally_get(fst__tally *t, const char *const *vals, int nvals);
 /* Adds session s (with its cost usd) into r's counters; a NAT gateway's

@@ -149,7 +149,7 @@ int fst__findings_build(fst_cost *c)
     f->list = fst__calloc(n, sizeof *f->list);
     if (!f->list)
         return FST_ENOMEM;
-    const int64_t span = fst_cost_span(c);
+    const int64_t span = c->last > c->first ? c->last - c->first : 0; /* fst_cost_span */
     for (int k = 0; k < FST_FINDING_KIND_COUNT; k++)
         for (size_t i = 0; i < f->kind[k].n; i++) {
             fst__trow *r = f->kind[k].sorted[i];
