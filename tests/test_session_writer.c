@@ -57,6 +57,13 @@ static fst_session tcp_v4(void)
     s.enis = enis_two;
     s.records = 4;
     strcpy(s.community_id, "1:2MnLpW+KvWzmzXd4vS4dIBit88g=");
+    /* context: the client fully known, the server only by its subnet (an
+     * empty string is unknown too), no service */
+    s.client_ctx = (fst_side_context){"111122223333", "vpc-1", "subnet-a", "us-east-1a", "eni-a"};
+    s.server_ctx = (fst_side_context){NULL, "vpc-1", "subnet-b", "us-east-1b", ""};
+    s.region = "us-east-1";
+    s.traffic_class = FST_CLASS_INTER_AZ;
+    s.traffic_path = 1;
     return s;
 }
 
@@ -132,13 +139,24 @@ Test(session_writer, jsonl_exact)
         "\"direction_basis\":\"tcp-flags\","
         "\"enis\":[\"eni-0a1b2c3d4e5f60718\",\"eni-0f9e8d7c6b5a40312\"],\"records\":4,"
         "\"action\":\"ACCEPT\",\"community_id\":\"1:2MnLpW+KvWzmzXd4vS4dIBit88g=\","
-        "\"incomplete\":false,\"nat_leg_of\":null}\n"
+        "\"incomplete\":false,\"nat_leg_of\":null,"
+        "\"client_account\":\"111122223333\",\"client_vpc\":\"vpc-1\","
+        "\"client_subnet\":\"subnet-a\",\"client_az\":\"us-east-1a\",\"client_eni\":\"eni-a\","
+        "\"server_account\":null,\"server_vpc\":\"vpc-1\",\"server_subnet\":\"subnet-b\","
+        "\"server_az\":\"us-east-1b\",\"server_eni\":null,\"region\":\"us-east-1\","
+        "\"traffic_class\":\"inter-az\",\"traffic_path\":1,\"aws_service\":null}\n"
         "{\"session_id\":2,\"proto\":17,\"client_addr\":\"2001:db8::1\",\"client_port\":51000,"
         "\"server_addr\":\"2001:db8:0:1::53\",\"server_port\":53,\"first_seen\":1700000060,"
         "\"last_seen\":1700000061,\"c2s_packets\":1,\"c2s_bytes\":76,\"s2c_packets\":0,"
         "\"s2c_bytes\":0,\"tcp_flags_c2s\":null,\"tcp_flags_s2c\":null,"
         "\"direction_basis\":\"port\",\"enis\":[\"eni-0123456789abcdef0\"],\"records\":1,"
-        "\"action\":null,\"community_id\":null,\"incomplete\":true,\"nat_leg_of\":1}\n";
+        "\"action\":null,\"community_id\":null,\"incomplete\":true,\"nat_leg_of\":1,"
+        /* a zeroed context: all null, the class "unknown" (never null) */
+        "\"client_account\":null,\"client_vpc\":null,\"client_subnet\":null,"
+        "\"client_az\":null,\"client_eni\":null,\"server_account\":null,"
+        "\"server_vpc\":null,\"server_subnet\":null,\"server_az\":null,"
+        "\"server_eni\":null,\"region\":null,\"traffic_class\":\"unknown\","
+        "\"traffic_path\":null,\"aws_service\":null}\n";
     cr_expect_str_eq(got, want);
     free(got);
 }
@@ -161,10 +179,20 @@ Test(session_writer, jsonl_escapes_and_empty_enis)
     free(got);
 }
 
+/* The context cells of tcp_v4() and of a zeroed session, CSV and TSV. */
+#define CTX_CSV "111122223333,vpc-1,subnet-a,us-east-1a,eni-a,,vpc-1,subnet-b,us-east-1b,,us-east-1,inter-az,1,\n"
+#define NUL_CSV ",,,,,,,,,,,unknown,,\n"
+#define CTX_TSV "111122223333\tvpc-1\tsubnet-a\tus-east-1a\teni-a\t\tvpc-1\tsubnet-b\t" \
+                "us-east-1b\t\tus-east-1\tinter-az\t1\t\n"
+#define NUL_TSV "\t\t\t\t\t\t\t\t\t\t\tunknown\t\t\n"
+
 #define HEADER_CSV                                                                        \
     "session_id,proto,client_addr,client_port,server_addr,server_port,first_seen,"       \
     "last_seen,c2s_packets,c2s_bytes,s2c_packets,s2c_bytes,tcp_flags_c2s,tcp_flags_s2c," \
-    "direction_basis,enis,records,action,community_id,incomplete,nat_leg_of\n"
+    "direction_basis,enis,records,action,community_id,incomplete,nat_leg_of,"           \
+    "client_account,client_vpc,client_subnet,client_az,client_eni,server_account,"      \
+    "server_vpc,server_subnet,server_az,server_eni,region,traffic_class,traffic_path,"  \
+    "aws_service\n"
 
 Test(session_writer, csv_exact)
 {
@@ -174,12 +202,12 @@ Test(session_writer, csv_exact)
         HEADER_CSV
         "1,6,10.0.1.5,40312,10.0.2.10,443,1700000000,1700000120,10,1500,8,9000,3,19,"
         "tcp-flags,eni-0a1b2c3d4e5f60718;eni-0f9e8d7c6b5a40312,4,ACCEPT,"
-        "1:2MnLpW+KvWzmzXd4vS4dIBit88g=,false,\n"
+        "1:2MnLpW+KvWzmzXd4vS4dIBit88g=,false,," CTX_CSV
         "2,17,2001:db8::1,51000,2001:db8:0:1::53,53,1700000060,1700000061,1,76,0,0,,,"
-        "port,eni-0123456789abcdef0,1,,,true,1\n"
+        "port,eni-0123456789abcdef0,1,,,true,1," NUL_CSV
         "3,6,10.0.1.5,40312,10.0.2.10,443,1700000000,1700000120,10,1500,8,9000,0,,"
         "unknown,\"eni-with,comma;eni-\"\"quoted\"\";eni-tab\there\",4,ACCEPT+REJECT,"
-        "1:2MnLpW+KvWzmzXd4vS4dIBit88g=,false,\n";
+        "1:2MnLpW+KvWzmzXd4vS4dIBit88g=,false,," CTX_CSV;
     cr_expect_str_eq(got, want);
     free(got);
 }
@@ -192,15 +220,17 @@ Test(session_writer, tsv_exact)
         "session_id\tproto\tclient_addr\tclient_port\tserver_addr\tserver_port\tfirst_seen\t"
         "last_seen\tc2s_packets\tc2s_bytes\ts2c_packets\ts2c_bytes\ttcp_flags_c2s\t"
         "tcp_flags_s2c\tdirection_basis\tenis\trecords\taction\tcommunity_id\tincomplete\t"
-        "nat_leg_of\n"
+        "nat_leg_of\tclient_account\tclient_vpc\tclient_subnet\tclient_az\tclient_eni\t"
+        "server_account\tserver_vpc\tserver_subnet\tserver_az\tserver_eni\tregion\t"
+        "traffic_class\ttraffic_path\taws_service\n"
         "1\t6\t10.0.1.5\t40312\t10.0.2.10\t443\t1700000000\t1700000120\t10\t1500\t8\t9000\t"
         "3\t19\ttcp-flags\teni-0a1b2c3d4e5f60718;eni-0f9e8d7c6b5a40312\t4\tACCEPT\t"
-        "1:2MnLpW+KvWzmzXd4vS4dIBit88g=\tfalse\t\n"
+        "1:2MnLpW+KvWzmzXd4vS4dIBit88g=\tfalse\t\t" CTX_TSV
         "2\t17\t2001:db8::1\t51000\t2001:db8:0:1::53\t53\t1700000060\t1700000061\t1\t76\t0\t0\t"
-        "\t\tport\teni-0123456789abcdef0\t1\t\t\ttrue\t1\n"
+        "\t\tport\teni-0123456789abcdef0\t1\t\t\ttrue\t1\t" NUL_TSV
         "3\t6\t10.0.1.5\t40312\t10.0.2.10\t443\t1700000000\t1700000120\t10\t1500\t8\t9000\t"
         "0\t\tunknown\teni-with,comma;eni-\"quoted\";eni-tab here\t4\tACCEPT+REJECT\t"
-        "1:2MnLpW+KvWzmzXd4vS4dIBit88g=\tfalse\t\n";
+        "1:2MnLpW+KvWzmzXd4vS4dIBit88g=\tfalse\t\t" CTX_TSV;
     cr_expect_str_eq(got, want);
     free(got);
 }

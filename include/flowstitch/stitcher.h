@@ -23,6 +23,11 @@ typedef struct fst_stitcher_config {
     uint32_t idle_icmp;   /* ICMP and ICMPv6 (default 120: one 60 s window + 60 s lag) */
     uint32_t idle_other;  /* other protocols (default 300); see docs/sessions.md */
     const fst_eni_table *meta; /* optional; borrowed, must outlive the stitcher */
+    /* Optional subnets (fst_subnet_table_load, `aws ec2 describe-subnets`):
+     * the subnet, VPC, AZ and account of any address in their CIDR blocks,
+     * for the sessions' context (fst_session.client_ctx/server_ctx) when
+     * the records do not say.  Borrowed, must outlive the stitcher. */
+    const fst_subnet_table *subnets;
     /* Threads fst_stitcher_push_reader and fst_stitcher_finish use: 1 =
      * everything on the caller's thread; 2 = a second thread reads,
      * inflates, frames and parses (and computes each record's key) while
@@ -78,6 +83,10 @@ typedef struct fst_stitch_stats {
                                  * flush or at the end) */
     uint64_t records_folded;    /* window entries given back by folding the
                                  * settled windows of long connections */
+    uint64_t context_conflicts; /* records whose account-id, vpc-id, subnet-id,
+                                 * az-id, region or instance-id differed from
+                                 * the first value their ENI gave (the first
+                                 * is kept) */
 } fst_stitch_stats;
 
 typedef struct fst_stitcher fst_stitcher;

@@ -21,7 +21,11 @@ void fst_cli_build_help(FILE *f)
           "                       is an ENI's own, its secondary IPs and which ENIs\n"
           "                       are NAT gateways, load balancers or TGW attachments;\n"
           "                       needed for the best results with the default\n"
-          "                       (v2) format, which has no pkt-srcaddr/pkt-dstaddr\n",
+          "                       (v2) format, which has no pkt-srcaddr/pkt-dstaddr\n"
+          "  --subnets FILE       JSON printed by `aws ec2 describe-subnets` (pages may\n"
+          "                       be concatenated): the subnet, VPC, AZ and account of\n"
+          "                       any address in their CIDR blocks, for the client_*\n"
+          "                       and server_* keys when the records do not say\n",
           f);
     fprintf(f,
             "  --idle-tcp S         idle timeout for TCP, seconds (default %" PRIu32 ")\n"
@@ -126,6 +130,7 @@ int fst_cli_build_option(const char *cmd, fst_cli_build_opts *b, int key, const 
     case FST_KEY_THREADS: return parse_threads(cmd, v, &b->cfg.threads) < 0 ? -1 : 1;
     case FST_KEY_STREAM: b->stream = 1; return 1;
     case FST_KEY_ENI_METADATA: b->eni_path = v; return 1;
+    case FST_KEY_SUBNETS: b->subnets_path = v; return 1;
     case FST_KEY_FILTER: b->filter = v; return 1;
     case FST_KEY_SINCE: b->since = v; return 1;
     case FST_KEY_UNTIL: b->until = v; return 1;
@@ -214,6 +219,13 @@ int fst_cli_build_open(const char *cmd, fst_cli_build *run, fst_cli_build_opts *
     if (b->eni_path && !(run->meta = load_meta(cmd, b->eni_path, &code)))
         return code;
     b->cfg.meta = run->meta;
+    char serr[512];
+    if (b->subnets_path &&
+        !(run->subnets = fst_subnet_table_load(b->subnets_path, serr, sizeof serr))) {
+        fprintf(stderr, "%s: --subnets %s\n", cmd, serr);
+        return FST_EXIT_USAGE;
+    }
+    b->cfg.subnets = run->subnets;
     run->r = fst_reader_new(&in->reader);
     run->st = run->r ? fst_stitcher_new(&b->cfg) : NULL;
     if (!run->r || !run->st) {
@@ -260,6 +272,7 @@ void fst_cli_build_close(fst_cli_build *run)
     if (run->r)
         fst_reader_free(run->r);
     fst_eni_table_free(run->meta);
+    fst_subnet_table_free(run->subnets);
     fst_filter_free(run->filter);
     memset(run, 0, sizeof *run);
 }
@@ -385,8 +398,9 @@ static void json_session_stats(FILE *f, const fst_stitch_stats *st)
             st->packets_naive, st->bytes_naive, st->packets_counted, st->bytes_counted);
     fprintf(f,
             ",\"flushes\":%" PRIu64 ",\"records_late\":%" PRIu64 ",\"groups_held_peak\":%" PRIu64
-            ",\"records_folded\":%" PRIu64,
-            st->flushes, st->records_late, st->groups_held_peak, st->records_folded);
+            ",\"records_folded\":%" PRIu64 ",\"context_conflicts\":%" PRIu64,
+            st->flushes, st->records_late, st->groups_held_peak, st->records_folded,
+            st->context_conflicts);
     fputs(",\"bytes_ratio\":", f);
     if (st->bytes_counted)
         fprintf(f, "%.6g", (double)st->bytes_naive / (double)st->bytes_counted);

@@ -37,7 +37,7 @@ enum fst_cli_key {
     /* the session-building options (FST_CLI_BUILD_LONGOPTS) */
     FST_KEY_IDLE_TCP, FST_KEY_IDLE_UDP, FST_KEY_IDLE_ICMP, FST_KEY_IDLE_OTHER, FST_KEY_THREADS,
     FST_KEY_STREAM, FST_KEY_HORIZON, FST_KEY_ENI_METADATA, FST_KEY_FILTER, FST_KEY_SINCE,
-    FST_KEY_UNTIL,
+    FST_KEY_UNTIL, FST_KEY_SUBNETS,
     FST_KEY_COMMAND = 512 /* a command's own keys start here */
 };
 
@@ -69,6 +69,7 @@ enum fst_cli_key {
     {"stream", no_argument, NULL, FST_KEY_STREAM},                     \
     {"horizon", required_argument, NULL, FST_KEY_HORIZON},             \
     {"eni-metadata", required_argument, NULL, FST_KEY_ENI_METADATA},   \
+    {"subnets", required_argument, NULL, FST_KEY_SUBNETS},             \
     {"filter", required_argument, NULL, FST_KEY_FILTER},               \
     {"since", required_argument, NULL, FST_KEY_SINCE},                 \
     {"until", required_argument, NULL, FST_KEY_UNTIL}
@@ -97,6 +98,7 @@ int fst_cli_account(int argc, char **argv);
 /* The values of FST_CLI_BUILD_LONGOPTS. */
 typedef struct fst_cli_build_opts {
     const char *eni_path;    /* --eni-metadata, or NULL */
+    const char *subnets_path; /* --subnets, or NULL */
     fst_stitcher_config cfg; /* idle timeouts, threads, horizon (meta set by open) */
     int stream;              /* --stream or --horizon */
     const char *filter, *since, *until; /* --filter, --since, --until text */
@@ -115,6 +117,7 @@ void fst_cli_build_help(FILE *f);
 /* One run: ENI metadata, reader, stitcher and the session selection. */
 typedef struct fst_cli_build {
     fst_eni_table *meta;
+    fst_subnet_table *subnets;
     fst_reader *r;
     fst_stitcher *st;
     fst_filter *filter;      /* --filter, or NULL */

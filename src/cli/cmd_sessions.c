@@ -20,7 +20,7 @@
 static void sessions_help(FILE *f)
 {
     fputs("usage: flowstitch sessions [--format jsonl|csv|tsv] [--time-format epoch|iso]\n"
-          "           [--eni-metadata FILE]\n"
+          "           [--eni-metadata FILE] [--subnets FILE]\n"
           "           [--idle-tcp S] [--idle-udp S] [--idle-icmp S] [--idle-other S]\n"
           "           [-o|--output FILE] [--stats FILE] [--fields FMT] [--strict]\n"
           "           [--threads N] [--stream] [--horizon S] [-q|--quiet]\n"

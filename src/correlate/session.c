@@ -52,6 +52,7 @@ typedef struct pick {
     int rank;
     uint32_t eni;
     uint64_t pk, by;
+    uint8_t tpath;  /* first traffic-path code of the stream */
 } pick;
 
 static int better(const fst__observe *o, const pick *a, const pick *b)
@@ -68,11 +69,11 @@ static int better(const fst__observe *o, const pick *a, const pick *b)
 static void count_once(const fst__observe *o, const fst__win *wins, const fst__group *g,
                        const uint32_t *w, uint32_t n, fst__sess *s)
 {
-    pick best[2] = {{-1, 0, 0, 0}, {-1, 0, 0, 0}};
+    pick best[2] = {{-1, 0, 0, 0, 0}, {-1, 0, 0, 0, 0}};
     for (uint32_t i = 0; i < n;) {
         const fst__win *h = &wins[w[i]];
         const int d = !!(h->bits & FST__W_REV);
-        pick p = {0, h->eni, 0, 0};
+        pick p = {0, h->eni, 0, 0, 0};
         for (; i < n && wins[w[i]].eni == h->eni && !!(wins[w[i]].bits & FST__W_REV) == d; i++) {
             const fst__win *x = &wins[w[i]];
             const int r = fst__session_role(o, g, x);
@@ -82,6 +83,8 @@ static void count_once(const fst__observe *o, const fst__win *wins, const fst__g
             s->naive_by = fst__sat_add(s->naive_by, x->bytes);
             if (x->bits & FST__W_DUP)
                 continue;
+            if (!p.tpath)
+                p.tpath = x->tpath;
             p.pk = fst__sat_add(p.pk, x->packets);
             p.by = fst__sat_add(p.by, x->bytes);
         }
@@ -91,6 +94,7 @@ static void count_once(const fst__observe *o, const fst__win *wins, const fst__g
     for (int d = 0; d < 2; d++) {
         s->pk[d] = best[d].rank < 0 ? 0 : best[d].pk;
         s->by[d] = best[d].rank < 0 ? 0 : best[d].by;
+        s->tpath[d] = best[d].rank == FST__ROLE_EGRESS ? best[d].tpath : 0;
     }
 }
 
@@ -207,6 +211,7 @@ int fst__session_absorb(const fst__observe *o, fst__sessions *ss, uint32_t into,
     a->action |= b->action;
     a->incomplete |= b->incomplete;
     a->known |= b->known;
+    /* tpath stays a's: b's key (and so its direction index) differs */
     ss->v[from].absorbed = 1;
     return 0;
 }

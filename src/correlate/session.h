@@ -64,6 +64,9 @@ typedef struct fst__sess {
     uint8_t basis, client_hi, action, incomplete;
     uint8_t absorbed;       /* folded into another session (natfold.c); dropped */
     uint8_t known;          /* FST__K_*: some record carried times / counts */
+    uint8_t tpath[2];       /* traffic-path of the stream counted for [d] when
+                             * it is the sender's egress, 0 otherwise */
+    uint8_t has_leg;        /* a NAT leg is tied to it (stitch/, after nat/) */
 } fst__sess;
 
 typedef struct fst__sessions {

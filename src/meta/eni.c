@@ -25,13 +25,13 @@
  */
 #include "meta/eni.h"
 
-#include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "flowstitch/errors.h"
+#include "meta/json.h"
 #include "util/hashcfg.h"
 #include "util/util.h"
 
@@ -247,6 +247,7 @@ static void info_free(fst__eni_info *e)
     fst__free((void *)e->vpc_id);
     fst__free((void *)e->az);
     fst__free((void *)e->instance_id);
+    fst__free((void *)e->owner_id);
     fst__free((void *)e->secondary);
     fst__free((void *)e->ipv6);
     fst__free((void *)e->public_ips);
@@ -335,7 +336,7 @@ static int eni_addresses(const load_ctx *c, const json_t *obj, fst__eni_info *e,
 /* Text fields of one ENI. */
 static int eni_texts(const load_ctx *c, const json_t *obj, fst__eni_info *e)
 {
-    const char *id, *type, *subnet, *vpc, *az, *inst = NULL;
+    const char *id, *type, *subnet, *vpc, *az, *owner, *inst = NULL;
     const json_t *att;
     int rm;
     FST__TRY(get_str(c, obj, "NetworkInterfaceId", &id));
@@ -345,6 +346,7 @@ static int eni_texts(const load_ctx *c, const json_t *obj, fst__eni_info *e)
     FST__TRY(get_str(c, obj, "SubnetId", &subnet));
     FST__TRY(get_str(c, obj, "VpcId", &vpc));
     FST__TRY(get_str(c, obj, "AvailabilityZone", &az));
+    FST__TRY(get_str(c, obj, "OwnerId", &owner));
     FST__TRY(get_bool(c, obj, "RequesterManaged", &rm));
     FST__TRY(get_object(c, obj, "Attachment", &att));
     if (att)
@@ -356,6 +358,7 @@ static int eni_texts(const load_ctx *c, const json_t *obj, fst__eni_info *e)
     FST__TRY(dup_str(subnet, &e->subnet_id));
     FST__TRY(dup_str(vpc, &e->vpc_id));
     FST__TRY(dup_str(az, &e->az));
+    FST__TRY(dup_str(owner, &e->owner_id));
     return dup_str(inst, &e->instance_id);
 }
 
@@ -462,60 +465,17 @@ static int load_doc(fst_eni_table *t, load_ctx *c, const json_t *doc)
     return 0;
 }
 
-/* 1-based line and column of byte offset pos in buf. */
-static void line_col(const char *buf, size_t pos, size_t *line, size_t *col)
-{
-    *line = 1;
-    *col = 1;
-    for (size_t i = 0; i < pos; i++) {
-        if (buf[i] == '\n') {
-            (*line)++;
-            *col = 1;
-        } else {
-            (*col)++;
-        }
-    }
-}
+/* One JSON document of the file (fst__json_each_doc's callback). */
+typedef struct doc_ud {
+    fst_eni_table *t;
+    load_ctx *c;
+} doc_ud;
 
-static size_t skip_space(const char *buf, size_t len, size_t off)
+static int one_doc(void *ud, const json_t *doc, size_t docno)
 {
-    while (off < len && (buf[off] == ' ' || buf[off] == '\t' || buf[off] == '\n' ||
-                         buf[off] == '\r'))
-        off++;
-    return off;
-}
-
-/* Parse every concatenated JSON document in buf. */
-static int load_buffer(fst_eni_table *t, load_ctx *c, const char *buf, size_t len)
-{
-    size_t off = skip_space(buf, len, 0);
-    if (off == len) {
-        set_err(c, "empty file (expected the JSON of `aws ec2 describe-network-interfaces`)");
-        return FST_EJSON;
-    }
-    while (off < len) {
-        json_error_t jerr;
-        c->doc++;
-        json_t *doc = json_loadb(buf + off, len - off,
-                                 JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
-                                 &jerr);
-        if (!doc) {
-            /* jansson counts from the start of this document: shift its
-             * line (and, on the document's first line, its column). */
-            size_t line, col;
-            line_col(buf, off, &line, &col);
-            const size_t jl = jerr.line > 0 ? (size_t)jerr.line : 1;
-            const size_t jc = jerr.column > 0 ? (size_t)jerr.column : 1;
-            set_err(c, "line %zu, column %zu: bad JSON: %s", line + jl - 1,
-                    jl == 1 ? col + jc - 1 : jc, jerr.text);
-            return FST_EJSON;
-        }
-        const int rc = load_doc(t, c, doc);
-        json_decref(doc);
-        FST__TRY(rc);
-        off = skip_space(buf, len, off + (size_t)jerr.position);
-    }
-    return 0;
+    doc_ud *d = ud;
+    d->c->doc = docno;
+    return load_doc(d->t, d->c, doc);
 }
 
 /* Index every ENI by each of its private addresses. */
@@ -554,48 +514,6 @@ static int build_index(fst_eni_table *t)
     return oom ? FST_ENOMEM : 0;
 }
 
-/* Whole file into memory. */
-static int read_file(const load_ctx *c, char **out, size_t *outlen)
-{
-    FILE *f = fopen(c->path, "rb");
-    if (!f) {
-        set_err(c, "cannot open: %s", strerror(errno));
-        return errno == ENOENT ? FST_ENOENT : FST_EIO;
-    }
-    size_t len = 0, cap = 65536;
-    char *buf = fst__malloc(cap);
-    int rc = buf ? 0 : FST_ENOMEM;
-    while (rc == 0) {
-        if (len == cap) {
-            char *nb = fst__realloc(buf, cap * 2);
-            if (!nb) {
-                rc = FST_ENOMEM;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        const size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    if (rc == 0 && ferror(f)) {
-        set_err(c, "read error: %s", strerror(errno));
-        rc = FST_EIO;
-    } else if (rc == FST_ENOMEM) {
-        set_err(c, "out of memory");
-    }
-    fclose(f);
-    if (rc < 0) {
-        fst__free(buf);
-        return rc;
-    }
-    *out = buf;
-    *outlen = len;
-    return 0;
-}
-
 fst_eni_table *fst_eni_table_load(const char *path, char *err, size_t errlen)
 {
     load_ctx c = {path ? path : "(null)", err, errlen, 0, 0, 0};
@@ -605,13 +523,11 @@ fst_eni_table *fst_eni_table_load(const char *path, char *err, size_t errlen)
         set_err(&c, "no file name");
         return NULL;
     }
-    char *buf = NULL;
-    size_t len = 0;
-    if (read_file(&c, &buf, &len) < 0)
-        return NULL;
     fst_eni_table *t = fst__calloc(1, sizeof *t);
-    int rc = t ? load_buffer(t, &c, buf, len) : FST_ENOMEM;
-    fst__free(buf);
+    doc_ud d = {t, &c};
+    int rc = t ? fst__json_each_doc(path, "the JSON of `aws ec2 describe-network-interfaces`",
+                                    one_doc, &d, err, errlen)
+               : FST_ENOMEM;
     if (rc == 0) {
         rc = build_index(t);
         if (rc < 0)

@@ -50,6 +50,7 @@ typedef struct fst__eni_info {
     const fst_addr *public_ips;  /* Association.PublicIp of each private IP */
     uint32_t n_public;
     const char *subnet_id, *vpc_id, *az, *instance_id; /* NULL when absent */
+    const char *owner_id;        /* OwnerId (AWS account), NULL when absent */
 } fst__eni_info;
 
 /* ENI by id ("eni-0abc...", exact, case-sensitive).  NULL when t is NULL or

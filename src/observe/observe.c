@@ -11,7 +11,7 @@
 #include "flowstitch/errors.h"
 
 _Static_assert(sizeof(fst__pkey) == 40, "key_hash reads the key as five words");
-_Static_assert(sizeof(fst__prep) == 96, "fst__prep stays compact");
+_Static_assert(sizeof(fst__prep) == 104, "fst__prep stays compact");
 
 
 int fst__observe_init(fst__observe *o, const fst_eni_table *meta, uint64_t seed)
@@ -37,8 +37,15 @@ void fst__observe_free(fst__observe *o)
     fst__oatab_free(&o->rtab);
     for (uint32_t i = 0; !o->borrowed && i < o->n_enis; i++) {
         fst__free(o->enis[i]->name);
+        for (int k = 0; k < FST__CTX_N; k++)
+            fst__free(o->enis[i]->ctx[k]);
         fst__free(o->enis[i]);
     }
+    fst__oatab_free(&o->svc.tab);
+    fst__free(o->svc.v);
+    for (uint32_t i = 0; i < o->svc.n_names; i++)
+        fst__free(o->svc.names[i]);
+    fst__free(o->svc.names);
     if (o->borrowed) { /* a part: the ENIs and SKIPDATA windows are not its own */
         o->enis = NULL;
         o->skips = NULL;
@@ -108,6 +115,17 @@ static fst__eni *eni_by_name(fst__observe *o, const char *name)
     }
     o->enis[o->n_enis++] = e;
     return e;
+}
+
+const fst__eni *fst__observe_eni_find(const fst__observe *o, const char *name)
+{
+    if (!name || !o->eni_by_name.s)
+        return NULL;
+    const name_ctx c = {o, name};
+    uint32_t pos;
+    const uint32_t idx = fst__oatab_find(&o->eni_by_name, name_hash(name, strlen(name), o->seed),
+                                         eni_name_eq, &c, &pos);
+    return idx == UINT32_MAX ? NULL : o->enis[idx];
 }
 
 /* Per record: by the interned pointer first (one probe and a check of the
@@ -334,6 +352,11 @@ static uint16_t port_of(const fst_record *rec, int f)
     return fst_record_has(rec, f) ? (uint16_t)rec->num[f] : 0;
 }
 
+/* traffic-path codes AWS defines (../shared/docs/aws-flowlogs.md 1); others
+ * are not kept. */
+#define TPATH_MIN 1
+#define TPATH_MAX 8
+
 static void fill_win(fst__win *w, const fst_record *rec, uint32_t eni)
 {
     memset(w, 0, sizeof *w);
@@ -354,6 +377,9 @@ static void fill_win(fst__win *w, const fst_record *rec, uint32_t eni)
     }
     w->action = fst_record_has(rec, FST_F_ACTION) ? (uint8_t)rec->num[FST_F_ACTION] : 0;
     w->fdir = fst_record_has(rec, FST_F_FLOW_DIRECTION) ? (uint8_t)rec->num[FST_F_FLOW_DIRECTION] : 0;
+    if (fst_record_has(rec, FST_F_TRAFFIC_PATH) && rec->num[FST_F_TRAFFIC_PATH] >= TPATH_MIN &&
+        rec->num[FST_F_TRAFFIC_PATH] <= TPATH_MAX)
+        w->tpath = (uint8_t)rec->num[FST_F_TRAFFIC_PATH];
     if (FST_FIELDSET_HAS(rec->format->fields, FST_F_INSTANCE_ID) &&
         FST_FIELDSET_HAS(rec->dash, FST_F_INSTANCE_ID))
         w->bits |= FST__W_INST_DASH;
@@ -365,15 +391,18 @@ static int pack(fst__observe *o, fst__cwin *c, const fst__win *w, uint32_t gi)
 {
     c->group = gi;
     c->bits = w->bits;
+    if (w->tpath & FST__CW_TPATH_HIGH) /* DUP is never set before correlate */
+        c->bits |= FST__W_DUP;
     if (w->nrec <= 1 && w->start >= 0 && w->start <= UINT32_MAX && w->dur <= UINT16_MAX &&
         w->packets <= UINT32_MAX && w->bytes <= UINT32_MAX && w->eni < (1u << 24) &&
-        w->action <= 3 && w->fdir <= 3) {
+        w->action <= 3 && w->fdir <= 3 && w->tpath <= FST__CW_TPATH_MAX) {
         c->start = (uint32_t)w->start;
         c->dur = (uint16_t)w->dur;
         c->packets = (uint32_t)w->packets;
         c->bytes = (uint32_t)w->bytes;
         c->eni_flags = w->eni | (uint32_t)w->flags << 24;
-        c->ad = (uint8_t)(w->action | w->fdir << 2);
+        c->ad = (uint8_t)(w->action | w->fdir << 2 |
+                          (w->tpath & FST__CW_TPATH_LOW) << FST__CW_TPATH_SHIFT);
         return 0;
     }
     FST__TRY(fst__grow((void **)&o->wide, &o->cap_wide, o->n_wide + 1, sizeof *o->wide));
@@ -432,7 +461,8 @@ static int flush_pending(fst__observe *o)
 }
 
 /* The flow half of fst__observe_push_prep. */
-static int push_flow(fst__observe *o, fst__eni *e, const fst__prep *p, const fst__prep_addrs *x)
+static int push_flow(fst__observe *o, fst__eni *e, const fst__prep *p, const fst__prep_addrs *x,
+                     const fst__prep_where *wh)
 {
     fst__cwin *cw = cwin_next(o);
     if (!cw)
@@ -455,6 +485,15 @@ static int push_flow(fst__observe *o, fst__eni *e, const fst__prep *p, const fst
     if ((w->bits & (FST__W_SRC_SUBST | FST__W_DST_SUBST)) && (w->bits & FST__W_INST_DASH))
         e->is_hop = 1;
     eni_learn(e, src, dst);
+    if (!e->has_dir_own && w->fdir) { /* the plain address on the ENI's side */
+        memcpy(e->dir_own, w->fdir == FST_DIR_EGRESS ? src : dst, 16);
+        e->has_dir_own = 1;
+    }
+    if (p->where) /* real addresses as keyed: what fst__svc_of is asked with */
+        FST__TRY(fst__observe_take_where(o, e, wh, swapped ? k->k.hi : k->k.lo,
+                                         swapped ? k->k.lo : k->k.hi));
+    if (p->addrs && (w->bits & (FST__W_SRC_SUBST | FST__W_DST_SUBST)))
+        fst__eni_note_secondary(e, w, x->rs, x->rd);
 
     FST__TRY(pack(o, cw, w, UINT32_MAX));
     if (o->streaming && !(w->bits & FST__W_NOTIME)) { /* the clock, and lateness */
@@ -523,10 +562,11 @@ static inline uint32_t key_hash(const fst__pkey *k, uint64_t seed)
 }
 
 int fst__observe_prep(const fst__prep_ctx *c, const fst_record *rec, fst__prep *p,
-                      fst__prep_addrs *x)
+                      fst__prep_addrs *x, fst__prep_where *wh)
 {
     p->eni = rec->ids[FST_F_INTERFACE_ID];
     p->alias = p->addrs = 0;
+    p->where = (uint8_t)fst__observe_prep_where(rec, wh);
     if (rec->status == FST_STATUS_NODATA) {
         p->kind = FST__P_NODATA;
         return 0;
@@ -571,12 +611,15 @@ int fst__observe_prep(const fst__prep_ctx *c, const fst_record *rec, fst__prep *
     return 1;
 }
 
-int fst__observe_push_prep(fst__observe *o, const fst__prep *p, const fst__prep_addrs *x)
+int fst__observe_push_prep(fst__observe *o, const fst__prep *p, const fst__prep_addrs *x,
+                           const fst__prep_where *wh)
 {
     o->records_in++;
     fst__eni *e = eni_get(o, p->eni);
     if (!e)
         return FST_ENOMEM;
+    if (p->where && p->kind != FST__P_FLOW)
+        FST__TRY(fst__observe_take_where(o, e, wh, NULL, NULL));
     switch (p->kind) {
     case FST__P_NODATA:
         e->nodata++;
@@ -596,7 +639,7 @@ int fst__observe_push_prep(fst__observe *o, const fst__prep *p, const fst__prep_
         o->unusable++;
         return 0;
     default:
-        return push_flow(o, e, p, x);
+        return push_flow(o, e, p, x, wh);
     }
 }
 
@@ -605,8 +648,10 @@ int fst__observe_push(fst__observe *o, const fst_record *rec)
     const fst__prep_ctx c = fst__observe_prep_ctx(o);
     fst__prep p;
     fst__prep_addrs x;
-    fst__observe_prep(&c, rec, &p, &x);
-    return fst__observe_push_prep(o, &p, &x);
+    fst__prep_where wh;
+    fst__observe_prep(&c, rec, &p, &x, &wh);
+    wh.check_text = 1; /* a caller's records: interned pointers may be reused */
+    return fst__observe_push_prep(o, &p, &x, &wh);
 }
 
 static int cmp_skip(const void *a, const void *b)

@@ -67,6 +67,7 @@ typedef struct fst__win {
     uint8_t fdir;    /* FST_DIR_* from flow-direction, 0 when absent */
     uint32_t nrec;   /* input records it stands for when more than one (a
                       * streaming fold of settled windows); 0 = one */
+    uint8_t tpath;   /* traffic-path code 1..8 (egress records), 0 when none */
 } fst__win;
 
 /* A window entry as held until finish: 24 bytes. */
@@ -76,15 +77,38 @@ typedef struct fst__cwin {
     uint32_t packets, bytes;
     uint32_t eni_flags; /* ENI index (low 24 bits), tcp-flags (high 8) */
     uint16_t dur;       /* end - start */
-    uint8_t bits;       /* FST__W_* (never FST__W_DUP) */
-    uint8_t ad;         /* action (bits 0-1), flow direction (bits 2-3), FST__CW_WIDE */
+    uint8_t bits;       /* FST__W_*; the FST__W_DUP bit (never set here:
+                         * correlate marks duplicates on the unpacked entry)
+                         * holds bit 3 of the traffic-path code */
+    uint8_t ad;         /* action (bits 0-1), flow direction (bits 2-3),
+                         * traffic-path bits 0-2 (bits 4-6), FST__CW_WIDE */
 } fst__cwin;
 
 #define FST__CW_WIDE 0x80
+#define FST__CW_TPATH_SHIFT 4
+#define FST__CW_TPATH_LOW 7   /* traffic-path bits kept in ad */
+#define FST__CW_TPATH_HIGH 8  /* the one kept in bits (as FST__W_DUP) */
+#define FST__CW_TPATH_MAX 15
 #define FST__WCHUNK (1u << 18) /* entries per block (6 MiB) */
+
+/* Where an ENI lives, as its records say (v3+ fields): kept per ENI, the
+ * first value seen wins; a later record with another value counts in
+ * fst__observe.ctx_conflicts.  Indices of fst__eni.ctx. */
+enum { FST__CTX_ACCOUNT, FST__CTX_VPC, FST__CTX_SUBNET, FST__CTX_AZ, FST__CTX_REGION,
+       FST__CTX_INSTANCE, FST__CTX_N };
+
+/* Secondary addresses learned per ENI, at most (more are not kept). */
+#define FST__ENI_SEC_MAX 8
 
 typedef struct fst__eni {
     char *name;                 /* owned; NULL for index 0 */
+    char *ctx[FST__CTX_N];      /* owned copies, NULL when never seen */
+    const char *ctx_seen[FST__CTX_N]; /* interned pointer that last matched ctx[] */
+    uint8_t sec[FST__ENI_SEC_MAX][16]; /* learned secondary addresses (context.c) */
+    uint8_t n_sec;
+    uint8_t has_dir_own;
+    uint8_t dir_own[16];        /* first plain address flow-direction marks its
+                                 * own (srcaddr on egress, dstaddr on ingress) */
     const fst__eni_info *meta;  /* metadata entry or NULL */
     uint64_t records, nodata, skipdata;
     uint8_t cand[2][16];        /* plain addresses present in every record so far */
@@ -129,6 +153,21 @@ typedef struct fst__pending {
     uint32_t rec; /* its entry */
 } fst__pending;
 
+/* AWS service names seen in pkt-src/dst-aws-service, by address (only
+ * records to or from AWS service addresses carry one, so it stays small). */
+typedef struct fst__awssvc_addr {
+    uint8_t a[16];
+    uint32_t name;              /* index into fst__awssvc.names */
+} fst__awssvc_addr;
+
+typedef struct fst__awssvc {
+    fst__awssvc_addr *v;
+    uint32_t n, cap;
+    fst__oatab tab;             /* address -> index into v */
+    char **names;               /* owned, distinct */
+    uint32_t n_names, cap_names;
+} fst__awssvc;
+
 typedef struct fst__skip {
     uint32_t eni;
     int64_t start, end;
@@ -162,6 +201,9 @@ typedef struct fst__observe {
     uint32_t n_skips, cap_skips;
     uint64_t records_in, unusable, nodata, skipdata;
     uint64_t packets_naive, bytes_naive;
+    uint64_t ctx_conflicts;     /* records whose context field disagreed with
+                                 * the first value their ENI gave */
+    fst__awssvc svc;               /* AWS service names by address (a part's is empty) */
     /* streaming (fst__stream_split, stream/) */
     uint8_t streaming;          /* keep the clock (recent[]) and count late records */
     uint8_t borrowed;           /* a part: enis, meta and skips belong to another observe */
@@ -209,7 +251,7 @@ typedef struct fst__prep {
     uint8_t kind;               /* FST__P_* */
     uint8_t alias;              /* FLOW: bit 0 src, bit 1 dst address aliased by metadata */
     uint8_t addrs;              /* FLOW: 1 when a fst__prep_addrs goes with it */
-    uint8_t pad_;
+    uint8_t where;              /* 1 when a fst__prep_where goes with it */
     const char *eni;            /* interface-id (interned), NULL when none */
     fst__win w;                 /* FLOW: the entry, w.eni not yet set */
 } fst__prep;
@@ -220,18 +262,50 @@ typedef struct fst__prep_addrs {
     uint8_t rs[16], rd[16];     /* real (packet) source and destination */
 } fst__prep_addrs;
 
+/* Context of a record whose format has any of the context fields: the
+ * interned ids (account-id, vpc-id, subnet-id, az-id, region, instance-id;
+ * NULL when absent or "-") and the AWS service names of its source and
+ * destination (copied: raw tokens do not outlive the line; "" when none). */
+#define FST__SVC_LEN 40
+typedef struct fst__prep_where {
+    const char *id[FST__CTX_N];
+    char svc[2][FST__SVC_LEN];
+    uint8_t check_text;         /* compare the ids' text, not only pointers */
+} fst__prep_where;
+
 /* The read-only state prep needs (copied before a thread starts). */
 static inline fst__prep_ctx fst__observe_prep_ctx(const fst__observe *o)
 {
     const fst__prep_ctx c = {o->seed, o->meta};
     return c;
 }
-/* Fills *p, and *x when the record needs it; returns p->addrs (0 or 1). */
+/* Fills *p, *x when the record needs it (returns p->addrs, 0 or 1), and
+ * *wh when the record's format has a context field (sets p->where). */
 int fst__observe_prep(const fst__prep_ctx *c, const fst_record *rec, fst__prep *p,
-                      fst__prep_addrs *x);
-/* Takes one prepared record (x: its fst__prep_addrs when p->addrs, else
- * ignored); 0, FST_ENOMEM or FST_ELIMIT. */
-int fst__observe_push_prep(fst__observe *o, const fst__prep *p, const fst__prep_addrs *x);
+                      fst__prep_addrs *x, fst__prep_where *wh);
+/* Takes one prepared record (x: its fst__prep_addrs when p->addrs, wh its
+ * fst__prep_where when p->where, else ignored); 0, FST_ENOMEM or
+ * FST_ELIMIT. */
+int fst__observe_push_prep(fst__observe *o, const fst__prep *p, const fst__prep_addrs *x,
+                           const fst__prep_where *wh);
+/* context.c: fills *wh from rec when its format has a context or service
+ * field (1), else 0; takes *wh for ENI e and the record's real source and
+ * destination (NULL for a record without addresses).  0 or FST_ENOMEM. */
+int fst__observe_prep_where(const fst_record *rec, fst__prep_where *wh);
+int fst__observe_take_where(fst__observe *o, fst__eni *e, const fst__prep_where *wh,
+                            const uint8_t *src, const uint8_t *dst);
+/* context.c: an instance's ENI (its records name an instance) whose own
+ * plain address pkt-* replaced (source on egress, destination on ingress)
+ * sent or received with a secondary address: pkt is one of its own. */
+void fst__eni_note_secondary(fst__eni *e, const fst__win *w, const uint8_t *rs, const uint8_t *rd);
+/* 1 when a is ENI e's own address for the sessions' context: metadata
+ * private addresses; else a learned secondary, the address flow-direction
+ * marked, the one address present in all its records, or (one peer only)
+ * the address pkt-* replaced. */
+int fst__eni_ctx_owns(const fst__eni *e, const uint8_t a[16]);
+/* A new reader is about to be fed: the interned pointers remembered per
+ * ENI may now name other text, so they are forgotten (the text stays). */
+void fst__observe_forget_ids(fst__observe *o);
 
 /* Group i (0 <= i < n_groups), in order of first sight. */
 static inline fst__group *fst__observe_group(const fst__observe *o, uint32_t i)
@@ -295,6 +369,14 @@ const uint8_t *fst__eni_own(const fst__eni *e);
 /* 1 when a belongs to ENI e (metadata private addresses, else own()). */
 int fst__eni_has_addr(const fst__eni *e, const uint8_t a[16]);
 
+/* The ENI named name, NULL when never seen (read only; not for a part of a
+ * split, whose name table is empty). */
+const fst__eni *fst__observe_eni_find(const fst__observe *o, const char *name);
+
+/* The AWS service (pkt-*-aws-service) seen for address a (16 bytes, as in
+ * keys), NULL when none.  The first name seen for an address wins. */
+const char *fst__svc_of(const fst__observe *o, const uint8_t a[16]);
+
 /* The entry store, for stream/ (split and fold move entries and groups). */
 #define FST__WCHUNK_BYTES ((size_t)FST__WCHUNK * sizeof(fst__cwin))
 #define FST__GCHUNK_BYTES ((size_t)FST__GROUP_CHUNK * sizeof(fst__group))
@@ -321,7 +403,9 @@ static inline void fst__cwin_unpack(const fst__observe *o, fst__win *w, const fs
     w->flags = (uint8_t)(c->eni_flags >> 24);
     w->action = c->ad & 3;
     w->fdir = (c->ad >> 2) & 3;
-    w->bits = c->bits;
+    w->tpath = (uint8_t)(((c->ad >> FST__CW_TPATH_SHIFT) & FST__CW_TPATH_LOW) |
+                         (c->bits & FST__W_DUP ? FST__CW_TPATH_HIGH : 0));
+    w->bits = c->bits & (uint8_t)~FST__W_DUP;
 }
 
 /* Makes sure the group pool has a free slot.  0 or FST_ENOMEM. */

@@ -47,6 +47,39 @@ static fst__cell cell_u64_known(uint64_t v, int missing) { return missing ? cell
 /* Bytes around one text item at most: "null," (JSON) or '"' '"' ','. */
 #define ITEM_PUNCT 5
 
+/* An absent or empty context string is null; returns its length. */
+static size_t cell_ctx(fst__cell *c, const char *s)
+{
+    *c = cell_name(s, NULL);
+    return c->type == FST__CELL_NULL ? 0 : c->v.text.len;
+}
+
+/* The context columns (client_account .. aws_service); returns the length
+ * of their text. */
+static size_t context_cells(const fst_session *s, fst__cell *c)
+{
+    size_t n = cell_ctx(&c[FST__SCOL_client_account], s->client_ctx.account);
+    n += cell_ctx(&c[FST__SCOL_client_vpc], s->client_ctx.vpc);
+    n += cell_ctx(&c[FST__SCOL_client_subnet], s->client_ctx.subnet);
+    n += cell_ctx(&c[FST__SCOL_client_az], s->client_ctx.az);
+    n += cell_ctx(&c[FST__SCOL_client_eni], s->client_ctx.eni);
+    n += cell_ctx(&c[FST__SCOL_server_account], s->server_ctx.account);
+    n += cell_ctx(&c[FST__SCOL_server_vpc], s->server_ctx.vpc);
+    n += cell_ctx(&c[FST__SCOL_server_subnet], s->server_ctx.subnet);
+    n += cell_ctx(&c[FST__SCOL_server_az], s->server_ctx.az);
+    n += cell_ctx(&c[FST__SCOL_server_eni], s->server_ctx.eni);
+    n += cell_ctx(&c[FST__SCOL_region], s->region);
+    /* never null: a bad value is "unknown" */
+    const char *cls = fst_traffic_class_name(s->traffic_class);
+    n += cell_ctx(&c[FST__SCOL_traffic_class],
+                  strcmp(cls, "?") ? cls : fst_traffic_class_name(FST_CLASS_UNKNOWN));
+    c[FST__SCOL_traffic_path] = s->traffic_path ? cell_u64(s->traffic_path) : cell_null();
+    return n + cell_ctx(&c[FST__SCOL_aws_service], s->aws_service);
+}
+
+/* Text cells among the context columns (all but traffic_path). */
+#define CONTEXT_TEXT_CELLS 13
+
 size_t fst__session_cells(const fst_session *s, fst__cell *c)
 {
     const int nt = s->unknown & FST_SESSION_NO_TIMES, nc = s->unknown & FST_SESSION_NO_COUNTS;
@@ -74,10 +107,10 @@ size_t fst__session_cells(const fst_session *s, fst__cell *c)
     c[FST__SCOL_nat_leg_of] = s->nat_leg_of ? cell_u64(s->nat_leg_of) : cell_null();
     /* community id, basis and action (< 32 bytes each) and the ENI names,
      * escaped; per item its quotes and separator, or "null," */
-    size_t text = 3 * 32;
+    size_t text = 3 * 32 + context_cells(s, c);
     for (uint32_t i = 0; i < s->n_enis; i++)
         text += (s->enis[i] ? strlen(s->enis[i]) : 0);
-    return FST__JSON_GROWTH * text + ITEM_PUNCT * (s->n_enis + 3);
+    return FST__JSON_GROWTH * text + ITEM_PUNCT * (s->n_enis + 3 + CONTEXT_TEXT_CELLS);
 }
 
 /* ---- records ---------------------------------------------------------- */

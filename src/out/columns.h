@@ -20,7 +20,11 @@
     X(server_port) X(first_seen) X(last_seen) X(c2s_packets) X(c2s_bytes)   \
     X(s2c_packets) X(s2c_bytes) X(tcp_flags_c2s) X(tcp_flags_s2c)           \
     X(direction_basis) X(enis) X(records) X(action) X(community_id)         \
-    X(incomplete) X(nat_leg_of)
+    X(incomplete) X(nat_leg_of)                                             \
+    X(client_account) X(client_vpc) X(client_subnet) X(client_az)           \
+    X(client_eni) X(server_account) X(server_vpc) X(server_subnet)          \
+    X(server_az) X(server_eni) X(region) X(traffic_class) X(traffic_path)   \
+    X(aws_service)
 
 enum {
 #define FST__SCOL_ENUM(name) FST__SCOL_##name,
@@ -57,7 +61,7 @@ typedef struct fst__cell {
 extern const char *const fst__session_column_names[FST__SCOL_COUNT];
 
 /* Bound on a session row's text in any format, but for its text cells. */
-#define FST__SESSION_ROW_FIXED 1024
+#define FST__SESSION_ROW_FIXED 2048
 
 /* Fill cells[FST__SCOL_COUNT] from s.  Text that is absent or empty is a
  * NULL cell (list items are left as they are).  Returns a bound on the

@@ -38,6 +38,7 @@ typedef struct batch {
     int rc;                /* with end: what fst_reader_next returned (0 or < 0) */
     fst__prep *items;      /* FEED_ITEMS */
     fst__prep_addrs *addrs; /* FEED_ITEMS at most; taken in item order */
+    fst__prep_where *wheres; /* FEED_ITEMS at most; taken in item order */
     uint64_t *lines;       /* each item's line, for a push error's message */
     const char **files;    /* each item's file name (owned by the reader) */
 } batch;
@@ -97,8 +98,9 @@ static int push_one(fst__observe *o, const fst__prep_ctx *pc, const fst_record *
 {
     fst__prep p;
     fst__prep_addrs x;
-    fst__observe_prep(pc, rec, &p, &x);
-    return fst__observe_push_prep(o, &p, &x);
+    fst__prep_where wh;
+    fst__observe_prep(pc, rec, &p, &x, &wh);
+    return fst__observe_push_prep(o, &p, &x, &wh);
 }
 
 static int feed_single(fst__observe *o, fst_reader *r, int (*tick)(void *), void *tick_ud,
@@ -127,7 +129,7 @@ static int feed_single(fst__observe *o, fst_reader *r, int (*tick)(void *), void
 /* Producer: reads into b until it is full or the reader ends. */
 static void fill(feed *f, batch *b)
 {
-    uint32_t n = 0, nx = 0;
+    uint32_t n = 0, nx = 0, nw = 0;
     b->end = 0;
     b->rc = 0;
     while (n < FEED_ITEMS) {
@@ -138,7 +140,8 @@ static void fill(feed *f, batch *b)
             b->rc = rc;
             break;
         }
-        nx += (uint32_t)fst__observe_prep(&f->pc, rec, &b->items[n], &b->addrs[nx]);
+        nx += (uint32_t)fst__observe_prep(&f->pc, rec, &b->items[n], &b->addrs[nx], &b->wheres[nw]);
+        nw += b->items[n].where;
         b->lines[n] = rec->line;
         b->files[n] = rec->file;
         n++;
@@ -168,11 +171,12 @@ static void *producer(void *arg)
 /* Consumer: pushes one batch; 0 or a push error (*file, *line set). */
 static int drain(fst__observe *o, const batch *b, const char **file, uint64_t *line)
 {
-    uint32_t nx = 0;
+    uint32_t nx = 0, nw = 0;
     for (uint32_t i = 0; i < b->n; i++) {
         const fst__prep *p = &b->items[i];
-        const int rc = fst__observe_push_prep(o, p, &b->addrs[nx]);
+        const int rc = fst__observe_push_prep(o, p, &b->addrs[nx], &b->wheres[nw]);
         nx += p->addrs;
+        nw += p->where;
         if (rc < 0) {
             *file = b->files[i];
             *line = b->lines[i];
@@ -187,6 +191,7 @@ static void feed_free(feed *f)
     for (int i = 0; i < FEED_SLOTS; i++) {
         fst__free(f->slots[i].items);
         fst__free(f->slots[i].addrs);
+        fst__free(f->slots[i].wheres);
         fst__free(f->slots[i].lines);
         fst__free(f->slots[i].files);
     }
@@ -209,9 +214,10 @@ static feed *feed_new(fst__observe *o, fst_reader *r)
         batch *b = &f->slots[i];
         b->items = fst__malloc(FEED_ITEMS * sizeof *b->items);
         b->addrs = fst__malloc(FEED_ITEMS * sizeof *b->addrs);
+        b->wheres = fst__malloc(FEED_ITEMS * sizeof *b->wheres);
         b->lines = fst__malloc(FEED_ITEMS * sizeof *b->lines);
         b->files = fst__malloc(FEED_ITEMS * sizeof *b->files);
-        if (!b->items || !b->addrs || !b->lines || !b->files) {
+        if (!b->items || !b->addrs || !b->wheres || !b->lines || !b->files) {
             feed_free(f);
             return NULL;
         }
@@ -247,6 +253,7 @@ int fst__feed(fst__observe *o, fst_reader *r, int threads, int (*tick)(void *), 
 {
     *file = NULL;
     *line = 0;
+    fst__observe_forget_ids(o); /* a new reader: its interned pointers are new */
     if (threads < 2)
         return feed_single(o, r, tick, tick_ud, file, line);
     feed *f = feed_new(o, r);

@@ -22,6 +22,7 @@
 #include "correlate/correlate.h"
 #include "nat/nat.h"
 #include "direction/direction.h"
+#include "stitch/context.h"
 #include "stitch/feed.h"
 #include "stream/stream.h"
 #include "observe/observe.h"
@@ -76,6 +77,7 @@ void fst_stitcher_config_init(fst_stitcher_config *cfg)
     cfg->idle_icmp = IDLE_ICMP_DEFAULT;
     cfg->idle_other = IDLE_OTHER_DEFAULT;
     cfg->meta = NULL;
+    cfg->subnets = NULL;
 }
 
 fst_stitcher *fst_stitcher_new(const fst_stitcher_config *cfg)
@@ -377,6 +379,8 @@ static void fill_one(const fst_stitcher *st, const run *rn, const fst__sess *s,
     out.nat_leg_of = s->nat_parent ? rn->id0 + rn->ss.v[s->nat_parent - 1].rank + 1 : 0;
     fst__community_id(0, out.proto, &out.client_addr, out.client_port, &out.server_addr,
                       out.server_port, out.community_id, st->sha_ni);
+    const fst__ctx_src src = {rn->o, &st->obs, st->cfg.meta, st->cfg.subnets};
+    fst__session_context(&src, &rn->ss, s, &out);
     *o = out;
 }
 
@@ -487,6 +491,7 @@ static int run_sessions(fst_stitcher *st, run *rn, fst_session_cb cb, void *ud,
     FST__TRY(fst__direction_orient(&st->learned, &rn->ss));
     FST__TRY(fst__nat_fold_inside(rn->o, &rn->ss));
     FST__TRY(fst__nat_tie_legs(rn->o, &rn->ss));
+    fst__mark_leg_parents(&rn->ss);
     FST__TRY(order_sessions(rn, threads));
     FST__TRY(fst__account_summary(rn->o, &rn->ss, stats, eniw));
     int rc = 0;
@@ -625,6 +630,7 @@ int fst_stitcher_finish(fst_stitcher *st, fst_session_cb cb, void *ud)
     st->stats.groups_held_peak = st->flushed.groups_held_peak;
     st->stats.records_late = st->obs.late;
     st->stats.records_folded = st->flushed.records_folded;
+    st->stats.context_conflicts = st->obs.ctx_conflicts;
     return rc < 0 ? rc : 0;
 }
 
