@@ -14,6 +14,7 @@
 #include "flowstitch/record.h"
 #include "flowstitch/session.h"
 #include "flowstitch/filter.h"
+#include "flowstitch/cost.h"
 #include "flowstitch/eni.h"
 #include "flowstitch/reader.h"
 #include "flowstitch/stitcher.h"

@@ -111,6 +111,12 @@ typedef struct fst_session {
                                   * records, 0 when not logged */
     const char *aws_service;     /* pkt-src/dst-aws-service of the non-VPC
                                   * side (S3, DYNAMODB, ...), NULL when none */
+    /* Packets and bytes summed over ALL the session's records (every ENI's
+     * copy, exact duplicates included): what a query summing the flow log
+     * says (an Athena SUM(bytes)).  Over all sessions they add up to the
+     * run's packets_naive/bytes_naive (fst_stitch_stats) when no record
+     * was unusable.  Not an output column of `sessions`; see cost.h. */
+    uint64_t naive_packets, naive_bytes;
 } fst_session;
 
 /* Community ID v1 (corelight/community-id-spec) of a flow, seed 0 by default:

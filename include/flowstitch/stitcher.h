@@ -67,7 +67,7 @@ typedef struct fst_stitcher_config {
 
 /* Bytes counted per connection key held for correlating it at the end
  * (its session, its places in the output order). */
-#define FST_MEMCAP_RUN_BYTES 112
+#define FST_MEMCAP_RUN_BYTES 128
 
 void fst_stitcher_config_init(fst_stitcher_config *cfg);
 

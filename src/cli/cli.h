@@ -34,6 +34,10 @@ typedef struct fst_cli_input_opts {
 enum fst_cli_key {
     FST_KEY_FIELDS = 256, FST_KEY_STRICT, FST_KEY_MAX_LINE, FST_KEY_MAX_REPORTS,
     FST_KEY_STATS, FST_KEY_FORMAT, FST_KEY_TIME_FORMAT,
+    /* the session-building options (FST_CLI_BUILD_LONGOPTS) */
+    FST_KEY_IDLE_TCP, FST_KEY_IDLE_UDP, FST_KEY_IDLE_ICMP, FST_KEY_IDLE_OTHER, FST_KEY_THREADS,
+    FST_KEY_STREAM, FST_KEY_HORIZON, FST_KEY_ENI_METADATA, FST_KEY_FILTER, FST_KEY_SINCE,
+    FST_KEY_UNTIL, FST_KEY_SUBNETS, FST_KEY_MEMCAP,
     FST_KEY_COMMAND = 512 /* a command's own keys start here */
 };
 
@@ -53,6 +57,24 @@ enum fst_cli_key {
     {"max-reports", required_argument, NULL, FST_KEY_MAX_REPORTS},     \
     {"stats", required_argument, NULL, FST_KEY_STATS}
 
+/* The options of every command that builds sessions (sessions, account),
+ * after FST_CLI_SHARED_LONGOPTS in its table; handled by
+ * fst_cli_build_option from the command's own handler. */
+#define FST_CLI_BUILD_LONGOPTS                                         \
+    {"idle-tcp", required_argument, NULL, FST_KEY_IDLE_TCP},           \
+    {"idle-udp", required_argument, NULL, FST_KEY_IDLE_UDP},           \
+    {"idle-icmp", required_argument, NULL, FST_KEY_IDLE_ICMP},         \
+    {"idle-other", required_argument, NULL, FST_KEY_IDLE_OTHER},       \
+    {"threads", required_argument, NULL, FST_KEY_THREADS},             \
+    {"stream", no_argument, NULL, FST_KEY_STREAM},                     \
+    {"horizon", required_argument, NULL, FST_KEY_HORIZON},             \
+    {"eni-metadata", required_argument, NULL, FST_KEY_ENI_METADATA},   \
+    {"subnets", required_argument, NULL, FST_KEY_SUBNETS},             \
+    {"filter", required_argument, NULL, FST_KEY_FILTER},               \
+    {"since", required_argument, NULL, FST_KEY_SINCE},                 \
+    {"until", required_argument, NULL, FST_KEY_UNTIL},                 \
+    {"memcap", required_argument, NULL, FST_KEY_MEMCAP}
+
 /* A command's own option handler: key and value (NULL when none) of one
  * option; 0 when done, -1 on a usage error (message printed). */
 typedef int (*fst_cli_option_fn)(void *ctx, int key, const char *val);
@@ -70,6 +92,66 @@ int fst_cli_parse(const char *cmd, int argc, char **argv, const char *shortopts,
 /* Subcommands: argv[0] is the subcommand name. Return an exit code. */
 int fst_cli_records(int argc, char **argv);
 int fst_cli_sessions(int argc, char **argv);
+int fst_cli_account(int argc, char **argv);
+
+/* ---- building sessions (cli/build.c): shared by sessions and account ---- */
+
+/* The values of FST_CLI_BUILD_LONGOPTS. */
+typedef struct fst_cli_build_opts {
+    const char *eni_path;    /* --eni-metadata, or NULL */
+    const char *subnets_path; /* --subnets, or NULL */
+    fst_stitcher_config cfg; /* idle timeouts, threads, horizon (meta set by open) */
+    int stream;              /* --stream or --horizon */
+    const char *filter, *since, *until; /* --filter, --since, --until text */
+} fst_cli_build_opts;
+
+void fst_cli_build_opts_init(fst_cli_build_opts *b);
+/* One option: 1 handled, 0 not a build option, -1 usage error (printed). */
+int fst_cli_build_option(const char *cmd, fst_cli_build_opts *b, int key, const char *v);
+/* After parsing: --stream defaults (horizon, time-ordered reading) and at
+ * least one INPUT (argv[first..argc)); 0 or FST_EXIT_USAGE (printed). */
+int fst_cli_build_ready(const char *cmd, fst_cli_build_opts *b, fst_cli_input_opts *in,
+                        int argc, int first);
+/* The help lines of the build options (--eni-metadata ... --until). */
+void fst_cli_build_help(FILE *f);
+
+/* One run: ENI metadata, reader, stitcher and the session selection. */
+typedef struct fst_cli_build {
+    fst_eni_table *meta;
+    fst_subnet_table *subnets;
+    fst_reader *r;
+    fst_stitcher *st;
+    fst_filter *filter;      /* --filter, or NULL */
+    fst_time_range range;    /* --since/--until */
+} fst_cli_build;
+
+/* Compiles the selection, loads the metadata, makes the reader and the
+ * stitcher and queues the INPUTs paths[0..n); 0 or an exit code (printed).
+ * Call fst_cli_build_close in every case. */
+int fst_cli_build_open(const char *cmd, fst_cli_build *run, fst_cli_build_opts *b,
+                       const fst_cli_input_opts *in, int n, char **paths);
+/* 1 when s passes --filter, --since and --until. */
+int fst_cli_build_selected(const fst_cli_build *run, const fst_session *s);
+/* Pushes every record (streaming: cb gets the sessions that close on the
+ * way, and NULL after each flush); `written` says whether any output
+ * went out already (for the --strict message).  An exit code: OK, STRICT
+ * or FATAL (printed). */
+int fst_cli_build_push(const char *cmd, fst_cli_build *run, fst_session_cb cb, void *ud,
+                       uint64_t written);
+void fst_cli_build_close(fst_cli_build *run);
+
+/* The session summary on f, the streaming line, and the late-records
+ * warning (printed even when quiet). */
+void fst_cli_session_summary(FILE *f, const fst_stitch_stats *st);
+void fst_cli_stream_summary(FILE *f, const fst_stitch_stats *st, uint32_t horizon);
+void fst_cli_warn_late(FILE *f, const fst_stitch_stats *st);
+/* The memory-cap line when sessions were evicted (printed even with -q:
+ * a session written early may continue as a second one). */
+void fst_cli_memcap_summary(FILE *f, const fst_stitch_stats *st);
+/* --stats FILE: one JSON object with "inputs", "eni_metadata" and
+ * "sessions" (null when st is NULL); 0 or -1 (printed). */
+int fst_cli_write_stats(const char *cmd, const char *path, const fst_reader *r,
+                        const fst_stitch_stats *st, const char *eni_path, size_t n_meta);
 
 /* Shared helpers (cli/common.c). */
 void fst_cli_input_opts_init(fst_cli_input_opts *o);

@@ -19,14 +19,11 @@
 
 static void sessions_help(FILE *f)
 {
-    fst_stitcher_config d;
-    fst_stitcher_config_init(&d);
     fputs("usage: flowstitch sessions [--format jsonl|csv|tsv] [--time-format epoch|iso]\n"
           "           [--eni-metadata FILE] [--subnets FILE]\n"
           "           [--idle-tcp S] [--idle-udp S] [--idle-icmp S] [--idle-other S]\n"
           "           [-o|--output FILE] [--stats FILE] [--fields FMT] [--strict]\n"
-          "           [--threads N] [--stream] [--horizon S] [--memcap SIZE]\n"
-          "           [-q|--quiet]\n"
+          "           [--threads N] [--stream] [--horizon S] [-q|--quiet]\n"
           "           [--filter EXPR] [--since T] [--until T] INPUT...\n"
           "\n"
           "Rebuild the network sessions behind VPC Flow Logs.\n"
@@ -50,66 +47,10 @@ static void sessions_help(FILE *f)
           "  --time-format T      epoch (default: unix seconds) or iso (UTC,\n"
           "                       2024-06-10T02:00:00Z; strings in JSON) for\n"
           "                       first_seen and last_seen\n"
-          "  -o, --output FILE    write sessions there (default: standard output)\n"
-          "  --eni-metadata FILE  JSON printed by `aws ec2 describe-network-interfaces`\n"
-          "                       (pages may be concatenated).  Tells which address\n"
-          "                       is an ENI's own, its secondary IPs and which ENIs\n"
-          "                       are NAT gateways, load balancers or TGW attachments;\n"
-          "                       needed for the best results with the default\n"
-          "                       (v2) format, which has no pkt-srcaddr/pkt-dstaddr\n"
-          "  --subnets FILE       JSON printed by `aws ec2 describe-subnets` (pages may\n"
-          "                       be concatenated): the subnet, VPC, AZ and account of\n"
-          "                       any address in their CIDR blocks, for the client_*\n"
-          "                       and server_* keys when the records do not say\n",
+          "  -o, --output FILE    write sessions there (default: standard output)\n",
           f);
-    fprintf(f,
-            "  --idle-tcp S         idle timeout for TCP, seconds (default %" PRIu32 ")\n"
-            "  --idle-udp S         idle timeout for UDP (default %" PRIu32 ")\n"
-            "  --idle-icmp S        idle timeout for ICMP and ICMPv6 (default %" PRIu32 ")\n"
-            "  --idle-other S       idle timeout for other protocols (default %" PRIu32 ")\n"
-            "                       S is whole seconds, or a number with s, m, h or d\n",
-            d.idle_tcp, d.idle_udp, d.idle_icmp, d.idle_other);
-    fputs("  --threads N          1: one thread; 2 (default when the machine has two\n"
-          "                       or more CPUs): reading, gzip and parsing run on a\n"
-          "                       second thread beside the session engine.  The\n"
-          "                       output is identical; more than 2 is 2\n"
-          "  --stream             bounded memory for long inputs: write each session\n"
-          "                       as soon as its records ended more than the horizon\n"
-          "                       plus its idle timeout before the data's clock (the\n"
-          "                       median end time of the latest records), and forget\n"
-          "                       it.  Files are read in the time order of their S3\n"
-          "                       names (..._20180620T1620Z_...), across accounts,\n"
-          "                       regions and flow logs.  Sessions are ordered within\n"
-          "                       each flush, not overall; records arriving later than\n"
-          "                       the horizon are counted as late in the summary\n"
-          "  --horizon S          how late a record may arrive, in data time, and still\n"
-          "                       join its session (default 1200 = 20 min: S3 delivers\n"
-          "                       every 5 min, about 10 min late); implies --stream\n"
-          "  --memcap SIZE        most memory the session engine may hold (SIZE in\n"
-          "                       bytes, or with K, M, G or T: powers of 1024; default\n"
-          "                       half of the RAM).  At 3/4 of it the sessions idle\n"
-          "                       longest are written early and forgotten (counted as\n"
-          "                       evicted in the summary); such a session may continue\n"
-          "                       later as a second one.  Peak RSS stays within SIZE\n"
-          "                       plus about 32 MiB (docs/performance.md)\n",
-          f);
-    fputs("  --filter EXPR        write only the sessions EXPR matches (after they are\n"
-          "                       built: the same sessions, the same session_id as\n"
-          "                       without it).  Terms, joined by and/&&, or/||,\n"
-          "                       not/! and parentheses (not > and > or):\n"
-          "                         [client|server] host ADDR | net CIDR | port N\n"
-          "                         [client|server] eni ID | vpc ID | subnet ID | az NAME\n"
-          "                         proto tcp|udp|icmp|icmp6|N   action accept|reject\n"
-          "                         basis NAME   class NAME\n"
-          "                         bytes|packets|duration|records OP N  (OP: > < >= <=\n"
-          "                         = !=; N may end in k, M or G: powers of 1000)\n"
-          "                       e.g. 'host 10.0.1.5 and not port 22 and bytes > 1M'.\n"
-          "                       Full grammar: docs/filters.md\n"
-          "  --since T, --until T write only sessions whose [first_seen, last_seen]\n"
-          "                       overlaps [since, until] (ends included).  T is unix\n"
-          "                       seconds or ISO 8601 with a zone: 2024-06-10T02:00:00Z,\n"
-          "                       2024-06-10T04:00+02:00 (fractions of a second dropped)\n"
-          "  -h, --help           this text\n"
+    fst_cli_build_help(f);
+    fputs("  -h, --help           this text\n"
           "\n",
           f);
     fst_cli_input_help(f);
@@ -188,140 +129,24 @@ static void sessions_help(FILE *f)
 
 typedef struct sessions_args {
     fst_cli_input_opts in;
-    const char *eni_path;
-    const char *subnets_path;
-    fst_stitcher_config cfg;
+    fst_cli_build_opts b;
     int first;       /* INPUTs are argv[first..argc) */
-    int stream;      /* --stream or --horizon */
-    const char *filter, *since, *until; /* --filter, --since, --until text */
 } sessions_args;
-
-/* Keys of the options of `sessions` itself. */
-enum {
-    KEY_IDLE_TCP = FST_KEY_COMMAND, KEY_IDLE_UDP, KEY_IDLE_ICMP, KEY_IDLE_OTHER, KEY_THREADS,
-    KEY_STREAM, KEY_HORIZON, KEY_ENI_METADATA, KEY_FILTER, KEY_SINCE, KEY_UNTIL,
-    KEY_SUBNETS, KEY_MEMCAP
-};
 
 static const struct option sessions_longopts[] = {
     FST_CLI_SHARED_LONGOPTS,
-    {"idle-tcp", required_argument, NULL, KEY_IDLE_TCP},
-    {"idle-udp", required_argument, NULL, KEY_IDLE_UDP},
-    {"idle-icmp", required_argument, NULL, KEY_IDLE_ICMP},
-    {"idle-other", required_argument, NULL, KEY_IDLE_OTHER},
-    {"threads", required_argument, NULL, KEY_THREADS},
-    {"stream", no_argument, NULL, KEY_STREAM},
-    {"horizon", required_argument, NULL, KEY_HORIZON},
-    {"eni-metadata", required_argument, NULL, KEY_ENI_METADATA},
-    {"subnets", required_argument, NULL, KEY_SUBNETS},
-    {"filter", required_argument, NULL, KEY_FILTER},
-    {"since", required_argument, NULL, KEY_SINCE},
-    {"until", required_argument, NULL, KEY_UNTIL},
-    {"memcap", required_argument, NULL, KEY_MEMCAP},
+    FST_CLI_BUILD_LONGOPTS,
     {0}};
-
-#define DEFAULT_HORIZON 1200
-
-/* Seconds with an optional s/m/h/d unit, into *out; -1 with a message. */
-static int parse_seconds(const char *opt, const char *v, uint32_t *out)
-{
-    char *end = NULL;
-    errno = 0;
-    const unsigned long long n = strtoull(v, &end, 10);
-    unsigned long long mult = 1;
-    if (end && *end && !end[1]) {
-        switch (*end) {
-        case 's': mult = 1; end++; break;
-        case 'm': mult = 60; end++; break;
-        case 'h': mult = 3600; end++; break;
-        case 'd': mult = 86400; end++; break;
-        default: break;
-        }
-    }
-    if (errno || end == v || !end || *end || v[0] == '-' || v[0] == '+' ||
-        n > UINT32_MAX / mult) {
-        fprintf(stderr, CMD ": %s: '%s' is not a number of seconds (e.g. 350, 10m, 1h)\n",
-                opt, v);
-        return -1;
-    }
-    *out = (uint32_t)(n * mult);
-    return 0;
-}
-
-/* --memcap SIZE: bytes, or a number with K, M, G or T (powers of 1024),
- * at least MEMCAP_MIN; -1 with a message. */
-#define MEMCAP_MIN ((uint64_t)1 << 20)
-
-static int parse_memcap(const char *v, uint64_t *out)
-{
-    char *end = NULL;
-    errno = 0;
-    const unsigned long long n = strtoull(v, &end, 10);
-    int shift = 0;
-    if (end && *end && !end[1]) {
-        switch (*end) {
-        case 'K': case 'k': shift = 10; end++; break;
-        case 'M': case 'm': shift = 20; end++; break;
-        case 'G': case 'g': shift = 30; end++; break;
-        case 'T': case 't': shift = 40; end++; break;
-        default: break;
-        }
-    }
-    if (errno || end == v || !end || *end || v[0] == '-' || v[0] == '+' ||
-        n > (UINT64_MAX >> shift) || ((uint64_t)n << shift) < MEMCAP_MIN) {
-        fprintf(stderr, CMD ": --memcap: '%s' is not a size of at least 1M (e.g. 256M, 4G)\n",
-                v);
-        return -1;
-    }
-    *out = (uint64_t)n << shift;
-    return 0;
-}
-
-/* --threads N: 1 to 64; -1 with a message. */
-static int parse_threads(const char *v, uint32_t *out)
-{
-    char *end = NULL;
-    errno = 0;
-    const unsigned long n = strtoul(v, &end, 10);
-    if (errno || end == v || *end || v[0] == '-' || v[0] == '+' || n < 1 || n > 64) {
-        fprintf(stderr, CMD ": --threads: '%s' is not a number from 1 to 64\n", v);
-        return -1;
-    }
-    *out = (uint32_t)n;
-    return 0;
-}
 
 /* One option of `sessions` itself (fst_cli_option_fn): 0, or -1 on a
  * usage error (message printed). */
 static int own_option(void *ctx, int key, const char *v)
 {
     sessions_args *a = ctx;
-    switch (key) {
-    case KEY_IDLE_TCP: return parse_seconds("--idle-tcp", v, &a->cfg.idle_tcp);
-    case KEY_IDLE_UDP: return parse_seconds("--idle-udp", v, &a->cfg.idle_udp);
-    case KEY_IDLE_ICMP: return parse_seconds("--idle-icmp", v, &a->cfg.idle_icmp);
-    case KEY_IDLE_OTHER: return parse_seconds("--idle-other", v, &a->cfg.idle_other);
-    case KEY_THREADS: return parse_threads(v, &a->cfg.threads);
-    case KEY_STREAM: a->stream = 1; return 0;
-    case KEY_ENI_METADATA: a->eni_path = v; return 0;
-    case KEY_SUBNETS: a->subnets_path = v; return 0;
-    case KEY_FILTER: a->filter = v; return 0;
-    case KEY_SINCE: a->since = v; return 0;
-    case KEY_UNTIL: a->until = v; return 0;
-    case KEY_MEMCAP: return parse_memcap(v, &a->cfg.memcap);
-    case KEY_HORIZON:
-        if (parse_seconds("--horizon", v, &a->cfg.horizon) < 0)
-            return -1;
-        if (!a->cfg.horizon) {
-            fputs(CMD ": --horizon: must be at least 1 second\n", stderr);
-            return -1;
-        }
-        a->stream = 1;
-        return 0;
-    default:
+    const int rc = fst_cli_build_option(CMD, &a->b, key, v);
+    if (rc == 0)
         fprintf(stderr, CMD ": option %d not handled\n", key);
-        return -1;
-    }
+    return rc > 0 ? 0 : -1;
 }
 
 /* 0 to run, FST_EXIT_USAGE on a bad command line, FST_CLI_HELP after --help. */
@@ -329,212 +154,14 @@ static int parse_args(sessions_args *a, int argc, char **argv)
 {
     memset(a, 0, sizeof *a);
     fst_cli_input_opts_init(&a->in);
-    fst_stitcher_config_init(&a->cfg);
+    fst_cli_build_opts_init(&a->b);
     const int rc = fst_cli_parse(CMD, argc, argv, FST_CLI_SHARED_SHORTOPTS, sessions_longopts,
                                  &a->in, own_option, a, &a->first);
     if (rc == FST_CLI_HELP)
         sessions_help(stdout);
     if (rc)
         return rc;
-    if (a->stream) {
-        if (!a->cfg.horizon)
-            a->cfg.horizon = DEFAULT_HORIZON;
-        a->in.reader.time_order = 1;
-    }
-    if (a->first >= argc) {
-        fputs(CMD ": no INPUT given (use '-' for standard input; see --help)\n", stderr);
-        return FST_EXIT_USAGE;
-    }
-    return 0;
-}
-
-/* ---- the session summary ---------------------------------------------- */
-
-/* Windows of one ENI, for sorting without touching the stitcher's array. */
-static int by_windows_desc(const void *pa, const void *pb)
-{
-    const fst_eni_windows *a = *(const fst_eni_windows *const *)pa;
-    const fst_eni_windows *b = *(const fst_eni_windows *const *)pb;
-    const uint64_t na = a->nodata + a->skipdata, nb = b->nodata + b->skipdata;
-    if (na != nb)
-        return na > nb ? -1 : 1;
-    return strcmp(a->eni ? a->eni : "", b->eni ? b->eni : "");
-}
-
-#define TOP_ENIS 10
-
-static void print_eni_windows(FILE *f, const fst_stitch_stats *st)
-{
-    const fst_eni_windows **v = st->n_enis ? malloc(st->n_enis * sizeof *v) : NULL;
-    size_t n = 0;
-    for (uint64_t i = 0; v && i < st->n_enis; i++)
-        if (st->enis[i].nodata || st->enis[i].skipdata)
-            v[n++] = &st->enis[i];
-    if (n == 0) {
-        fputs("  NODATA/SKIPDATA windows: none\n", f);
-        free(v);
-        return;
-    }
-    qsort(v, n, sizeof *v, by_windows_desc);
-    fprintf(f, "  NODATA/SKIPDATA windows per ENI (%zu ENI%s, most first):\n", n,
-            n == 1 ? "" : "s");
-    for (size_t i = 0; i < n && i < TOP_ENIS; i++)
-        fprintf(f, "    %-24s %" PRIu64 " NODATA, %" PRIu64 " SKIPDATA (%" PRIu64
-                   " flow records)\n",
-                v[i]->eni ? v[i]->eni : "-", v[i]->nodata, v[i]->skipdata, v[i]->records);
-    if (n > TOP_ENIS)
-        fprintf(f, "    \u2026 %zu more\n", n - TOP_ENIS);
-    free(v);
-}
-
-static void print_ratio(FILE *f, uint64_t naive, uint64_t counted)
-{
-    if (counted)
-        fprintf(f, "%.2fx", (double)naive / (double)counted);
-    else
-        fputs("n/a", f);
-}
-
-static void print_session_summary(FILE *f, const fst_stitch_stats *st)
-{
-    fprintf(f, "flowstitch: %" PRIu64 " session%s (%" PRIu64 " NAT leg%s, %" PRIu64
-               " incomplete) from %" PRIu64 " flow records joined",
-            st->sessions, st->sessions == 1 ? "" : "s", st->nat_legs,
-            st->nat_legs == 1 ? "" : "s", st->incomplete, st->records_joined);
-    if (st->records_unusable)
-        fprintf(f, "; %" PRIu64 " records without a 5-tuple not used", st->records_unusable);
-    putc('\n', f);
-    fputs("  by direction basis:", f);
-    for (int b = 0; b < FST_BASIS_COUNT; b++)
-        fprintf(f, "%s %s %" PRIu64, b ? "," : "", fst_direction_reason_name(b), st->by_basis[b]);
-    fprintf(f, "\n  by observing ENIs: 1 ENI %" PRIu64 ", 2 ENIs %" PRIu64 ", 3 ENIs %" PRIu64
-               ", 4+ ENIs %" PRIu64,
-            st->by_enis[1], st->by_enis[2], st->by_enis[3], st->by_enis[4]);
-    if (st->by_enis[0])
-        fprintf(f, ", no interface-id field %" PRIu64, st->by_enis[0]);
-    fprintf(f, "\n  bytes: %" PRIu64 " summed over records, %" PRIu64 " counted once (",
-            st->bytes_naive, st->bytes_counted);
-    print_ratio(f, st->bytes_naive, st->bytes_counted);
-    fprintf(f, ")\n  packets: %" PRIu64 " summed over records, %" PRIu64 " counted once (",
-            st->packets_naive, st->packets_counted);
-    print_ratio(f, st->packets_naive, st->packets_counted);
-    fprintf(f, ")\n  NODATA records %" PRIu64 ", SKIPDATA records %" PRIu64 "\n", st->nodata,
-            st->skipdata);
-    print_eni_windows(f, st);
-}
-
-static void print_stream_summary(FILE *f, const fst_stitch_stats *st, uint32_t horizon)
-{
-    fprintf(f, "  streaming (horizon %" PRIu32 " s): %" PRIu64 " flush%s before the end, at most %" PRIu64
-               " connection keys held at once, %" PRIu64 " settled windows folded, %" PRIu64
-               " late record%s\n",
-            horizon, st->flushes, st->flushes == 1 ? "" : "es", st->groups_held_peak,
-            st->records_folded, st->records_late, st->records_late == 1 ? "" : "s");
-}
-
-/* Printed even with --quiet: a session written early may be split. */
-static void print_memcap_summary(FILE *f, const fst_stitch_stats *st)
-{
-    if (st->evictions)
-        fprintf(f, "flowstitch: memory cap %" PRIu64 " MiB reached %" PRIu64 " time%s: %" PRIu64
-                   " session%s evicted (written early; one may continue as a second "
-                   "session), at most %" PRIu64 " MiB held\n",
-                st->memcap >> 20, st->evictions, st->evictions == 1 ? "" : "s",
-                st->sessions_evicted, st->sessions_evicted == 1 ? "" : "s",
-                (st->held_bytes_peak + (1u << 20) - 1) >> 20);
-}
-
-/* Printed even with --quiet: late records may be split from their session. */
-static void warn_late(FILE *f, const fst_stitch_stats *st)
-{
-    if (st->records_late)
-        fprintf(f, "flowstitch: warning: %" PRIu64 " flow record%s arrived after sessions of "
-                   "their time were written and may be split from them: give the input in "
-                   "time order (CloudWatch Logs exports, one file per ENI, are not: use batch "
-                   "mode for them) or raise --horizon\n",
-                st->records_late, st->records_late == 1 ? "" : "s");
-}
-
-/* ---- --stats JSON ----------------------------------------------------- */
-
-static void json_session_stats(FILE *f, const fst_stitch_stats *st)
-{
-    fprintf(f,
-            "\"sessions\":{\"sessions\":%" PRIu64 ",\"nat_legs\":%" PRIu64
-            ",\"incomplete\":%" PRIu64 ",\"records_in\":%" PRIu64 ",\"records_joined\":%" PRIu64
-            ",\"records_unusable\":%" PRIu64 ",\"nodata\":%" PRIu64 ",\"skipdata\":%" PRIu64
-            ",\"by_direction_basis\":{",
-            st->sessions, st->nat_legs, st->incomplete, st->records_in, st->records_joined,
-            st->records_unusable, st->nodata, st->skipdata);
-    for (int b = 0; b < FST_BASIS_COUNT; b++) {
-        if (b)
-            putc(',', f);
-        fst_cli_json_string(f, fst_direction_reason_name(b));
-        fprintf(f, ":%" PRIu64, st->by_basis[b]);
-    }
-    fprintf(f,
-            "},\"by_enis\":{\"none\":%" PRIu64 ",\"1\":%" PRIu64 ",\"2\":%" PRIu64
-            ",\"3\":%" PRIu64 ",\"4+\":%" PRIu64 "},\"packets_naive\":%" PRIu64
-            ",\"bytes_naive\":%" PRIu64 ",\"packets_counted\":%" PRIu64
-            ",\"bytes_counted\":%" PRIu64,
-            st->by_enis[0], st->by_enis[1], st->by_enis[2], st->by_enis[3], st->by_enis[4],
-            st->packets_naive, st->bytes_naive, st->packets_counted, st->bytes_counted);
-    fprintf(f,
-            ",\"flushes\":%" PRIu64 ",\"records_late\":%" PRIu64 ",\"groups_held_peak\":%" PRIu64
-            ",\"records_folded\":%" PRIu64 ",\"context_conflicts\":%" PRIu64
-            ",\"memcap\":%" PRIu64 ",\"evictions\":%" PRIu64
-            ",\"sessions_evicted\":%" PRIu64 ",\"held_bytes_peak\":%" PRIu64,
-            st->flushes, st->records_late, st->groups_held_peak, st->records_folded,
-            st->context_conflicts, st->memcap, st->evictions, st->sessions_evicted,
-            st->held_bytes_peak);
-    fputs(",\"bytes_ratio\":", f);
-    if (st->bytes_counted)
-        fprintf(f, "%.6g", (double)st->bytes_naive / (double)st->bytes_counted);
-    else
-        fputs("null", f);
-    fputs(",\"enis\":[", f);
-    for (uint64_t i = 0; i < st->n_enis; i++) {
-        const fst_eni_windows *e = &st->enis[i];
-        fputs(i ? ",{\"eni\":" : "{\"eni\":", f);
-        fst_cli_json_string(f, e->eni);
-        fprintf(f, ",\"records\":%" PRIu64 ",\"nodata\":%" PRIu64 ",\"skipdata\":%" PRIu64 "}",
-                e->records, e->nodata, e->skipdata);
-    }
-    fputs("]}", f);
-}
-
-/* One JSON object: "inputs" (shared helper), "eni_metadata", "sessions"
- * (null when no sessions were produced). */
-static int write_stats(const char *path, const fst_reader *r, const fst_stitch_stats *st,
-                       const char *eni_path, size_t n_meta)
-{
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, CMD ": --stats %s: cannot open: %s\n", path, strerror(errno));
-        return -1;
-    }
-    putc('{', f);
-    fst_cli_print_input_summary(r, 1, f);
-    fputs(",\"eni_metadata\":", f);
-    if (eni_path) {
-        fputs("{\"file\":", f);
-        fst_cli_json_string(f, eni_path);
-        fprintf(f, ",\"interfaces\":%zu}", n_meta);
-    } else {
-        fputs("null", f);
-    }
-    putc(',', f);
-    if (st)
-        json_session_stats(f, st);
-    else
-        fputs("\"sessions\":null", f);
-    fputs("}\n", f);
-    const int bad = ferror(f);
-    if (fclose(f) != 0 || bad) {
-        fprintf(stderr, CMD ": --stats %s: cannot write\n", path);
-        return -1;
-    }
-    return 0;
+    return fst_cli_build_ready(CMD, &a->b, &a->in, argc, a->first);
 }
 
 /* ---- the run ---------------------------------------------------------- */
@@ -554,8 +181,7 @@ typedef struct emit_ctx {
     FILE *out;
     int failed;
     uint64_t written;
-    const fst_filter *filter;  /* --filter, or NULL */
-    fst_time_range range;      /* --since/--until */
+    const fst_cli_build *run;  /* its selection */
 } emit_ctx;
 
 static int emit(const fst_session *s, void *ud)
@@ -568,43 +194,18 @@ static int emit(const fst_session *s, void *ud)
         }
         return 0;
     }
-    if ((e->filter && !fst_filter_match(e->filter, s)) || !fst_time_range_match(&e->range, s))
+    if (!fst_cli_build_selected(e->run, s))
         return 0; /* not selected: its session_id stays unused */
+    e->written++;
     if (!e->w && !(e->w = open_writer(e->out, e->opts))) {
         e->failed = 1;
         return 1;
     }
-    e->written++;
     if (fst_session_writer_write(e->w, s) < 0) {
         e->failed = 1;
         return 1; /* stop: the output is gone */
     }
     return 0;
-}
-
-/* Push every record (streaming: writing the sessions that close on the
- * way); returns an exit code (OK, STRICT or FATAL). */
-static int push_all(fst_reader *r, fst_stitcher *st, emit_ctx *e)
-{
-    const char *file;
-    uint64_t line;
-    const int rc = fst_stitcher_push_reader_stream(st, r, emit, e, &file, &line);
-    if (rc < 0 && file) {
-        fprintf(stderr, CMD ": %s:%" PRIu64 ": %s\n", file, line, fst_strerror(rc));
-        return FST_EXIT_FATAL;
-    }
-    if (rc == FST_ESTRICT) {
-        fputs(e->written ? CMD ": stopped by --strict; only the sessions already flushed were "
-                           "written\n"
-                         : CMD ": stopped by --strict; no sessions written\n",
-              stderr);
-        return FST_EXIT_STRICT;
-    }
-    if (rc < 0) {
-        fprintf(stderr, CMD ": %s\n", fst_strerror(rc));
-        return FST_EXIT_FATAL;
-    }
-    return FST_EXIT_OK;
 }
 
 /* Correlate and write every session (still held); closes the writer;
@@ -627,52 +228,6 @@ static int write_sessions(fst_stitcher *st, emit_ctx *e, int code)
     return FST_EXIT_OK;
 }
 
-static fst_eni_table *load_meta(const char *path, int *code)
-{
-    char err[512];
-    fst_eni_table *t = fst_eni_table_load(path, err, sizeof err);
-    if (!t) {
-        fprintf(stderr, CMD ": --eni-metadata %s\n", err);
-        *code = FST_EXIT_USAGE;
-    }
-    return t;
-}
-
-/* --since/--until into e->range (open when absent); -1 with a message. */
-static int parse_range(const sessions_args *a, emit_ctx *e)
-{
-    fst_time_range_init(&e->range);
-    const char *text[2] = {a->since, a->until};
-    int64_t *end[2] = {&e->range.since, &e->range.until};
-    for (int k = 0; k < 2; k++)
-        if (text[k] && fst_time_parse(text[k], end[k]) < 0) {
-            fprintf(stderr, CMD ": --%s: '%s' is not a time (unix seconds, or ISO 8601 with a "
-                            "zone: 2024-06-10T02:00:00Z)\n",
-                    k ? "until" : "since", text[k]);
-            return -1;
-        }
-    if (e->range.since > e->range.until) {
-        fputs(CMD ": --since is after --until\n", stderr);
-        return -1;
-    }
-    return 0;
-}
-
-/* The session selection of --filter, --since and --until; FST_EXIT_USAGE
- * with a message (the filter's points at the bad token), else 0. */
-static int make_selection(const sessions_args *a, emit_ctx *e, fst_filter **filter)
-{
-    char err[1024];
-    if (parse_range(a, e) < 0)
-        return FST_EXIT_USAGE;
-    if (a->filter && !(*filter = fst_filter_compile(a->filter, err, sizeof err))) {
-        fprintf(stderr, CMD ": %s\n", err);
-        return FST_EXIT_USAGE;
-    }
-    e->filter = *filter;
-    return 0;
-}
-
 int fst_cli_sessions(int argc, char **argv)
 {
     sessions_args a;
@@ -680,36 +235,14 @@ int fst_cli_sessions(int argc, char **argv)
     if (code)
         return code < 0 ? FST_EXIT_OK : code;
 
-    fst_eni_table *meta = NULL;
-    fst_subnet_table *subnets = NULL;
-    fst_reader *r = NULL;
-    fst_stitcher *st = NULL;
+    fst_cli_build run;
     FILE *out = stdout;
     const fst_stitch_stats *stats = NULL;
-    emit_ctx e = {NULL, NULL, NULL, 0, 0, NULL, {0, 0}};
-    fst_filter *filter = NULL;
+    emit_ctx e = {NULL, NULL, NULL, 0, 0, &run};
+    e.opts = &a.in;
     fst_cli_progress *prog = NULL;
 
-    if ((code = make_selection(&a, &e, &filter)) != 0)
-        return code;
-    if (a.eni_path && !(meta = load_meta(a.eni_path, &code)))
-        goto done;
-    a.cfg.meta = meta;
-    char serr[512];
-    if (a.subnets_path && !(subnets = fst_subnet_table_load(a.subnets_path, serr, sizeof serr))) {
-        fprintf(stderr, CMD ": --subnets %s\n", serr);
-        code = FST_EXIT_USAGE;
-        goto done;
-    }
-    a.cfg.subnets = subnets;
-    r = fst_reader_new(&a.in.reader);
-    st = r ? fst_stitcher_new(&a.cfg) : NULL;
-    if (!r || !st) {
-        fputs(CMD ": out of memory\n", stderr);
-        code = FST_EXIT_FATAL;
-        goto done;
-    }
-    code = fst_cli_add_inputs(r, argc - a.first, argv + a.first);
+    code = fst_cli_build_open(CMD, &run, &a.b, &a.in, argc - a.first, argv + a.first);
     if (code)
         goto done;
     if (a.in.output && !(out = fopen(a.in.output, "w"))) {
@@ -720,59 +253,53 @@ int fst_cli_sessions(int argc, char **argv)
     }
     /* streaming writes while reading; batch opens the output (a CSV
      * header) only once every record was read */
-    if (a.cfg.horizon && !(e.w = open_writer(out, &a.in))) {
+    if (a.b.cfg.horizon && !(e.w = open_writer(out, &a.in))) {
         fputs(CMD ": out of memory\n", stderr);
         code = FST_EXIT_FATAL;
         goto done;
     }
     e.out = out;
-    e.opts = &a.in;
-    prog = fst_cli_progress_start(r, argc - a.first, argv + a.first, a.in.quiet);
-    code = push_all(r, st, &e);
+    prog = fst_cli_progress_start(run.r, argc - a.first, argv + a.first, a.in.quiet);
+    code = fst_cli_build_push(CMD, &run, emit, &e, e.written);
     if (code == FST_EXIT_OK && !e.w &&
         !(e.w = open_writer(out, &a.in))) {
         fputs(CMD ": out of memory\n", stderr);
         code = FST_EXIT_FATAL;
         goto done;
     }
-    code = write_sessions(st, &e, code);
+    code = write_sessions(run.st, &e, code);
     fst_cli_progress_stop(prog);
     prog = NULL;
     if (code == FST_EXIT_OK)
-        stats = fst_stitcher_stats(st);
-    fst_cli_print_input_summary(r, a.in.quiet, NULL);
-    if (meta && !a.in.quiet)
+        stats = fst_stitcher_stats(run.st);
+    fst_cli_print_input_summary(run.r, a.in.quiet, NULL);
+    if (run.meta && !a.in.quiet)
         fprintf(stderr, "flowstitch: ENI metadata: %zu interfaces from %s\n",
-                fst_eni_table_count(meta), a.eni_path);
+                fst_eni_table_count(run.meta), a.b.eni_path);
     if (stats && !a.in.quiet)
-        print_session_summary(stderr, stats);
-    if (stats && !a.in.quiet && (a.filter || a.since || a.until))
+        fst_cli_session_summary(stderr, stats);
+    if (stats && !a.in.quiet && (a.b.filter || a.b.since || a.b.until))
         fprintf(stderr, "  selected by --filter/--since/--until: %" PRIu64 " of %" PRIu64
                         " sessions written\n", e.written, stats->sessions);
-    if (stats && !a.in.quiet && a.cfg.horizon)
-        print_stream_summary(stderr, stats, a.cfg.horizon);
+    if (stats && !a.in.quiet && a.b.cfg.horizon)
+        fst_cli_stream_summary(stderr, stats, a.b.cfg.horizon);
     if (stats)
-        warn_late(stderr, stats);
+        fst_cli_warn_late(stderr, stats);
     if (stats)
-        print_memcap_summary(stderr, stats);
+        fst_cli_memcap_summary(stderr, stats);
     if (a.in.stats_path &&
-        write_stats(a.in.stats_path, r, stats, a.eni_path, fst_eni_table_count(meta)) < 0 &&
+        fst_cli_write_stats(CMD, a.in.stats_path, run.r, stats, a.b.eni_path,
+                            fst_eni_table_count(run.meta)) < 0 &&
         (code == FST_EXIT_OK || code == FST_EXIT_SKIPPED))
         code = FST_EXIT_FATAL;
     if (code == FST_EXIT_OK)
-        code = fst_cli_input_exit_code(r);
+        code = fst_cli_input_exit_code(run.r);
 done:
     fst_cli_progress_stop(prog);
     if (out != stdout && fclose(out) != 0 && code != FST_EXIT_FATAL) {
         fprintf(stderr, CMD ": %s: cannot write\n", a.in.output);
         code = FST_EXIT_FATAL;
     }
-    if (st)
-        fst_stitcher_free(st);
-    if (r)
-        fst_reader_free(r);
-    fst_eni_table_free(meta);
-    fst_subnet_table_free(subnets);
-    fst_filter_free(filter);
+    fst_cli_build_close(&run);
     return code;
 }

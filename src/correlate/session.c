@@ -79,6 +79,8 @@ static void count_once(const fst__observe *o, const fst__win *wins, const fst__g
             const int r = fst__session_role(o, g, x);
             if (r > p.rank)
                 p.rank = r;
+            s->naive_pk = fst__sat_add(s->naive_pk, x->packets);
+            s->naive_by = fst__sat_add(s->naive_by, x->bytes);
             if (x->bits & FST__W_DUP)
                 continue;
             if (!p.tpath)
@@ -202,6 +204,8 @@ int fst__session_absorb(const fst__observe *o, fst__sessions *ss, uint32_t into,
     a->n_enis = n;
     ss->n_enis += n;
     a->records += b->records;
+    a->naive_pk = fst__sat_add(a->naive_pk, b->naive_pk);
+    a->naive_by = fst__sat_add(a->naive_by, b->naive_by);
     a->first = b->first < a->first ? b->first : a->first;
     a->last = b->last > a->last ? b->last : a->last;
     a->action |= b->action;

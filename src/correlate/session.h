@@ -1,6 +1,6 @@
 /* correlate/session.h - one session as held until output, and its evidence (internal).
  *
- * Owns: fst__sess (96 bytes + 4 per ENI) and the session store
+ * Owns: fst__sess (112 bytes + 4 per ENI) and the session store
  * fst__sessions; the direction evidence bits a session carries (FST__EVD_*,
  * gathered here while the window entries exist; direction/ turns them into
  * an orientation); building a session from window entries, with the
@@ -52,6 +52,8 @@ typedef struct fst__sess {
     const fst__group *g;
     int64_t first, last;
     uint64_t pk[2], by[2];  /* counted; [0] lo->hi, [1] hi->lo */
+    uint64_t naive_pk, naive_by; /* summed over ALL its records (every ENI's
+                                  * copy, duplicates too): what a naive sum says */
     uint32_t records;
     uint32_t eni_off, n_enis; /* ENI indices in fst__sessions.enis, sorted by name */
     uint32_t nat_parent;    /* parent session index + 1, 0 when not a NAT leg */

@@ -400,6 +400,8 @@ static void fill_one(const fst_stitcher *st, const run *rn, const fst__sess *s,
     out.n_enis = s->n_enis;
     out.enis = names;
     out.records = s->records;
+    out.naive_packets = s->naive_pk;
+    out.naive_bytes = s->naive_by;
     out.nat_leg_of = s->nat_parent ? rn->id0 + rn->ss.v[s->nat_parent - 1].rank + 1 : 0;
     fst__community_id(0, out.proto, &out.client_addr, out.client_port, &out.server_addr,
                       out.server_port, out.community_id, st->sha_ni);

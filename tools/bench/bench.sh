@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tools/bench/bench.sh - throughput and peak memory of `flowstitch sessions`
-# on generated records, printed beside baselines run in the same command:
+# (and `account` on the same input: what it adds) on generated records,
+# printed beside baselines run in the same command:
 #   split   the bare one-core split-and-parse loop (fst-bench-split)
 #   duckdb  DuckDB (threads=2) running the equivalent bidirectional GROUP BY
 #   inflate each inflater's own speed on the same gzip file (zlib, isa-l, libdeflate)
@@ -32,11 +33,14 @@ fi
 # median of a list of numbers
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
-# run_fs LABEL FILE: RUNS runs of flowstitch sessions; prints "secs maxrss_kb sessions"
+# run_fs FILE [COMMAND ARGS...]: RUNS runs of `flowstitch COMMAND` (default
+# sessions); prints "secs maxrss_kb sessions"
 run_fs() {
   local file=$1 t=() m=() out
+  shift
+  [ $# -gt 0 ] || set -- sessions
   for _ in $(seq "$RUNS"); do
-    out=$( { /usr/bin/time -f '%e %M' "$B/flowstitch" sessions --quiet --stats "$B/bench-stats.json" \
+    out=$( { /usr/bin/time -f '%e %M' "$B/flowstitch" "$@" --quiet --stats "$B/bench-stats.json" \
               "$file" >/dev/null; } 2>&1 | tail -1)
     t+=("${out% *}"); m+=("${out#* }")
   done
@@ -64,7 +68,14 @@ for N in "${SIZES[@]}"; do
     printf '%-10s %-28s %14s %9s %10s %12s\n' "$R" "flowstitch sessions ($kind)" "$rps" "$secs" \
       "$(awk -v k="$kb" 'BEGIN{printf "%.0f", k/1024}')" "$bps"
     eval "FS_$kind=$rps"
+    [ $kind = plain ] && FS_plain_s=$secs
   done
+  # account on the same input: what summing by keys adds to building sessions
+  read -r acc_s acc_kb _ < <(run_fs "$D/all.log" account --by az-pair,service,hour)
+  printf '%-10s %-28s %14s %9s %10s\n' "$R" "account --by 3 keys (plain)" \
+    "$(awk -v r="$R" -v s="$acc_s" 'BEGIN{printf "%.0f", r/s}')" "$acc_s" \
+    "$(awk -v k="$acc_kb" 'BEGIN{printf "%.0f", k/1024}')"
+  awk -v a="$acc_s" -v b="$FS_plain_s" 'BEGIN{printf "  account adds %.0f%% to sessions (time)\n", 100*(a-b)/b}'
   read -r _ split_rps split_s _ < <("$B/tools/bench/fst-bench-split" "$D/all.log" "$RUNS")
   printf '%-10s %-28s %14s %9s\n' "$R" "bare split+parse (1 core)" "$split_rps" "$split_s"
   if [ -d "$DUCK/node_modules/@duckdb/node-api" ]; then
