@@ -17,7 +17,8 @@
 #define FST__FORMATS(X) \
     X(jsonl)            \
     X(csv)              \
-    X(tsv)
+    X(tsv)              \
+    X(zeek)
 
 #define FST__FORMAT_DECLARE(name) extern const fst__format_ops fst__##name##_ops;
 FST__FORMATS(FST__FORMAT_DECLARE)
