@@ -67,3 +67,17 @@ Test(formats, zeek_empty_log_has_header_and_close)
     cr_assert(strstr(r.out, "#close\t1970-01-01-00-00-00\n"), "%s", r.out);
     cli_run_free(&r);
 }
+
+Test(formats, ocsf_demo_read_by_python)
+{
+    if (!have_python())
+        cr_skip("python3 is not installed: the OCSF reader needs it");
+    cr_assert_eq(run_check("ocsf", DEMO), 0);
+}
+
+Test(formats, ocsf_layouts_read_by_python)
+{
+    if (!have_python())
+        cr_skip("python3 is not installed: the OCSF reader needs it");
+    cr_assert_eq(run_check("ocsf", LAYOUTS), 0);
+}

@@ -18,7 +18,8 @@
     X(jsonl)            \
     X(csv)              \
     X(tsv)              \
-    X(zeek)
+    X(zeek)             \
+    X(ocsf)
 
 #define FST__FORMAT_DECLARE(name) extern const fst__format_ops fst__##name##_ops;
 FST__FORMATS(FST__FORMAT_DECLARE)
