@@ -19,7 +19,8 @@
     X(csv)              \
     X(tsv)              \
     X(zeek)             \
-    X(ocsf)
+    X(ocsf)             \
+    X(ipfix)
 
 #define FST__FORMAT_DECLARE(name) extern const fst__format_ops fst__##name##_ops;
 FST__FORMATS(FST__FORMAT_DECLARE)
