@@ -70,6 +70,8 @@ int fst_cli_parse(const char *cmd, int argc, char **argv, const char *shortopts,
 /* Subcommands: argv[0] is the subcommand name. Return an exit code. */
 int fst_cli_records(int argc, char **argv);
 int fst_cli_sessions(int argc, char **argv);
+/* `report`: sessions drawn as one HTML page (cli/cmd_report.c). */
+int fst_cli_report(int argc, char **argv);
 
 /* Shared helpers (cli/common.c). */
 void fst_cli_input_opts_init(fst_cli_input_opts *o);

@@ -20,7 +20,8 @@
     X(tsv)              \
     X(zeek)             \
     X(ocsf)             \
-    X(ipfix)
+    X(ipfix)            \
+    X(html)
 
 #define FST__FORMAT_DECLARE(name) extern const fst__format_ops fst__##name##_ops;
 FST__FORMATS(FST__FORMAT_DECLARE)
