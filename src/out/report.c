@@ -447,8 +447,8 @@ static void top_services(FILE *f, const report *r)
     for (size_t i = 0; i < k; i++) {
         char label[32], pb[8], text[64], bt[BYTES_TEXT_MAX];
         snprintf(label, sizeof label, "%s/%u", proto_text(sv[i].proto, pb), sv[i].port);
-        snprintf(text, sizeof text, "%s, %llu sessions", bytes_text(bt, (double)sv[i].bytes),
-                 (unsigned long long)sv[i].sessions);
+        snprintf(text, sizeof text, "%s, %llu session%s", bytes_text(bt, (double)sv[i].bytes),
+                 (unsigned long long)sv[i].sessions, sv[i].sessions == 1 ? "" : "s");
         hbar(f, (int)i, label, (double)sv[i].bytes, (double)sv[0].bytes, text);
     }
     fputs("</svg>\n", f);
