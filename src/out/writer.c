@@ -3,7 +3,6 @@
 #include "out/writer.h"
 
 #include <string.h>
-#include <time.h>
 
 #include "flowstitch/errors.h"
 #include "out/row.h"
@@ -74,18 +73,6 @@ int fst_writer_set_time_format(fst_writer *w, int time_format)
         return FST_EINVAL;
     w->time_iso = time_format == FST_TIME_ISO;
     return 0;
-}
-
-size_t fst__time_iso(char *buf, int64_t t)
-{
-    const time_t tt = (time_t)t;
-    struct tm tm;
-    if ((int64_t)tt != t || !gmtime_r(&tt, &tm))
-        return (size_t)snprintf(buf, FST_TIME_ISO_MAX, "%lld", (long long)t);
-    const int n = snprintf(buf, FST_TIME_ISO_MAX, "%04lld-%02d-%02dT%02d:%02d:%02dZ",
-                           (long long)tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                           tm.tm_min, tm.tm_sec);
-    return n > 0 && n < FST_TIME_ISO_MAX ? (size_t)n : 0;
 }
 
 const char *fst_out_format_name(int fmt)
