@@ -17,6 +17,26 @@
 #define DEMO FST_SOURCE_DIR "/fixtures/demo"
 #define LAYOUTS FST_SOURCE_DIR "/fixtures/layouts " FST_SOURCE_DIR "/fixtures/envelope/firehose-event.json"
 
+/* A v2 flow log with an IPv6 TCP session (both directions at one ENI) and
+ * an IPv4 UDP one: both IPFIX templates in one file. */
+static const char mixed_log[] =
+    "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes "
+    "start end action log-status\n"
+    "2 123456789012 eni-1 2001:db8::1 2001:db8::2 40000 443 6 10 1000 1718000000 1718000060 "
+    "ACCEPT OK\n"
+    "2 123456789012 eni-1 2001:db8::2 2001:db8::1 443 40000 6 8 5000 1718000000 1718000060 "
+    "ACCEPT OK\n"
+    "2 123456789012 eni-1 10.0.0.1 10.0.0.2 5000 53 17 1 80 1718000010 1718000010 ACCEPT OK\n";
+
+/* mixed_log into a new file at path (a mkstemp template). */
+static void write_mixed(char *path)
+{
+    const int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, mixed_log, sizeof mixed_log - 1), (ssize_t)(sizeof mixed_log - 1));
+    close(fd);
+}
+
 /* Write input's sessions as IPFIX to ipfix and as JSONL to js. */
 static void make_outputs(const char *input, char *ipfix, char *js)
 {
@@ -161,6 +181,15 @@ static void tshark_case(const char *input)
 }
 
 Test(ipfix, demo_read_by_tshark) { tshark_case(DEMO); }
+
+Test(ipfix, ipv6_and_ipv4_read_by_both)
+{
+    char log[] = "/tmp/fst-ipfix-log-XXXXXX";
+    write_mixed(log);
+    fixbuf_case(log);
+    tshark_case(log);
+    unlink(log);
+}
 Test(ipfix, layouts_read_by_tshark) { tshark_case(LAYOUTS); }
 
 /* No session: a valid file holding only the two templates (v4 and v6). */
