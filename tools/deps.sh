@@ -4,7 +4,9 @@
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config zlib1g-dev uthash-dev libcriterion-dev
       libjansson-dev libdeflate-dev libisal-dev gzip groff-base
-      time) # time: /usr/bin/time -v for peak RSS (tools/bench/memcap.sh)
+      time libfixbuf-dev python3 tshark chromium)
+# time: /usr/bin/time -v for peak RSS (tools/bench/memcap.sh); libfixbuf:
+# IPFIX output; python3, tshark, chromium: the readers the format tests use.
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -13,6 +15,8 @@ done
 if [ "$(id -u)" -eq 0 ]; then
   echo "deps: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
+  # tshark's package asks whether non-root users may capture: no.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else

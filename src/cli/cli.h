@@ -152,6 +152,8 @@ void fst_cli_memcap_summary(FILE *f, const fst_stitch_stats *st);
  * "sessions" (null when st is NULL); 0 or -1 (printed). */
 int fst_cli_write_stats(const char *cmd, const char *path, const fst_reader *r,
                         const fst_stitch_stats *st, const char *eni_path, size_t n_meta);
+/* `report`: sessions drawn as one HTML page (cli/cmd_report.c). */
+int fst_cli_report(int argc, char **argv);
 
 /* Shared helpers (cli/common.c). */
 void fst_cli_input_opts_init(fst_cli_input_opts *o);

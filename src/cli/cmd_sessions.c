@@ -19,12 +19,12 @@
 
 static void sessions_help(FILE *f)
 {
-    fputs("usage: flowstitch sessions [--format jsonl|csv|tsv] [--time-format epoch|iso]\n"
+    fputs("usage: flowstitch sessions [--format F] [--time-format epoch|iso]\n"
           "           [--eni-metadata FILE] [--subnets FILE]\n"
           "           [--idle-tcp S] [--idle-udp S] [--idle-icmp S] [--idle-other S]\n"
           "           [-o|--output FILE] [--stats FILE] [--fields FMT] [--strict]\n"
-          "           [--threads N] [--stream] [--horizon S] [-q|--quiet]\n"
-          "           [--filter EXPR] [--since T] [--until T] INPUT...\n"
+          "           [--threads N] [--stream] [--horizon S] [--memcap SIZE]\n"
+          "           [-q|--quiet] [--filter EXPR] [--since T] [--until T] INPUT...\n"
           "\n"
           "Rebuild the network sessions behind VPC Flow Logs.\n"
           "\n"
@@ -42,8 +42,14 @@ static void sessions_help(FILE *f)
           "session.  Times come from the records, never from the clock, so the\n"
           "output is identical across runs.\n"
           "\n"
-          "Options:\n"
-          "  --format F           jsonl (default), csv or tsv\n"
+          "Options:\n",
+          f);
+    /* the formats, from the registry (docs/output.md has each one) */
+    fputs("  --format F           jsonl (default)", f);
+    for (int i = 2; fst_out_format_name(i); i++)
+        fprintf(f, "%s%s", fst_out_format_name(i + 1) ? ", " : " or ", fst_out_format_name(i));
+    fputs("\n"
+          "                       (ipfix is binary: give -o FILE)\n"
           "  --time-format T      epoch (default: unix seconds) or iso (UTC,\n"
           "                       2024-06-10T02:00:00Z; strings in JSON) for\n"
           "                       first_seen and last_seen\n"

@@ -17,6 +17,7 @@ static void usage(FILE *f)
           "             each byte counted once beside the naive sum over records\n"
           "  records    print every input record normalized as JSON Lines/CSV/TSV\n"
           "             (checks the parser; converts custom formats)\n"
+          "  report     draw the sessions as one self-contained HTML page\n"
           "  help CMD   show a command's help (same as CMD --help)\n"
           "\n"
           "INPUT is a file (plain or gzip, recognised by content), a directory\n"
@@ -61,6 +62,8 @@ int main(int argc, char **argv)
             return fst_cli_sessions(2, hargv);
         if (!strcmp(argv[2], "account"))
             return fst_cli_account(2, hargv);
+        if (!strcmp(argv[2], "report"))
+            return fst_cli_report(2, hargv);
     }
     if (!strcmp(cmd, "records"))
         return fst_cli_records(argc - 1, argv + 1);
@@ -68,6 +71,8 @@ int main(int argc, char **argv)
         return fst_cli_sessions(argc - 1, argv + 1);
     if (!strcmp(cmd, "account"))
         return fst_cli_account(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report"))
+        return fst_cli_report(argc - 1, argv + 1);
     fprintf(stderr, "flowstitch: unknown command '%s' (try 'flowstitch --help')\n", cmd);
     return FST_EXIT_USAGE;
 }

@@ -2,9 +2,8 @@
 #include "out/row.h"
 
 #include <stdio.h>
-#include <time.h>
-
 #include <string.h>
+#include <time.h>
 
 #include "flowstitch/errors.h"
 #include "util/util.h"
@@ -67,6 +66,8 @@ char *fst__put_json_str(char *p, const char *s, size_t len)
     return p;
 }
 
+/* Here, not in writer.c: format files call it, and writer.c (the registry)
+ * refers to the format files; keeping it apart keeps calls one-way. */
 size_t fst__time_iso(char *buf, int64_t t)
 {
     const time_t tt = (time_t)t;

@@ -3,7 +3,6 @@
 #include "out/writer.h"
 
 #include <string.h>
-#include <time.h>
 
 #include "flowstitch/errors.h"
 #include "out/row.h"
@@ -17,7 +16,11 @@
 #define FST__FORMATS(X) \
     X(jsonl)            \
     X(csv)              \
-    X(tsv)
+    X(tsv)              \
+    X(zeek)             \
+    X(ocsf)             \
+    X(ipfix)            \
+    X(html)
 
 #define FST__FORMAT_DECLARE(name) extern const fst__format_ops fst__##name##_ops;
 FST__FORMATS(FST__FORMAT_DECLARE)
