@@ -70,6 +70,7 @@ int fst_cli_parse(const char *cmd, int argc, char **argv, const char *shortopts,
 /* Subcommands: argv[0] is the subcommand name. Return an exit code. */
 int fst_cli_records(int argc, char **argv);
 int fst_cli_sessions(int argc, char **argv);
+int fst_cli_timeline(int argc, char **argv);
 
 /* Shared helpers (cli/common.c). */
 void fst_cli_input_opts_init(fst_cli_input_opts *o);
@@ -87,6 +88,13 @@ void fst_cli_json_string(FILE *f, const char *s);
 /* Exit code for a finished read: OK, or SKIPPED when anything was skipped or
  * a file failed. */
 int fst_cli_input_exit_code(const fst_reader *r);
+/* Option values shared by the commands that build sessions; each returns
+ * 0, or -1 after a message "CMD: ...".  Seconds: whole seconds or a number
+ * with s, m, h or d.  Threads: 1 to 64.  --since/--until text (NULL: open
+ * end) into *r. */
+int fst_cli_parse_seconds(const char *cmd, const char *opt, const char *v, uint32_t *out);
+int fst_cli_parse_threads(const char *cmd, const char *v, uint32_t *out);
+int fst_cli_time_range(const char *cmd, const char *since, const char *until, fst_time_range *r);
 
 /* The progress line (cli/progress.c): started after the INPUTs are queued
  * (n paths, their sizes give the ETA), on stderr only when it is a

@@ -206,64 +206,24 @@ static const struct option sessions_longopts[] = {
 
 #define DEFAULT_HORIZON 1200
 
-/* Seconds with an optional s/m/h/d unit, into *out; -1 with a message. */
-static int parse_seconds(const char *opt, const char *v, uint32_t *out)
-{
-    char *end = NULL;
-    errno = 0;
-    const unsigned long long n = strtoull(v, &end, 10);
-    unsigned long long mult = 1;
-    if (end && *end && !end[1]) {
-        switch (*end) {
-        case 's': mult = 1; end++; break;
-        case 'm': mult = 60; end++; break;
-        case 'h': mult = 3600; end++; break;
-        case 'd': mult = 86400; end++; break;
-        default: break;
-        }
-    }
-    if (errno || end == v || !end || *end || v[0] == '-' || v[0] == '+' ||
-        n > UINT32_MAX / mult) {
-        fprintf(stderr, CMD ": %s: '%s' is not a number of seconds (e.g. 350, 10m, 1h)\n",
-                opt, v);
-        return -1;
-    }
-    *out = (uint32_t)(n * mult);
-    return 0;
-}
-
-/* --threads N: 1 to 64; -1 with a message. */
-static int parse_threads(const char *v, uint32_t *out)
-{
-    char *end = NULL;
-    errno = 0;
-    const unsigned long n = strtoul(v, &end, 10);
-    if (errno || end == v || *end || v[0] == '-' || v[0] == '+' || n < 1 || n > 64) {
-        fprintf(stderr, CMD ": --threads: '%s' is not a number from 1 to 64\n", v);
-        return -1;
-    }
-    *out = (uint32_t)n;
-    return 0;
-}
-
 /* One option of `sessions` itself (fst_cli_option_fn): 0, or -1 on a
  * usage error (message printed). */
 static int own_option(void *ctx, int key, const char *v)
 {
     sessions_args *a = ctx;
     switch (key) {
-    case KEY_IDLE_TCP: return parse_seconds("--idle-tcp", v, &a->cfg.idle_tcp);
-    case KEY_IDLE_UDP: return parse_seconds("--idle-udp", v, &a->cfg.idle_udp);
-    case KEY_IDLE_ICMP: return parse_seconds("--idle-icmp", v, &a->cfg.idle_icmp);
-    case KEY_IDLE_OTHER: return parse_seconds("--idle-other", v, &a->cfg.idle_other);
-    case KEY_THREADS: return parse_threads(v, &a->cfg.threads);
+    case KEY_IDLE_TCP: return fst_cli_parse_seconds(CMD, "--idle-tcp", v, &a->cfg.idle_tcp);
+    case KEY_IDLE_UDP: return fst_cli_parse_seconds(CMD, "--idle-udp", v, &a->cfg.idle_udp);
+    case KEY_IDLE_ICMP: return fst_cli_parse_seconds(CMD, "--idle-icmp", v, &a->cfg.idle_icmp);
+    case KEY_IDLE_OTHER: return fst_cli_parse_seconds(CMD, "--idle-other", v, &a->cfg.idle_other);
+    case KEY_THREADS: return fst_cli_parse_threads(CMD, v, &a->cfg.threads);
     case KEY_STREAM: a->stream = 1; return 0;
     case KEY_ENI_METADATA: a->eni_path = v; return 0;
     case KEY_FILTER: a->filter = v; return 0;
     case KEY_SINCE: a->since = v; return 0;
     case KEY_UNTIL: a->until = v; return 0;
     case KEY_HORIZON:
-        if (parse_seconds("--horizon", v, &a->cfg.horizon) < 0)
+        if (fst_cli_parse_seconds(CMD, "--horizon", v, &a->cfg.horizon) < 0)
             return -1;
         if (!a->cfg.horizon) {
             fputs(CMD ": --horizon: must be at least 1 second\n", stderr);
@@ -570,32 +530,12 @@ static fst_eni_table *load_meta(const char *path, int *code)
     return t;
 }
 
-/* --since/--until into e->range (open when absent); -1 with a message. */
-static int parse_range(const sessions_args *a, emit_ctx *e)
-{
-    fst_time_range_init(&e->range);
-    const char *text[2] = {a->since, a->until};
-    int64_t *end[2] = {&e->range.since, &e->range.until};
-    for (int k = 0; k < 2; k++)
-        if (text[k] && fst_time_parse(text[k], end[k]) < 0) {
-            fprintf(stderr, CMD ": --%s: '%s' is not a time (unix seconds, or ISO 8601 with a "
-                            "zone: 2024-06-10T02:00:00Z)\n",
-                    k ? "until" : "since", text[k]);
-            return -1;
-        }
-    if (e->range.since > e->range.until) {
-        fputs(CMD ": --since is after --until\n", stderr);
-        return -1;
-    }
-    return 0;
-}
-
 /* The session selection of --filter, --since and --until; FST_EXIT_USAGE
  * with a message (the filter's points at the bad token), else 0. */
 static int make_selection(const sessions_args *a, emit_ctx *e, fst_filter **filter)
 {
     char err[1024];
-    if (parse_range(a, e) < 0)
+    if (fst_cli_time_range(CMD, a->since, a->until, &e->range) < 0)
         return FST_EXIT_USAGE;
     if (a->filter && !(*filter = fst_filter_compile(a->filter, err, sizeof err))) {
         fprintf(stderr, CMD ": %s\n", err);

@@ -13,6 +13,8 @@ static void usage(FILE *f)
           "Commands:\n"
           "  sessions   rebuild deduplicated, oriented bidirectional sessions\n"
           "             (one line per connection; every byte counted once)\n"
+          "  timeline   the records of each session in the order they happened:\n"
+          "             who sent each, which were counted, where each was read\n"
           "  records    print every input record normalized as JSON Lines/CSV/TSV\n"
           "             (checks the parser; converts custom formats)\n"
           "  help CMD   show a command's help (same as CMD --help)\n"
@@ -57,11 +59,15 @@ int main(int argc, char **argv)
             return fst_cli_records(2, hargv);
         if (!strcmp(argv[2], "sessions"))
             return fst_cli_sessions(2, hargv);
+        if (!strcmp(argv[2], "timeline"))
+            return fst_cli_timeline(2, hargv);
     }
     if (!strcmp(cmd, "records"))
         return fst_cli_records(argc - 1, argv + 1);
     if (!strcmp(cmd, "sessions"))
         return fst_cli_sessions(argc - 1, argv + 1);
+    if (!strcmp(cmd, "timeline"))
+        return fst_cli_timeline(argc - 1, argv + 1);
     fprintf(stderr, "flowstitch: unknown command '%s' (try 'flowstitch --help')\n", cmd);
     return FST_EXIT_USAGE;
 }
