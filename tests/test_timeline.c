@@ -167,3 +167,29 @@ Test(timeline, stdin_and_stream_refused)
     cr_assert_eq(r.status, 2);
     cli_run_free(&r);
 }
+
+/* --stats: the inputs' accounting and what the timeline selected: the
+ * demo's 5 sessions, the HTTPS one selected, its 4 records. */
+Test(timeline, stats_json)
+{
+    char path[] = "/tmp/fst-tl-stats-XXXXXX";
+    const int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    char args[256];
+    snprintf(args, sizeof args, "timeline -q --stats %s --filter 'server port 443' %s", path,
+             DEMO);
+    cli_run r = run_cli(args);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_error_t err;
+    json_t *j = json_load_file(path, 0, &err);
+    unlink(path);
+    cr_assert_not_null(j, "%s", err.text);
+    json_t *t = json_object_get(j, "timeline");
+    cr_assert_eq(int_of(t, "sessions"), 5);
+    cr_assert_eq(int_of(t, "sessions_selected"), 1);
+    cr_assert_eq(int_of(t, "records"), 4);
+    cr_assert_eq(int_of(json_object_get(json_object_get(j, "inputs"), "total"), "records"), 20);
+    json_decref(j);
+    cli_run_free(&r);
+}

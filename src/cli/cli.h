@@ -71,6 +71,8 @@ int fst_cli_parse(const char *cmd, int argc, char **argv, const char *shortopts,
 int fst_cli_records(int argc, char **argv);
 int fst_cli_sessions(int argc, char **argv);
 int fst_cli_timeline(int argc, char **argv);
+/* `flowstitch timeline --help` text (cli/timeline_help.c). */
+void fst_cli_timeline_help(FILE *f);
 
 /* Shared helpers (cli/common.c). */
 void fst_cli_input_opts_init(fst_cli_input_opts *o);

@@ -25,82 +25,6 @@
 
 enum { TL_TABLE = 0, TL_JSONL, TL_CSV };
 
-/* ---- help ------------------------------------------------------------- */
-
-static void timeline_help(FILE *f)
-{
-    fputs("usage: flowstitch timeline [--filter EXPR] [--since T] [--until T]\n"
-          "           [--format table|jsonl|csv] [--time-format epoch|iso]\n"
-          "           [--eni-metadata FILE] [--idle-tcp S] [--idle-udp S]\n"
-          "           [--idle-icmp S] [--idle-other S] [--threads N]\n"
-          "           [-o|--output FILE] [--stats FILE] [--fields FMT] [--strict]\n"
-          "           [-q|--quiet] INPUT...\n"
-          "\n"
-          "Lay out the records of each selected session in the order they happened.\n"
-          "\n"
-          "The sessions are exactly those `flowstitch sessions` builds from the same\n"
-          "INPUTs and options, with the same session_id.  Under a line for each\n"
-          "session come the flow-log records that were joined into it, ordered by\n"
-          "start, then end, then ENI: every ENI's copy of every window.  Each record\n"
-          "says which side sent it (role c2s: the client; s2c: the server), whether\n"
-          "its packets and bytes are the ones the session counts once (the\n"
-          "sender's egress when logged; docs/sessions.md \"Count once\"), and where\n"
-          "it was read (file and line), so that it can be cited.\n"
-          "\n"
-          "Options:\n"
-          "  --filter EXPR, --since T, --until T\n"
-          "                       which sessions, as for `flowstitch sessions`\n"
-          "                       (docs/filters.md); default: all of them\n"
-          "  --format F           table (default: aligned columns for people, times\n"
-          "                       ISO 8601 UTC, '*' before a counted record), jsonl\n"
-          "                       (a {\"type\":\"session\",...} line, then one\n"
-          "                       {\"type\":\"record\",...} line per record) or csv (one\n"
-          "                       header, one row per record; session_id first)\n"
-          "  --time-format T      jsonl/csv times: epoch (default) or iso\n"
-          "  -o, --output FILE    write there (default: standard output)\n"
-          "  --eni-metadata FILE, --idle-tcp S, --idle-udp S, --idle-icmp S,\n"
-          "  --idle-other S, --threads N\n"
-          "                       as for `flowstitch sessions` (they change which\n"
-          "                       sessions are built, so give the same ones)\n"
-          "  -h, --help           this text\n"
-          "\n",
-          f);
-    fst_cli_input_help(f);
-    fputs("\n"
-          "INPUT is a flow-log file (plain or gzip) or a directory.  The input is read\n"
-          "twice (once to build the sessions, once to fetch the selected sessions'\n"
-          "records), so standard input ('-') cannot be used, and the files must not\n"
-          "change meanwhile.  timeline is batch only: there is no --stream; memory\n"
-          "is what `sessions` needs plus 5 bytes per record and the selected\n"
-          "sessions' records.\n"
-          "\n"
-          "Record keys (jsonl; the csv columns, in this order, after session_id):\n"
-          "  interface_id, srcaddr, srcport, dstaddr, dstport, pkt_srcaddr,\n"
-          "  pkt_dstaddr, protocol, packets, bytes, start, end, tcp_flags, action,\n"
-          "  flow_direction   the record's own fields (null / empty when the format\n"
-          "                   lacks them or the value was '-')\n"
-          "  role             c2s (sent by the session's client) or s2c\n"
-          "  counted          true when its packets and bytes are in the session's\n"
-          "                   c2s/s2c totals and the run's bytes_counted\n"
-          "  duplicate        an exact copy of another record of the same ENI and\n"
-          "                   direction (two flow logs on one ENI): never counted\n"
-          "  nat_inside_leg   a NAT gateway's inside-leg record folded into this\n"
-          "                   session (default format, no pkt-* fields)\n"
-          "  file, line       where the record was read (line 1 is the first)\n"
-          "A NAT leg (nat_leg_of set on its session line) has no counted record:\n"
-          "its bytes are counted in the session it belongs to.  Details and a\n"
-          "worked incident: docs/forensics.md.\n"
-          "\n"
-          "Exit status: as `flowstitch sessions` (0 every input line used; 1 some\n"
-          "skipped; 2 usage error; 3 fatal; 4 stopped by --strict).\n"
-          "\n"
-          "Examples:\n"
-          "  flowstitch timeline --filter 'host 10.0.1.5 and port 22' AWSLogs/\n"
-          "  flowstitch timeline --since 2024-06-10T02:00Z --until 2024-06-10T02:30Z \\\n"
-          "      --filter 'client host 10.0.1.5' --format jsonl -o t.jsonl AWSLogs/\n",
-          f);
-}
-
 /* ---- arguments -------------------------------------------------------- */
 
 typedef struct tl_args {
@@ -180,7 +104,7 @@ static int parse_args(tl_args *a, int argc, char **argv)
     const int rc = fst_cli_parse(CMD, argc, argv, FST_CLI_SHARED_SHORTOPTS, timeline_longopts,
                                  &a->in, own_option, a, &a->first);
     if (rc == FST_CLI_HELP)
-        timeline_help(stdout);
+        fst_cli_timeline_help(stdout);
     if (rc)
         return rc;
     if (a->first >= argc) {
@@ -794,6 +718,29 @@ static int lay_out(tl_run *t, int n, char **paths)
     return FST_EXIT_OK;
 }
 
+/* --stats FILE: {"inputs": (as sessions writes it), "timeline": what was
+ * selected and written}; 0, or -1 after a message. */
+static int write_stats(const tl_run *t)
+{
+    FILE *f = fopen(t->a.in.stats_path, "w");
+    if (!f) {
+        fprintf(stderr, CMD ": --stats %s: cannot open: %s\n", t->a.in.stats_path,
+                strerror(errno));
+        return -1;
+    }
+    putc('{', f);
+    fst_cli_print_input_summary(t->r, 1, f);
+    fprintf(f, ",\"timeline\":{\"sessions\":%" PRIu64 ",\"sessions_selected\":%zu"
+               ",\"records\":%zu}}\n",
+            fst_stitcher_stats(t->st)->sessions, t->pick.n, t->rows.n);
+    const int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        fprintf(stderr, CMD ": --stats %s: cannot write\n", t->a.in.stats_path);
+        return -1;
+    }
+    return 0;
+}
+
 static void summary(const tl_run *t)
 {
     const fst_stitch_stats *s = fst_stitcher_stats(t->st);
@@ -817,7 +764,8 @@ int fst_cli_timeline(int argc, char **argv)
         code = lay_out(&t, n, paths);
     if (code == FST_EXIT_OK) {
         summary(&t);
-        code = fst_cli_input_exit_code(t.r);
+        code = t.a.in.stats_path && write_stats(&t) < 0 ? FST_EXIT_FATAL
+                                                         : fst_cli_input_exit_code(t.r);
     }
     if (t.out && fclose(t.out) != 0 && code != FST_EXIT_FATAL) {
         fprintf(stderr, CMD ": %s: cannot write\n", t.a.in.output);

@@ -256,7 +256,8 @@ static int emit(const fst__observe *o, const fst__win *wins, const uint32_t *ord
     }
     uint32_t from = 0;
     for (uint32_t c = 0; c < sc->n_cl; c++) { /* cnt[c] is now the end of c */
-        FST__TRY(fst__session_add(o, wins, ord, g, sc->out + from, sc->cnt[c] - from, ss));
+        FST__TRY(fst__session_add_prov(o, wins, ord, g, sc->out + from, sc->cnt[c] - from,
+                                       ss));
         from = sc->cnt[c];
     }
     return 0;

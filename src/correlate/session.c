@@ -258,8 +258,15 @@ static int overlaps_skip(const fst__observe *o, const fst__sessions *ss, const f
     return 0;
 }
 
-int fst__session_add(const fst__observe *o, const fst__win *wins, const uint32_t *ord,
-                     const fst__group *g, const uint32_t *w, uint32_t n, fst__sessions *ss)
+int fst__session_add(const fst__observe *o, const fst__win *wins, const fst__group *g,
+                     const uint32_t *w, uint32_t n, fst__sessions *ss)
+{
+    return fst__session_add_prov(o, wins, NULL, g, w, n, ss);
+}
+
+int fst__session_add_prov(const fst__observe *o, const fst__win *wins, const uint32_t *ord,
+                          const fst__group *g, const uint32_t *w, uint32_t n,
+                          fst__sessions *ss)
 {
     uint32_t chosen[2];
     FST__TRY(fst__grow((void **)&ss->v, &ss->cap, ss->n + 1, sizeof *ss->v));

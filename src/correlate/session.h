@@ -81,12 +81,15 @@ uint8_t fst__evidence_of(int rev, int flags_known, uint8_t flags);
 /* Appends the session made of window entries w[0..n) (indices into wins,
  * the group's entries as an expander unpacked them, sorted by stream: ENI,
  * direction, start) of group g: times, records, evidence, the counted
- * packets and bytes (count once), its ENIs.  Reads o only, except with
- * provenance (ord: the records' ordinals, parallel to wins; NULL when off):
- * then each record's session serial (its index in ss), direction and
- * counted bit go to o->prov (observe.h).  0 or FST_ENOMEM. */
-int fst__session_add(const fst__observe *o, const fst__win *wins, const uint32_t *ord,
-                     const fst__group *g, const uint32_t *w, uint32_t n, fst__sessions *ss);
+ * packets and bytes (count once), its ENIs.  Reads o only.  0 or
+ * FST_ENOMEM.  _prov: the same, and with provenance (ord: the records'
+ * ordinals, parallel to wins; NULL when off) each record's session serial
+ * (its index in ss), direction and counted bit go to o->prov (observe.h). */
+int fst__session_add(const fst__observe *o, const fst__win *wins, const fst__group *g,
+                     const uint32_t *w, uint32_t n, fst__sessions *ss);
+int fst__session_add_prov(const fst__observe *o, const fst__win *wins, const uint32_t *ord,
+                          const fst__group *g, const uint32_t *w, uint32_t n,
+                          fst__sessions *ss);
 
 /* Role rank (FST__ROLE_*) of one window entry at its ENI. */
 int fst__session_role(const fst__observe *o, const fst__group *g, const fst__win *w);
