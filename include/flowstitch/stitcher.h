@@ -63,6 +63,14 @@ typedef struct fst_stitcher_config {
      * fst_stitcher_push_reader, which have no callback, never evict: push
      * records yourself with fst_stitcher_flush between batches. */
     uint64_t memcap;
+    /* Provenance (batch only: ignored when horizon > 0).  Nonzero: remember,
+     * for every record pushed, the session it went to, which side sent it
+     * and whether its packets and bytes are the ones counted once, exactly
+     * as the engine decided (fst_stitcher_record_session).  Costs 4 bytes
+     * per flow record until finish and 5 per record after it, and finish
+     * correlates on one thread; at most 2^32 records (then FST_ELIMIT).
+     * 0 (default): nothing kept, nothing costs. */
+    uint32_t provenance;
 } fst_stitcher_config;
 
 /* Bytes counted per connection key held for correlating it at the end
@@ -162,6 +170,28 @@ int fst_stitcher_flush(fst_stitcher *st, fst_session_cb cb, void *ud);
  * FST_ENOMEM; or cb's nonzero return (negative codes passed back, a
  * positive one stops and gives 0). */
 int fst_stitcher_finish(fst_stitcher *st, fst_session_cb cb, void *ud);
+/* Provenance flags (fst_stitcher_record_session). */
+enum {
+    FST_REC_C2S = 1,       /* sent by the session's client (else by its server) */
+    FST_REC_COUNTED = 2,   /* its packets and bytes are among those counted once:
+                            * the sum over counted records is bytes_counted */
+    FST_REC_DUPLICATE = 4, /* an exact copy of another record of the same ENI and
+                            * direction (two flow logs on one ENI): not counted */
+    FST_REC_FOLDED = 8,    /* a NAT gateway's inside leg (no pkt-* fields) folded
+                            * into this session; C2S as that leg was oriented */
+    FST_REC_NAT_LEG = 16   /* the session is a NAT leg (nat_leg_of): its bytes
+                            * are counted in the parent, not here */
+};
+/* With cfg.provenance, after fst_stitcher_finish: the session record number
+ * `ordinal` went to.  Ordinals count every record pushed (OK, NODATA,
+ * SKIPDATA) from 0 in push order: with fst_stitcher_push_reader, the order
+ * fst_reader_next gives them, on any number of threads.  1 with
+ * *session_id (the id the callback saw) and *flags (FST_REC_*); 0 when the
+ * record joined no session (NODATA, SKIPDATA, no 5-tuple, past the end);
+ * FST_EINVAL when provenance is off, finish has not run or failed, or an
+ * argument is NULL. */
+int fst_stitcher_record_session(const fst_stitcher *st, uint64_t ordinal, uint64_t *session_id,
+                                unsigned *flags);
 /* Valid after fst_stitcher_finish, until fst_stitcher_free; owned by st.
  * NULL when st is NULL. */
 const fst_stitch_stats *fst_stitcher_stats(const fst_stitcher *st);

@@ -154,6 +154,9 @@ int fst_cli_write_stats(const char *cmd, const char *path, const fst_reader *r,
                         const fst_stitch_stats *st, const char *eni_path, size_t n_meta);
 /* `report`: sessions drawn as one HTML page (cli/cmd_report.c). */
 int fst_cli_report(int argc, char **argv);
+int fst_cli_timeline(int argc, char **argv);
+/* `flowstitch timeline --help` text (cli/timeline_help.c). */
+void fst_cli_timeline_help(FILE *f);
 
 /* Shared helpers (cli/common.c). */
 void fst_cli_input_opts_init(fst_cli_input_opts *o);
@@ -171,6 +174,13 @@ void fst_cli_json_string(FILE *f, const char *s);
 /* Exit code for a finished read: OK, or SKIPPED when anything was skipped or
  * a file failed. */
 int fst_cli_input_exit_code(const fst_reader *r);
+/* Option values shared by the commands that build sessions; each returns
+ * 0, or -1 after a message "CMD: ...".  Seconds: whole seconds or a number
+ * with s, m, h or d.  Threads: 1 to 64.  --since/--until text (NULL: open
+ * end) into *r. */
+int fst_cli_parse_seconds(const char *cmd, const char *opt, const char *v, uint32_t *out);
+int fst_cli_parse_threads(const char *cmd, const char *v, uint32_t *out);
+int fst_cli_time_range(const char *cmd, const char *since, const char *until, fst_time_range *r);
 
 /* The progress line (cli/progress.c): started after the INPUTs are queued
  * (n paths, their sizes give the ETA), on stderr only when it is a

@@ -136,6 +136,63 @@ int fst_cli_parse(const char *cmd, int argc, char **argv, const char *shortopts,
     return 0;
 }
 
+int fst_cli_parse_seconds(const char *cmd, const char *opt, const char *v, uint32_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    const unsigned long long n = strtoull(v, &end, 10);
+    unsigned long long mult = 1;
+    if (end && *end && !end[1]) {
+        switch (*end) {
+        case 's': mult = 1; end++; break;
+        case 'm': mult = 60; end++; break;
+        case 'h': mult = 3600; end++; break;
+        case 'd': mult = 86400; end++; break;
+        default: break;
+        }
+    }
+    if (errno || end == v || !end || *end || v[0] == '-' || v[0] == '+' ||
+        n > UINT32_MAX / mult) {
+        fprintf(stderr, "%s: %s: '%s' is not a number of seconds (e.g. 350, 10m, 1h)\n",
+                cmd, opt, v);
+        return -1;
+    }
+    *out = (uint32_t)(n * mult);
+    return 0;
+}
+
+int fst_cli_parse_threads(const char *cmd, const char *v, uint32_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    const unsigned long n = strtoul(v, &end, 10);
+    if (errno || end == v || *end || v[0] == '-' || v[0] == '+' || n < 1 || n > 64) {
+        fprintf(stderr, "%s: --threads: '%s' is not a number from 1 to 64\n", cmd, v);
+        return -1;
+    }
+    *out = (uint32_t)n;
+    return 0;
+}
+
+int fst_cli_time_range(const char *cmd, const char *since, const char *until, fst_time_range *r)
+{
+    fst_time_range_init(r);
+    const char *text[2] = {since, until};
+    int64_t *end[2] = {&r->since, &r->until};
+    for (int k = 0; k < 2; k++)
+        if (text[k] && fst_time_parse(text[k], end[k]) < 0) {
+            fprintf(stderr, "%s: --%s: '%s' is not a time (unix seconds, or ISO 8601 with a "
+                            "zone: 2024-06-10T02:00:00Z)\n",
+                    cmd, k ? "until" : "since", text[k]);
+            return -1;
+        }
+    if (r->since > r->until) {
+        fprintf(stderr, "%s: --since is after --until\n", cmd);
+        return -1;
+    }
+    return 0;
+}
+
 int fst_cli_add_inputs(fst_reader *r, int n, char **paths)
 {
     if (n <= 0) {

@@ -15,6 +15,8 @@ static void usage(FILE *f)
           "             (one line per connection; every byte counted once)\n"
           "  account    bytes and cost by ENI, subnet, AZ pair, service, ... with\n"
           "             each byte counted once beside the naive sum over records\n"
+          "  timeline   the records of each session in the order they happened:\n"
+          "             who sent each, which were counted, where each was read\n"
           "  records    print every input record normalized as JSON Lines/CSV/TSV\n"
           "             (checks the parser; converts custom formats)\n"
           "  report     draw the sessions as one self-contained HTML page\n"
@@ -64,6 +66,8 @@ int main(int argc, char **argv)
             return fst_cli_account(2, hargv);
         if (!strcmp(argv[2], "report"))
             return fst_cli_report(2, hargv);
+        if (!strcmp(argv[2], "timeline"))
+            return fst_cli_timeline(2, hargv);
     }
     if (!strcmp(cmd, "records"))
         return fst_cli_records(argc - 1, argv + 1);
@@ -73,6 +77,8 @@ int main(int argc, char **argv)
         return fst_cli_account(argc - 1, argv + 1);
     if (!strcmp(cmd, "report"))
         return fst_cli_report(argc - 1, argv + 1);
+    if (!strcmp(cmd, "timeline"))
+        return fst_cli_timeline(argc - 1, argv + 1);
     fprintf(stderr, "flowstitch: unknown command '%s' (try 'flowstitch --help')\n", cmd);
     return FST_EXIT_USAGE;
 }

@@ -240,8 +240,8 @@ static int cluster(scratch *sc, int64_t slack)
 }
 
 /* Step 4: entries grouped by cluster (counting sort, stream order kept). */
-static int emit(const fst__observe *o, const fst__win *wins, const fst__group *g, scratch *sc,
-                uint32_t n, fst__sessions *ss)
+static int emit(const fst__observe *o, const fst__win *wins, const uint32_t *ord,
+                const fst__group *g, scratch *sc, uint32_t n, fst__sessions *ss)
 {
     FST__TRY(fst__grow((void **)&sc->cnt, &sc->cap_cnt, sc->n_cl + 1, sizeof *sc->cnt));
     FST__TRY(fst__grow((void **)&sc->out, &sc->cap_out, n, sizeof *sc->out));
@@ -256,14 +256,15 @@ static int emit(const fst__observe *o, const fst__win *wins, const fst__group *g
     }
     uint32_t from = 0;
     for (uint32_t c = 0; c < sc->n_cl; c++) { /* cnt[c] is now the end of c */
-        FST__TRY(fst__session_add(o, wins, g, sc->out + from, sc->cnt[c] - from, ss));
+        FST__TRY(fst__session_add_prov(o, wins, ord, g, sc->out + from, sc->cnt[c] - from,
+                                       ss));
         from = sc->cnt[c];
     }
     return 0;
 }
 
 static int one_group(const fst__observe *o, const fst_stitcher_config *cfg, const fst__group *g,
-                     fst__win *wins, scratch *sc, fst__sessions *ss)
+                     fst__win *wins, const uint32_t *ord, scratch *sc, fst__sessions *ss)
 {
     const uint32_t n = g->n;
     FST__TRY(fst__grow((void **)&sc->ent, &sc->cap_ent, n, sizeof *sc->ent));
@@ -274,7 +275,7 @@ static int one_group(const fst__observe *o, const fst_stitcher_config *cfg, cons
     const uint32_t idle = fst__idle_of(cfg, g->key.proto);
     FST__TRY(segment(sc, n, g->key.proto, idle));
     FST__TRY(cluster(sc, (int64_t)idle));
-    return emit(o, wins, g, sc, n, ss);
+    return emit(o, wins, ord, g, sc, n, ss);
 }
 
 /* Sessions of half 1 are kept in pieces of PIECE_SESS, each appended to the
@@ -320,7 +321,7 @@ static int run_range(range_job *j)
             }
             ss = &j->pieces[j->n_pieces - 1];
         }
-        rc = one_group(j->o, j->cfg, fst__observe_group(j->o, gi), ex.wins, &sc, ss);
+        rc = one_group(j->o, j->cfg, fst__observe_group(j->o, gi), ex.wins, ex.ord, &sc, ss);
     }
     fst__expander_free(&ex);
     scratch_free(&sc);
@@ -363,7 +364,8 @@ int fst__correlate(fst__observe *o, const fst_stitcher_config *cfg, fst__session
     h[0].cfg = h[1].cfg = cfg;
     h[0].ss = ss;
     h[0].g1 = o->n_groups;
-    if (threads < 2 || o->n_rec < PAR_MIN_ENTRIES || o->n_groups < 2) {
+    /* provenance names sessions by their index in ss: one range */
+    if (threads < 2 || o->n_rec < PAR_MIN_ENTRIES || o->n_groups < 2 || o->prov) {
         const int rc = run_range(&h[0]);
         fst__observe_drop_entries(o);
         return rc;

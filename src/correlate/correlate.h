@@ -27,7 +27,9 @@
 /* Sessions of every group, appended to *ss in group order; gives back
  * every window entry block.  With threads 2 the groups are cut in two
  * ranges of about equal entries, correlated at once (par.h), half 1's
- * sessions appended after half 0's: the same array as one thread makes. */
+ * sessions appended after half 0's: the same array as one thread makes.
+ * With provenance (o->prov) one range on one thread: records are noted with
+ * their session's index in ss (session.h). */
 int fst__correlate(fst__observe *o, const fst_stitcher_config *cfg, fst__sessions *ss,
                    int threads);
 

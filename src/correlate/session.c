@@ -66,8 +66,10 @@ static int better(const fst__observe *o, const pick *a, const pick *b)
     return strcmp(eni_name(o, a->eni), eni_name(o, b->eni)) < 0;
 }
 
+/* Sets s->pk/by; chosen[d] (when not NULL): the ENI of the stream counted
+ * for direction d, FST__NONE when none. */
 static void count_once(const fst__observe *o, const fst__win *wins, const fst__group *g,
-                       const uint32_t *w, uint32_t n, fst__sess *s)
+                       const uint32_t *w, uint32_t n, fst__sess *s, uint32_t *chosen)
 {
     pick best[2] = {{-1, 0, 0, 0, 0}, {-1, 0, 0, 0, 0}};
     for (uint32_t i = 0; i < n;) {
@@ -95,6 +97,28 @@ static void count_once(const fst__observe *o, const fst__win *wins, const fst__g
         s->pk[d] = best[d].rank < 0 ? 0 : best[d].pk;
         s->by[d] = best[d].rank < 0 ? 0 : best[d].by;
         s->tpath[d] = best[d].rank == FST__ROLE_EGRESS ? best[d].tpath : 0;
+        if (chosen)
+            chosen[d] = best[d].rank < 0 ? FST__NONE : best[d].eni;
+    }
+}
+
+/* Provenance: what became of each entry of the session just added (its
+ * serial is its index in ss; stitch/ renumbers serials to ids). */
+static void note(const fst__observe *o, const fst__win *wins, const uint32_t *ord,
+                 const uint32_t *w, uint32_t n, uint32_t serial, const uint32_t *chosen)
+{
+    fst__prov *p = o->prov;
+    for (uint32_t i = 0; i < n; i++) {
+        const fst__win *x = &wins[w[i]];
+        const uint32_t k = ord[w[i]];
+        const int d = !!(x->bits & FST__W_REV);
+        uint8_t b = d ? FST__PV_REV : 0;
+        if (x->bits & FST__W_DUP)
+            b |= FST__PV_DUP;
+        else if (x->eni == chosen[d])
+            b |= FST__PV_COUNTED;
+        p->sess[k] = serial + 1;
+        p->bits[k] = b;
     }
 }
 
@@ -212,6 +236,11 @@ int fst__session_absorb(const fst__observe *o, fst__sessions *ss, uint32_t into,
     a->incomplete |= b->incomplete;
     a->known |= b->known;
     /* tpath stays a's: b's key (and so its direction index) differs */
+    const fst__prov *p = o->prov;
+    if (p && p->alias && b->rank < p->n_serial) { /* provenance: from's records are into's */
+        p->alias[b->rank] = a->rank + 1;
+        p->chi[b->rank] = b->client_hi;
+    }
     ss->v[from].absorbed = 1;
     return 0;
 }
@@ -239,8 +268,16 @@ static int overlaps_skip(const fst__observe *o, const fst__sessions *ss, const f
 }
 
 int fst__session_add(const fst__observe *o, const fst__win *wins, const fst__group *g,
-                         const uint32_t *w, uint32_t n, fst__sessions *ss)
+                     const uint32_t *w, uint32_t n, fst__sessions *ss)
 {
+    return fst__session_add_prov(o, wins, NULL, g, w, n, ss);
+}
+
+int fst__session_add_prov(const fst__observe *o, const fst__win *wins, const uint32_t *ord,
+                          const fst__group *g, const uint32_t *w, uint32_t n,
+                          fst__sessions *ss)
+{
+    uint32_t chosen[2];
     FST__TRY(fst__grow((void **)&ss->v, &ss->cap, ss->n + 1, sizeof *ss->v));
     fst__sess *s = &ss->v[ss->n];
     memset(s, 0, sizeof *s);
@@ -248,7 +285,9 @@ int fst__session_add(const fst__observe *o, const fst__win *wins, const fst__gro
     s->first = INT64_MAX;
     s->last = INT64_MIN;
     scan(wins, w, n, s);
-    count_once(o, wins, g, w, n, s);
+    count_once(o, wins, g, w, n, s, ord ? chosen : NULL);
+    if (ord && o->prov && o->prov->sess)
+        note(o, wins, ord, w, n, ss->n, chosen);
     FST__TRY(list_enis(o, wins, w, n, ss, s));
     s->incomplete = (uint8_t)overlaps_skip(o, ss, s);
     ss->n++;

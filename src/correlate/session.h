@@ -86,9 +86,15 @@ uint8_t fst__evidence_of(int rev, int flags_known, uint8_t flags);
 /* Appends the session made of window entries w[0..n) (indices into wins,
  * the group's entries as an expander unpacked them, sorted by stream: ENI,
  * direction, start) of group g: times, records, evidence, the counted
- * packets and bytes (count once), its ENIs.  Reads o only.  0 or FST_ENOMEM. */
+ * packets and bytes (count once), its ENIs.  Reads o only.  0 or
+ * FST_ENOMEM.  _prov: the same, and with provenance (ord: the records'
+ * ordinals, parallel to wins; NULL when off) each record's session serial
+ * (its index in ss), direction and counted bit go to o->prov (observe.h). */
 int fst__session_add(const fst__observe *o, const fst__win *wins, const fst__group *g,
                      const uint32_t *w, uint32_t n, fst__sessions *ss);
+int fst__session_add_prov(const fst__observe *o, const fst__win *wins, const uint32_t *ord,
+                          const fst__group *g, const uint32_t *w, uint32_t n,
+                          fst__sessions *ss);
 
 /* Role rank (FST__ROLE_*) of one window entry at its ENI. */
 int fst__session_role(const fst__observe *o, const fst__group *g, const fst__win *w);
@@ -97,7 +103,8 @@ int fst__session_role(const fst__observe *o, const fst__group *g, const fst__win
  * a NAT gateway's inside leg logged without pkt-* fields) into session
  * `into`: records, first/last, action, SKIPDATA overlap and ENIs join; the
  * packets and bytes stay `into`'s (its observation points rank above a hop).
- * Marks `from` absorbed.  0 or FST_ENOMEM. */
+ * Marks `from` absorbed (provenance: notes from's serial as folded into
+ * into's, observe.h).  0 or FST_ENOMEM. */
 int fst__session_absorb(const fst__observe *o, fst__sessions *ss, uint32_t into, uint32_t from);
 /* Removes absorbed sessions (before NAT legs are tied: indices change). */
 void fst__sessions_compact(fst__sessions *ss);

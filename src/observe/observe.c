@@ -27,6 +27,24 @@ int fst__observe_init(fst__observe *o, const fst_eni_table *meta, uint64_t seed)
     return 0;
 }
 
+int fst__observe_prov_on(fst__observe *o)
+{
+    o->prov = fst__calloc(1, sizeof *o->prov);
+    return o->prov ? 0 : FST_ENOMEM;
+}
+
+static void prov_free(fst__prov *p)
+{
+    if (!p)
+        return;
+    fst__free(p->ord);
+    fst__free(p->sess);
+    fst__free(p->bits);
+    fst__free(p->alias);
+    fst__free(p->chi);
+    fst__free(p);
+}
+
 void fst__observe_free(fst__observe *o)
 {
     if (!o->enis)
@@ -61,6 +79,7 @@ void fst__observe_free(fst__observe *o)
     fst__free(o->wchunks);
     fst__free(o->wide);
     fst__free(o->skips);
+    prov_free(o->prov);
     memset(o, 0, sizeof *o);
 }
 
@@ -437,6 +456,17 @@ static int flush_pending(fst__observe *o)
     return 0;
 }
 
+/* Provenance: the ordinal of the record whose entry is o->n_rec. */
+static int prov_keep(fst__observe *o)
+{
+    if (o->records_in > UINT32_MAX)
+        return FST_ELIMIT;
+    FST__TRY(fst__grow((void **)&o->prov->ord, &o->prov->cap_ord, o->n_rec + 1,
+                       sizeof *o->prov->ord));
+    o->prov->ord[o->n_rec] = (uint32_t)(o->records_in - 1);
+    return 0;
+}
+
 /* The flow half of fst__observe_push_prep. */
 static int push_flow(fst__observe *o, fst__eni *e, const fst__prep *p, const fst__prep_addrs *x,
                      const fst__prep_where *wh)
@@ -473,6 +503,8 @@ static int push_flow(fst__observe *o, fst__eni *e, const fst__prep *p, const fst
         fst__eni_note_secondary(e, w, x->rs, x->rd);
 
     FST__TRY(pack(o, cw, w, UINT32_MAX));
+    if (o->prov)
+        FST__TRY(prov_keep(o));
     if (o->streaming && !(w->bits & FST__W_NOTIME)) { /* the clock, and lateness */
         const int64_t end = w->start + (int64_t)w->dur;
         o->recent[o->n_recent++ % FST__RECENT] = end;

@@ -173,6 +173,37 @@ typedef struct fst__skip {
     int64_t start, end;
 } fst__skip;
 
+/* Provenance (fst_stitcher_config.provenance, batch only): which session
+ * each input record went to, its direction and whether it was counted,
+ * exactly as correlate and the NAT stage decided.  Records are named by
+ * their ordinal: records_in before they were pushed (0, 1, ... in push
+ * order, which is reader order with any thread count).
+ *   ord:  per entry, its record's ordinal; follows the entries through the
+ *         seal sort (seal.c) and the expander (fst__expander.ord);
+ *   sess, bits: per ordinal, written by fst__session_note (session.c) when
+ *         the entry is put in a session: the session's serial + 1 (0: no
+ *         session) and FST__PV_*; stitch/ turns serials into session ids;
+ *   alias, chi: per serial, the serial + 1 a session was folded into
+ *         (fst__session_absorb) and the folded session's client_hi.
+ * Serials are fst__sess.rank values set by stitch/ right after correlate
+ * (the session's index then), so they survive compaction. */
+enum {
+    FST__PV_REV = 1,     /* sent by the key's hi endpoint */
+    FST__PV_COUNTED = 2, /* in the stream count-once chose, not a duplicate */
+    FST__PV_DUP = 4      /* an exact duplicate (not counted) */
+};
+
+typedef struct fst__prov {
+    uint32_t *ord;
+    uint32_t cap_ord;
+    uint32_t *sess;
+    uint8_t *bits;
+    uint64_t n;                 /* ordinals sess/bits hold */
+    uint32_t *alias;
+    uint8_t *chi;
+    uint32_t n_serial;
+} fst__prov;
+
 /* Ring of recent record ends kept for the streaming watermark. */
 #define FST__RECENT 256
 
@@ -212,6 +243,7 @@ typedef struct fst__observe {
     uint64_t late;              /* flow records that ended before cut[proto] when pushed */
     int64_t recent[FST__RECENT]; /* ends of the latest timed flow records (a ring) */
     uint64_t n_recent;          /* timed flow records pushed (ring position) */
+    fst__prov *prov;            /* provenance, or NULL (off: nothing kept) */
 } fst__observe;
 
 int fst__observe_init(fst__observe *o, const fst_eni_table *meta, uint64_t seed);
@@ -337,6 +369,7 @@ int fst__observe_seal(fst__observe *o, int threads);
 typedef struct fst__expander {
     fst__win *wins;             /* entries of the group last expanded */
     uint32_t n_wins, cap_wins;
+    uint32_t *ord;              /* with o->prov: their records' ordinals (cap_wins) */
     uint32_t next_group, end_group, next_pos, end_pos;
     uint32_t next_free, end_free; /* blocks still to give back: [next_free, end_free) */
 } fst__expander;
@@ -350,6 +383,9 @@ void fst__expander_free(fst__expander *ex);
 int fst__expand_next(fst__observe *o, fst__expander *ex, uint32_t *gi);
 /* Gives back every entry block still held (after all expanders ran). */
 void fst__observe_drop_entries(fst__observe *o);
+
+/* Provenance on (before any push); 0 or FST_ENOMEM.  Freed with o. */
+int fst__observe_prov_on(fst__observe *o);
 
 /* Resolves the group lookups still in flight (push defers a few), so that
  * n_groups counts every group.  0 or FST_ENOMEM. */

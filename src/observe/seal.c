@@ -18,16 +18,23 @@
 #define RADIX (1u << RADIX_BITS)
 #define RADIX_MASK (RADIX - 1)
 
+/* Provenance: the entries' ordinals move with them (o->prov->ord). */
 static void insertion_by_group(fst__observe *o, uint32_t lo, uint32_t hi)
 {
+    uint32_t *ord = o->prov ? o->prov->ord : NULL;
     for (uint32_t i = lo + 1; i < hi; i++) {
         const fst__cwin v = *fst__cwin_at(o, i);
+        const uint32_t vo = ord ? ord[i] : 0;
         uint32_t j = i;
         while (j > lo && fst__cwin_at(o, j - 1)->group > v.group) {
             *fst__cwin_at(o, j) = *fst__cwin_at(o, j - 1);
+            if (ord)
+                ord[j] = ord[j - 1];
             j--;
         }
         *fst__cwin_at(o, j) = v;
+        if (ord)
+            ord[j] = vo;
     }
 }
 
@@ -37,6 +44,7 @@ static void radix_pass(fst__observe *o, uint32_t lo, uint32_t hi, int shift, uin
 {
     memset(cnt, 0, 2 * RADIX * sizeof *cnt);
     uint32_t *cur = cnt + RADIX;
+    uint32_t *ord = o->prov ? o->prov->ord : NULL;
     for (uint32_t i = lo; i < hi; i++)
         cnt[(fst__cwin_at(o, i)->group >> shift) & RADIX_MASK]++;
     uint32_t sum = lo;
@@ -52,6 +60,11 @@ static void radix_pass(fst__observe *o, uint32_t lo, uint32_t hi, int shift, uin
             if (t == d) {
                 cur[d]++;
                 continue;
+            }
+            if (ord) {
+                const uint32_t to = ord[cur[d]];
+                ord[cur[d]] = ord[cur[t]];
+                ord[cur[t]] = to;
             }
             fst__cwin *y = fst__cwin_at(o, cur[t]++);
             const fst__cwin tmp = *x;
@@ -161,6 +174,7 @@ void fst__expander_init(fst__expander *ex, const fst__observe *o, uint32_t g0, u
 void fst__expander_free(fst__expander *ex)
 {
     fst__free(ex->wins);
+    fst__free(ex->ord);
     memset(ex, 0, sizeof *ex);
 }
 
@@ -169,9 +183,19 @@ int fst__expand_next(fst__observe *o, fst__expander *ex, uint32_t *gi)
     if (ex->next_group >= ex->end_group)
         return 0;
     const uint32_t n = fst__observe_group(o, ex->next_group)->n;
+    const uint32_t cap = ex->cap_wins;
     FST__TRY(fst__grow((void **)&ex->wins, &ex->cap_wins, n, sizeof *ex->wins));
     for (uint32_t i = 0; i < n; i++)
         fst__cwin_unpack(o, &ex->wins[i], fst__cwin_at(o, ex->next_pos + i));
+    if (o->prov) { /* the ordinals, same positions */
+        if (cap != ex->cap_wins || !ex->ord) {
+            uint32_t *v = fst__realloc(ex->ord, (size_t)ex->cap_wins * sizeof *v);
+            if (!v)
+                return FST_ENOMEM;
+            ex->ord = v;
+        }
+        memcpy(ex->ord, o->prov->ord + ex->next_pos, (size_t)n * sizeof *ex->ord);
+    }
     ex->n_wins = n;
     ex->next_pos += n;
     *gi = ex->next_group++;

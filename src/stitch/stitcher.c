@@ -16,6 +16,8 @@
  * Memory cap (cfg.memcap), batch or streaming: after every batch of records
  * the bytes held are counted; at 3/4 of the cap the keys idle longest are
  * split off (fst__stream_evict) and written the same way.
+ * Provenance (cfg.provenance, batch): every record's session, direction and
+ * counted bit, as noted by correlate, renumbered to session ids here.
  */
 #include <stdint.h>
 #include <string.h>
@@ -122,6 +124,10 @@ fst_stitcher *fst_stitcher_new(const fst_stitcher_config *cfg)
     if (!st->cfg.memcap)
         st->cfg.memcap = default_memcap();
     st->flushed.memcap = st->cfg.memcap;
+    if (st->cfg.provenance && !st->cfg.horizon && fst__observe_prov_on(&st->obs) < 0) {
+        fst_stitcher_free(st);
+        return NULL;
+    }
     return st;
 }
 
@@ -367,6 +373,123 @@ static int order_sessions(run *rn, int threads)
     return 0;
 }
 
+/* ---- provenance (cfg.provenance; observe.h "Provenance") ---------------- */
+
+/* Before correlate: room for every record's answer. */
+static int prov_begin(run *rn)
+{
+    fst__prov *p = rn->o->prov;
+    const uint64_t n = rn->o->records_in;
+    p->sess = fst__calloc(n ? n : 1, sizeof *p->sess);
+    p->bits = fst__calloc(n ? n : 1, sizeof *p->bits);
+    return p->sess && p->bits ? 0 : FST_ENOMEM;
+}
+
+/* After correlate: each session's serial is its index now (kept in
+ * fst__sess.rank until the order sort), for fst__session_absorb. */
+static int prov_serials(run *rn)
+{
+    fst__prov *p = rn->o->prov;
+    fst__free(p->ord); /* the entries are gone */
+    p->ord = NULL;
+    p->n_serial = rn->ss.n;
+    p->alias = fst__calloc(rn->ss.n + 1, sizeof *p->alias);
+    p->chi = fst__calloc(rn->ss.n + 1, sizeof *p->chi);
+    if (!p->alias || !p->chi)
+        return FST_ENOMEM;
+    for (uint32_t i = 0; i < rn->ss.n; i++)
+        rn->ss.v[i].rank = i;
+    return 0;
+}
+
+/* Per serial, after the order: final rank + 1 (0: folded away) and the
+ * session's client_hi (bit 0) and NAT-leg mark (bit 1). */
+typedef struct prov_fin {
+    uint32_t *rank1;
+    uint8_t *b;
+} prov_fin;
+
+/* The answer for one record noted with serial ser and bits pv. */
+static void prov_answer(const fst__prov *p, const prov_fin *f, uint64_t id0, uint32_t ser,
+                        uint8_t pv, uint32_t *sess, uint8_t *out)
+{
+    uint32_t t = ser;
+    int folded = 0;
+    for (uint32_t hops = 0; !f->rank1[t] && p->alias[t] && hops < p->n_serial; hops++) {
+        t = p->alias[t] - 1;
+        folded = 1;
+    }
+    if (!f->rank1[t]) { /* cannot happen: every session is output or folded */
+        *sess = 0;
+        *out = 0;
+        return;
+    }
+    const int chi = folded ? p->chi[ser] : (f->b[ser] & 1);
+    const int nat_leg = (f->b[t] & 2) != 0;
+    uint8_t o = (!!(pv & FST__PV_REV) == chi) ? FST_REC_C2S : 0;
+    if ((pv & FST__PV_COUNTED) && !folded && !nat_leg)
+        o |= FST_REC_COUNTED;
+    if (pv & FST__PV_DUP)
+        o |= FST_REC_DUPLICATE;
+    if (folded)
+        o |= FST_REC_FOLDED;
+    if (nat_leg)
+        o |= FST_REC_NAT_LEG;
+    *sess = (uint32_t)(id0 + f->rank1[t]);
+    *out = o;
+}
+
+static int order_sessions(run *rn, int threads);
+
+/* order_sessions, then every record's serial becomes its session id. */
+static int prov_order(run *rn, int threads)
+{
+    fst__prov *p = rn->o->prov;
+    const uint32_t n = rn->ss.n;
+    uint32_t *tag = fst__malloc(((size_t)n + 1) * sizeof *tag);
+    prov_fin f = {fst__calloc(p->n_serial + 1, sizeof *f.rank1),
+                  fst__calloc(p->n_serial + 1, sizeof *f.b)};
+    int rc = tag && f.rank1 && f.b ? 0 : FST_ENOMEM;
+    for (uint32_t i = 0; rc == 0 && i < n; i++)
+        tag[i] = rn->ss.v[i].rank;
+    if (rc == 0)
+        rc = order_sessions(rn, threads);
+    for (uint32_t i = 0; rc == 0 && i < n; i++) {
+        const fst__sess *s = &rn->ss.v[i];
+        f.rank1[tag[i]] = s->rank + 1;
+        f.b[tag[i]] = (uint8_t)(s->client_hi | (s->nat_parent ? 2 : 0));
+    }
+    const uint64_t nrec = rn->o->records_in;
+    for (uint64_t k = 0; rc == 0 && k < nrec; k++)
+        if (p->sess[k])
+            prov_answer(p, &f, rn->id0, p->sess[k] - 1, p->bits[k], &p->sess[k], &p->bits[k]);
+    if (rc == 0)
+        p->n = nrec; /* answers ready */
+    fst__free(tag);
+    fst__free(f.rank1);
+    fst__free(f.b);
+    fst__free(p->alias);
+    fst__free(p->chi);
+    p->alias = NULL;
+    p->chi = NULL;
+    return rc;
+}
+
+int fst_stitcher_record_session(const fst_stitcher *st, uint64_t ordinal, uint64_t *session_id,
+                                unsigned *flags)
+{
+    if (!st || !st->finished || !st->obs.prov || !session_id || !flags)
+        return FST_EINVAL;
+    const fst__prov *p = st->obs.prov;
+    if (!p->sess || (!p->n && st->obs.records_in))
+        return FST_EINVAL; /* finish failed before the answers were ready */
+    if (ordinal >= p->n || !p->sess[ordinal])
+        return 0;
+    *session_id = p->sess[ordinal];
+    *flags = p->bits[ordinal];
+    return 1;
+}
+
 /* The public view of session s (names: room for its ENI names).  Reads st
  * only, so the pipeline below may run it on the helper thread. */
 static void fill_one(const fst_stitcher *st, const run *rn, const fst__sess *s,
@@ -513,12 +636,16 @@ static int run_sessions(fst_stitcher *st, run *rn, fst_session_cb cb, void *ud,
     fst__observe_index_skips(rn->o);
     FST__TRY(fst__observe_seal(rn->o, threads));
     FST__TRY(reserve_sessions(rn));
+    if (rn->o->prov)
+        FST__TRY(prov_begin(rn));
     FST__TRY(fst__correlate(rn->o, &st->cfg, &rn->ss, threads));
+    if (rn->o->prov)
+        FST__TRY(prov_serials(rn));
     FST__TRY(fst__direction_orient(&st->learned, &rn->ss));
     FST__TRY(fst__nat_fold_inside(rn->o, &rn->ss));
     FST__TRY(fst__nat_tie_legs(rn->o, &rn->ss));
     fst__mark_leg_parents(&rn->ss);
-    FST__TRY(order_sessions(rn, threads));
+    FST__TRY(rn->o->prov ? prov_order(rn, threads) : order_sessions(rn, threads));
     FST__TRY(fst__account_summary(rn->o, &rn->ss, stats, eniw));
     int rc = 0;
     if (threads >= 2 && cb && rn->ss.n >= 2 * EMIT_CHUNK && emit_par(st, rn, cb, ud, &rc) == 0)
@@ -635,7 +762,8 @@ static int memcap_check(fst_stitcher *st, fst_session_cb cb, void *ud)
     uint64_t held = held_bytes(st);
     if (held > st->flushed.held_bytes_peak)
         st->flushed.held_bytes_peak = held;
-    if (held < EVICT_AT(cap) || !cb || st->stopped)
+    /* provenance answers need every record of the run in one finish */
+    if (held < EVICT_AT(cap) || !cb || st->stopped || st->obs.prov)
         return 0;
     FST__TRY(note_held(st));
     held = held_bytes(st);
