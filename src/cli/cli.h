@@ -86,6 +86,10 @@ void fst_cli_print_input_summary(const fst_reader *r, int quiet, FILE *json);
 void fst_cli_json_string(FILE *f, const char *s);
 /* Exit code for a finished read: OK, or SKIPPED when anything was skipped or
  * a file failed. */
+/* The output's note: how many bytes of text were not UTF-8 (written as
+ * U+FFFD): a stderr line when there were any (unless quiet), or with json
+ * the ",\"output\":{\"utf8_replaced\":N}" member of --stats. */
+void fst_cli_output_note(uint64_t utf8_replaced, int quiet, FILE *json);
 int fst_cli_input_exit_code(const fst_reader *r);
 
 /* The progress line (cli/progress.c): started after the INPUTs are queued

@@ -87,7 +87,7 @@ static int copy_records(fst_reader *r, fst_writer *w)
 }
 
 /* Write the --stats JSON file. */
-static int write_stats(const char *path, const fst_reader *r)
+static int write_stats(const char *path, const fst_reader *r, uint64_t utf8_replaced)
 {
     FILE *f = fopen(path, "w");
     if (!f) {
@@ -96,6 +96,7 @@ static int write_stats(const char *path, const fst_reader *r)
     }
     fputc('{', f);
     fst_cli_print_input_summary(r, 1, f);
+    fst_cli_output_note(utf8_replaced, 1, f);
     fputs("}\n", f);
     return fclose(f) == 0 ? 0 : -1;
 }
@@ -126,12 +127,14 @@ int fst_cli_records(int argc, char **argv)
     fst_cli_progress *prog = fst_cli_progress_start(r, argc - a.first, argv + a.first, a.in.quiet);
     code = w ? copy_records(r, w) : FST_EXIT_FATAL;
     fst_cli_progress_stop(prog);
+    const uint64_t utf8_replaced = fst_writer_utf8_replaced(w);
     if (w && fst_writer_close(w) < 0 && code == FST_EXIT_OK) {
         fputs(CMD ": cannot write output\n", stderr);
         code = FST_EXIT_FATAL;
     }
     fst_cli_print_input_summary(r, a.in.quiet, NULL);
-    if (a.in.stats_path && write_stats(a.in.stats_path, r) < 0 && code == FST_EXIT_OK)
+    fst_cli_output_note(utf8_replaced, a.in.quiet, NULL);
+    if (a.in.stats_path && write_stats(a.in.stats_path, r, utf8_replaced) < 0 && code == FST_EXIT_OK)
         code = FST_EXIT_FATAL;
     if (code == FST_EXIT_OK)
         code = fst_cli_input_exit_code(r);

@@ -443,7 +443,7 @@ static void json_session_stats(FILE *f, const fst_stitch_stats *st)
 /* One JSON object: "inputs" (shared helper), "eni_metadata", "sessions"
  * (null when no sessions were produced). */
 static int write_stats(const char *path, const fst_reader *r, const fst_stitch_stats *st,
-                       const char *eni_path, size_t n_meta)
+                       const char *eni_path, size_t n_meta, uint64_t utf8_replaced)
 {
     FILE *f = fopen(path, "w");
     if (!f) {
@@ -452,6 +452,7 @@ static int write_stats(const char *path, const fst_reader *r, const fst_stitch_s
     }
     putc('{', f);
     fst_cli_print_input_summary(r, 1, f);
+    fst_cli_output_note(utf8_replaced, 1, f);
     fputs(",\"eni_metadata\":", f);
     if (eni_path) {
         fputs("{\"file\":", f);
@@ -483,6 +484,7 @@ typedef struct emit_ctx {
     uint64_t written;
     const fst_filter *filter;  /* --filter, or NULL */
     fst_time_range range;      /* --since/--until */
+    uint64_t utf8_replaced;    /* the writer's count, kept when it is closed */
 } emit_ctx;
 
 static int emit(const fst_session *s, void *ud)
@@ -535,6 +537,7 @@ static int push_all(fst_reader *r, fst_stitcher *st, emit_ctx *e)
 static int write_sessions(fst_stitcher *st, emit_ctx *e, int code)
 {
     const int rc = code == FST_EXIT_OK ? fst_stitcher_finish(st, emit, e) : 0;
+    e->utf8_replaced = fst_writer_utf8_replaced(e->w);
     const int crc = fst_writer_close(e->w);
     e->w = NULL;
     if (code != FST_EXIT_OK)
@@ -617,7 +620,7 @@ int fst_cli_sessions(int argc, char **argv)
     fst_stitcher *st = NULL;
     FILE *out = stdout;
     const fst_stitch_stats *stats = NULL;
-    emit_ctx e = {NULL, NULL, 0, 0, NULL, {0, 0}};
+    emit_ctx e = {NULL, NULL, 0, 0, NULL, {0, 0}, 0};
     fst_filter *filter = NULL;
     fst_cli_progress *prog = NULL;
 
@@ -664,6 +667,7 @@ int fst_cli_sessions(int argc, char **argv)
     if (code == FST_EXIT_OK)
         stats = fst_stitcher_stats(st);
     fst_cli_print_input_summary(r, a.in.quiet, NULL);
+    fst_cli_output_note(e.utf8_replaced, a.in.quiet, NULL);
     if (meta && !a.in.quiet)
         fprintf(stderr, "flowstitch: ENI metadata: %zu interfaces from %s\n",
                 fst_eni_table_count(meta), a.eni_path);
@@ -677,7 +681,8 @@ int fst_cli_sessions(int argc, char **argv)
     if (stats)
         warn_late(stderr, stats);
     if (a.in.stats_path &&
-        write_stats(a.in.stats_path, r, stats, a.eni_path, fst_eni_table_count(meta)) < 0 &&
+        write_stats(a.in.stats_path, r, stats, a.eni_path, fst_eni_table_count(meta),
+                    e.utf8_replaced) < 0 &&
         (code == FST_EXIT_OK || code == FST_EXIT_SKIPPED))
         code = FST_EXIT_FATAL;
     if (code == FST_EXIT_OK)

@@ -291,6 +291,17 @@ void fst_cli_print_input_summary(const fst_reader *r, int quiet, FILE *json)
     }
 }
 
+void fst_cli_output_note(uint64_t utf8_replaced, int quiet, FILE *json)
+{
+    if (json)
+        fprintf(json, ",\"output\":{\"utf8_replaced\":%" PRIu64 "}", utf8_replaced);
+    else if (!quiet && utf8_replaced)
+        fprintf(stderr,
+                "flowstitch: output: %" PRIu64 " byte%s of text not valid UTF-8, written as "
+                "U+FFFD\n",
+                utf8_replaced, utf8_replaced == 1 ? "" : "s");
+}
+
 int fst_cli_input_exit_code(const fst_reader *r)
 {
     const fst_input_stats *t = fst_reader_total(r);

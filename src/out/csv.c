@@ -4,7 +4,8 @@
  * A NULL cell is the empty field, a boolean true/false, a list its items
  * joined with ';' as one field.  CSV quotes a field holding ',', '"', CR or
  * LF, doubling its quotes; TSV never quotes and turns tabs, CR and LF into
- * spaces.  Session writers write the header at open; record writers write
+ * spaces.  Bytes that are not UTF-8 become U+FFFD (counted); a text cell a
+ * spreadsheet would run as a formula gets a leading "'" (formula_like).  Session writers write the header at open; record writers write
  * it before the first row and again whenever the columns change (a new
  * file with another format).
  */
@@ -31,13 +32,25 @@ static int needs_quotes(const char *s, size_t len)
 }
 
 /* s[0..len) inside a field: quotes doubled (quoted CSV), or tabs and line
- * ends as spaces (TSV), or as it is. */
-static char *put_body(char *p, const char *s, size_t len, char sep, int quoted)
+ * ends as spaces (TSV), bytes that are not UTF-8 as U+FFFD (counted in
+ * *bad), the rest as it is. */
+static char *put_body(char *p, const char *s, size_t len, char sep, int quoted, uint64_t *bad)
 {
     for (size_t i = 0; i < len; i++) {
         const char c = s[i];
         if (sep == SEP_TSV && (c == '\t' || c == '\n' || c == '\r')) {
             *p++ = ' ';
+            continue;
+        }
+        if ((unsigned char)c >= 0x80) {
+            const size_t k = fst__utf8_seq(s + i, len - i);
+            if (k == 0) {
+                p = FST__PUT_LIT(p, FST__UTF8_REPLACEMENT);
+                (*bad)++;
+            } else {
+                p = fst__put(p, s + i, k);
+                i += k - 1;
+            }
             continue;
         }
         if (quoted && c == '"')
@@ -47,37 +60,73 @@ static char *put_body(char *p, const char *s, size_t len, char sep, int quoted)
     return p;
 }
 
-static char *put_text(char *p, const char *s, size_t len, char sep)
+/* A plain decimal number, optionally signed, optionally with a fraction:
+ * "-12", "+5", "-1.5" (a spreadsheet reads it as the number it is). */
+static int is_number(const char *s, size_t len)
+{
+    size_t i = len && (s[0] == '-' || s[0] == '+'), digits = 0;
+    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+        digits++;
+    if (digits && i < len && s[i] == '.') {
+        const size_t at = ++i;
+        while (i < len && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == at)
+            return 0;
+    }
+    return digits && i == len;
+}
+
+/* Whether a text cell would be taken for a formula by a spreadsheet
+ * (CSV injection): it starts with '=', '+', '-', '@', a tab or a CR, and
+ * is neither a number nor AWS's lone "-" placeholder (docs/output.md). */
+static int formula_like(const char *s, size_t len)
+{
+    if (!len || !(s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+                  s[0] == '\r'))
+        return 0;
+    return !(len == 1 && s[0] == '-') && !is_number(s, len);
+}
+
+/* The mark that makes a formula-like cell text in every spreadsheet. */
+#define FORMULA_GUARD '\''
+
+static char *put_text(char *p, const char *s, size_t len, char sep, uint64_t *bad)
 {
     const int q = sep == SEP_CSV && needs_quotes(s, len);
     if (q)
         *p++ = '"';
-    p = put_body(p, s, len, sep, q);
+    if (formula_like(s, len))
+        *p++ = FORMULA_GUARD;
+    p = put_body(p, s, len, sep, q, bad);
     if (q)
         *p++ = '"';
     return p;
 }
 
-/* A list as one field: items joined with ';', quoted as a whole. */
-static char *put_list(char *p, const char *const *items, uint32_t n, char sep)
+/* A list as one field: items joined with ';', quoted as a whole; guarded
+ * when its first item is formula-like. */
+static char *put_list(char *p, const char *const *items, uint32_t n, char sep, uint64_t *bad)
 {
     int q = 0;
     for (uint32_t i = 0; i < n && sep == SEP_CSV && !q; i++)
         q = items[i] && needs_quotes(items[i], strlen(items[i]));
     if (q)
         *p++ = '"';
+    if (n && items[0] && formula_like(items[0], strlen(items[0])))
+        *p++ = FORMULA_GUARD;
     for (uint32_t i = 0; i < n; i++) {
         if (i)
             *p++ = LIST_SEP;
         if (items[i])
-            p = put_body(p, items[i], strlen(items[i]), sep, q);
+            p = put_body(p, items[i], strlen(items[i]), sep, q, bad);
     }
     if (q)
         *p++ = '"';
     return p;
 }
 
-static char *put_cell(char *p, const fst__cell *c, char sep, int iso)
+static char *put_cell(char *p, const fst__cell *c, char sep, int iso, uint64_t *bad)
 {
     switch (c->type) {
     case FST__CELL_TIME:
@@ -89,11 +138,11 @@ static char *put_cell(char *p, const fst__cell *c, char sep, int iso)
     case FST__CELL_ADDR:
         return fst__put_addr(p, c->v.addr);
     case FST__CELL_TEXT:
-        return put_text(p, c->v.text.s, c->v.text.len, sep);
+        return put_text(p, c->v.text.s, c->v.text.len, sep, bad);
     case FST__CELL_BOOL:
         return c->v.b ? FST__PUT_LIT(p, "true") : FST__PUT_LIT(p, "false");
     case FST__CELL_LIST:
-        return put_list(p, c->v.list.items, c->v.list.n, sep);
+        return put_list(p, c->v.list.items, c->v.list.n, sep, bad);
     case FST__CELL_NULL:
     default:
         return p;
@@ -129,7 +178,7 @@ static int session_row(fst_writer *w, const fst_session *s, char sep)
     for (int i = 0; i < FST__SCOL_COUNT; i++) {
         if (i)
             *p++ = sep;
-        p = put_cell(p, &cells[i], sep, w->time_iso);
+        p = put_cell(p, &cells[i], sep, w->time_iso, &w->utf8_replaced);
     }
     *p++ = '\n';
     return fst__writer_emit(w, p);
@@ -169,7 +218,7 @@ static int record_row(fst_writer *w, const fst_record *rec, char sep)
         if (i)
             *p++ = sep;
         const fst__cell c = fst__record_cell(rec, i);
-        p = put_cell(p, &c, sep, w->time_iso);
+        p = put_cell(p, &c, sep, w->time_iso, &w->utf8_replaced);
     }
     *p++ = '\n';
     return fst__writer_emit(w, p);
