@@ -695,6 +695,8 @@ int fst__parser_line(fst__parser *p, char *text, size_t len, uint64_t lineno, fs
     static const char none[] = "";
     const char *s = text, *e = text + len;
     *why = none;
+    if (lineno == 1 && fst__has_bom(s, len))
+        s += FST__BOM_LEN; /* a UTF-8 byte-order mark some editors write */
     while (s < e && (*s == ' ' || *s == '\t' || *s == '\r'))
         s++;
     if (s == e || *s == '#')
