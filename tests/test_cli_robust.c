@@ -319,3 +319,44 @@ Test(cli_robust, unreadable_file_in_directory)
     subst(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);
 }
+
+/* docs/dependencies.md: libdeflate is a benchmark baseline only; the
+ * program does not link it. */
+Test(cli_robust, not_linked_to_libdeflate)
+{
+    if (system("command -v ldd >/dev/null 2>&1") != 0)
+        cr_skip_test("no ldd here");
+    cr_assert_neq(system("ldd " FST_BIN " | grep -q libdeflate"), 0,
+                  "the program links libdeflate, but docs/dependencies.md says it does not");
+}
+
+/* Every row of the exit-code tables (docs/inputs.md, docs/output.md, the
+ * man page, --help): 0, 2 and 3 here, 1 and 4 in the table above.  The
+ * demo fixture is used whole (fixtures/demo/README.md: 22 lines, all
+ * used), so 0 is its exit. */
+#define DEMO FST_SOURCE_DIR "/fixtures/demo"
+Test(cli_robust, exit_code_claims)
+{
+    static const struct {
+        const char *args;
+        int exit;
+    } claims[] = {
+        {"sessions -q " DEMO, 0},                                  /* every line used */
+        {"records -q " DEMO, 0},
+        {"sessions -q --frobnicate " DEMO, 2},                     /* usage: bad option */
+        {"sessions -q", 2},                                        /* usage: no INPUT */
+        {"records -q /nonexistent/a.log /nonexistent/b.log", 2},   /* no INPUT path exists */
+        {"sessions -q --eni-metadata /nonexistent/enis.json " DEMO, 2}, /* unreadable metadata */
+        {"sessions -q -o /dev/full " DEMO, 3},                     /* output cannot be written */
+        {"records -q -o /dev/full " DEMO, 3},
+        {"sessions -q -o /nonexistent/dir/out.jsonl " DEMO, 3},
+        {"sessions -q --stats /nonexistent/dir/stats.json " DEMO, 3}, /* --stats cannot be written */
+        {"records -q --stats /nonexistent/dir/stats.json " DEMO, 3},
+    };
+    for (size_t i = 0; i < sizeof claims / sizeof claims[0]; i++) {
+        cli_run r = run_cli(claims[i].args);
+        cr_assert_eq(r.status, claims[i].exit, "%s: exit %d, want %d\n%s", claims[i].args,
+                     r.status, claims[i].exit, r.err);
+        cli_run_free(&r);
+    }
+}

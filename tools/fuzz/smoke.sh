@@ -22,7 +22,6 @@ FLAGS=(-std=c11 -g -O1 -fno-omit-frame-pointer -D_POSIX_C_SOURCE=200809L
        -Iinclude -I"$B/include" -Isrc)
 LIBS=(-lz -lm -lpthread $(pkg-config --libs jansson))
 [ -f /usr/include/isa-l/igzip_lib.h ] && LIBS+=(-lisal)
-pkg-config --exists libdeflate 2>/dev/null && LIBS+=($(pkg-config --libs libdeflate))
 seeds=(tools/fuzz/corpus tools/fuzz/corpus-envelope tools/fuzz/crashes fixtures)
 for t in fuzz_reader fuzz_sessions fuzz_envelope; do
     "$CC" "${FLAGS[@]}" "tools/fuzz/$t.c" tools/fuzz/replay_main.c "$B/libflowstitch.a" \
