@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "cli_helper.h"
+#include "out/row.h"
 
 /* Valid v2 default-format records (14 fields), and a header for them. */
 #define RECB "2 123456789010 eni-1 10.0.0.1 10.0.0.2 443 50000 6 10 1000 100 160 ACCEPT OK"
@@ -358,5 +359,36 @@ Test(cli_robust, exit_code_claims)
         cr_assert_eq(r.status, claims[i].exit, "%s: exit %d, want %d\n%s", claims[i].args,
                      r.status, claims[i].exit, r.err);
         cli_run_free(&r);
+    }
+}
+
+/* The U+FFFD rule (docs/output.md), by RFC 3629's table: each byte that
+ * neither starts nor continues a valid sequence becomes EF BF BD, counted. */
+Test(cli_robust, json_utf8_rule)
+{
+    static const struct {
+        const char *in;
+        size_t n;
+        const char *out;
+        uint64_t bad;
+    } u8[] = {
+        {"a\xc3\xa9", 3, "\"a\xc3\xa9\"", 0},             /* e-acute: valid, kept */
+        {"\xf0\x9f\x98\x80", 4, "\"\xf0\x9f\x98\x80\"", 0}, /* U+1F600: valid */
+        {"\xff", 1, "\"\xef\xbf\xbd\"", 1},                  /* never valid */
+        {"\xc0\xaf", 2, "\"\xef\xbf\xbd\xef\xbf\xbd\"", 2}, /* overlong '/' */
+        {"\xe0\x80\x80", 3, "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"", 3}, /* overlong */
+        {"\xed\xa0\x80", 3, "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"", 3}, /* surrogate */
+        {"\xf4\x90\x80\x80", 4,
+         "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"", 4}, /* > U+10FFFF */
+        {"\xc3", 1, "\"\xef\xbf\xbd\"", 1},                  /* cut short */
+        {"\"\x01", 2, "\"\\\"\\u0001\"", 0},                /* escapes as before */
+    };
+    for (size_t i = 0; i < sizeof u8 / sizeof u8[0]; i++) {
+        char buf[64];
+        uint64_t bad = 0;
+        char *e = fst__put_json_str_n(buf, u8[i].in, u8[i].n, &bad);
+        *e = '\0';
+        cr_expect_str_eq(buf, u8[i].out, "case %zu", i);
+        cr_expect_eq(bad, u8[i].bad, "case %zu", i);
     }
 }
