@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tools/check.sh - README command 2 (and CI): install what is missing, build
 # with warnings as errors (Release and Debug) and AddressSanitizer + UndefinedBehaviorSanitizer,
-# and run every test; check the layering (tools/check-layers.sh).
+# run every test, check the layering (tools/check-layers.sh) and run a fuzz
+# smoke (tools/fuzz/smoke.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/deps.sh
@@ -15,3 +16,8 @@ cmake --build build-check -j"$(nproc)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 TZ=UTC
 cd build-check
 ctest --output-on-failure -j"$(nproc)"
+cd ..
+# Fuzz smoke: every fuzz target replays the seeds and the saved crashes under
+# ASan + UBSan (any compiler), then a few seconds of libFuzzer each when
+# clang is here (FUZZ_SECONDS=0 skips that part): docs/fuzzing.md.
+tools/fuzz/smoke.sh build-check

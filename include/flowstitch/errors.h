@@ -24,7 +24,8 @@
     X(BINARY, -14, "binary data")                                            \
     X(STRICT, -15, "stopped at first problem (--strict)")                    \
     X(JSON, -16, "bad JSON")                                                 \
-    X(LIMIT, -17, "limit reached")
+    X(LIMIT, -17, "limit reached")                                           \
+    X(UNKNOWN_FIELD, -18, "unknown field")
 
 typedef enum fst_errno {
 #define FST__ERR_ENUM(name, code, text) FST_E##name = (code),

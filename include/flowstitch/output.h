@@ -54,12 +54,17 @@ int fst_out_time_format_parse(const char *name);
  * Returns 0, or FST_EINVAL for an unknown format (w unchanged). */
 int fst_writer_set_time_format(fst_writer *w, int time_format);
 
+/* How many bytes of text written so far were not valid UTF-8 and were
+ * written as U+FFFD instead (every format: JSON strings, CSV and TSV
+ * cells), so the output is always valid UTF-8. */
+uint64_t fst_writer_utf8_replaced(const fst_writer *w);
 /* Flush and free.  Returns 0, or FST_EIO if any write failed. */
 int fst_writer_close(fst_writer *w);
 
 /* Write s as a JSON string with its quotes, escaped as every writer does:
- * '"' and '\' get a backslash, bytes below 0x20 become \u00XX, all other
- * bytes (UTF-8 included) pass unchanged.  NULL is written as null.
+ * '"' and '\' get a backslash, bytes below 0x20 become \u00XX, valid UTF-8
+ * passes unchanged, each byte that is not valid UTF-8 becomes U+FFFD (not
+ * counted here).  NULL is written as null.
  * Returns 0, or FST_EIO when f has an error. */
 int fst_json_write_string(FILE *f, const char *s);
 

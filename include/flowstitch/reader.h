@@ -75,7 +75,10 @@ fst_reader *fst_reader_new(const fst_reader_config *cfg);
 /* Queue a file, a directory (walked recursively, entries in byte order of
  * name, or see time_order; files that are not flow logs are skipped with a
  * note) or "-".
- * Returns 0, or FST_ENOENT/FST_EIO when the path cannot be opened. */
+ * Returns 0, or FST_ENOENT/FST_EIO when the path cannot be opened; such a
+ * path is then a failed input (its fst_input_stats entry, with error set,
+ * and files_failed in the total), so a run that was given it cannot look
+ * clean. */
 int fst_reader_add_path(fst_reader *r, const char *path);
 /* Queue a memory buffer (copied); name is used in messages. */
 int fst_reader_add_mem(fst_reader *r, const char *name, const void *data, size_t len);

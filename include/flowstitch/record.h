@@ -120,6 +120,10 @@ int fst_field_version(int field);
 /* Field id for an AWS name ("pkt-srcaddr"; "pkt_srcaddr" is accepted too,
  * and a "${...}" wrapper is stripped), or FST_F_UNKNOWN. */
 int fst_field_lookup(const char *name, size_t len);
+/* The known field whose name is nearest to an unknown one (at most 2 edits
+ * and fewer than a third of its length: "srcprot" -> srcport, "acton" ->
+ * action), for "did you mean" hints; FST_F_UNKNOWN when none is near. */
+int fst_field_suggest(const char *name, size_t len);
 
 /* Enumerated values, stored in fst_record.num[]. 0 always means "not given". */
 enum { FST_ACTION_NONE = 0, FST_ACTION_ACCEPT = 1, FST_ACTION_REJECT = 2 };

@@ -471,7 +471,8 @@ static void json_session_stats(FILE *f, const fst_stitch_stats *st)
 /* One JSON object: "inputs" (shared helper), "eni_metadata", "sessions"
  * (null when no sessions were produced). */
 int fst_cli_write_stats(const char *cmd, const char *path, const fst_reader *r,
-                       const fst_stitch_stats *st, const char *eni_path, size_t n_meta)
+                       const fst_stitch_stats *st, const char *eni_path, size_t n_meta,
+                       uint64_t utf8_replaced)
 {
     FILE *f = fopen(path, "w");
     if (!f) {
@@ -480,6 +481,7 @@ int fst_cli_write_stats(const char *cmd, const char *path, const fst_reader *r,
     }
     putc('{', f);
     fst_cli_print_input_summary(r, 1, f);
+    fst_cli_output_note(utf8_replaced, 1, f);
     fputs(",\"eni_metadata\":", f);
     if (eni_path) {
         fputs("{\"file\":", f);

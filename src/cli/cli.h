@@ -148,10 +148,12 @@ void fst_cli_warn_late(FILE *f, const fst_stitch_stats *st);
 /* The memory-cap line when sessions were evicted (printed even with -q:
  * a session written early may continue as a second one). */
 void fst_cli_memcap_summary(FILE *f, const fst_stitch_stats *st);
-/* --stats FILE: one JSON object with "inputs", "eni_metadata" and
- * "sessions" (null when st is NULL); 0 or -1 (printed). */
+/* --stats FILE: one JSON object with "inputs", "output" (bytes of text
+ * written as U+FFFD), "eni_metadata" and "sessions" (null when st is
+ * NULL); 0 or -1 (printed). */
 int fst_cli_write_stats(const char *cmd, const char *path, const fst_reader *r,
-                        const fst_stitch_stats *st, const char *eni_path, size_t n_meta);
+                        const fst_stitch_stats *st, const char *eni_path, size_t n_meta,
+                        uint64_t utf8_replaced);
 /* `report`: sessions drawn as one HTML page (cli/cmd_report.c). */
 int fst_cli_report(int argc, char **argv);
 int fst_cli_timeline(int argc, char **argv);
@@ -173,6 +175,10 @@ void fst_cli_print_input_summary(const fst_reader *r, int quiet, FILE *json);
 void fst_cli_json_string(FILE *f, const char *s);
 /* Exit code for a finished read: OK, or SKIPPED when anything was skipped or
  * a file failed. */
+/* The output's note: how many bytes of text were not UTF-8 (written as
+ * U+FFFD): a stderr line when there were any (unless quiet), or with json
+ * the ",\"output\":{\"utf8_replaced\":N}" member of --stats. */
+void fst_cli_output_note(uint64_t utf8_replaced, int quiet, FILE *json);
 int fst_cli_input_exit_code(const fst_reader *r);
 /* Option values shared by the commands that build sessions; each returns
  * 0, or -1 after a message "CMD: ...".  Seconds: whole seconds or a number

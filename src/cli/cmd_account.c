@@ -275,7 +275,7 @@ static int summaries(const account_args *a, fst_cli_build *run, const sum_ctx *x
         fst_cli_memcap_summary(stderr, stats);
     if (a->in.stats_path &&
         fst_cli_write_stats(CMD, a->in.stats_path, run->r, stats, a->b.eni_path,
-                            fst_eni_table_count(run->meta)) < 0 &&
+                            fst_eni_table_count(run->meta), 0) < 0 &&
         (code == FST_EXIT_OK || code == FST_EXIT_SKIPPED))
         code = FST_EXIT_FATAL;
     return code == FST_EXIT_OK ? fst_cli_input_exit_code(run->r) : code;

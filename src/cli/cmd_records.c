@@ -14,11 +14,12 @@ static void records_help(FILE *f)
           "Print one normalized record per input record (flow records, NODATA and\n"
           "SKIPDATA alike), with every field of its format.  Keys are AWS's field\n"
           "names with '-' turned into '_' (srcaddr, dstport, tcp_flags, pkt_srcaddr,\n"
-          "flow_direction, traffic_path, ...), in the format's column order;\n"
-          "unknown columns keep their own name.  Numbers are JSON numbers, addresses\n"
-          "are canonical (IPv6 per RFC 5952), a field AWS wrote as '-' is null\n"
-          "(empty in CSV/TSV).  CSV/TSV print a header line first and again when the\n"
-          "column layout changes between files.\n"
+          "flow_direction, traffic_path, ...), in the format's column order.\n"
+          "Numbers are JSON numbers, addresses are canonical (IPv6 per RFC 5952), a\n"
+          "field AWS wrote as '-' is null (empty in CSV/TSV).  CSV/TSV have one\n"
+          "header line, the union of the columns of every format read (written at\n"
+          "the end); a text cell a spreadsheet would run as a formula (=, +, -, @)\n"
+          "gets a leading '.  Text that is not UTF-8 is written as U+FFFD.\n"
           "\n"
           "Use it to check what flowstitch reads, or to convert a custom-format\n"
           "dump (CloudWatch Logs has no header: give --fields) to CSV or JSON.\n"
@@ -87,7 +88,7 @@ static int copy_records(fst_reader *r, fst_writer *w)
 }
 
 /* Write the --stats JSON file. */
-static int write_stats(const char *path, const fst_reader *r)
+static int write_stats(const char *path, const fst_reader *r, uint64_t utf8_replaced)
 {
     FILE *f = fopen(path, "w");
     if (!f) {
@@ -96,6 +97,7 @@ static int write_stats(const char *path, const fst_reader *r)
     }
     fputc('{', f);
     fst_cli_print_input_summary(r, 1, f);
+    fst_cli_output_note(utf8_replaced, 1, f);
     fputs("}\n", f);
     return fclose(f) == 0 ? 0 : -1;
 }
@@ -126,12 +128,14 @@ int fst_cli_records(int argc, char **argv)
     fst_cli_progress *prog = fst_cli_progress_start(r, argc - a.first, argv + a.first, a.in.quiet);
     code = w ? copy_records(r, w) : FST_EXIT_FATAL;
     fst_cli_progress_stop(prog);
+    const uint64_t utf8_replaced = fst_writer_utf8_replaced(w);
     if (w && fst_writer_close(w) < 0 && code == FST_EXIT_OK) {
         fputs(CMD ": cannot write output\n", stderr);
         code = FST_EXIT_FATAL;
     }
     fst_cli_print_input_summary(r, a.in.quiet, NULL);
-    if (a.in.stats_path && write_stats(a.in.stats_path, r) < 0 && code == FST_EXIT_OK)
+    fst_cli_output_note(utf8_replaced, a.in.quiet, NULL);
+    if (a.in.stats_path && write_stats(a.in.stats_path, r, utf8_replaced) < 0 && code == FST_EXIT_OK)
         code = FST_EXIT_FATAL;
     if (code == FST_EXIT_OK)
         code = fst_cli_input_exit_code(r);

@@ -188,6 +188,7 @@ typedef struct emit_ctx {
     int failed;
     uint64_t written;
     const fst_cli_build *run;  /* its selection */
+    uint64_t utf8_replaced;    /* the writer's count, kept when it is closed */
 } emit_ctx;
 
 static int emit(const fst_session *s, void *ud)
@@ -219,6 +220,8 @@ static int emit(const fst_session *s, void *ud)
 static int write_sessions(fst_stitcher *st, emit_ctx *e, int code)
 {
     const int rc = code == FST_EXIT_OK ? fst_stitcher_finish(st, emit, e) : 0;
+    e->utf8_replaced = fst_writer_utf8_replaced(e->w);
+    e->utf8_replaced = fst_writer_utf8_replaced(e->w);
     const int crc = fst_writer_close(e->w);
     e->w = NULL;
     if (code != FST_EXIT_OK)
@@ -244,7 +247,7 @@ int fst_cli_sessions(int argc, char **argv)
     fst_cli_build run;
     FILE *out = stdout;
     const fst_stitch_stats *stats = NULL;
-    emit_ctx e = {NULL, NULL, NULL, 0, 0, &run};
+    emit_ctx e = {NULL, NULL, NULL, 0, 0, &run, 0};
     e.opts = &a.in;
     fst_cli_progress *prog = NULL;
 
@@ -279,6 +282,7 @@ int fst_cli_sessions(int argc, char **argv)
     if (code == FST_EXIT_OK)
         stats = fst_stitcher_stats(run.st);
     fst_cli_print_input_summary(run.r, a.in.quiet, NULL);
+    fst_cli_output_note(e.utf8_replaced, a.in.quiet, NULL);
     if (run.meta && !a.in.quiet)
         fprintf(stderr, "flowstitch: ENI metadata: %zu interfaces from %s\n",
                 fst_eni_table_count(run.meta), a.b.eni_path);
@@ -295,7 +299,7 @@ int fst_cli_sessions(int argc, char **argv)
         fst_cli_memcap_summary(stderr, stats);
     if (a.in.stats_path &&
         fst_cli_write_stats(CMD, a.in.stats_path, run.r, stats, a.b.eni_path,
-                            fst_eni_table_count(run.meta)) < 0 &&
+                            fst_eni_table_count(run.meta), e.utf8_replaced) < 0 &&
         (code == FST_EXIT_OK || code == FST_EXIT_SKIPPED))
         code = FST_EXIT_FATAL;
     if (code == FST_EXIT_OK)

@@ -49,6 +49,33 @@ static long parse_count(const char *opt, const char *v)
 
 /* One shared option (key from FST_CLI_SHARED_LONGOPTS); 1 handled,
  * 0 not a shared option, -1 usage error (message printed). */
+/* A --fields word that is no AWS field is a usage error, with the nearest
+ * known name: the records would otherwise lack the field silently. */
+static int unknown_field(const char *cmd, const char *v)
+{
+    const char *s = v;
+    for (;;) {
+        s += strspn(s, " \t\r\n");
+        if (!*s)
+            return 0;
+        const size_t n = strcspn(s, " \t\r\n");
+        size_t at = 0, len = n;
+        if (n >= 3 && s[0] == '$' && s[1] == '{' && s[n - 1] == '}') {
+            at = 2;
+            len = n - 3;
+        }
+        if (fst_field_lookup(s + at, len) == FST_F_UNKNOWN) {
+            const int near = fst_field_suggest(s + at, len);
+            fprintf(stderr, "%s: --fields: unknown field '%.*s'", cmd, (int)len, s + at);
+            if (near != FST_F_UNKNOWN)
+                fprintf(stderr, " (did you mean '%s'?)", fst_field_name(near));
+            fputc('\n', stderr);
+            return -1;
+        }
+        s += n;
+    }
+}
+
 static int shared_option(const char *cmd, fst_cli_input_opts *o, int key, const char *v)
 {
     long n;
@@ -75,6 +102,8 @@ static int shared_option(const char *cmd, fst_cli_input_opts *o, int key, const 
             fprintf(stderr, "%s: --fields: '%s' is not a format string\n", cmd, v);
             return -1;
         }
+        if (unknown_field(cmd, v) < 0)
+            return -1;
         o->reader.fields = v;
         break;
     case FST_KEY_MAX_LINE:
@@ -209,6 +238,8 @@ int fst_cli_add_inputs(fst_reader *r, int n, char **paths)
             missing++;
         }
     }
+    /* Some missing: a failed input (files_failed, exit 1 at the end);
+     * all missing: nothing to read, a usage error. */
     return missing == n ? FST_EXIT_USAGE : 0;
 }
 
@@ -315,6 +346,17 @@ void fst_cli_print_input_summary(const fst_reader *r, int quiet, FILE *json)
         }
         fputs("]}", json);
     }
+}
+
+void fst_cli_output_note(uint64_t utf8_replaced, int quiet, FILE *json)
+{
+    if (json)
+        fprintf(json, ",\"output\":{\"utf8_replaced\":%" PRIu64 "}", utf8_replaced);
+    else if (!quiet && utf8_replaced)
+        fprintf(stderr,
+                "flowstitch: output: %" PRIu64 " byte%s of text not valid UTF-8, written as "
+                "U+FFFD\n",
+                utf8_replaced, utf8_replaced == 1 ? "" : "s");
 }
 
 int fst_cli_input_exit_code(const fst_reader *r)

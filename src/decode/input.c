@@ -265,9 +265,25 @@ static const char *sniff_content(fst__input *in)
     case FST__SNIFF_TEXT:
         break;
     }
-    if (found && in->sniff && !ask_sniff(in, s, len))
-        return "not a flow log";
-    return NULL;
+    if (!found || !in->sniff || ask_sniff(in, s, len))
+        return NULL;
+    /* The first line is no flow-log line: the file is still read when one
+     * of the next few is (the junk line is then a reported bad line). */
+    size_t at = (size_t)(s - in->dbuf) + len;
+    for (int k = 1; k < FST__SNIFF_LINES; k++) {
+        for (;;) {
+            const int final = in->src_done || in->dlen >= limit;
+            found = fst__sniff_next_line(in->dbuf, in->dlen, final, &at, &s, &len);
+            if (found || final)
+                break;
+            fst__gunzip_fill(in);
+        }
+        if (!found)
+            break;
+        if (ask_sniff(in, s, len))
+            return NULL;
+    }
+    return "not a flow log";
 }
 
 /* ------------------------------------------------------------- sequencing */

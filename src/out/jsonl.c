@@ -19,14 +19,14 @@ static const struct { const char *s; size_t n; } session_keys[FST__SCOL_COUNT] =
 };
 
 /* A list item: absent or empty is null. */
-static char *put_item(char *p, const char *s)
+static char *put_item(char *p, const char *s, uint64_t *bad)
 {
     if (!s || !*s)
         return FST__PUT_LIT(p, "null");
-    return fst__put_json_str(p, s, strlen(s));
+    return fst__put_json_str_n(p, s, strlen(s), bad);
 }
 
-static char *put_cell(char *p, const fst__cell *c, int iso)
+static char *put_cell(char *p, const fst__cell *c, int iso, uint64_t *bad)
 {
     switch (c->type) {
     case FST__CELL_TIME:
@@ -46,7 +46,7 @@ static char *put_cell(char *p, const fst__cell *c, int iso)
         *p++ = '"';
         return p;
     case FST__CELL_TEXT:
-        return fst__put_json_str(p, c->v.text.s, c->v.text.len);
+        return fst__put_json_str_n(p, c->v.text.s, c->v.text.len, bad);
     case FST__CELL_BOOL:
         return c->v.b ? FST__PUT_LIT(p, "true") : FST__PUT_LIT(p, "false");
     case FST__CELL_LIST:
@@ -54,7 +54,7 @@ static char *put_cell(char *p, const fst__cell *c, int iso)
         for (uint32_t i = 0; i < c->v.list.n; i++) {
             if (i)
                 *p++ = ',';
-            p = put_item(p, c->v.list.items[i]);
+            p = put_item(p, c->v.list.items[i], bad);
         }
         *p++ = ']';
         return p;
@@ -76,7 +76,7 @@ static int session_row(fst_writer *w, const fst_session *s)
         if (i)
             *p++ = ',';
         p = fst__put(p, session_keys[i].s, session_keys[i].n);
-        p = put_cell(p, &cells[i], w->time_iso);
+        p = put_cell(p, &cells[i], w->time_iso, &w->utf8_replaced);
     }
     p = FST__PUT_LIT(p, "}\n");
     return fst__writer_emit(w, p);
@@ -95,7 +95,7 @@ static int record_row(fst_writer *w, const fst_record *rec)
         p = fst__put_record_key(p, rec, i);
         p = FST__PUT_LIT(p, "\":");
         const fst__cell c = fst__record_cell(rec, i);
-        p = put_cell(p, &c, w->time_iso);
+        p = put_cell(p, &c, w->time_iso, &w->utf8_replaced);
     }
     p = FST__PUT_LIT(p, "}\n");
     return fst__writer_emit(w, p);

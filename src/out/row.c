@@ -45,11 +45,38 @@ char *fst__put_addr(char *p, const fst_addr *a)
     return p + fst_addr_format(a, p, FST_ADDR_STRLEN);
 }
 
-char *fst__put_json_str(char *p, const char *s, size_t len)
+size_t fst__utf8_seq(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] < 0x80)
+        return 1;
+    size_t k;
+    unsigned lo = 0x80, hi = 0xbf; /* the second byte's range (RFC 3629 table) */
+    if (u[0] >= 0xc2 && u[0] <= 0xdf)
+        k = 2;
+    else if (u[0] >= 0xe0 && u[0] <= 0xef) {
+        k = 3;
+        lo = u[0] == 0xe0 ? 0xa0 : 0x80; /* no overlong forms */
+        hi = u[0] == 0xed ? 0x9f : 0xbf; /* no UTF-16 surrogates */
+    } else if (u[0] >= 0xf0 && u[0] <= 0xf4) {
+        k = 4;
+        lo = u[0] == 0xf0 ? 0x90 : 0x80;
+        hi = u[0] == 0xf4 ? 0x8f : 0xbf; /* nothing above U+10FFFF */
+    } else
+        return 0;
+    if (n < k || u[1] < lo || u[1] > hi)
+        return 0;
+    for (size_t i = 2; i < k; i++)
+        if (u[i] < 0x80 || u[i] > 0xbf)
+            return 0;
+    return k;
+}
+
+char *fst__put_json_str_n(char *p, const char *s, size_t len, uint64_t *replaced)
 {
     static const char hex[] = "0123456789abcdef";
     *p++ = '"';
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = 0; i < len;) {
         const unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\') {
             *p++ = '\\';
@@ -58,9 +85,22 @@ char *fst__put_json_str(char *p, const char *s, size_t len)
             p = FST__PUT_LIT(p, "\\u00");
             *p++ = hex[c >> 4];
             *p++ = hex[c & 15];
+        } else if (c >= 0x80) {
+            const size_t k = fst__utf8_seq(s + i, len - i);
+            if (k == 0) {
+                p = FST__PUT_LIT(p, FST__UTF8_REPLACEMENT);
+                if (replaced)
+                    (*replaced)++;
+                i++;
+                continue;
+            }
+            p = fst__put(p, s + i, k);
+            i += k;
+            continue;
         } else {
             *p++ = (char)c;
         }
+        i++;
     }
     *p++ = '"';
     return p;
@@ -78,4 +118,9 @@ size_t fst__time_iso(char *buf, int64_t t)
                            (long long)tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
                            tm.tm_min, tm.tm_sec);
     return n > 0 && n < FST_TIME_ISO_MAX ? (size_t)n : 0;
+}
+
+char *fst__put_json_str(char *p, const char *s, size_t len)
+{
+    return fst__put_json_str_n(p, s, len, NULL);
 }

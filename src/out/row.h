@@ -62,8 +62,20 @@ static inline char *fst__put_i64(char *p, int64_t v)
 
 /* Canonical text of an address (at most FST_ADDR_STRLEN bytes). */
 char *fst__put_addr(char *p, const fst_addr *a);
+/* U+FFFD REPLACEMENT CHARACTER in UTF-8: what a byte that is not valid
+ * UTF-8 becomes in output text (JSON, CSV, TSV). */
+#define FST__UTF8_REPLACEMENT "\xEF\xBF\xBD"
+/* Length (1..4) of the valid UTF-8 sequence at s[0..n), n >= 1, or 0 when
+ * s[0] starts none (RFC 3629: no overlong forms, no surrogates, nothing
+ * above U+10FFFF, no sequence cut short). */
+size_t fst__utf8_seq(const char *s, size_t n);
 /* s[0..len) as a JSON string with its quotes: '"' and '\' get a backslash,
- * bytes below 0x20 become \u00XX, every other byte passes unchanged. */
+ * bytes below 0x20 become \u00XX, valid UTF-8 passes unchanged, and each
+ * byte that does not start a valid UTF-8 sequence (nor belongs to one)
+ * becomes U+FFFD, counted in *replaced (may be NULL).  At most
+ * FST__JSON_GROWTH output bytes per input byte. */
+char *fst__put_json_str_n(char *p, const char *s, size_t len, uint64_t *replaced);
+/* fst__put_json_str_n without the count. */
 char *fst__put_json_str(char *p, const char *s, size_t len);
 
 /* Longest ISO 8601 time fst__time_iso writes (a 64-bit year), with NUL. */

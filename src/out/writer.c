@@ -139,6 +139,11 @@ int fst_session_writer_write(fst_writer *w, const fst_session *s)
     return row_done(w, w->ops->session_row(w, s));
 }
 
+uint64_t fst_writer_utf8_replaced(const fst_writer *w)
+{
+    return w ? w->utf8_replaced : 0;
+}
+
 int fst_writer_close(fst_writer *w)
 {
     if (!w)
@@ -167,7 +172,10 @@ int fst_json_write_string(FILE *f, const char *s)
     size_t len = strlen(s);
     putc('"', f);
     do {
-        const size_t n = len < JSON_PIECE ? len : JSON_PIECE;
+        size_t n = len < JSON_PIECE ? len : JSON_PIECE;
+        /* never cut a UTF-8 sequence: back off over continuation bytes */
+        for (size_t k = 0; n < len && k < 3 && ((unsigned char)s[n] & 0xc0) == 0x80; k++)
+            n--;
         const char *end = fst__put_json_str(buf, s, n);
         fwrite(buf + 1, 1, (size_t)(end - buf) - 2, f);
         s += n;

@@ -43,6 +43,7 @@ struct fst_writer {
     size_t cap;
     void *state;                 /* the format's own (owned by it, freed in end) */
     int time_iso;                /* fst_writer_set_time_format(FST_TIME_ISO): times as ISO 8601 */
+    uint64_t utf8_replaced;      /* bytes of text that were not UTF-8, written as U+FFFD */
 };
 
 

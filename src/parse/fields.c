@@ -75,6 +75,55 @@ int fst_field_lookup(const char *name, size_t len)
     return FST_F_UNKNOWN;
 }
 
+/* Longest name fst_field_suggest compares (every AWS name is shorter). */
+#define FST__SUGGEST_MAX 40
+
+/* Levenshtein distance of a[0..n) and the known name k ('_' counts as '-'),
+ * one row of the table at a time. */
+static size_t edit_distance(const char *a, size_t n, const char *k)
+{
+    size_t m = strlen(k), row[FST__SUGGEST_MAX + 1];
+    for (size_t j = 0; j <= m; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        const char c = a[i - 1] == '_' ? '-' : a[i - 1];
+        for (size_t j = 1; j <= m; j++) {
+            const size_t up = row[j];
+            size_t best = diag + (c != k[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[m];
+}
+
+int fst_field_suggest(const char *name, size_t len)
+{
+    if (!name)
+        return FST_F_UNKNOWN;
+    strip_wrapper(&name, &len);
+    if (len == 0 || len > FST__SUGGEST_MAX)
+        return FST_F_UNKNOWN;
+    /* At most 2 edits, and fewer than a third of the name: "acton" ->
+     * "action", "srcprot" -> "srcport", but "foo" suggests nothing. */
+    size_t limit = len / 3 < 2 ? len / 3 : 2, best = limit + 1;
+    int id = FST_F_UNKNOWN;
+    for (int f = 0; f < FST_FIELD_COUNT; f++) {
+        const size_t d = edit_distance(name, len, field_names[f]);
+        if (d < best) {
+            best = d;
+            id = f;
+        }
+    }
+    return id;
+}
+
 int fst__name_shaped(const char *s, size_t len)
 {
     strip_wrapper(&s, &len);

@@ -84,9 +84,16 @@ static int has_prefix(const char *s, size_t n, const char *pre)
     return n > k && memcmp(s, pre, k) == 0;
 }
 
+int fst__has_bom(const char *s, size_t n)
+{
+    return n >= FST__BOM_LEN && !memcmp(s, "\xEF\xBB\xBF", FST__BOM_LEN);
+}
+
 int fst__parser_sniff(const char *line, size_t len)
 {
     const char *s = line, *e = line + len;
+    if (fst__has_bom(s, len))
+        s += FST__BOM_LEN;
     while (s < e && *s == ' ')
         s++;
     const char *t = s;

@@ -18,5 +18,9 @@ int64_t fst__iso_ms(const char *s, size_t n);
 /* Whether s[0..n) is shaped like a header line: the first token is a known
  * field name and more than half the tokens look like field names. */
 int fst__looks_like_header(const char *s, size_t n);
+/* Length of the UTF-8 byte-order mark EF BB BF. */
+#define FST__BOM_LEN 3
+/* Whether s[0..n) starts with it (skipped at the start of a file). */
+int fst__has_bom(const char *s, size_t n);
 
 #endif

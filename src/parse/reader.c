@@ -94,9 +94,24 @@ void fst_reader_free(fst_reader *r)
     fst__free(r);
 }
 
+static fst_input_stats *new_entry(fst_reader *r, const char *path);
+
 int fst_reader_add_path(fst_reader *r, const char *path)
 {
-    return fst__input_add_path(r->in, path);
+    const int rc = fst__input_add_path(r->in, path);
+    if (rc < 0 && rc != FST_ENOMEM && rc != FST_EINVAL) {
+        /* A path that cannot be read is a failed input like a file that
+         * fails later: it has its stats entry and counts in files_failed. */
+        fst_input_stats *s = new_entry(r, path);
+        if (!s)
+            return FST_ENOMEM;
+        s->error = rc;
+        s->files_failed = 1;
+        r->total.files_failed++;
+        if (r->cfg.strict)
+            r->stopped = 1; /* the first problem: fst_reader_next says FST_ESTRICT */
+    }
+    return rc;
 }
 
 int fst_reader_add_mem(fst_reader *r, const char *name, const void *data, size_t len)
@@ -178,7 +193,10 @@ static int problem(fst_reader *r, uint64_t lineno, int err, const char *why)
     r->total.by_reason[slot]++;
     r->problems++;
     if (r->cfg.diag && r->problems <= r->cfg.max_reports) {
-        if (why && *why)
+        if (err == FST_EUNKNOWN_FIELD) /* "unknown field 'x' (did you mean 'y'?)" */
+            fprintf(r->cfg.diag, "%s:%llu: %s %s\n", r->cur->name,
+                    (unsigned long long)lineno, fst_strerror(err), why ? why : "");
+        else if (why && *why)
             fprintf(r->cfg.diag, "%s:%llu: %s (%s)\n", r->cur->name,
                     (unsigned long long)lineno, fst_strerror(err), why);
         else

@@ -62,6 +62,11 @@ struct fst__parser {
     uint32_t last_gen;
     icache cache[FST_FIELD_COUNT];
     char why[192];
+    /* Set while the layout in force came from a header with a word that is
+     * no AWS field: "'srcprot' in the header (line 1)"; its records are
+     * not used (FST_EUNKNOWN_FIELD), since a column flowstitch cannot name
+     * may be the one a record needs. */
+    char bad_hdr[96];
 };
 
 /* ---- layout ---------------------------------------------------------- */
@@ -176,6 +181,7 @@ int fst__parser_set_fields(fst__parser *p, const char *fmt)
 void fst__parser_file_begin(fst__parser *p, const char *file)
 {
     p->file = file;
+    p->bad_hdr[0] = '\0';
     if (p->hdr) {
         (void)use_format(p, p->base); /* base fit before: cannot grow */
         fst__format_free(p->hdr);
@@ -225,7 +231,31 @@ static const char *field_why(fst__parser *p, int col, const char *v, size_t n, i
 
 /* ---- header detection ------------------------------------------------ */
 
-static int take_header(fst__parser *p, const char *s, size_t n, const char **why)
+/* The first unknown word of a header layout -> p->why ("'srcprot' (did
+ * you mean 'srcport'?)") and p->bad_hdr; FST_EUNKNOWN_FIELD, or 0 when every
+ * word is a known field. */
+static int check_names(fst__parser *p, const fst_format *f, uint64_t lineno)
+{
+    p->bad_hdr[0] = '\0';
+    for (int c = 0; c < f->ncols; c++) {
+        if (f->ids[c] != FST_F_UNKNOWN)
+            continue;
+        const char *w = f->names[c];
+        const int near = fst_field_suggest(w, strlen(w));
+        if (near == FST_F_UNKNOWN)
+            snprintf(p->why, sizeof p->why, "'%.60s' (not a field AWS defines)", w);
+        else
+            snprintf(p->why, sizeof p->why, "'%.60s' (did you mean '%s'?)", w,
+                     fst_field_name(near));
+        snprintf(p->bad_hdr, sizeof p->bad_hdr, "'%.60s' in the header at line %llu", w,
+                 (unsigned long long)lineno);
+        return FST_EUNKNOWN_FIELD;
+    }
+    return 0;
+}
+
+static int take_header(fst__parser *p, const char *s, size_t n, uint64_t lineno,
+                       const char **why)
 {
     int err;
     const char *w = NULL;
@@ -244,6 +274,10 @@ static int take_header(fst__parser *p, const char *s, size_t n, const char **why
     }
     fst__format_free(p->hdr);
     p->hdr = f;
+    if (check_names(p, f, lineno) < 0) {
+        *why = p->why;
+        return FST_EUNKNOWN_FIELD;
+    }
     return FST__LINE_HEADER;
 }
 
@@ -661,6 +695,8 @@ int fst__parser_line(fst__parser *p, char *text, size_t len, uint64_t lineno, fs
     static const char none[] = "";
     const char *s = text, *e = text + len;
     *why = none;
+    if (lineno == 1 && fst__has_bom(s, len))
+        s += FST__BOM_LEN; /* a UTF-8 byte-order mark some editors write */
     while (s < e && (*s == ' ' || *s == '\t' || *s == '\r'))
         s++;
     if (s == e || *s == '#')
@@ -675,7 +711,11 @@ int fst__parser_line(fst__parser *p, char *text, size_t len, uint64_t lineno, fs
         if (export_ms >= 0)
             s = t;
     } else if (*s >= 'a' && *s <= 'z' && fst__looks_like_header(s, (size_t)(e - s))) {
-        return take_header(p, s, (size_t)(e - s), why);
+        return take_header(p, s, (size_t)(e - s), lineno, why);
+    }
+    if (p->bad_hdr[0]) {
+        *why = p->bad_hdr;
+        return FST_EUNKNOWN_FIELD;
     }
     int rc = parse_record(p, s, e, rec, why);
     if (rc > 0) {

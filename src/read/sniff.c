@@ -41,6 +41,12 @@ fst__sniff_kind fst__sniff_text(const char *buf, size_t n)
 int fst__sniff_line(char *buf, size_t n, int final, char **s, size_t *len)
 {
     size_t pos = 0;
+    return fst__sniff_next_line(buf, n, final, &pos, s, len);
+}
+
+int fst__sniff_next_line(char *buf, size_t n, int final, size_t *at, char **s, size_t *len)
+{
+    size_t pos = *at;
     while (pos < n) {
         char *b = buf + pos;
         const char *nl = memchr(b, '\n', n - pos);
@@ -55,6 +61,7 @@ int fst__sniff_line(char *buf, size_t n, int final, char **s, size_t *len)
             continue;
         *s = b;
         *len = ln;
+        *at = pos < n ? pos : n;
         return 1;
     }
     return 0;

@@ -2,9 +2,11 @@
  *
  * Owns: the content rules that decide whether a walked file is read:
  * Parquet (magic "PAR1"), binary (a NUL in the first FST__SNIFF_BLOCK bytes),
- * JSON (first non-blank byte '{' or '['), else text whose first line that
- * is not blank and not a '#' comment is shown to the caller's "looks like a
- * flow log" test.  Pure functions over a buffer of decoded bytes (the
+ * JSON (first non-blank byte '{' or '['), else text whose first
+ * FST__SNIFF_LINES lines that are not blank and not '#' comments are shown
+ * to the caller's "looks like a flow log" test, one at a time: the file is
+ * read when any of them passes (a junk first line before records is then
+ * read as a bad line and reported, not the whole file lost).  Pure functions over a buffer of decoded bytes (the
  * caller decodes: decode/input.c); no allocation, no state.
  */
 #ifndef FST_READ_SNIFF_H
@@ -14,6 +16,7 @@
 
 #define FST__SNIFF_MAX ((size_t)64 * 1024) /* decoded bytes looked at to sniff */
 #define FST__SNIFF_BLOCK ((size_t)4096)    /* "first block" checked for NUL bytes */
+#define FST__SNIFF_LINES 5                 /* lines shown to the flow-log test, at most */
 
 typedef enum fst__sniff_kind {
     FST__SNIFF_TEXT,    /* ask the flow-log test */
@@ -34,5 +37,8 @@ size_t fst__sniff_skip_space(const char *buf, size_t n);
  * complete (or cut at the end of what there is when final), 0 when more
  * data is needed or there is none. */
 int fst__sniff_line(char *buf, size_t n, int final, char **s, size_t *len);
+/* The same from offset *at; on success *at moves past the line found, so
+ * calls in a row give the 1st, 2nd ... such line. */
+int fst__sniff_next_line(char *buf, size_t n, int final, size_t *at, char **s, size_t *len);
 
 #endif
