@@ -44,6 +44,12 @@ typedef struct fst_stitcher_config {
      * flush, ids keep counting across flushes (docs/sessions.md
      * "Streaming"). */
     uint32_t horizon;
+    /* TCP connection-tracking timeout, seconds (0: the default, 432000 =
+     * 5 days, aws-flowlogs.md 3.5).  With tcp-flags a record without SYN
+     * continues its connection through any silence shorter than this;
+     * idle_tcp then only applies to records without flags
+     * (docs/sessions.md "Session boundaries"). */
+    uint32_t conntrack_tcp;
 } fst_stitcher_config;
 
 void fst_stitcher_config_init(fst_stitcher_config *cfg);

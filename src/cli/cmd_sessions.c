@@ -62,8 +62,12 @@ static void sessions_help(FILE *f)
             "  --idle-udp S         idle timeout for UDP (default %" PRIu32 ")\n"
             "  --idle-icmp S        idle timeout for ICMP and ICMPv6 (default %" PRIu32 ")\n"
             "  --idle-other S       idle timeout for other protocols (default %" PRIu32 ")\n"
+            "  --conntrack-timeout S  with tcp-flags, a TCP record without SYN continues\n"
+            "                       its connection through a silence up to S (default\n"
+            "                       %" PRIu32 " = 5 days, as AWS connection tracking);\n"
+            "                       --idle-tcp then applies only to records without flags\n"
             "                       S is whole seconds, or a number with s, m, h or d\n",
-            d.idle_tcp, d.idle_udp, d.idle_icmp, d.idle_other);
+            d.idle_tcp, d.idle_udp, d.idle_icmp, d.idle_other, d.conntrack_tcp);
     fputs("  --threads N          1: one thread; 2 (default when the machine has two\n"
           "                       or more CPUs): reading, gzip and parsing run on a\n"
           "                       second thread beside the session engine.  The\n"
@@ -186,7 +190,8 @@ typedef struct sessions_args {
 /* Keys of the options of `sessions` itself. */
 enum {
     KEY_IDLE_TCP = FST_KEY_COMMAND, KEY_IDLE_UDP, KEY_IDLE_ICMP, KEY_IDLE_OTHER, KEY_THREADS,
-    KEY_STREAM, KEY_HORIZON, KEY_ENI_METADATA, KEY_FILTER, KEY_SINCE, KEY_UNTIL
+    KEY_STREAM, KEY_HORIZON, KEY_ENI_METADATA, KEY_FILTER, KEY_SINCE, KEY_UNTIL,
+    KEY_CONNTRACK
 };
 
 static const struct option sessions_longopts[] = {
@@ -195,6 +200,7 @@ static const struct option sessions_longopts[] = {
     {"idle-udp", required_argument, NULL, KEY_IDLE_UDP},
     {"idle-icmp", required_argument, NULL, KEY_IDLE_ICMP},
     {"idle-other", required_argument, NULL, KEY_IDLE_OTHER},
+    {"conntrack-timeout", required_argument, NULL, KEY_CONNTRACK},
     {"threads", required_argument, NULL, KEY_THREADS},
     {"stream", no_argument, NULL, KEY_STREAM},
     {"horizon", required_argument, NULL, KEY_HORIZON},
@@ -256,6 +262,7 @@ static int own_option(void *ctx, int key, const char *v)
     case KEY_IDLE_UDP: return parse_seconds("--idle-udp", v, &a->cfg.idle_udp);
     case KEY_IDLE_ICMP: return parse_seconds("--idle-icmp", v, &a->cfg.idle_icmp);
     case KEY_IDLE_OTHER: return parse_seconds("--idle-other", v, &a->cfg.idle_other);
+    case KEY_CONNTRACK: return parse_seconds("--conntrack-timeout", v, &a->cfg.conntrack_tcp);
     case KEY_THREADS: return parse_threads(v, &a->cfg.threads);
     case KEY_STREAM: a->stream = 1; return 0;
     case KEY_ENI_METADATA: a->eni_path = v; return 0;

@@ -25,12 +25,15 @@ typedef struct seg {
     int64_t start, end, close_end;
     uint32_t stream, cluster;
     uint8_t open, closed;
+    uint8_t past_open; /* a record without SYN: the connection got past its opening */
+    uint8_t split;     /* FST_SPLIT_*: the rule that cut it from the stream's previous one */
 } seg;
 
 typedef struct clus {
     int64_t start, end, open_t;
     uint64_t mask; /* streams 0..63 present */
     uint8_t has_open;
+    uint8_t split; /* strongest FST_SPLIT_* among its segments */
 } clus;
 
 typedef struct scratch {
@@ -70,6 +73,11 @@ uint32_t fst__idle_of(const fst_stitcher_config *cfg, uint8_t proto)
     default:
         return cfg->idle_other;
     }
+}
+
+uint32_t fst__conntrack_of(const fst_stitcher_config *cfg)
+{
+    return cfg->conntrack_tcp ? cfg->conntrack_tcp : FST__CONNTRACK_TCP_DEFAULT;
 }
 
 #define CMP(a, b)                                                            \
@@ -127,8 +135,47 @@ static int same_record(const fst__win *a, const fst__win *b)
            a->action == b->action && (a->bits & ~FST__W_DUP) == (b->bits & ~FST__W_DUP);
 }
 
+/* The rule that cuts the stream before record w, FST_SPLIT_NONE when w
+ * continues segment cur (docs/sessions.md "Session boundaries").  With
+ * tcp-flags the evidence decides: a SYN after a FIN/RST, a record carrying
+ * the FIN of the old and the SYN of the new connection, or a SYN after
+ * traffic that got past its opening starts a new connection; any other
+ * record continues it up to the connection-tracking timeout.  Without
+ * flags (and for other protocols) only silence can: the idle timeout. */
+static uint8_t cut_rule(const seg *cur, const fst__win *w, uint8_t proto, uint32_t idle,
+                        uint32_t conntrack)
+{
+    const int flags = proto == FST_PROTO_TCP && (w->bits & FST__W_FLAGS);
+    if (!flags)
+        return w->start > cur->end + (int64_t)idle ? FST_SPLIT_IDLE : FST_SPLIT_NONE;
+    if (w->flags & FST_TCP_SYN) {
+        if (cur->closed && w->start >= cur->close_end)
+            return FST_SPLIT_SYN_AFTER_CLOSE;
+        if (w->flags & (FST_TCP_FIN | FST_TCP_RST))
+            return FST_SPLIT_SYN_SAME_WINDOW; /* the old one's FIN, the new one's SYN */
+        if (cur->past_open || w->start > cur->end + (int64_t)FST__SYN_RETRY_S)
+            return FST_SPLIT_SYN_AFTER_TRAFFIC;
+    }
+    if (w->start > cur->end + (int64_t)conntrack)
+        return FST_SPLIT_CONNTRACK;
+    return FST_SPLIT_NONE;
+}
+
+/* Does the stream of entry i have a later record (not a copy of i)?  A
+ * record carrying the old connection's FIN and the new one's SYN is split
+ * off only when the new connection goes on past it: when it is the
+ * stream's last, the new connection lies wholly inside it, and nothing in
+ * the logs holds that connection apart (docs/sessions.md). */
+static int stream_goes_on(const scratch *sc, uint32_t n, uint32_t i)
+{
+    for (uint32_t j = i + 1; j < n && same_stream(sc->ent[i], sc->ent[j]); j++)
+        if (!same_record(sc->ent[i], sc->ent[j]))
+            return 1;
+    return 0;
+}
+
 /* Step 2: duplicates and segments, in stream order. */
-static int segment(scratch *sc, uint32_t n, uint8_t proto, uint32_t idle)
+static int segment(scratch *sc, uint32_t n, uint8_t proto, uint32_t idle, uint32_t conntrack)
 {
     sc->n_segs = 0;
     uint32_t stream = 0;
@@ -142,13 +189,12 @@ static int segment(scratch *sc, uint32_t n, uint8_t proto, uint32_t idle)
             sc->segof[i] = sc->n_segs - 1;
             continue;
         }
-        const int syn = proto == FST_PROTO_TCP && (w->bits & FST__W_FLAGS) && (w->flags & FST_TCP_SYN);
-        int cut = newstream;
-        if (!cut && syn && cur->closed && w->start >= cur->close_end)
-            cut = 1; /* port reuse */
-        if (!cut && w->start > cur->end + (int64_t)idle)
-            cut = 1; /* idle */
-        if (cut) {
+        const int tcpf = proto == FST_PROTO_TCP && (w->bits & FST__W_FLAGS);
+        const int syn = tcpf && (w->flags & FST_TCP_SYN);
+        uint8_t rule = newstream ? FST_SPLIT_NONE : cut_rule(cur, w, proto, idle, conntrack);
+        if (rule == FST_SPLIT_SYN_SAME_WINDOW && !stream_goes_on(sc, n, i))
+            rule = FST_SPLIT_NONE; /* the new connection lies inside the record */
+        if (newstream || rule != FST_SPLIT_NONE) {
             if (newstream && i)
                 stream++;
             FST__TRY(fst__grow((void **)&sc->segs, &sc->cap_segs, sc->n_segs + 1, sizeof *sc->segs));
@@ -158,11 +204,16 @@ static int segment(scratch *sc, uint32_t n, uint8_t proto, uint32_t idle)
             cur->end = end;
             cur->stream = stream;
             cur->open = (uint8_t)syn;
+            cur->split = rule;
         }
         sc->segof[i] = sc->n_segs - 1;
         if (end > cur->end)
             cur->end = end;
-        if (proto == FST_PROTO_TCP && (w->bits & FST__W_FLAGS) && (w->flags & (FST_TCP_FIN | FST_TCP_RST))) {
+        if (tcpf && !syn)
+            cur->past_open = 1;
+        /* a FIN/RST in the record that opened the segment after a split
+         * at a FIN+SYN window is the old connection's */
+        if (tcpf && (w->flags & (FST_TCP_FIN | FST_TCP_RST)) && rule != FST_SPLIT_SYN_SAME_WINDOW) {
             cur->closed = 1;
             if (end > cur->close_end)
                 cur->close_end = end;
@@ -231,6 +282,8 @@ static int cluster(scratch *sc, int64_t slack)
             c->start = s->start;
         if (s->end > c->end)
             c->end = s->end;
+        if (s->split > c->split)
+            c->split = s->split;
         if (s->open && (!c->has_open || s->start < c->open_t)) {
             c->open_t = s->start;
             c->has_open = 1;
@@ -258,6 +311,12 @@ static int emit(const fst__observe *o, const fst__win *wins, const fst__group *g
     for (uint32_t c = 0; c < sc->n_cl; c++) { /* cnt[c] is now the end of c */
         FST__TRY(fst__session_add(o, wins, g, sc->out + from, sc->cnt[c] - from, ss));
         from = sc->cnt[c];
+        /* clusters are made oldest first: a later one was cut off an earlier
+         * one of the key, by its segments' rule or else by the silence
+         * between their spans */
+        fst__sess *s = &ss->v[ss->n - 1];
+        s->split = c == 0 ? FST_SPLIT_NONE : sc->cl[c].split ? sc->cl[c].split : FST_SPLIT_IDLE;
+        s->has_next = c + 1 < sc->n_cl;
     }
     return 0;
 }
@@ -272,7 +331,7 @@ static int one_group(const fst__observe *o, const fst_stitcher_config *cfg, cons
         sc->ent[k] = &wins[k];
     sort_streams(sc->ent, n);
     const uint32_t idle = fst__idle_of(cfg, g->key.proto);
-    FST__TRY(segment(sc, n, g->key.proto, idle));
+    FST__TRY(segment(sc, n, g->key.proto, idle, fst__conntrack_of(cfg)));
     FST__TRY(cluster(sc, (int64_t)idle));
     return emit(o, wins, g, sc, n, ss);
 }

@@ -62,6 +62,8 @@ typedef struct fst__sess {
     uint8_t basis, client_hi, action, incomplete;
     uint8_t absorbed;       /* folded into another session (natfold.c); dropped */
     uint8_t known;          /* FST__K_*: some record carried times / counts */
+    uint8_t split;          /* FST_SPLIT_*: what cut it from the key's previous session */
+    uint8_t has_next;       /* a later session of the same key follows it */
 } fst__sess;
 
 typedef struct fst__sessions {

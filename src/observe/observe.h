@@ -162,6 +162,8 @@ typedef struct fst__observe {
     uint32_t n_skips, cap_skips;
     uint64_t records_in, unusable, nodata, skipdata;
     uint64_t packets_naive, bytes_naive;
+    int64_t t_lo, t_hi;         /* earliest start, latest end of timed flow
+                                 * records (t_lo > t_hi: none yet) */
     /* streaming (fst__stream_split, stream/) */
     uint8_t streaming;          /* keep the clock (recent[]) and count late records */
     uint8_t borrowed;           /* a part: enis, meta and skips belong to another observe */

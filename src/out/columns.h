@@ -20,7 +20,8 @@
     X(server_port) X(first_seen) X(last_seen) X(c2s_packets) X(c2s_bytes)   \
     X(s2c_packets) X(s2c_bytes) X(tcp_flags_c2s) X(tcp_flags_s2c)           \
     X(direction_basis) X(enis) X(records) X(action) X(community_id)         \
-    X(incomplete) X(nat_leg_of)
+    X(incomplete) X(nat_leg_of) X(split_basis) X(open_at_start)            \
+    X(open_at_end)
 
 enum {
 #define FST__SCOL_ENUM(name) FST__SCOL_##name,
