@@ -27,6 +27,7 @@ typedef struct seg {
     uint8_t open, closed;
     uint8_t past_open; /* a record without SYN: the connection got past its opening */
     uint8_t split;     /* FST_SPLIT_*: the rule that cut it from the stream's previous one */
+    uint8_t shared;    /* another session of the key starts inside its span */
 } seg;
 
 typedef struct clus {
@@ -47,6 +48,8 @@ typedef struct scratch {
     uint32_t n_cl, cap_cl;
     uint32_t *cnt, cap_cnt;
     uint32_t *out, cap_out;
+    uint8_t *shared;    /* per entry (wins index): its segment is shared */
+    uint32_t cap_shared;
 } scratch;
 
 static void scratch_free(scratch *s)
@@ -58,6 +61,7 @@ static void scratch_free(scratch *s)
     fst__free(s->cl);
     fst__free(s->cnt);
     fst__free(s->out);
+    fst__free(s->shared);
 }
 
 uint32_t fst__idle_of(const fst_stitcher_config *cfg, uint8_t proto)
@@ -292,12 +296,29 @@ static int cluster(scratch *sc, int64_t slack)
     return 0;
 }
 
+/* A segment inside whose span another session of the key starts holds
+ * traffic of both (one ENI's window held a redial that another ENI's
+ * windows split): its stream counts bytes only when no other does
+ * (session.c count_once). */
+static void mark_shared(scratch *sc)
+{
+    for (uint32_t k = 0; k < sc->n_segs && sc->n_cl > 1; k++) {
+        seg *s = &sc->segs[k];
+        for (uint32_t c = 0; c < sc->n_cl && !s->shared; c++)
+            s->shared = c != s->cluster && sc->cl[c].start > s->start && sc->cl[c].start <= s->end;
+    }
+}
+
 /* Step 4: entries grouped by cluster (counting sort, stream order kept). */
 static int emit(const fst__observe *o, const fst__win *wins, const fst__group *g, scratch *sc,
                 uint32_t n, fst__sessions *ss)
 {
     FST__TRY(fst__grow((void **)&sc->cnt, &sc->cap_cnt, sc->n_cl + 1, sizeof *sc->cnt));
     FST__TRY(fst__grow((void **)&sc->out, &sc->cap_out, n, sizeof *sc->out));
+    FST__TRY(fst__grow((void **)&sc->shared, &sc->cap_shared, n, sizeof *sc->shared));
+    mark_shared(sc);
+    for (uint32_t i = 0; i < n; i++)
+        sc->shared[sc->ent[i] - wins] = sc->segs[sc->segof[i]].shared;
     memset(sc->cnt, 0, (sc->n_cl + 1) * sizeof *sc->cnt);
     for (uint32_t i = 0; i < n; i++)
         sc->cnt[sc->segs[sc->segof[i]].cluster + 1]++;
@@ -309,7 +330,7 @@ static int emit(const fst__observe *o, const fst__win *wins, const fst__group *g
     }
     uint32_t from = 0;
     for (uint32_t c = 0; c < sc->n_cl; c++) { /* cnt[c] is now the end of c */
-        FST__TRY(fst__session_add(o, wins, g, sc->out + from, sc->cnt[c] - from, ss));
+        FST__TRY(fst__session_add(o, wins, g, sc->out + from, sc->cnt[c] - from, sc->shared, ss));
         from = sc->cnt[c];
         /* clusters are made oldest first: a later one was cut off an earlier
          * one of the key, by its segments' rule or else by the silence

@@ -66,23 +66,27 @@ static int better(const fst__observe *o, const pick *a, const pick *b)
 }
 
 static void count_once(const fst__observe *o, const fst__win *wins, const fst__group *g,
-                       const uint32_t *w, uint32_t n, fst__sess *s)
+                       const uint32_t *w, uint32_t n, const uint8_t *shared, fst__sess *s)
 {
     pick best[2] = {{-1, 0, 0, 0}, {-1, 0, 0, 0}};
     for (uint32_t i = 0; i < n;) {
         const fst__win *h = &wins[w[i]];
         const int d = !!(h->bits & FST__W_REV);
         pick p = {0, h->eni, 0, 0};
+        int sh = 0;
         for (; i < n && wins[w[i]].eni == h->eni && !!(wins[w[i]].bits & FST__W_REV) == d; i++) {
             const fst__win *x = &wins[w[i]];
             const int r = fst__session_role(o, g, x);
             if (r > p.rank)
                 p.rank = r;
+            sh |= shared && shared[w[i]];
             if (x->bits & FST__W_DUP)
                 continue;
             p.pk = fst__sat_add(p.pk, x->packets);
             p.by = fst__sat_add(p.by, x->bytes);
         }
+        if (sh)
+            p.rank = FST__ROLE_SHARED;
         if (better(o, &p, &best[d]))
             best[d] = p;
     }
@@ -132,6 +136,10 @@ static void scan(const fst__win *wins, const uint32_t *w, uint32_t n, fst__sess 
             s->flags[d] |= x->flags;
             s->flags_known |= (uint8_t)(1u << d);
         }
+        if (x->bits & FST__W_SRC_SUBST) /* the sender's address was substituted */
+            s->subst |= (uint8_t)(1u << d);
+        if (x->bits & FST__W_DST_SUBST)
+            s->subst |= (uint8_t)(1u << !d);
         if (x->start < first_d[d])
             first_d[d] = x->start;
         if ((ev & (FST__EVD_SYN0 | FST__EVD_SYN1)) && (x->start < syn_t || (x->start == syn_t && !d))) {
@@ -230,7 +238,7 @@ static int overlaps_skip(const fst__observe *o, const fst__sessions *ss, const f
 }
 
 int fst__session_add(const fst__observe *o, const fst__win *wins, const fst__group *g,
-                         const uint32_t *w, uint32_t n, fst__sessions *ss)
+                         const uint32_t *w, uint32_t n, const uint8_t *shared, fst__sessions *ss)
 {
     FST__TRY(fst__grow((void **)&ss->v, &ss->cap, ss->n + 1, sizeof *ss->v));
     fst__sess *s = &ss->v[ss->n];
@@ -239,7 +247,7 @@ int fst__session_add(const fst__observe *o, const fst__win *wins, const fst__gro
     s->first = INT64_MAX;
     s->last = INT64_MIN;
     scan(wins, w, n, s);
-    count_once(o, wins, g, w, n, s);
+    count_once(o, wins, g, w, n, shared, s);
     FST__TRY(list_enis(o, wins, w, n, ss, s));
     s->incomplete = (uint8_t)overlaps_skip(o, ss, s);
     ss->n++;
