@@ -28,6 +28,8 @@ typedef struct seg {
     uint8_t past_open; /* a record without SYN: the connection got past its opening */
     uint8_t split;     /* FST_SPLIT_*: the rule that cut it from the stream's previous one */
     uint8_t shared;    /* another session of the key starts inside its span */
+    uint8_t rev;       /* the stream's direction */
+    uint32_t eni;      /* the stream's ENI */
 } seg;
 
 typedef struct clus {
@@ -38,6 +40,7 @@ typedef struct clus {
 } clus;
 
 typedef struct scratch {
+    const fst__observe *o;
     const fst__win **ent;
     uint32_t cap_ent;
     uint32_t *segof, cap_segof;
@@ -209,6 +212,8 @@ static int segment(scratch *sc, uint32_t n, uint8_t proto, uint32_t idle, uint32
             cur->stream = stream;
             cur->open = (uint8_t)syn;
             cur->split = rule;
+            cur->eni = w->eni;
+            cur->rev = (uint8_t)((w->bits & FST__W_REV) != 0);
         }
         sc->segof[i] = sc->n_segs - 1;
         if (end > cur->end)
@@ -226,9 +231,18 @@ static int segment(scratch *sc, uint32_t n, uint8_t proto, uint32_t idle, uint32
     return 0;
 }
 
-static int cmp_seg_time(const seg *a, const seg *b)
+/* Segments oldest first; at the same start by ENI name and direction, so
+ * the clusters never depend on which ENI was met first in the input. */
+static int cmp_seg_time(const fst__observe *o, const seg *a, const seg *b)
 {
     CMP(a->start, b->start);
+    if (a->eni != b->eni) {
+        const char *na = o->enis[a->eni]->name, *nb = o->enis[b->eni]->name;
+        const int c = strcmp(na ? na : "", nb ? nb : "");
+        if (c)
+            return c;
+    }
+    CMP(a->rev, b->rev);
     CMP(a->stream, b->stream);
     return 0;
 }
@@ -252,7 +266,7 @@ static int cluster(scratch *sc, int64_t slack)
     FST__TRY(fst__grow((void **)&sc->sorder, &sc->cap_sorder, sc->n_segs, sizeof *sc->sorder));
     for (uint32_t i = 0; i < sc->n_segs; i++) { /* insertion sort: few segments */
         uint32_t j = i;
-        while (j > 0 && cmp_seg_time(&sc->segs[sc->sorder[j - 1]], &sc->segs[i]) > 0) {
+        while (j > 0 && cmp_seg_time(sc->o, &sc->segs[sc->sorder[j - 1]], &sc->segs[i]) > 0) {
             sc->sorder[j] = sc->sorder[j - 1];
             j--;
         }
@@ -348,6 +362,7 @@ static int one_group(const fst__observe *o, const fst_stitcher_config *cfg, cons
     const uint32_t n = g->n;
     FST__TRY(fst__grow((void **)&sc->ent, &sc->cap_ent, n, sizeof *sc->ent));
     FST__TRY(fst__grow((void **)&sc->segof, &sc->cap_segof, n, sizeof *sc->segof));
+    sc->o = o;
     for (uint32_t k = 0; k < n; k++) /* the expander unpacked them */
         sc->ent[k] = &wins[k];
     sort_streams(sc->ent, n);

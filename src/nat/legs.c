@@ -139,7 +139,7 @@ static void match_leg(const natref *v, uint32_t n, fst__sessions *ss, uint32_t l
         if (ov < -FST__NAT_SLACK || p->nat_parent)
             continue;
         const uint64_t diff = absdiff(lby, p->by[0] + p->by[1]);
-        if (ov > bov || (ov == bov && diff < bdiff)) {
+        if (fst__nat_better(ov, diff, p, bov, bdiff, best == FST__NONE ? NULL : &ss->v[best])) {
             best = v[i].sess;
             bov = ov;
             bdiff = diff;
