@@ -137,7 +137,14 @@ Test(accuracy, output_independent_of_file_order)
  *     another order;
  *   - --stream over the S3 tree vs the same tree with the lines inside
  *     each object shuffled (the header first): the files still come in
- *     time order, so every record is within the horizon. */
+ *     time order, so every record is within the horizon and the same
+ *     sessions come out, with the same content.  Not byte for byte: a
+ *     flush happens when the data's clock (the median end of the latest
+ *     256 records, docs/sessions.md "Streaming") has moved on, and that
+ *     moment moves with the line order inside a file, so the flush
+ *     boundaries, hence the output order and the session_id values,
+ *     differ (the engine before this work did the same).  Compared as
+ *     sets: session_id removed, a nat_leg_of id replaced by a mark. */
 Test(accuracy, output_independent_of_delivery)
 {
     sh(BIN "/flowstitch sessions --quiet --eni-metadata " WORK "/gen/eni-metadata.json " WORK
@@ -172,7 +179,9 @@ Test(accuracy, output_independent_of_delivery)
        "/gen/truth.jsonl) | gzip -1 > $f.t && mv $f.t $f; done");
     sh(BIN "/flowstitch sessions --stream --quiet " WORK "/gen/s3 > " WORK "/st.a.jsonl");
     sh(BIN "/flowstitch sessions --stream --quiet " WORK "/s3shuf > " WORK "/st.b.jsonl");
-    sh("cmp " WORK "/st.a.jsonl " WORK "/st.b.jsonl && test -s " WORK "/st.a.jsonl");
+    sh("for x in a b; do sed -e 's/\"session_id\":[0-9]*,//' -e "
+       "'s/\"nat_leg_of\":[0-9][0-9]*/\"nat_leg_of\":\"leg\"/' " WORK "/st.$x.jsonl | sort > " WORK
+       "/st.$x.set; done && cmp " WORK "/st.a.set " WORK "/st.b.set && test -s " WORK "/st.a.set");
 }
 
 /* Streaming (--stream) over three hours of S3 delivery: the files are read
