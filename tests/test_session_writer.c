@@ -132,13 +132,13 @@ Test(session_writer, jsonl_exact)
         "\"direction_basis\":\"tcp-flags\","
         "\"enis\":[\"eni-0a1b2c3d4e5f60718\",\"eni-0f9e8d7c6b5a40312\"],\"records\":4,"
         "\"action\":\"ACCEPT\",\"community_id\":\"1:2MnLpW+KvWzmzXd4vS4dIBit88g=\","
-        "\"incomplete\":false,\"nat_leg_of\":null}\n"
+        "\"incomplete\":false,\"nat_leg_of\":null,\"split_basis\":\"none\",\"open_at_start\":false,\"open_at_end\":false}\n"
         "{\"session_id\":2,\"proto\":17,\"client_addr\":\"2001:db8::1\",\"client_port\":51000,"
         "\"server_addr\":\"2001:db8:0:1::53\",\"server_port\":53,\"first_seen\":1700000060,"
         "\"last_seen\":1700000061,\"c2s_packets\":1,\"c2s_bytes\":76,\"s2c_packets\":0,"
         "\"s2c_bytes\":0,\"tcp_flags_c2s\":null,\"tcp_flags_s2c\":null,"
         "\"direction_basis\":\"port\",\"enis\":[\"eni-0123456789abcdef0\"],\"records\":1,"
-        "\"action\":null,\"community_id\":null,\"incomplete\":true,\"nat_leg_of\":1}\n";
+        "\"action\":null,\"community_id\":null,\"incomplete\":true,\"nat_leg_of\":1,\"split_basis\":\"none\",\"open_at_start\":false,\"open_at_end\":false}\n";
     cr_expect_str_eq(got, want);
     free(got);
 }
@@ -164,7 +164,7 @@ Test(session_writer, jsonl_escapes_and_empty_enis)
 #define HEADER_CSV                                                                        \
     "session_id,proto,client_addr,client_port,server_addr,server_port,first_seen,"       \
     "last_seen,c2s_packets,c2s_bytes,s2c_packets,s2c_bytes,tcp_flags_c2s,tcp_flags_s2c," \
-    "direction_basis,enis,records,action,community_id,incomplete,nat_leg_of\n"
+    "direction_basis,enis,records,action,community_id,incomplete,nat_leg_of,split_basis,open_at_start,open_at_end\n"
 
 Test(session_writer, csv_exact)
 {
@@ -174,12 +174,12 @@ Test(session_writer, csv_exact)
         HEADER_CSV
         "1,6,10.0.1.5,40312,10.0.2.10,443,1700000000,1700000120,10,1500,8,9000,3,19,"
         "tcp-flags,eni-0a1b2c3d4e5f60718;eni-0f9e8d7c6b5a40312,4,ACCEPT,"
-        "1:2MnLpW+KvWzmzXd4vS4dIBit88g=,false,\n"
+        "1:2MnLpW+KvWzmzXd4vS4dIBit88g=,false,,none,false,false\n"
         "2,17,2001:db8::1,51000,2001:db8:0:1::53,53,1700000060,1700000061,1,76,0,0,,,"
-        "port,eni-0123456789abcdef0,1,,,true,1\n"
+        "port,eni-0123456789abcdef0,1,,,true,1,none,false,false\n"
         "3,6,10.0.1.5,40312,10.0.2.10,443,1700000000,1700000120,10,1500,8,9000,0,,"
         "unknown,\"eni-with,comma;eni-\"\"quoted\"\";eni-tab\there\",4,ACCEPT+REJECT,"
-        "1:2MnLpW+KvWzmzXd4vS4dIBit88g=,false,\n";
+        "1:2MnLpW+KvWzmzXd4vS4dIBit88g=,false,,none,false,false\n";
     cr_expect_str_eq(got, want);
     free(got);
 }
@@ -192,15 +192,15 @@ Test(session_writer, tsv_exact)
         "session_id\tproto\tclient_addr\tclient_port\tserver_addr\tserver_port\tfirst_seen\t"
         "last_seen\tc2s_packets\tc2s_bytes\ts2c_packets\ts2c_bytes\ttcp_flags_c2s\t"
         "tcp_flags_s2c\tdirection_basis\tenis\trecords\taction\tcommunity_id\tincomplete\t"
-        "nat_leg_of\n"
+        "nat_leg_of\tsplit_basis\topen_at_start\topen_at_end\n"
         "1\t6\t10.0.1.5\t40312\t10.0.2.10\t443\t1700000000\t1700000120\t10\t1500\t8\t9000\t"
         "3\t19\ttcp-flags\teni-0a1b2c3d4e5f60718;eni-0f9e8d7c6b5a40312\t4\tACCEPT\t"
-        "1:2MnLpW+KvWzmzXd4vS4dIBit88g=\tfalse\t\n"
+        "1:2MnLpW+KvWzmzXd4vS4dIBit88g=\tfalse\t\tnone\tfalse\tfalse\n"
         "2\t17\t2001:db8::1\t51000\t2001:db8:0:1::53\t53\t1700000060\t1700000061\t1\t76\t0\t0\t"
-        "\t\tport\teni-0123456789abcdef0\t1\t\t\ttrue\t1\n"
+        "\t\tport\teni-0123456789abcdef0\t1\t\t\ttrue\t1\tnone\tfalse\tfalse\n"
         "3\t6\t10.0.1.5\t40312\t10.0.2.10\t443\t1700000000\t1700000120\t10\t1500\t8\t9000\t"
         "0\t\tunknown\teni-with,comma;eni-\"quoted\";eni-tab here\t4\tACCEPT+REJECT\t"
-        "1:2MnLpW+KvWzmzXd4vS4dIBit88g=\tfalse\t\n";
+        "1:2MnLpW+KvWzmzXd4vS4dIBit88g=\tfalse\t\tnone\tfalse\tfalse\n";
     cr_expect_str_eq(got, want);
     free(got);
 }

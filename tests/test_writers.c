@@ -235,15 +235,15 @@ Test(writers, session_nulls_in_each_format)
                      "\"tcp_flags_c2s\":null,\"tcp_flags_s2c\":null,"
                      "\"direction_basis\":\"port\",\"enis\":[null,null],\"records\":1,"
                      "\"action\":null,\"community_id\":null,\"incomplete\":false,"
-                     "\"nat_leg_of\":null}\n");
+                     "\"nat_leg_of\":null,\"split_basis\":\"none\",\"open_at_start\":false,\"open_at_end\":false}\n");
     free(got);
     got = session_text(FST_OUT_CSV, &s);
-    /* 21 columns; the ENI field is the two empty items joined: ";" */
-    cr_expect_str_eq(second_line(got), "7,17,,0,,0,0,0,0,0,0,0,,,port,;,1,,,false,\n");
+    /* 24 columns; the ENI field is the two empty items joined: ";" */
+    cr_expect_str_eq(second_line(got), "7,17,,0,,0,0,0,0,0,0,0,,,port,;,1,,,false,,none,false,false\n");
     free(got);
     got = session_text(FST_OUT_TSV, &s);
     cr_expect_str_eq(second_line(got),
-                     "7\t17\t\t0\t\t0\t0\t0\t0\t0\t0\t0\t\t\tport\t;\t1\t\t\tfalse\t\n");
+                     "7\t17\t\t0\t\t0\t0\t0\t0\t0\t0\t0\t\t\tport\t;\t1\t\t\tfalse\t\tnone\tfalse\tfalse\n");
     free(got);
 }
 
@@ -327,7 +327,7 @@ Test(writers, many_null_enis_fit_the_row)
     cr_assert_not_null(close);
     cr_expect_eq((size_t)(close + 1 - list), (size_t)N * 4 + (N - 1) + 2);
     cr_expect_str_eq(close, "],\"records\":1,\"action\":null,\"community_id\":null,"
-                            "\"incomplete\":false,\"nat_leg_of\":null}\n");
+                            "\"incomplete\":false,\"nat_leg_of\":null,\"split_basis\":\"none\",\"open_at_start\":false,\"open_at_end\":false}\n");
     free(got);
     free(enis);
 }

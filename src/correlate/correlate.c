@@ -168,16 +168,22 @@ static uint8_t cut_rule(const seg *cur, const fst__win *w, uint8_t proto, uint32
     return FST_SPLIT_NONE;
 }
 
-/* Does the stream of entry i have a later record (not a copy of i)?  A
- * record carrying the old connection's FIN and the new one's SYN is split
- * off only when the new connection goes on past it: when it is the
- * stream's last, the new connection lies wholly inside it, and nothing in
- * the logs holds that connection apart (docs/sessions.md). */
-static int stream_goes_on(const scratch *sc, uint32_t n, uint32_t i)
+/* Does the connection opened in entry i go on in a later record of its
+ * stream (not a copy of i, without SYN: a SYN there is yet another
+ * connection; within the idle timeout, so that --stream, which may have
+ * written the stream's later records apart, decides the same)?  A record
+ * carrying the old connection's FIN and the new one's SYN is split off
+ * only then: otherwise the new connection lies wholly inside it, and
+ * nothing in the logs holds it apart (docs/sessions.md). */
+static int stream_goes_on(const scratch *sc, uint32_t n, uint32_t i, uint32_t idle)
 {
-    for (uint32_t j = i + 1; j < n && same_stream(sc->ent[i], sc->ent[j]); j++)
-        if (!same_record(sc->ent[i], sc->ent[j]))
-            return 1;
+    const fst__win *w = sc->ent[i];
+    for (uint32_t j = i + 1; j < n && same_stream(w, sc->ent[j]); j++) {
+        const fst__win *x = sc->ent[j];
+        if (same_record(w, x))
+            continue;
+        return !(x->flags & FST_TCP_SYN) && x->start <= w->start + (int64_t)w->dur + (int64_t)idle;
+    }
     return 0;
 }
 
@@ -199,8 +205,11 @@ static int segment(scratch *sc, uint32_t n, uint8_t proto, uint32_t idle, uint32
         const int tcpf = proto == FST_PROTO_TCP && (w->bits & FST__W_FLAGS);
         const int syn = tcpf && (w->flags & FST_TCP_SYN);
         uint8_t rule = newstream ? FST_SPLIT_NONE : cut_rule(cur, w, proto, idle, conntrack);
-        if (rule == FST_SPLIT_SYN_SAME_WINDOW && !stream_goes_on(sc, n, i))
-            rule = FST_SPLIT_NONE; /* the new connection lies inside the record */
+        if (rule == FST_SPLIT_SYN_SAME_WINDOW && !stream_goes_on(sc, n, i, idle))
+            /* the new connection lies inside the record: it stays with the
+             * old one when it follows it (its FIN is the old one's), and
+             * is a connection of its own after a silence */
+            rule = w->start > cur->end + (int64_t)idle ? FST_SPLIT_SYN_AFTER_TRAFFIC : FST_SPLIT_NONE;
         if (newstream || rule != FST_SPLIT_NONE) {
             if (newstream && i)
                 stream++;
@@ -218,7 +227,9 @@ static int segment(scratch *sc, uint32_t n, uint8_t proto, uint32_t idle, uint32
         sc->segof[i] = sc->n_segs - 1;
         if (end > cur->end)
             cur->end = end;
-        if (tcpf && !syn)
+        /* a streaming fold (nrec > 1) with a SYN stands for its opening
+         * window and the later ones without SYN (stream/fold.c) */
+        if (tcpf && (!syn || w->nrec > 1))
             cur->past_open = 1;
         /* a FIN/RST in the record that opened the segment after a split
          * at a FIN+SYN window is the old connection's */
