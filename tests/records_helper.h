@@ -5,7 +5,8 @@
  *   .fmt = RH_FULL (default): a custom v5 format with tcp-flags, pkt-*,
  *          instance-id, flow-direction (pkt-* default to srcaddr/dstaddr,
  *          i.e. "not an intermediate hop");
- *   .fmt = RH_V2: the 14-field default format (no flags, no pkt-*).
+ *   .fmt = RH_V2: the 14-field default format (no flags, no pkt-*);
+ *   .fmt = RH_NOINST: RH_FULL without the instance-id column.
  * Every call returns a record that owns nothing; addresses are parsed with
  * fst_addr_parse.  Header-only and static: one copy per test program.
  */
@@ -21,7 +22,7 @@
 #include "flowstitch/record.h"
 #include "flowstitch/stitcher.h"
 
-enum { RH_FULL = 0, RH_V2 = 1 };
+enum { RH_FULL = 0, RH_V2 = 1, RH_NOINST = 2 };
 
 typedef struct rh {
     int fmt;
@@ -37,7 +38,7 @@ typedef struct rh {
     int status;       /* FST_STATUS_*; 0 = OK */
 } rh;
 
-static fst_format rh_formats[2];
+static fst_format rh_formats[3];
 
 static const fst_format *rh_format(int which)
 {
@@ -54,8 +55,8 @@ static const fst_format *rh_format(int which)
         f->col[i] = -1;
     for (size_t i = 0; i < sizeof v2 / sizeof v2[0]; i++)
         FST_FIELDSET_ADD(f->fields, v2[i]);
-    if (which == RH_FULL)
-        for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
+    if (which != RH_V2)
+        for (size_t i = which == RH_NOINST; i < sizeof extra / sizeof extra[0]; i++)
             FST_FIELDSET_ADD(f->fields, extra[i]);
     return f;
 }

@@ -95,18 +95,233 @@ Test(correlate, long_idle_tcp_not_split)
     cr_assert_eq(out.s[0].c2s_bytes, 360);
 }
 
-/* 2000 s of silence is longer than the default: two sessions, the second
- * (no SYN of its own) oriented by the service learned from the first. */
+/* 2000 s of silence is longer than the default idle timeout: a record
+ * WITHOUT tcp-flags after it starts a second session (split "idle"), the
+ * second (no SYN of its own) oriented by the service learned from the
+ * first. */
 Test(correlate, tcp_split_after_idle_default)
 {
     push(RH(.eni = "eni-a", .src = "10.0.0.5", .dst = "10.0.0.6", .sp = 40000, .dp = 5432, .pk = 3, .by = 180, .t0 = 0, .t1 = 5, .flags = 2));
     push(RH(.eni = "eni-a", .src = "10.0.0.6", .dst = "10.0.0.5", .sp = 5432, .dp = 40000, .pk = 2, .by = 120, .t0 = 0, .t1 = 5, .flags = 18));
-    push(RH(.eni = "eni-a", .src = "10.0.0.5", .dst = "10.0.0.6", .sp = 40000, .dp = 5432, .pk = 3, .by = 180, .t0 = 2005, .t1 = 2010, .flags = 0));
+    push(RH(.eni = "eni-a", .src = "10.0.0.5", .dst = "10.0.0.6", .sp = 40000, .dp = 5432, .pk = 3, .by = 180, .t0 = 2005, .t1 = 2010, .noflags = 1));
     finish();
     cr_assert_eq(out.n, 2);
     cr_assert_eq(out.s[1].first_seen, 2005);
     cr_assert_eq(out.s[1].basis, FST_BASIS_LEARNED);
+    cr_assert_eq(out.s[0].split_basis, FST_SPLIT_NONE);
+    cr_assert_eq(out.s[1].split_basis, FST_SPLIT_IDLE);
     ASSERT_EP(out.s[1].server_addr, out.s[1].server_port, "10.0.0.6", 5432);
+}
+
+/* ---- session boundaries from tcp-flags evidence (docs/sessions.md) ---- */
+
+static const char *const CA = "10.0.0.5", *const SA = "10.0.0.6";
+
+/* One record client -> server (eni-a, egress) over [t0, t1]. */
+static void c2s(int64_t t0, int64_t t1, uint64_t by, int flags)
+{
+    push(RH(.eni = "eni-a", .src = CA, .dst = SA, .sp = 40000, .dp = 5432, .pk = 1, .by = by, .t0 = t0, .t1 = t1, .flags = flags, .fdir = "egress"));
+}
+
+/* The same from the server (eni-a, ingress). */
+static void s2c(int64_t t0, int64_t t1, uint64_t by, int flags)
+{
+    push(RH(.eni = "eni-a", .src = SA, .dst = CA, .sp = 5432, .dp = 40000, .pk = 1, .by = by, .t0 = t0, .t1 = t1, .flags = flags, .fdir = "ingress"));
+}
+
+/* A pool connection quiet for 40 minutes (no record at all), then traffic
+ * and FIN: with flags no record after the silence has SYN, so it is one
+ * connection (conntrack keeps it 5 days, §3.5): one session of 6 records,
+ * c2s 100+10+20 = 130, neither open at start (SYN seen) nor at end (FIN). */
+Test(correlate, quiet_tcp_with_flags_is_one_session)
+{
+    c2s(0, 5, 100, 2);
+    s2c(0, 5, 200, 18);
+    c2s(60, 70, 10, 0);
+    s2c(60, 70, 20, 0);
+    c2s(2470, 2475, 20, 1); /* 2400 s later */
+    s2c(2470, 2475, 30, 1);
+    finish();
+    cr_assert_eq(out.n, 1);
+    cr_assert_eq(out.s[0].records, 6);
+    cr_assert_eq(out.s[0].c2s_bytes, 130);
+    cr_assert_eq(out.s[0].s2c_bytes, 250);
+    cr_assert_eq(out.s[0].split_basis, FST_SPLIT_NONE);
+    cr_assert_not(out.s[0].open_at_start);
+    cr_assert_not(out.s[0].open_at_end);
+}
+
+/* The same silence with --conntrack-timeout 1000: longer than connection
+ * tracking keeps it, so the later records are a new session. */
+Test(correlate, conntrack_timeout_bounds_the_silence)
+{
+    fst_stitcher_free(st);
+    fst_stitcher_config cfg;
+    fst_stitcher_config_init(&cfg);
+    cfg.conntrack_tcp = 1000;
+    st = fst_stitcher_new(&cfg);
+    cr_assert_not_null(st);
+    c2s(0, 5, 100, 2);
+    s2c(0, 5, 200, 18);
+    c2s(2470, 2475, 20, 1);
+    s2c(2470, 2475, 30, 1);
+    finish();
+    cr_assert_eq(out.n, 2);
+    cr_assert_eq(out.s[1].split_basis, FST_SPLIT_CONNTRACK);
+    cr_assert(out.s[1].open_at_start, "no SYN in the second: it was open before");
+}
+
+/* A SYN after traffic that got past the opening (flags 0 at 60..70), no
+ * FIN seen (the close fell into a lost window): a new connection at 1000. */
+Test(correlate, syn_after_traffic_splits)
+{
+    c2s(0, 5, 100, 2);
+    c2s(60, 70, 10, 0);
+    c2s(1000, 1005, 50, 2);
+    finish();
+    cr_assert_eq(out.n, 2);
+    cr_assert_eq(out.s[0].c2s_bytes, 110);
+    cr_assert_eq(out.s[1].c2s_bytes, 50);
+    cr_assert_eq(out.s[1].split_basis, FST_SPLIT_SYN_AFTER_TRAFFIC);
+}
+
+/* A redial inside one window: window 2 (60..110) holds the FIN of the
+ * first dial and the SYN of the second (flags 3), window 3 its data and
+ * FIN.  The split is at window 2 and its bytes go to the NEW connection:
+ * first = window 1 (500 B), second = windows 2 + 3 (300 + 200 B). */
+Test(correlate, fin_and_syn_in_one_window_split_there)
+{
+    c2s(0, 50, 500, 2);
+    c2s(60, 110, 300, 3);
+    c2s(120, 170, 200, 1);
+    finish();
+    cr_assert_eq(out.n, 2);
+    cr_assert_eq(out.s[0].last_seen, 50);
+    cr_assert_eq(out.s[0].c2s_bytes, 500);
+    cr_assert_eq(out.s[1].first_seen, 60);
+    cr_assert_eq(out.s[1].c2s_bytes, 500);
+    cr_assert_eq(out.s[1].split_basis, FST_SPLIT_SYN_SAME_WINDOW);
+}
+
+/* When that FIN+SYN record is the stream's last, the second dial lies
+ * wholly inside it: nothing holds it apart, one session (500 + 300). */
+Test(correlate, fin_and_syn_in_the_last_window_stay)
+{
+    c2s(0, 50, 500, 2);
+    c2s(60, 110, 300, 3);
+    finish();
+    cr_assert_eq(out.n, 1);
+    cr_assert_eq(out.s[0].c2s_bytes, 800);
+}
+
+/* A SYN after a FIN in an earlier window: syn-after-close. */
+Test(correlate, syn_after_close_names_its_rule)
+{
+    c2s(0, 5, 100, 3);
+    c2s(30, 35, 70, 3);
+    finish();
+    cr_assert_eq(out.n, 2);
+    cr_assert_eq(out.s[1].split_basis, FST_SPLIT_SYN_AFTER_CLOSE);
+}
+
+/* Open at both edges, with flags: only flags 0 both ways (a connection
+ * opened before the logs and never closed in them): one session over the
+ * 3000 s silence, open_at_start and open_at_end. */
+Test(correlate, open_at_both_edges_with_flags)
+{
+    c2s(0, 5, 100, 0);
+    s2c(0, 5, 200, 0);
+    c2s(3005, 3010, 10, 0);
+    s2c(3005, 3010, 20, 0);
+    finish();
+    cr_assert_eq(out.n, 1);
+    cr_assert(out.s[0].open_at_start);
+    cr_assert(out.s[0].open_at_end);
+}
+
+/* Without flags (UDP), the data's range decides: the input spans
+ * [1000, 5010]; a flow at 1000..1010 is within the 300 s idle timeout of
+ * its start, one at 3000 of neither edge, one ending at 5010 of its end. */
+Test(correlate, open_edges_without_flags_from_the_range)
+{
+    const char *a = "10.0.0.5", *b = "10.0.0.53";
+    push(RH(.eni = "eni-a", .src = a, .dst = b, .sp = 53000, .dp = 53, .proto = 17, .pk = 1, .by = 70, .t0 = 1000, .t1 = 1010, .noflags = 1));
+    push(RH(.eni = "eni-a", .src = a, .dst = b, .sp = 53001, .dp = 53, .proto = 17, .pk = 1, .by = 70, .t0 = 3000, .t1 = 3010, .noflags = 1));
+    push(RH(.eni = "eni-a", .src = a, .dst = b, .sp = 53002, .dp = 53, .proto = 17, .pk = 1, .by = 70, .t0 = 5000, .t1 = 5010, .noflags = 1));
+    finish();
+    cr_assert_eq(out.n, 3);
+    cr_assert(out.s[0].open_at_start);
+    cr_assert_not(out.s[0].open_at_end);
+    cr_assert_not(out.s[1].open_at_start);
+    cr_assert_not(out.s[1].open_at_end);
+    cr_assert_not(out.s[2].open_at_start);
+    cr_assert(out.s[2].open_at_end);
+}
+
+/* A redial at two ENIs: eni-c's one long window (100..200, egress) holds
+ * both dials (1000 + 2000 B); eni-s's windows split them (110..120 with
+ * 1000 B, 180..190 with 2000 B, ingress).  Two sessions, and each counts
+ * c2s from eni-s: eni-c's egress (rank 4) also holds the other dial's
+ * bytes, so it ranks last: 1000 and 2000, not 3000 and 2000. */
+Test(correlate, shared_window_counts_last)
+{
+    const char *c = "10.0.1.5", *s = "10.0.2.9";
+    push(RH(.eni = "eni-c", .src = c, .dst = s, .sp = 40000, .dp = 443, .pk = 30, .by = 3000, .t0 = 100, .t1 = 200, .flags = 3, .fdir = "egress"));
+    push(RH(.eni = "eni-s", .src = c, .dst = s, .sp = 40000, .dp = 443, .pk = 10, .by = 1000, .t0 = 110, .t1 = 120, .flags = 3, .fdir = "ingress"));
+    push(RH(.eni = "eni-s", .src = c, .dst = s, .sp = 40000, .dp = 443, .pk = 20, .by = 2000, .t0 = 180, .t1 = 190, .flags = 3, .fdir = "ingress"));
+    finish();
+    cr_assert_eq(out.n, 2);
+    cr_assert_eq(out.s[0].c2s_bytes, 1000);
+    cr_assert_eq(out.s[1].c2s_bytes, 2000);
+    cr_assert_eq(out.s[1].split_basis, FST_SPLIT_SYN_AFTER_CLOSE);
+}
+
+/* AWS's NAT example (aws-flowlogs.md 5.6) in a format with pkt-* but no
+ * instance-id, and no metadata: the NAT ENI (10.0.0.220) logs the inside
+ * leg 10.0.1.5 -> 10.0.0.220 (pkt-dstaddr 203.0.113.5) and back, and the
+ * outside leg 10.0.0.220 -> 203.0.113.5 and back; the instance's ENI logs
+ * 10.0.1.5 <-> 203.0.113.5.  Ports added (the example has none): 40000
+ * -> 443, translated 61000.  Two sessions: the conversation (instance's
+ * counts, 300 / 5000) and the outside leg, tied to it (nat_leg_of) and
+ * not counted. */
+Test(correlate, nat_learned_from_substitution_alone)
+{
+    const char *inst = "10.0.1.5", *nat = "10.0.0.220", *web = "203.0.113.5";
+    push(RH(.fmt = RH_NOINST, .eni = "eni-inst", .src = inst, .dst = web, .sp = 40000, .dp = 443, .pk = 5, .by = 300, .t0 = 100, .t1 = 160, .flags = 3, .fdir = "egress"));
+    push(RH(.fmt = RH_NOINST, .eni = "eni-inst", .src = web, .dst = inst, .sp = 443, .dp = 40000, .pk = 6, .by = 5000, .t0 = 100, .t1 = 160, .flags = 19, .fdir = "ingress"));
+    push(RH(.fmt = RH_NOINST, .eni = "eni-nat", .src = inst, .dst = nat, .pdst = web, .sp = 40000, .dp = 443, .pk = 5, .by = 300, .t0 = 101, .t1 = 161, .flags = 3, .fdir = "ingress"));
+    push(RH(.fmt = RH_NOINST, .eni = "eni-nat", .src = nat, .psrc = web, .dst = inst, .sp = 443, .dp = 40000, .pk = 6, .by = 5000, .t0 = 101, .t1 = 161, .flags = 19, .fdir = "egress"));
+    push(RH(.fmt = RH_NOINST, .eni = "eni-nat", .src = nat, .dst = web, .sp = 61000, .dp = 443, .pk = 5, .by = 300, .t0 = 101, .t1 = 161, .flags = 3, .fdir = "egress"));
+    push(RH(.fmt = RH_NOINST, .eni = "eni-nat", .src = web, .dst = nat, .sp = 443, .dp = 61000, .pk = 6, .by = 5000, .t0 = 101, .t1 = 161, .flags = 19, .fdir = "ingress"));
+    finish();
+    cr_assert_eq(out.n, 2);
+    /* 10.0.0.220:61000 sorts before 10.0.1.5:40000 at the same first_seen?
+     * No: the conversation starts at 100, the leg at 101. */
+    ASSERT_EP(out.s[0].client_addr, out.s[0].client_port, inst, 40000);
+    ASSERT_EP(out.s[0].server_addr, out.s[0].server_port, web, 443);
+    cr_assert_eq(out.s[0].nat_leg_of, 0);
+    cr_assert_eq(out.s[0].c2s_bytes, 300);
+    cr_assert_eq(out.s[0].s2c_bytes, 5000);
+    ASSERT_EP(out.s[1].client_addr, out.s[1].client_port, nat, 61000);
+    cr_assert_eq(out.s[1].nat_leg_of, out.s[0].id);
+}
+
+/* A secondary IP is no NAT: an instance ENI (primary 10.0.1.5) receives
+ * on its secondary 10.0.1.77 (dstaddr = primary, pkt-dstaddr = secondary)
+ * and, at the same time, talks from its primary to the same server port
+ * of the same client.  Nothing is tied: the substituted side is the
+ * instance's own, not the peer's. */
+Test(correlate, secondary_ip_is_not_a_nat)
+{
+    const char *prim = "10.0.1.5", *sec = "10.0.1.77", *peer = "10.0.3.3";
+    push(RH(.fmt = RH_NOINST, .eni = "eni-inst", .src = peer, .dst = prim, .pdst = sec, .sp = 443, .dp = 50000, .pk = 5, .by = 300, .t0 = 100, .t1 = 160, .flags = 19, .fdir = "ingress"));
+    push(RH(.fmt = RH_NOINST, .eni = "eni-inst", .src = prim, .psrc = sec, .dst = peer, .sp = 50000, .dp = 443, .pk = 5, .by = 300, .t0 = 100, .t1 = 160, .flags = 3, .fdir = "egress"));
+    push(RH(.fmt = RH_NOINST, .eni = "eni-inst", .src = prim, .dst = peer, .sp = 50001, .dp = 443, .pk = 5, .by = 300, .t0 = 100, .t1 = 160, .flags = 3, .fdir = "egress"));
+    push(RH(.fmt = RH_NOINST, .eni = "eni-inst", .src = peer, .dst = prim, .sp = 443, .dp = 50001, .pk = 5, .by = 300, .t0 = 100, .t1 = 160, .flags = 19, .fdir = "ingress"));
+    finish();
+    cr_assert_eq(out.n, 2);
+    cr_assert_eq(out.s[0].nat_leg_of, 0);
+    cr_assert_eq(out.s[1].nat_leg_of, 0);
 }
 
 /* Count once: the sender's egress is preferred over the receiver's ingress

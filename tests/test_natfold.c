@@ -93,7 +93,7 @@ static void add(const fst__group *g, uint32_t eni, int64_t t, uint64_t req_by, u
         w[1].fdir = FST_DIR_INGRESS;
     }
     const uint32_t idx[2] = {0, 1};
-    cr_assert_eq(fst__session_add(&o, w, g, idx, 2, &ss), 0);
+    cr_assert_eq(fst__session_add(&o, w, g, idx, 2, NULL, &ss), 0);
 }
 
 Test(natfold, inside_leg_folds_into_instance_session)

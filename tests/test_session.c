@@ -81,7 +81,7 @@ static const fst__sess *make(const fst__win *wins, uint32_t n)
     cr_assert(n <= 16);
     for (uint32_t i = 0; i < n; i++)
         idx[i] = i;
-    cr_assert_eq(fst__session_add(&o, wins, &grp, idx, n, &ss), 0);
+    cr_assert_eq(fst__session_add(&o, wins, &grp, idx, n, NULL, &ss), 0);
     cr_assert_eq(ss.n, 1);
     return &ss.v[0];
 }
@@ -177,8 +177,8 @@ Test(session, absorb_keeps_counts)
     const fst__win a[] = {win(2, 0, EG, 1, 100, 100)};
     const fst__win b[] = {win(3, 0, HOP, 9, 999, 40)};
     uint32_t i0 = 0;
-    cr_assert_eq(fst__session_add(&o, a, &grp, &i0, 1, &ss), 0);
-    cr_assert_eq(fst__session_add(&o, b, &grp, &i0, 1, &ss), 0);
+    cr_assert_eq(fst__session_add(&o, a, &grp, &i0, 1, NULL, &ss), 0);
+    cr_assert_eq(fst__session_add(&o, b, &grp, &i0, 1, NULL, &ss), 0);
     cr_assert_eq(fst__session_absorb(&o, &ss, 0, 1), 0);
     fst__sessions_compact(&ss);
     cr_assert_eq(ss.n, 1);

@@ -99,6 +99,43 @@ Test(stream, flush_writes_what_closed_and_counts_late_records)
     cr_assert_eq(x->records_in, 7);
 }
 
+/* The decision for long quiet TCP connections (docs/sessions.md
+ * "Streaming"): with flags, batch mode keeps a connection whole through
+ * any silence, but --stream writes it once all its records ended before
+ * clock - horizon - idle (here 3000 - 100 - 660 = 2240; it ended at 1010),
+ * so memory stays bounded.  When it then sends again (3000..3010, flags 0,
+ * not late: after the cut-off), the later records are a second session:
+ * split_basis "none" (the first is forgotten) and open_at_start (no SYN:
+ * it continues an earlier connection).  The first keeps its SYN. */
+Test(stream, a_quiet_connection_flushed_then_continued)
+{
+    const char *c = "10.0.0.1", *s = "10.0.0.2";
+    push(RH(.eni = "eni-a", .src = c, .dst = s, .sp = 40000, .dp = 5432, .pk = 3, .by = 300,
+            .t0 = 1000, .t1 = 1010, .flags = 2, .fdir = "egress"));
+    for (int k = 0; k < 3; k++) /* other traffic: the clock goes to 3000 */
+        push(RH(.eni = "eni-a", .src = "10.0.0.3", .dst = s, .sp = (unsigned)(41000 + k), .dp = 443,
+                .pk = 1, .by = 60, .t0 = 2990, .t1 = 3000, .flags = 3, .fdir = "egress"));
+    cr_assert_eq(fst_stitcher_flush(st, rh_collect, &out), 0);
+    cr_assert_eq(out.n, 1);
+    cr_assert_eq(out.s[0].c2s_bytes, 300);
+    cr_assert_not(out.s[0].open_at_start);
+    push(RH(.eni = "eni-a", .src = c, .dst = s, .sp = 40000, .dp = 5432, .pk = 2, .by = 200,
+            .t0 = 3000, .t1 = 3010, .flags = 0, .fdir = "egress"));
+    cr_assert_eq(fst_stitcher_finish(st, rh_collect, &out), 0);
+    cr_assert_eq(fst_stitcher_stats(st)->records_late, 0);
+    cr_assert_eq(out.n, 5);
+    int found = 0;
+    for (size_t i = 1; i < out.n; i++) {
+        if (out.s[i].client_port != 40000 && out.s[i].server_port != 40000)
+            continue;
+        found++;
+        cr_assert_eq(out.s[i].c2s_bytes + out.s[i].s2c_bytes, 200);
+        cr_assert(out.s[i].open_at_start);
+        cr_assert_eq(out.s[i].split_basis, FST_SPLIT_NONE);
+    }
+    cr_assert_eq(found, 1);
+}
+
 /* Connection j of the time-ordered test (session id j) started at
  * 1000 + 100 j with j * 10 bytes client to server and j * 100 back.  The
  * callback checks each session as it comes and keeps the count and the
@@ -549,6 +586,11 @@ static void prop_run(uint32_t horizon, const prop_rec *v, size_t n, dump *d,
     fst_stitcher_config cfg;
     fst_stitcher_config_init(&cfg);
     cfg.horizon = horizon;
+    /* Streaming equals batch when a silence that continues a connection is
+     * shorter than horizon + idle (docs/sessions.md "Streaming": a longer
+     * one is flushed, by design).  The gaps here reach 1200 s: bound the
+     * TCP silence by the idle timeout in both runs. */
+    cfg.conntrack_tcp = cfg.idle_tcp;
     fst_stitcher *s = fst_stitcher_new(&cfg);
     cr_assert_not_null(s);
     for (size_t i = 0; i < n; i++) {

@@ -37,6 +37,26 @@ typedef enum fst_basis {
 /* "tcp-flags", "learned-service", ... ; "?" for bad values. */
 const char *fst_direction_reason_name(int basis);
 
+/* What cut a session off the previous session of the same 5-tuple
+ * (docs/sessions.md "Session boundaries"), weakest first.  X(ID, "name"). */
+#define FST_SPLIT_MAP(X)                                                      \
+    X(NONE, "none")                    /* the first session of its 5-tuple */ \
+    X(IDLE, "idle")                    /* a silence longer than the idle timeout (no flags) */ \
+    X(CONNTRACK, "conntrack-timeout")  /* a silence longer than connection tracking keeps */ \
+    X(SYN_AFTER_TRAFFIC, "syn-after-traffic") /* a SYN after the old one got past its opening */ \
+    X(SYN_AFTER_CLOSE, "syn-after-close") /* a SYN after a FIN or RST */     \
+    X(SYN_SAME_WINDOW, "fin-syn-same-window") /* one record: the old FIN and the new SYN */
+
+typedef enum fst_split {
+#define FST__SPLIT_ENUM(id, name) FST_SPLIT_##id,
+    FST_SPLIT_MAP(FST__SPLIT_ENUM)
+#undef FST__SPLIT_ENUM
+    FST_SPLIT_COUNT
+} fst_split;
+
+/* "syn-after-close", "idle", ...; "?" for bad values. */
+const char *fst_split_basis_name(int split);
+
 /* Session action: what the records said. */
 enum { FST_SACT_ACCEPT = 1, FST_SACT_REJECT = 2, FST_SACT_MIXED = 3 };
 /* "ACCEPT", "REJECT", "ACCEPT+REJECT" (some records of each: e.g. a
@@ -117,6 +137,10 @@ typedef struct fst_session {
      * run's packets_naive/bytes_naive (fst_stitch_stats) when no record
      * was unusable.  Not an output column of `sessions`; see cost.h. */
     uint64_t naive_packets, naive_bytes;
+    uint8_t split_basis;         /* fst_split: what cut it from the previous
+                                  * session of its 5-tuple */
+    uint8_t open_at_start;       /* already open before its first record */
+    uint8_t open_at_end;         /* still open after its last record */
 } fst_session;
 
 /* Community ID v1 (corelight/community-id-spec) of a flow, seed 0 by default:

@@ -71,6 +71,12 @@ typedef struct fst_stitcher_config {
      * correlates on one thread; at most 2^32 records (then FST_ELIMIT).
      * 0 (default): nothing kept, nothing costs. */
     uint32_t provenance;
+    /* TCP connection-tracking timeout, seconds (0: the default, 432000 =
+     * 5 days, aws-flowlogs.md 3.5).  With tcp-flags a record without SYN
+     * continues its connection through any silence shorter than this;
+     * idle_tcp then only applies to records without flags
+     * (docs/sessions.md "Session boundaries"). */
+    uint32_t conntrack_tcp;
 } fst_stitcher_config;
 
 /* Bytes counted per connection key held for correlating it at the end

@@ -32,8 +32,13 @@ void fst_cli_build_help(FILE *f)
             "  --idle-udp S         idle timeout for UDP (default %" PRIu32 ")\n"
             "  --idle-icmp S        idle timeout for ICMP and ICMPv6 (default %" PRIu32 ")\n"
             "  --idle-other S       idle timeout for other protocols (default %" PRIu32 ")\n"
+            "  --conntrack-timeout S\n"
+            "                       with tcp-flags, a TCP record without SYN continues\n"
+            "                       its connection through a silence up to S (default\n"
+            "                       %" PRIu32 " = 5 days, as AWS connection tracking);\n"
+            "                       --idle-tcp then applies only to records without flags\n"
             "                       S is whole seconds, or a number with s, m, h or d\n",
-            d.idle_tcp, d.idle_udp, d.idle_icmp, d.idle_other);
+            d.idle_tcp, d.idle_udp, d.idle_icmp, d.idle_other, d.conntrack_tcp);
     fputs("  --threads N          1: one thread; 2 (default when the machine has two\n"
           "                       or more CPUs): reading, gzip and parsing run on a\n"
           "                       second thread beside the session engine.  The\n"
@@ -163,6 +168,8 @@ int fst_cli_build_option(const char *cmd, fst_cli_build_opts *b, int key, const 
         return parse_seconds(cmd, "--idle-icmp", v, &b->cfg.idle_icmp) < 0 ? -1 : 1;
     case FST_KEY_IDLE_OTHER:
         return parse_seconds(cmd, "--idle-other", v, &b->cfg.idle_other) < 0 ? -1 : 1;
+    case FST_KEY_CONNTRACK:
+        return parse_seconds(cmd, "--conntrack-timeout", v, &b->cfg.conntrack_tcp) < 0 ? -1 : 1;
     case FST_KEY_THREADS: return parse_threads(cmd, v, &b->cfg.threads) < 0 ? -1 : 1;
     case FST_KEY_STREAM: b->stream = 1; return 1;
     case FST_KEY_ENI_METADATA: b->eni_path = v; return 1;

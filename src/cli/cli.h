@@ -37,7 +37,7 @@ enum fst_cli_key {
     /* the session-building options (FST_CLI_BUILD_LONGOPTS) */
     FST_KEY_IDLE_TCP, FST_KEY_IDLE_UDP, FST_KEY_IDLE_ICMP, FST_KEY_IDLE_OTHER, FST_KEY_THREADS,
     FST_KEY_STREAM, FST_KEY_HORIZON, FST_KEY_ENI_METADATA, FST_KEY_FILTER, FST_KEY_SINCE,
-    FST_KEY_UNTIL, FST_KEY_SUBNETS, FST_KEY_MEMCAP,
+    FST_KEY_UNTIL, FST_KEY_SUBNETS, FST_KEY_MEMCAP, FST_KEY_CONNTRACK,
     FST_KEY_COMMAND = 512 /* a command's own keys start here */
 };
 
@@ -73,7 +73,8 @@ enum fst_cli_key {
     {"filter", required_argument, NULL, FST_KEY_FILTER},               \
     {"since", required_argument, NULL, FST_KEY_SINCE},                 \
     {"until", required_argument, NULL, FST_KEY_UNTIL},                 \
-    {"memcap", required_argument, NULL, FST_KEY_MEMCAP}
+    {"memcap", required_argument, NULL, FST_KEY_MEMCAP},               \
+    {"conntrack-timeout", required_argument, NULL, FST_KEY_CONNTRACK}
 
 /* A command's own option handler: key and value (NULL when none) of one
  * option; 0 when done, -1 on a usage error (message printed). */

@@ -25,15 +25,22 @@ typedef struct seg {
     int64_t start, end, close_end;
     uint32_t stream, cluster;
     uint8_t open, closed;
+    uint8_t past_open; /* a record without SYN: the connection got past its opening */
+    uint8_t split;     /* FST_SPLIT_*: the rule that cut it from the stream's previous one */
+    uint8_t shared;    /* another session of the key starts inside its span */
+    uint8_t rev;       /* the stream's direction */
+    uint32_t eni;      /* the stream's ENI */
 } seg;
 
 typedef struct clus {
     int64_t start, end, open_t;
     uint64_t mask; /* streams 0..63 present */
     uint8_t has_open;
+    uint8_t split; /* strongest FST_SPLIT_* among its segments */
 } clus;
 
 typedef struct scratch {
+    const fst__observe *o;
     const fst__win **ent;
     uint32_t cap_ent;
     uint32_t *segof, cap_segof;
@@ -44,6 +51,8 @@ typedef struct scratch {
     uint32_t n_cl, cap_cl;
     uint32_t *cnt, cap_cnt;
     uint32_t *out, cap_out;
+    uint8_t *shared;    /* per entry (wins index): its segment is shared */
+    uint32_t cap_shared;
 } scratch;
 
 static void scratch_free(scratch *s)
@@ -55,6 +64,7 @@ static void scratch_free(scratch *s)
     fst__free(s->cl);
     fst__free(s->cnt);
     fst__free(s->out);
+    fst__free(s->shared);
 }
 
 uint32_t fst__idle_of(const fst_stitcher_config *cfg, uint8_t proto)
@@ -70,6 +80,11 @@ uint32_t fst__idle_of(const fst_stitcher_config *cfg, uint8_t proto)
     default:
         return cfg->idle_other;
     }
+}
+
+uint32_t fst__conntrack_of(const fst_stitcher_config *cfg)
+{
+    return cfg->conntrack_tcp ? cfg->conntrack_tcp : FST__CONNTRACK_TCP_DEFAULT;
 }
 
 #define CMP(a, b)                                                            \
@@ -127,8 +142,53 @@ static int same_record(const fst__win *a, const fst__win *b)
            a->action == b->action && (a->bits & ~FST__W_DUP) == (b->bits & ~FST__W_DUP);
 }
 
+/* The rule that cuts the stream before record w, FST_SPLIT_NONE when w
+ * continues segment cur (docs/sessions.md "Session boundaries").  With
+ * tcp-flags the evidence decides: a SYN after a FIN/RST, a record carrying
+ * the FIN of the old and the SYN of the new connection, or a SYN after
+ * traffic that got past its opening starts a new connection; any other
+ * record continues it up to the connection-tracking timeout.  Without
+ * flags (and for other protocols) only silence can: the idle timeout. */
+static uint8_t cut_rule(const seg *cur, const fst__win *w, uint8_t proto, uint32_t idle,
+                        uint32_t conntrack)
+{
+    const int flags = proto == FST_PROTO_TCP && (w->bits & FST__W_FLAGS);
+    if (!flags)
+        return w->start > cur->end + (int64_t)idle ? FST_SPLIT_IDLE : FST_SPLIT_NONE;
+    if (w->flags & FST_TCP_SYN) {
+        if (cur->closed && w->start >= cur->close_end)
+            return FST_SPLIT_SYN_AFTER_CLOSE;
+        if (w->flags & (FST_TCP_FIN | FST_TCP_RST))
+            return FST_SPLIT_SYN_SAME_WINDOW; /* the old one's FIN, the new one's SYN */
+        if (cur->past_open || w->start > cur->end + (int64_t)FST__SYN_RETRY_S)
+            return FST_SPLIT_SYN_AFTER_TRAFFIC;
+    }
+    if (w->start > cur->end + (int64_t)conntrack)
+        return FST_SPLIT_CONNTRACK;
+    return FST_SPLIT_NONE;
+}
+
+/* Does the connection opened in entry i go on in a later record of its
+ * stream (not a copy of i, without SYN: a SYN there is yet another
+ * connection; within the idle timeout, so that --stream, which may have
+ * written the stream's later records apart, decides the same)?  A record
+ * carrying the old connection's FIN and the new one's SYN is split off
+ * only then: otherwise the new connection lies wholly inside it, and
+ * nothing in the logs holds it apart (docs/sessions.md). */
+static int stream_goes_on(const scratch *sc, uint32_t n, uint32_t i, uint32_t idle)
+{
+    const fst__win *w = sc->ent[i];
+    for (uint32_t j = i + 1; j < n && same_stream(w, sc->ent[j]); j++) {
+        const fst__win *x = sc->ent[j];
+        if (same_record(w, x))
+            continue;
+        return !(x->flags & FST_TCP_SYN) && x->start <= w->start + (int64_t)w->dur + (int64_t)idle;
+    }
+    return 0;
+}
+
 /* Step 2: duplicates and segments, in stream order. */
-static int segment(scratch *sc, uint32_t n, uint8_t proto, uint32_t idle)
+static int segment(scratch *sc, uint32_t n, uint8_t proto, uint32_t idle, uint32_t conntrack)
 {
     sc->n_segs = 0;
     uint32_t stream = 0;
@@ -142,13 +202,15 @@ static int segment(scratch *sc, uint32_t n, uint8_t proto, uint32_t idle)
             sc->segof[i] = sc->n_segs - 1;
             continue;
         }
-        const int syn = proto == FST_PROTO_TCP && (w->bits & FST__W_FLAGS) && (w->flags & FST_TCP_SYN);
-        int cut = newstream;
-        if (!cut && syn && cur->closed && w->start >= cur->close_end)
-            cut = 1; /* port reuse */
-        if (!cut && w->start > cur->end + (int64_t)idle)
-            cut = 1; /* idle */
-        if (cut) {
+        const int tcpf = proto == FST_PROTO_TCP && (w->bits & FST__W_FLAGS);
+        const int syn = tcpf && (w->flags & FST_TCP_SYN);
+        uint8_t rule = newstream ? FST_SPLIT_NONE : cut_rule(cur, w, proto, idle, conntrack);
+        if (rule == FST_SPLIT_SYN_SAME_WINDOW && !stream_goes_on(sc, n, i, idle))
+            /* the new connection lies inside the record: it stays with the
+             * old one when it follows it (its FIN is the old one's), and
+             * is a connection of its own after a silence */
+            rule = w->start > cur->end + (int64_t)idle ? FST_SPLIT_SYN_AFTER_TRAFFIC : FST_SPLIT_NONE;
+        if (newstream || rule != FST_SPLIT_NONE) {
             if (newstream && i)
                 stream++;
             FST__TRY(fst__grow((void **)&sc->segs, &sc->cap_segs, sc->n_segs + 1, sizeof *sc->segs));
@@ -158,11 +220,20 @@ static int segment(scratch *sc, uint32_t n, uint8_t proto, uint32_t idle)
             cur->end = end;
             cur->stream = stream;
             cur->open = (uint8_t)syn;
+            cur->split = rule;
+            cur->eni = w->eni;
+            cur->rev = (uint8_t)((w->bits & FST__W_REV) != 0);
         }
         sc->segof[i] = sc->n_segs - 1;
         if (end > cur->end)
             cur->end = end;
-        if (proto == FST_PROTO_TCP && (w->bits & FST__W_FLAGS) && (w->flags & (FST_TCP_FIN | FST_TCP_RST))) {
+        /* a streaming fold (nrec > 1) with a SYN stands for its opening
+         * window and the later ones without SYN (stream/fold.c) */
+        if (tcpf && (!syn || w->nrec > 1))
+            cur->past_open = 1;
+        /* a FIN/RST in the record that opened the segment after a split
+         * at a FIN+SYN window is the old connection's */
+        if (tcpf && (w->flags & (FST_TCP_FIN | FST_TCP_RST)) && rule != FST_SPLIT_SYN_SAME_WINDOW) {
             cur->closed = 1;
             if (end > cur->close_end)
                 cur->close_end = end;
@@ -171,9 +242,18 @@ static int segment(scratch *sc, uint32_t n, uint8_t proto, uint32_t idle)
     return 0;
 }
 
-static int cmp_seg_time(const seg *a, const seg *b)
+/* Segments oldest first; at the same start by ENI name and direction, so
+ * the clusters never depend on which ENI was met first in the input. */
+static int cmp_seg_time(const fst__observe *o, const seg *a, const seg *b)
 {
     CMP(a->start, b->start);
+    if (a->eni != b->eni) {
+        const char *na = o->enis[a->eni]->name, *nb = o->enis[b->eni]->name;
+        const int c = strcmp(na ? na : "", nb ? nb : "");
+        if (c)
+            return c;
+    }
+    CMP(a->rev, b->rev);
     CMP(a->stream, b->stream);
     return 0;
 }
@@ -197,7 +277,7 @@ static int cluster(scratch *sc, int64_t slack)
     FST__TRY(fst__grow((void **)&sc->sorder, &sc->cap_sorder, sc->n_segs, sizeof *sc->sorder));
     for (uint32_t i = 0; i < sc->n_segs; i++) { /* insertion sort: few segments */
         uint32_t j = i;
-        while (j > 0 && cmp_seg_time(&sc->segs[sc->sorder[j - 1]], &sc->segs[i]) > 0) {
+        while (j > 0 && cmp_seg_time(sc->o, &sc->segs[sc->sorder[j - 1]], &sc->segs[i]) > 0) {
             sc->sorder[j] = sc->sorder[j - 1];
             j--;
         }
@@ -231,6 +311,8 @@ static int cluster(scratch *sc, int64_t slack)
             c->start = s->start;
         if (s->end > c->end)
             c->end = s->end;
+        if (s->split > c->split)
+            c->split = s->split;
         if (s->open && (!c->has_open || s->start < c->open_t)) {
             c->open_t = s->start;
             c->has_open = 1;
@@ -239,12 +321,29 @@ static int cluster(scratch *sc, int64_t slack)
     return 0;
 }
 
+/* A segment inside whose span another session of the key starts holds
+ * traffic of both (one ENI's window held a redial that another ENI's
+ * windows split): its stream counts bytes only when no other does
+ * (session.c count_once). */
+static void mark_shared(scratch *sc)
+{
+    for (uint32_t k = 0; k < sc->n_segs && sc->n_cl > 1; k++) {
+        seg *s = &sc->segs[k];
+        for (uint32_t c = 0; c < sc->n_cl && !s->shared; c++)
+            s->shared = c != s->cluster && sc->cl[c].start > s->start && sc->cl[c].start <= s->end;
+    }
+}
+
 /* Step 4: entries grouped by cluster (counting sort, stream order kept). */
 static int emit(const fst__observe *o, const fst__win *wins, const uint32_t *ord,
                 const fst__group *g, scratch *sc, uint32_t n, fst__sessions *ss)
 {
     FST__TRY(fst__grow((void **)&sc->cnt, &sc->cap_cnt, sc->n_cl + 1, sizeof *sc->cnt));
     FST__TRY(fst__grow((void **)&sc->out, &sc->cap_out, n, sizeof *sc->out));
+    FST__TRY(fst__grow((void **)&sc->shared, &sc->cap_shared, n, sizeof *sc->shared));
+    mark_shared(sc);
+    for (uint32_t i = 0; i < n; i++)
+        sc->shared[sc->ent[i] - wins] = sc->segs[sc->segof[i]].shared;
     memset(sc->cnt, 0, (sc->n_cl + 1) * sizeof *sc->cnt);
     for (uint32_t i = 0; i < n; i++)
         sc->cnt[sc->segs[sc->segof[i]].cluster + 1]++;
@@ -257,8 +356,14 @@ static int emit(const fst__observe *o, const fst__win *wins, const uint32_t *ord
     uint32_t from = 0;
     for (uint32_t c = 0; c < sc->n_cl; c++) { /* cnt[c] is now the end of c */
         FST__TRY(fst__session_add_prov(o, wins, ord, g, sc->out + from, sc->cnt[c] - from,
-                                       ss));
+                                       sc->shared, ss));
         from = sc->cnt[c];
+        /* clusters are made oldest first: a later one was cut off an earlier
+         * one of the key, by its segments' rule or else by the silence
+         * between their spans */
+        fst__sess *s = &ss->v[ss->n - 1];
+        s->split = c == 0 ? FST_SPLIT_NONE : sc->cl[c].split ? sc->cl[c].split : FST_SPLIT_IDLE;
+        s->has_next = c + 1 < sc->n_cl;
     }
     return 0;
 }
@@ -269,11 +374,12 @@ static int one_group(const fst__observe *o, const fst_stitcher_config *cfg, cons
     const uint32_t n = g->n;
     FST__TRY(fst__grow((void **)&sc->ent, &sc->cap_ent, n, sizeof *sc->ent));
     FST__TRY(fst__grow((void **)&sc->segof, &sc->cap_segof, n, sizeof *sc->segof));
+    sc->o = o;
     for (uint32_t k = 0; k < n; k++) /* the expander unpacked them */
         sc->ent[k] = &wins[k];
     sort_streams(sc->ent, n);
     const uint32_t idle = fst__idle_of(cfg, g->key.proto);
-    FST__TRY(segment(sc, n, g->key.proto, idle));
+    FST__TRY(segment(sc, n, g->key.proto, idle, fst__conntrack_of(cfg)));
     FST__TRY(cluster(sc, (int64_t)idle));
     return emit(o, wins, ord, g, sc, n, ss);
 }

@@ -24,6 +24,14 @@
  * connection's openings: one longest window plus the lag. */
 #define FST__OPEN_TOLERANCE (FST__WINDOW_MAX_S + FST__WINDOW_LAG_S)
 
+/* How long a SYN may be retried (Linux: 6 retries, 127 s) before a
+ * second SYN on the same 5-tuple counts as a new connection even when
+ * nothing but SYNs was seen (docs/sessions.md "Session boundaries"). */
+#define FST__SYN_RETRY_S 130
+/* Connection tracking keeps an established TCP connection through 5 days
+ * of silence (aws-flowlogs.md 3.5): the default --conntrack-timeout. */
+#define FST__CONNTRACK_TCP_DEFAULT (5u * 24 * 3600)
+
 /* Sessions of every group, appended to *ss in group order; gives back
  * every window entry block.  With threads 2 the groups are cut in two
  * ranges of about equal entries, correlated at once (par.h), half 1's
@@ -35,5 +43,7 @@ int fst__correlate(fst__observe *o, const fst_stitcher_config *cfg, fst__session
 
 /* Idle timeout of a protocol from the config. */
 uint32_t fst__idle_of(const fst_stitcher_config *cfg, uint8_t proto);
+/* TCP connection-tracking timeout from the config (0 there: the default). */
+uint32_t fst__conntrack_of(const fst_stitcher_config *cfg);
 
 #endif

@@ -69,13 +69,15 @@ static int better(const fst__observe *o, const pick *a, const pick *b)
 /* Sets s->pk/by; chosen[d] (when not NULL): the ENI of the stream counted
  * for direction d, FST__NONE when none. */
 static void count_once(const fst__observe *o, const fst__win *wins, const fst__group *g,
-                       const uint32_t *w, uint32_t n, fst__sess *s, uint32_t *chosen)
+                       const uint32_t *w, uint32_t n, const uint8_t *shared, fst__sess *s,
+                       uint32_t *chosen)
 {
     pick best[2] = {{-1, 0, 0, 0, 0}, {-1, 0, 0, 0, 0}};
     for (uint32_t i = 0; i < n;) {
         const fst__win *h = &wins[w[i]];
         const int d = !!(h->bits & FST__W_REV);
         pick p = {0, h->eni, 0, 0, 0};
+        int sh = 0;
         for (; i < n && wins[w[i]].eni == h->eni && !!(wins[w[i]].bits & FST__W_REV) == d; i++) {
             const fst__win *x = &wins[w[i]];
             const int r = fst__session_role(o, g, x);
@@ -83,6 +85,7 @@ static void count_once(const fst__observe *o, const fst__win *wins, const fst__g
                 p.rank = r;
             s->naive_pk = fst__sat_add(s->naive_pk, x->packets);
             s->naive_by = fst__sat_add(s->naive_by, x->bytes);
+            sh |= shared && shared[w[i]];
             if (x->bits & FST__W_DUP)
                 continue;
             if (!p.tpath)
@@ -90,6 +93,8 @@ static void count_once(const fst__observe *o, const fst__win *wins, const fst__g
             p.pk = fst__sat_add(p.pk, x->packets);
             p.by = fst__sat_add(p.by, x->bytes);
         }
+        if (sh)
+            p.rank = FST__ROLE_SHARED;
         if (better(o, &p, &best[d]))
             best[d] = p;
     }
@@ -162,6 +167,10 @@ static void scan(const fst__win *wins, const uint32_t *w, uint32_t n, fst__sess 
             s->flags[d] |= x->flags;
             s->flags_known |= (uint8_t)(1u << d);
         }
+        if (x->bits & FST__W_SRC_SUBST) /* the sender's address was substituted */
+            s->subst |= (uint8_t)(1u << d);
+        if (x->bits & FST__W_DST_SUBST)
+            s->subst |= (uint8_t)(1u << !d);
         if (x->start < first_d[d])
             first_d[d] = x->start;
         if ((ev & (FST__EVD_SYN0 | FST__EVD_SYN1)) && (x->start < syn_t || (x->start == syn_t && !d))) {
@@ -268,14 +277,14 @@ static int overlaps_skip(const fst__observe *o, const fst__sessions *ss, const f
 }
 
 int fst__session_add(const fst__observe *o, const fst__win *wins, const fst__group *g,
-                     const uint32_t *w, uint32_t n, fst__sessions *ss)
+                     const uint32_t *w, uint32_t n, const uint8_t *shared, fst__sessions *ss)
 {
-    return fst__session_add_prov(o, wins, NULL, g, w, n, ss);
+    return fst__session_add_prov(o, wins, NULL, g, w, n, shared, ss);
 }
 
 int fst__session_add_prov(const fst__observe *o, const fst__win *wins, const uint32_t *ord,
                           const fst__group *g, const uint32_t *w, uint32_t n,
-                          fst__sessions *ss)
+                          const uint8_t *shared, fst__sessions *ss)
 {
     uint32_t chosen[2];
     FST__TRY(fst__grow((void **)&ss->v, &ss->cap, ss->n + 1, sizeof *ss->v));
@@ -285,7 +294,7 @@ int fst__session_add_prov(const fst__observe *o, const fst__win *wins, const uin
     s->first = INT64_MAX;
     s->last = INT64_MIN;
     scan(wins, w, n, s);
-    count_once(o, wins, g, w, n, s, ord ? chosen : NULL);
+    count_once(o, wins, g, w, n, shared, s, ord ? chosen : NULL);
     if (ord && o->prov && o->prov->sess)
         note(o, wins, ord, w, n, ss->n, chosen);
     FST__TRY(list_enis(o, wins, w, n, ss, s));

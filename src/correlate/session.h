@@ -42,6 +42,7 @@ enum {
 
 /* Observation-point role ranks (fst__session_role). */
 enum {
+    FST__ROLE_SHARED = 0,   /* its segment also holds another session's traffic */
     FST__ROLE_HOP = 1,      /* an intermediate hop (NAT, TGW) */
     FST__ROLE_UNKNOWN = 2,  /* the role could not be told */
     FST__ROLE_INGRESS = 3,  /* the receiver's ingress */
@@ -67,6 +68,10 @@ typedef struct fst__sess {
     uint8_t tpath[2];       /* traffic-path of the stream counted for [d] when
                              * it is the sender's egress, 0 otherwise */
     uint8_t has_leg;        /* a NAT leg is tied to it (stitch/, after nat/) */
+    uint8_t split;          /* FST_SPLIT_*: what cut it from the key's previous session */
+    uint8_t has_next;       /* a later session of the same key follows it */
+    uint8_t subst;          /* bit 0 / 1: some ENI logged lo / hi under a
+                             * substituted address (pkt-* differed) */
 } fst__sess;
 
 typedef struct fst__sessions {
@@ -86,15 +91,17 @@ uint8_t fst__evidence_of(int rev, int flags_known, uint8_t flags);
 /* Appends the session made of window entries w[0..n) (indices into wins,
  * the group's entries as an expander unpacked them, sorted by stream: ENI,
  * direction, start) of group g: times, records, evidence, the counted
- * packets and bytes (count once), its ENIs.  Reads o only.  0 or
- * FST_ENOMEM.  _prov: the same, and with provenance (ord: the records'
+ * packets and bytes (count once), its ENIs.  shared (NULL: none), by wins
+ * index: the entry's segment also holds another session's traffic, so its
+ * stream counts only when no other does (FST__ROLE_SHARED).  Reads o only.
+ * 0 or FST_ENOMEM.  _prov: the same, and with provenance (ord: the records'
  * ordinals, parallel to wins; NULL when off) each record's session serial
  * (its index in ss), direction and counted bit go to o->prov (observe.h). */
 int fst__session_add(const fst__observe *o, const fst__win *wins, const fst__group *g,
-                     const uint32_t *w, uint32_t n, fst__sessions *ss);
+                     const uint32_t *w, uint32_t n, const uint8_t *shared, fst__sessions *ss);
 int fst__session_add_prov(const fst__observe *o, const fst__win *wins, const uint32_t *ord,
                           const fst__group *g, const uint32_t *w, uint32_t n,
-                          fst__sessions *ss);
+                          const uint8_t *shared, fst__sessions *ss);
 
 /* Role rank (FST__ROLE_*) of one window entry at its ENI. */
 int fst__session_role(const fst__observe *o, const fst__group *g, const fst__win *w);

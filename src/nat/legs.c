@@ -5,6 +5,15 @@
  * parent is the session at the same ENI, same protocol, with the same peer
  * endpoint, that overlaps it in time (FST__NAT_SLACK), the closest in
  * bytes; the leg gets nat_parent and is not counted again.
+ *
+ * A hop ENI is known from metadata or from instance-id "-" with pkt-*
+ * substitution (observe), or, with neither, from its records alone: an ENI
+ * that logged substituted addresses (pkt-* differing) may be a hop, and
+ * then its parent candidates are the sessions whose substituted side is
+ * the peer the leg talks to (the NAT's inside records carry the internet
+ * host in pkt-dstaddr, its outside records talk to that same host from
+ * the NAT's own address).  An instance using a secondary IP substitutes
+ * its own side instead, so it never looks like a NAT.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +47,15 @@ static int cmp_natref(const void *pa, const void *pb)
     return 0;
 }
 
+/* Is ENI e known to be a hop (1), possibly a hop from its records alone
+ * (2: pkt-* substitution seen, no metadata), or not (0)? */
+static int hop_kind(const fst__eni *e)
+{
+    if (fst__eni_is_hop(e))
+        return 1;
+    return !e->meta && e->has_sure_own ? 2 : 0;
+}
+
 /* Which endpoint of s is the hop ENI's own address: 0 lo, 1 hi, -1 none. */
 static int own_side(const fst__eni *e, const fst__sess *s)
 {
@@ -61,13 +79,16 @@ static int collect_refs(const fst__observe *o, const fst__sessions *ss, natref *
         for (uint32_t j = 0; j < s->n_enis; j++) {
             const uint32_t ei = ss->enis[s->eni_off + j];
             const fst__eni *e = o->enis[ei];
-            if (!fst__eni_is_hop(e) || own_side(e, s) >= 0)
+            const int kind = hop_kind(e);
+            if (!kind || own_side(e, s) >= 0)
                 continue;
             if (fst__grow((void **)&v, &cap, n + 2, sizeof *v) < 0) {
                 fst__free(v);
                 return FST_ENOMEM;
             }
             for (int side = 0; side < 2; side++) {
+                if (kind == 2 && !(s->subst >> side & 1))
+                    continue; /* learned hop: only the substituted peer */
                 natref *r = &v[n++];
                 memset(r, 0, sizeof *r);
                 memcpy(r->a, side ? s->g->key.k.hi : s->g->key.k.lo, 16);
@@ -118,7 +139,7 @@ static void match_leg(const natref *v, uint32_t n, fst__sessions *ss, uint32_t l
         if (ov < -FST__NAT_SLACK || p->nat_parent)
             continue;
         const uint64_t diff = absdiff(lby, p->by[0] + p->by[1]);
-        if (ov > bov || (ov == bov && diff < bdiff)) {
+        if (fst__nat_better(ov, diff, p, bov, bdiff, best == FST__NONE ? NULL : &ss->v[best])) {
             best = v[i].sess;
             bov = ov;
             bdiff = diff;
@@ -139,7 +160,7 @@ int fst__nat_tie_legs(const fst__observe *o, fst__sessions *ss)
             continue;
         const uint32_t ei = ss->enis[s->eni_off];
         const fst__eni *e = o->enis[ei];
-        if (!fst__eni_is_hop(e))
+        if (!hop_kind(e))
             continue;
         const int own = own_side(e, s);
         if (own >= 0)

@@ -128,9 +128,11 @@ static int collect_legs(const fst__observe *o, const fst__sessions *ss, epref **
     return 0;
 }
 
+static uint64_t absdiff(uint64_t a, uint64_t b) { return a > b ? a - b : b - a; }
+
 /* Offers session p (endpoint `side`) as the parent of every inside leg
  * with that endpoint, the same peer port and protocol: the largest time
- * overlap wins, then the lowest session index (p comes in index order). */
+ * overlap wins, then the closest byte total, then fst__sess_canon. */
 static void offer_parent(const fst__sessions *ss, const epref *legs, uint32_t n, uint32_t pi,
                          int side, uint32_t *best, int64_t *bov)
 {
@@ -153,8 +155,14 @@ static void offer_parent(const fst__sessions *ss, const epref *legs, uint32_t n,
     for (uint32_t j = lo; j < n && !memcmp(legs[j].a, key.a, 16) && legs[j].port == key.port &&
                           legs[j].proto == key.proto && legs[j].peer_port == key.peer_port;
          j++) {
-        const int64_t ov = fst__sess_overlap(&ss->v[legs[j].sess], p);
-        if (ov > bov[j]) {
+        const fst__sess *l = &ss->v[legs[j].sess];
+        const int64_t ov = fst__sess_overlap(l, p);
+        if (ov < -FST__NAT_SLACK)
+            continue;
+        const uint64_t lb = l->by[0] + l->by[1], diff = absdiff(lb, p->by[0] + p->by[1]);
+        const fst__sess *b = best[j] == FST__NONE ? NULL : &ss->v[best[j]];
+        const uint64_t bdiff = b ? absdiff(lb, b->by[0] + b->by[1]) : UINT64_MAX;
+        if (fst__nat_better(ov, diff, p, bov[j], bdiff, b)) {
             best[j] = pi;
             bov[j] = ov;
         }
@@ -192,7 +200,6 @@ static int outside_leg(const fst__observe *o, const fst__sessions *ss, const fst
     return own;
 }
 
-static uint64_t absdiff(uint64_t a, uint64_t b) { return a > b ? a - b : b - a; }
 
 /* Is session i the only one of its group?  Sessions of a group are adjacent. */
 static int alone_in_group(const fst__sessions *ss, uint32_t i)
@@ -224,13 +231,25 @@ static uint32_t find_outside(const fst__observe *o, const fst__sessions *ss, con
         const uint64_t diff = absdiff(l->by[0] + l->by[1], p->by[0] + p->by[1]);
         if (ov < -FST__NAT_SLACK)
             continue;
-        if (ov > bov || (ov == bov && diff < bdiff)) {
+        if (fst__nat_better(ov, diff, p, bov, bdiff, best == FST__NONE ? NULL : &ss->v[best])) {
             best = outs[j];
             bov = ov;
             bdiff = diff;
         }
     }
     return best;
+}
+
+typedef struct sref {
+    const fst__sess *s;
+    uint32_t i;
+} sref;
+
+static int cmp_sref(const void *pa, const void *pb)
+{
+    const sref *a = pa, *b = pb;
+    const int c = fst__sess_canon(a->s, b->s);
+    return c ? c : (a->i > b->i) - (a->i < b->i);
 }
 
 /* Inside legs left without an instance session: pair with outside legs. */
@@ -242,11 +261,22 @@ static int pair_outside(fst__observe *o, fst__sessions *ss)
     for (uint32_t i = 0; i < ss->n; i++)
         if (outside_leg(o, ss, &ss->v[i]) >= 0)
             outs[nouts++] = i;
+    /* the inside legs take their outside leg in canonical order, not in
+     * input order */
+    uint32_t nin = 0;
+    sref *ins = fst__malloc((size_t)ss->n * sizeof *ins);
+    if (!ins) {
+        fst__free(outs);
+        return FST_ENOMEM;
+    }
+    for (uint32_t i = 0; i < ss->n; i++)
+        if (inside_leg(o, ss, &ss->v[i]) >= 0 && alone_in_group(ss, i))
+            ins[nin++] = (sref){&ss->v[i], i};
+    qsort(ins, nin, sizeof *ins, cmp_sref);
     int rc = 0;
-    for (uint32_t i = 0; i < ss->n && nouts && rc == 0; i++) {
+    for (uint32_t k = 0; k < nin && nouts && rc == 0; k++) {
+        const uint32_t i = ins[k].i;
         const int side = inside_leg(o, ss, &ss->v[i]);
-        if (side < 0 || !alone_in_group(ss, i))
-            continue;
         const uint32_t p = find_outside(o, ss, outs, nouts, i, side);
         if (p == FST__NONE)
             continue;
@@ -255,6 +285,7 @@ static int pair_outside(fst__observe *o, fst__sessions *ss)
         rc = fst__group_set_rep(o, ss->v[i].g, !side, own ? pk->lo : pk->hi);
         ss->v[p].nat_parent = i + 1;
     }
+    fst__free(ins);
     fst__free(outs);
     return rc;
 }

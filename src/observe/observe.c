@@ -17,6 +17,8 @@ _Static_assert(sizeof(fst__prep) == 104, "fst__prep stays compact");
 int fst__observe_init(fst__observe *o, const fst_eni_table *meta, uint64_t seed)
 {
     memset(o, 0, sizeof *o);
+    o->t_lo = INT64_MAX;
+    o->t_hi = INT64_MIN;
     o->meta = meta;
     o->seed = seed;
     FST__TRY(fst__grow((void **)&o->enis, &o->cap_enis, 1, sizeof *o->enis));
@@ -505,6 +507,12 @@ static int push_flow(fst__observe *o, fst__eni *e, const fst__prep *p, const fst
     FST__TRY(pack(o, cw, w, UINT32_MAX));
     if (o->prov)
         FST__TRY(prov_keep(o));
+    if (!(w->bits & FST__W_NOTIME)) { /* the data's range (open_at_start/end) */
+        if (w->start < o->t_lo)
+            o->t_lo = w->start;
+        if (w->start + (int64_t)w->dur > o->t_hi)
+            o->t_hi = w->start + (int64_t)w->dur;
+    }
     if (o->streaming && !(w->bits & FST__W_NOTIME)) { /* the clock, and lateness */
         const int64_t end = w->start + (int64_t)w->dur;
         o->recent[o->n_recent++ % FST__RECENT] = end;

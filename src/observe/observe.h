@@ -235,6 +235,8 @@ typedef struct fst__observe {
     uint64_t ctx_conflicts;     /* records whose context field disagreed with
                                  * the first value their ENI gave */
     fst__awssvc svc;               /* AWS service names by address (a part's is empty) */
+    int64_t t_lo, t_hi;         /* earliest start, latest end of timed flow
+                                 * records (t_lo > t_hi: none yet) */
     /* streaming (fst__stream_split, stream/) */
     uint8_t streaming;          /* keep the clock (recent[]) and count late records */
     uint8_t borrowed;           /* a part: enis, meta and skips belong to another observe */

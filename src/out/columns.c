@@ -105,12 +105,15 @@ size_t fst__session_cells(const fst_session *s, fst__cell *c)
     c[FST__SCOL_community_id] = cell_name(s->community_id, NULL);
     c[FST__SCOL_incomplete] = (fst__cell){.type = FST__CELL_BOOL, .v.b = s->incomplete != 0};
     c[FST__SCOL_nat_leg_of] = s->nat_leg_of ? cell_u64(s->nat_leg_of) : cell_null();
+    c[FST__SCOL_split_basis] = cell_name(fst_split_basis_name(s->split_basis), "?");
+    c[FST__SCOL_open_at_start] = (fst__cell){.type = FST__CELL_BOOL, .v.b = s->open_at_start != 0};
+    c[FST__SCOL_open_at_end] = (fst__cell){.type = FST__CELL_BOOL, .v.b = s->open_at_end != 0};
     /* community id, basis and action (< 32 bytes each) and the ENI names,
      * escaped; per item its quotes and separator, or "null," */
-    size_t text = 3 * 32 + context_cells(s, c);
+    size_t text = 4 * 32 + context_cells(s, c);
     for (uint32_t i = 0; i < s->n_enis; i++)
         text += (s->enis[i] ? strlen(s->enis[i]) : 0);
-    return FST__JSON_GROWTH * text + ITEM_PUNCT * (s->n_enis + 3 + CONTEXT_TEXT_CELLS);
+    return FST__JSON_GROWTH * text + ITEM_PUNCT * (s->n_enis + 4 + CONTEXT_TEXT_CELLS);
 }
 
 /* ---- records ---------------------------------------------------------- */

@@ -88,6 +88,7 @@ void fst_stitcher_config_init(fst_stitcher_config *cfg)
     cfg->idle_udp = IDLE_UDP_DEFAULT;
     cfg->idle_icmp = IDLE_ICMP_DEFAULT;
     cfg->idle_other = IDLE_OTHER_DEFAULT;
+    cfg->conntrack_tcp = FST__CONNTRACK_TCP_DEFAULT;
     cfg->meta = NULL;
     cfg->subnets = NULL;
 }
@@ -490,6 +491,32 @@ int fst_stitcher_record_session(const fst_stitcher *st, uint64_t ordinal, uint64
     return 1;
 }
 
+/* open_at_start / open_at_end (docs/sessions.md "Open at the edges").  With
+ * tcp-flags the handshake and the close say it: no SYN in any record, the
+ * connection was open before its first one; no FIN or RST, traffic both
+ * ways and no later session of its 5-tuple, it is still open after its
+ * last.  Without flags (and for other protocols) only the data's range
+ * can: a first record within the idle timeout of the earliest record
+ * of the input, a last one within it of the latest. */
+static void open_edges(const fst_stitcher *st, const fst__sess *s, fst_session *out)
+{
+    const fst__observe *o = &st->obs;
+    if (!(s->known & FST__K_TIMES) || o->t_lo > o->t_hi)
+        return;
+    const uint8_t proto = s->g->key.proto;
+    const int64_t idle = (int64_t)fst__idle_of(&st->cfg, proto);
+    if (proto == FST_PROTO_TCP && s->flags_known) {
+        const uint8_t f = (uint8_t)(s->flags[0] | s->flags[1]);
+        const uint16_t both = FST__EVD_REC0 | FST__EVD_REC1;
+        out->open_at_start = !(f & FST_TCP_SYN);
+        out->open_at_end = !(f & (FST_TCP_FIN | FST_TCP_RST)) && (s->ev & both) == both &&
+                           !s->has_next;
+        return;
+    }
+    out->open_at_start = s->first <= o->t_lo + idle;
+    out->open_at_end = s->last >= o->t_hi - idle;
+}
+
 /* The public view of session s (names: room for its ENI names).  Reads st
  * only, so the pipeline below may run it on the helper thread. */
 static void fill_one(const fst_stitcher *st, const run *rn, const fst__sess *s,
@@ -526,6 +553,8 @@ static void fill_one(const fst_stitcher *st, const run *rn, const fst__sess *s,
     out.naive_packets = s->naive_pk;
     out.naive_bytes = s->naive_by;
     out.nat_leg_of = s->nat_parent ? rn->id0 + rn->ss.v[s->nat_parent - 1].rank + 1 : 0;
+    out.split_basis = s->split;
+    open_edges(st, s, &out);
     fst__community_id(0, out.proto, &out.client_addr, out.client_port, &out.server_addr,
                       out.server_port, out.community_id, st->sha_ni);
     const fst__ctx_src src = {rn->o, &st->obs, st->cfg.meta, st->cfg.subnets};

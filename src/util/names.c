@@ -16,6 +16,19 @@ static const char *const class_names[] = {
 #undef FST__CLASS_NAME
 };
 
+static const char *const split_names[] = {
+#define FST__SPLIT_NAME(id, name) name,
+    FST_SPLIT_MAP(FST__SPLIT_NAME)
+#undef FST__SPLIT_NAME
+};
+
+const char *fst_split_basis_name(int split)
+{
+    if (split < 0 || split >= FST_SPLIT_COUNT)
+        return "?";
+    return split_names[split];
+}
+
 const char *fst_direction_reason_name(int basis)
 {
     if (basis < 0 || basis >= FST_BASIS_COUNT)
