@@ -1,0 +1,215 @@
+/* stitch/order.c - the output order of a run's sessions (stitch/order.h). */
+#include "stitch/order.h"
+
+#include <string.h>
+
+#include "flowstitch/errors.h"
+#include "util/par.h"
+#include "util/util.h"
+
+/* Room for one session per group (most groups are one session), so the
+ * session array is not copied while it grows in finish(). */
+int fst__run_reserve(fst__run *rn)
+{
+    const uint32_t n = rn->o->n_groups;
+    if (n <= rn->ss.cap)
+        return 0;
+    fst__sess *v = fst__realloc(rn->ss.v, (size_t)n * sizeof *v);
+    if (!v)
+        return FST_ENOMEM;
+    rn->ss.v = v;
+    rn->ss.cap = n;
+    return 0;
+}
+
+/* Client / server endpoints of a session, as reported. */
+void fst__run_endpoints(const fst__observe *o, const fst__sess *s, const uint8_t **ca, uint16_t *cp,
+                      const uint8_t **sa, uint16_t *sp)
+{
+    const fst__group *g = s->g;
+    *ca = fst__group_rep(o, g, s->client_hi);
+    *cp = s->client_hi ? g->key.k.hi_port : g->key.k.lo_port;
+    *sa = fst__group_rep(o, g, !s->client_hi);
+    *sp = s->client_hi ? g->key.k.lo_port : g->key.k.hi_port;
+}
+
+static int cmp_order(const fst__observe *o, const fst__sess *a, const fst__sess *b)
+{
+    if (a->first != b->first)
+        return a->first < b->first ? -1 : 1;
+    const uint8_t *aca, *asa, *bca, *bsa;
+    uint16_t acp, asp, bcp, bsp;
+    fst__run_endpoints(o, a, &aca, &acp, &asa, &asp);
+    fst__run_endpoints(o, b, &bca, &bcp, &bsa, &bsp);
+    int c = fst__ep_cmp(aca, acp, bca, bcp);
+    if (!c)
+        c = fst__ep_cmp(asa, asp, bsa, bsp);
+    if (c)
+        return c;
+    if (a->g->key.proto != b->g->key.proto)
+        return a->g->key.proto < b->g->key.proto ? -1 : 1;
+    if (a->last != b->last)
+        return a->last < b->last ? -1 : 1;
+    if (a->records != b->records)
+        return a->records < b->records ? -1 : 1;
+    return (a > b) - (a < b); /* same key, same times: group/cluster order */
+}
+
+/* Sorting session indices by cmp_order: introsort (quicksort, median of
+ * three, insertion sort below 16, heapsort past the depth limit).  The
+ * order is total, so the result does not depend on the algorithm. */
+typedef struct order_ctx {
+    const fst__observe *o;
+    const fst__sess *v;
+} order_ctx;
+
+static int less(const order_ctx *c, uint32_t a, uint32_t b)
+{
+    return cmp_order(c->o, &c->v[a], &c->v[b]) < 0;
+}
+
+static void sift(const order_ctx *c, uint32_t *x, size_t i, size_t n)
+{
+    for (;;) {
+        size_t m = i, l = 2 * i + 1, r = l + 1;
+        if (l < n && less(c, x[m], x[l]))
+            m = l;
+        if (r < n && less(c, x[m], x[r]))
+            m = r;
+        if (m == i)
+            return;
+        const uint32_t t = x[i];
+        x[i] = x[m];
+        x[m] = t;
+        i = m;
+    }
+}
+
+static void sort_idx(const order_ctx *c, uint32_t *x, size_t n, int depth)
+{
+    while (n > 16) {
+        if (depth-- == 0) {
+            for (size_t i = n / 2; i-- > 0;)
+                sift(c, x, i, n);
+            for (size_t i = n; i-- > 1;) {
+                const uint32_t t = x[0];
+                x[0] = x[i];
+                x[i] = t;
+                sift(c, x, 0, i);
+            }
+            return;
+        }
+        size_t a = 0, b = n / 2, d = n - 1; /* median of three to x[0] */
+        if (less(c, x[b], x[a])) { uint32_t t = x[a]; x[a] = x[b]; x[b] = t; }
+        if (less(c, x[d], x[b])) { uint32_t t = x[b]; x[b] = x[d]; x[d] = t; }
+        if (less(c, x[b], x[a])) { uint32_t t = x[a]; x[a] = x[b]; x[b] = t; }
+        { uint32_t t = x[0]; x[0] = x[b]; x[b] = t; }
+        const uint32_t p = x[0];
+        size_t i = 0, j = n;
+        for (;;) { /* Hoare partition around p */
+            do i++; while (i < n && less(c, x[i], p));
+            do j--; while (less(c, p, x[j]));
+            if (i >= j)
+                break;
+            const uint32_t t = x[i];
+            x[i] = x[j];
+            x[j] = t;
+        }
+        x[0] = x[j];
+        x[j] = p;
+        /* recurse into the smaller side */
+        if (j < n - j - 1) {
+            sort_idx(c, x, j, depth);
+            x += j + 1;
+            n -= j + 1;
+        } else {
+            sort_idx(c, x + j + 1, n - j - 1, depth);
+            n = j;
+        }
+    }
+    for (size_t i = 1; i < n; i++) {
+        const uint32_t v = x[i];
+        size_t j = i;
+        while (j > 0 && less(c, v, x[j - 1])) {
+            x[j] = x[j - 1];
+            j--;
+        }
+        x[j] = v;
+    }
+}
+
+/* One piece of the parallel order sort: sort x[0..n), or merge the two
+ * sorted runs a[0..na) and b[0..nb) into the first (front) or last (back)
+ * `want` places of out. */
+typedef struct order_job {
+    const order_ctx *c;
+    uint32_t *x;
+    size_t n;
+    int depth;
+    const uint32_t *a, *b;
+    size_t na, nb, want;
+    uint32_t *out;
+    int back;
+} order_job;
+
+static void order_sort_job(void *arg)
+{
+    const order_job *j = arg;
+    sort_idx(j->c, j->x, j->n, j->depth);
+}
+
+static void order_merge_job(void *arg)
+{
+    const order_job *j = arg;
+    const order_ctx *c = j->c;
+    if (!j->back) {
+        size_t i = 0, k = 0;
+        for (size_t o = 0; o < j->want; o++)
+            j->out[o] = (k == j->nb || (i < j->na && less(c, j->a[i], j->b[k]))) ? j->a[i++]
+                                                                                 : j->b[k++];
+        return;
+    }
+    size_t i = j->na, k = j->nb; /* from the end: the larger one goes last */
+    for (size_t o = j->na + j->nb; o-- > j->na + j->nb - j->want;)
+        j->out[o] = (k == 0 || (i > 0 && less(c, j->b[k - 1], j->a[i - 1]))) ? j->a[--i]
+                                                                             : j->b[--k];
+}
+
+/* Below this many sessions the order is sorted on one thread. */
+#define PAR_MIN_ORDER 16384
+
+int fst__run_order(fst__run *rn, int threads)
+{
+    const uint32_t n = rn->ss.n;
+    rn->order = fst__malloc(((size_t)n + 1) * sizeof *rn->order);
+    if (!rn->order)
+        return FST_ENOMEM;
+    for (uint32_t i = 0; i < n; i++)
+        rn->order[i] = i;
+    int depth = 0;
+    for (uint32_t k = n; k; k >>= 1)
+        depth += 2;
+    const order_ctx c = {rn->o, rn->ss.v};
+    uint32_t *tmp = threads >= 2 && n >= PAR_MIN_ORDER ? fst__malloc((size_t)n * sizeof *tmp) : NULL;
+    if (!tmp) {
+        sort_idx(&c, rn->order, n, depth);
+    } else {
+        /* halves sorted at once, then merged from both ends at once; the
+         * order is total, so this is the one-thread result */
+        const size_t h = n / 2;
+        order_job s[2] = {{.c = &c, .x = rn->order, .n = h, .depth = depth},
+                          {.c = &c, .x = rn->order + h, .n = n - h, .depth = depth}};
+        fst__par2(order_sort_job, &s[0], &s[1]);
+        order_job m[2] = {{.c = &c, .a = rn->order, .na = h, .b = rn->order + h, .nb = n - h,
+                           .want = h, .out = tmp, .back = 0},
+                          {.c = &c, .a = rn->order, .na = h, .b = rn->order + h, .nb = n - h,
+                           .want = n - h, .out = tmp, .back = 1}};
+        fst__par2(order_merge_job, &m[0], &m[1]);
+        fst__free(rn->order);
+        rn->order = tmp;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        rn->ss.v[rn->order[i]].rank = i;
+    return 0;
+}
+
