@@ -113,46 +113,6 @@ static int parse_memcap(const char *cmd, const char *v, uint64_t *out)
     return 0;
 }
 
-/* Seconds with an optional s/m/h/d unit, into *out; -1 with a message. */
-static int parse_seconds(const char *cmd, const char *opt, const char *v, uint32_t *out)
-{
-    char *end = NULL;
-    errno = 0;
-    const unsigned long long n = strtoull(v, &end, 10);
-    unsigned long long mult = 1;
-    if (end && *end && !end[1]) {
-        switch (*end) {
-        case 's': mult = 1; end++; break;
-        case 'm': mult = 60; end++; break;
-        case 'h': mult = 3600; end++; break;
-        case 'd': mult = 86400; end++; break;
-        default: break;
-        }
-    }
-    if (errno || end == v || !end || *end || v[0] == '-' || v[0] == '+' ||
-        n > UINT32_MAX / mult) {
-        fprintf(stderr, "%s: %s: '%s' is not a number of seconds (e.g. 350, 10m, 1h)\n",
-                cmd, opt, v);
-        return -1;
-    }
-    *out = (uint32_t)(n * mult);
-    return 0;
-}
-
-/* --threads N: 1 to 64; -1 with a message. */
-static int parse_threads(const char *cmd, const char *v, uint32_t *out)
-{
-    char *end = NULL;
-    errno = 0;
-    const unsigned long n = strtoul(v, &end, 10);
-    if (errno || end == v || *end || v[0] == '-' || v[0] == '+' || n < 1 || n > 64) {
-        fprintf(stderr, "%s: --threads: '%s' is not a number from 1 to 64\n", cmd, v);
-        return -1;
-    }
-    *out = (uint32_t)n;
-    return 0;
-}
-
 void fst_cli_build_opts_init(fst_cli_build_opts *b)
 {
     memset(b, 0, sizeof *b);
@@ -162,15 +122,15 @@ void fst_cli_build_opts_init(fst_cli_build_opts *b)
 int fst_cli_build_option(const char *cmd, fst_cli_build_opts *b, int key, const char *v)
 {
     switch (key) {
-    case FST_KEY_IDLE_TCP: return parse_seconds(cmd, "--idle-tcp", v, &b->cfg.idle_tcp) < 0 ? -1 : 1;
-    case FST_KEY_IDLE_UDP: return parse_seconds(cmd, "--idle-udp", v, &b->cfg.idle_udp) < 0 ? -1 : 1;
+    case FST_KEY_IDLE_TCP: return fst_cli_parse_seconds(cmd, "--idle-tcp", v, &b->cfg.idle_tcp) < 0 ? -1 : 1;
+    case FST_KEY_IDLE_UDP: return fst_cli_parse_seconds(cmd, "--idle-udp", v, &b->cfg.idle_udp) < 0 ? -1 : 1;
     case FST_KEY_IDLE_ICMP:
-        return parse_seconds(cmd, "--idle-icmp", v, &b->cfg.idle_icmp) < 0 ? -1 : 1;
+        return fst_cli_parse_seconds(cmd, "--idle-icmp", v, &b->cfg.idle_icmp) < 0 ? -1 : 1;
     case FST_KEY_IDLE_OTHER:
-        return parse_seconds(cmd, "--idle-other", v, &b->cfg.idle_other) < 0 ? -1 : 1;
+        return fst_cli_parse_seconds(cmd, "--idle-other", v, &b->cfg.idle_other) < 0 ? -1 : 1;
     case FST_KEY_CONNTRACK:
-        return parse_seconds(cmd, "--conntrack-timeout", v, &b->cfg.conntrack_tcp) < 0 ? -1 : 1;
-    case FST_KEY_THREADS: return parse_threads(cmd, v, &b->cfg.threads) < 0 ? -1 : 1;
+        return fst_cli_parse_seconds(cmd, "--conntrack-timeout", v, &b->cfg.conntrack_tcp) < 0 ? -1 : 1;
+    case FST_KEY_THREADS: return fst_cli_parse_threads(cmd, v, &b->cfg.threads) < 0 ? -1 : 1;
     case FST_KEY_STREAM: b->stream = 1; return 1;
     case FST_KEY_ENI_METADATA: b->eni_path = v; return 1;
     case FST_KEY_SUBNETS: b->subnets_path = v; return 1;
@@ -179,7 +139,7 @@ int fst_cli_build_option(const char *cmd, fst_cli_build_opts *b, int key, const 
     case FST_KEY_UNTIL: b->until = v; return 1;
     case FST_KEY_MEMCAP: return parse_memcap(cmd, v, &b->cfg.memcap) < 0 ? -1 : 1;
     case FST_KEY_HORIZON:
-        if (parse_seconds(cmd, "--horizon", v, &b->cfg.horizon) < 0)
+        if (fst_cli_parse_seconds(cmd, "--horizon", v, &b->cfg.horizon) < 0)
             return -1;
         if (!b->cfg.horizon) {
             fprintf(stderr, "%s: --horizon: must be at least 1 second\n", cmd);
