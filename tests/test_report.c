@@ -116,7 +116,11 @@ Test(report, chromium_renders_the_page, .timeout = 180)
     cr_assert_geq(count(dom, "<rect class=\"bar\""), 60 + 9, "bars: %zu", count(dom, "<rect"));
     cr_assert_geq(count(dom, "<polyline class=\"talker\""), 1);
     cr_assert(strstr(dom, "id=\"top-sessions\""));
-    cr_assert(strstr(dom, "id=\"no-az\""), "the demo has no AZ: the page must say so");
+    /* the demo's records carry az-id use1-az1 and use1-az2 (fixtures/demo):
+     * the page draws the AZ matrix with both zones, not the no-AZ note */
+    cr_assert(strstr(dom, "id=\"az-matrix\""), "the demo has AZs: no AZ matrix");
+    cr_assert(!strstr(dom, "id=\"no-az\""), "the demo has AZs: no-AZ note shown");
+    cr_assert(strstr(dom, "use1-az1") && strstr(dom, "use1-az2"), "both zones in the matrix");
     cr_assert(!strstr(err, "Uncaught") && !strstr(err, "CONSOLE"), "console: %s", err);
     snprintf(cmd, sizeof cmd, "test -s %s/shot.png", dir);
     cr_assert_eq(system(cmd), 0, "no screenshot");
