@@ -22,6 +22,8 @@ FLAGS=(-std=c11 -g -O1 -fno-omit-frame-pointer -D_POSIX_C_SOURCE=200809L
        -Iinclude -I"$B/include" -Isrc)
 LIBS=(-lz -lm -lpthread $(pkg-config --libs jansson))
 [ -f /usr/include/isa-l/igzip_lib.h ] && LIBS+=(-lisal)
+# the CMake library writes IPFIX through libfixbuf when it was found
+pkg-config --exists libfixbuf && LIBS+=($(pkg-config --libs libfixbuf))
 seeds=(tools/fuzz/corpus tools/fuzz/corpus-envelope tools/fuzz/crashes fixtures)
 for t in fuzz_reader fuzz_sessions fuzz_envelope; do
     "$CC" "${FLAGS[@]}" "tools/fuzz/$t.c" tools/fuzz/replay_main.c "$B/libflowstitch.a" \
