@@ -470,3 +470,21 @@ int fst_cli_write_stats(const char *cmd, const char *path, const fst_reader *r,
     }
     return 0;
 }
+
+int fst_cli_build_report(const char *cmd, const fst_cli_build *run, const fst_cli_build_opts *b,
+                         const fst_cli_input_opts *in, const fst_stitch_stats *stats,
+                         uint64_t utf8_replaced, int code)
+{
+    if (stats && !in->quiet && b->cfg.horizon)
+        fst_cli_stream_summary(stderr, stats, b->cfg.horizon);
+    if (stats) {
+        fst_cli_warn_late(stderr, stats);
+        fst_cli_memcap_summary(stderr, stats);
+    }
+    if (in->stats_path &&
+        fst_cli_write_stats(cmd, in->stats_path, run->r, stats, b->eni_path,
+                            fst_eni_table_count(run->meta), utf8_replaced) < 0 &&
+        (code == FST_EXIT_OK || code == FST_EXIT_SKIPPED))
+        code = FST_EXIT_FATAL;
+    return code == FST_EXIT_OK ? fst_cli_input_exit_code(run->r) : code;
+}

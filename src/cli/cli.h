@@ -140,6 +140,13 @@ int fst_cli_build_selected(const fst_cli_build *run, const fst_session *s);
 int fst_cli_build_push(const char *cmd, fst_cli_build *run, fst_session_cb cb, void *ud,
                        uint64_t written);
 void fst_cli_build_close(fst_cli_build *run);
+/* The end of a run shared by the session-building commands: the streaming
+ * line (unless quiet), the late-records warning and the memory-cap line
+ * (stats NULL: none), --stats, then the exit code (code, FST_EXIT_FATAL
+ * when --stats cannot be written, else the input's). */
+int fst_cli_build_report(const char *cmd, const fst_cli_build *run, const fst_cli_build_opts *b,
+                         const fst_cli_input_opts *in, const fst_stitch_stats *stats,
+                         uint64_t utf8_replaced, int code);
 
 /* The session summary on f, the streaming line, and the late-records
  * warning (printed even when quiet). */

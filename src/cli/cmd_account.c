@@ -267,18 +267,7 @@ static int summaries(const account_args *a, fst_cli_build *run, const sum_ctx *x
         fprintf(stderr, "  accounted: %" PRIu64 " of %" PRIu64 " sessions\n", x->selected,
                 stats->sessions);
     }
-    if (stats && !a->in.quiet && a->b.cfg.horizon)
-        fst_cli_stream_summary(stderr, stats, a->b.cfg.horizon);
-    if (stats)
-        fst_cli_warn_late(stderr, stats);
-    if (stats)
-        fst_cli_memcap_summary(stderr, stats);
-    if (a->in.stats_path &&
-        fst_cli_write_stats(CMD, a->in.stats_path, run->r, stats, a->b.eni_path,
-                            fst_eni_table_count(run->meta), 0) < 0 &&
-        (code == FST_EXIT_OK || code == FST_EXIT_SKIPPED))
-        code = FST_EXIT_FATAL;
-    return code == FST_EXIT_OK ? fst_cli_input_exit_code(run->r) : code;
+    return fst_cli_build_report(CMD, run, &a->b, &a->in, stats, 0, code);
 }
 
 int fst_cli_account(int argc, char **argv)

@@ -291,19 +291,7 @@ int fst_cli_sessions(int argc, char **argv)
     if (stats && !a.in.quiet && (a.b.filter || a.b.since || a.b.until))
         fprintf(stderr, "  selected by --filter/--since/--until: %" PRIu64 " of %" PRIu64
                         " sessions written\n", e.written, stats->sessions);
-    if (stats && !a.in.quiet && a.b.cfg.horizon)
-        fst_cli_stream_summary(stderr, stats, a.b.cfg.horizon);
-    if (stats)
-        fst_cli_warn_late(stderr, stats);
-    if (stats)
-        fst_cli_memcap_summary(stderr, stats);
-    if (a.in.stats_path &&
-        fst_cli_write_stats(CMD, a.in.stats_path, run.r, stats, a.b.eni_path,
-                            fst_eni_table_count(run.meta), e.utf8_replaced) < 0 &&
-        (code == FST_EXIT_OK || code == FST_EXIT_SKIPPED))
-        code = FST_EXIT_FATAL;
-    if (code == FST_EXIT_OK)
-        code = fst_cli_input_exit_code(run.r);
+    code = fst_cli_build_report(CMD, &run, &a.b, &a.in, stats, e.utf8_replaced, code);
 done:
     fst_cli_progress_stop(prog);
     if (out != stdout && fclose(out) != 0 && code != FST_EXIT_FATAL) {
