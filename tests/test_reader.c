@@ -327,6 +327,50 @@ Test(reader, gzip_memory_and_truncated_gzip)
     rig_close(&g);
 }
 
+/* buffer_size only changes how much is read at a time: with 13-byte reads
+ * (every line and the gzip header straddle a read) a plain and a gzip copy
+ * of header + OK record + NODATA record still give 1 header, 1 record and
+ * 1 NODATA each, with the record's own bytes value. */
+Test(reader, buffer_size_changes_nothing_but_read_size)
+{
+    unsigned char gz[4096];
+    const size_t n = gzip_text(L_HDR L_OK L_ND, gz, sizeof gz);
+    const uint32_t sizes[] = {0, 13, 4096};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        rig g;
+        memset(&g, 0, sizeof g);
+        g.diag = open_memstream(&g.text, &g.len);
+        fst_reader_config cfg;
+        fst_reader_config_init(&cfg);
+        cfg.diag = g.diag;
+        cfg.buffer_size = sizes[k];
+        g.r = fst_reader_new(&cfg);
+        cr_assert_not_null(g.r);
+        add_text(&g, "plain.log", L_HDR L_OK L_ND);
+        cr_assert_eq(fst_reader_add_mem(g.r, "copy.gz", gz, n), 0);
+        const fst_record *rec;
+        int rc, seen = 0;
+        while ((rc = fst_reader_next(g.r, &rec)) == 1)
+            if (rec->status == FST_STATUS_OK) {
+                cr_expect_eq(rec->num[FST_F_BYTES], 4249, "size %u", sizes[k]);
+                seen++;
+            }
+        cr_expect_eq(rc, 0);
+        cr_expect_eq(seen, 2, "size %u: the OK record of each file", sizes[k]);
+        size_t nf = 0;
+        const fst_input_stats *fs = fst_reader_file_stats(g.r, &nf);
+        cr_assert_eq(nf, 2);
+        for (size_t i = 0; i < nf; i++) {
+            cr_expect_eq(fs[i].headers, 1, "size %u file %zu", sizes[k], i);
+            cr_expect_eq(fs[i].records, 1, "size %u file %zu", sizes[k], i);
+            cr_expect_eq(fs[i].nodata, 1, "size %u file %zu", sizes[k], i);
+            cr_expect_eq(fs[i].error, 0, "size %u file %zu", sizes[k], i);
+            expect_identity(&fs[i]);
+        }
+        rig_close(&g);
+    }
+}
+
 Test(reader, directory_walk_skips_non_flow_logs)
 {
     char dir[] = "/tmp/fst_reader_testXXXXXX";

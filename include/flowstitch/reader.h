@@ -45,6 +45,10 @@ typedef struct fst_reader_config {
      * their positions in the queue; the files fill the others.  Details:
      * docs/inputs.md, "Time order (streaming)". */
     int time_order;
+    /* Bytes read, and inflated, at a time per input (default 0: 256 KiB
+     * each).  Smaller values save memory for many tiny inputs (and keep a
+     * fuzzer's allocations small); larger ones change nothing but speed. */
+    uint32_t buffer_size;
 } fst_reader_config;
 
 /* Fill *cfg with the defaults above (diag = stderr). */

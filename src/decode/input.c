@@ -75,6 +75,12 @@ static int env_is(const char *name, const char *want)
 
 fst__input *fst__input_new(uint32_t max_line, fst__sniff_fn sniff, void *ud)
 {
+    return fst__input_new_sized(max_line, 0, sniff, ud);
+}
+
+fst__input *fst__input_new_sized(uint32_t max_line, size_t bufsize, fst__sniff_fn sniff,
+                                 void *ud)
+{
     fst__input *in = fst__calloc(1, sizeof *in);
     if (!in)
         return NULL;
@@ -84,7 +90,7 @@ fst__input *fst__input_new(uint32_t max_line, fst__sniff_fn sniff, void *ud)
     in->fd = -1;
     in->force_zlib = env_is("FST_INFLATE", "zlib");
     in->env_slow = env_is("FST_ENVELOPE_SLOW", "1");
-    if (alloc_buffers(in, DEFAULT_RAW, DEFAULT_FILL) < 0) {
+    if (alloc_buffers(in, bufsize ? bufsize : DEFAULT_RAW, bufsize ? bufsize : DEFAULT_FILL) < 0) {
         fst__free(in);
         return NULL;
     }

@@ -80,6 +80,10 @@ typedef struct fst__input fst__input;
  * are then only checked for names, Parquet, JSON and binary content).
  * NULL on out of memory.  Free with fst__input_free. */
 fst__input *fst__input_new(uint32_t max_line, fst__sniff_fn sniff, void *ud);
+/* The same with bufsize bytes read and inflated at a time (0: the default,
+ * 256 KiB); fst__input_set_bufsize sets the two sizes apart. */
+fst__input *fst__input_new_sized(uint32_t max_line, size_t bufsize, fst__sniff_fn sniff,
+                                 void *ud);
 /* Queue a path ("-" = stdin).  Directories are expanded when reached (in
  * time order: all of them before the first file).  Returns 0 or FST_ENOENT
  * when the path does not exist. */

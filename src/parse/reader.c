@@ -62,7 +62,7 @@ fst_reader *fst_reader_new(const fst_reader_config *cfg)
         r->cfg.max_line = 65536;
     r->total.name = "(total)";
     r->parser = fst__parser_new();
-    r->in = fst__input_new(r->cfg.max_line, sniff_cb, r);
+    r->in = fst__input_new_sized(r->cfg.max_line, r->cfg.buffer_size, sniff_cb, r);
     if (!r->parser || !r->in)
         goto fail;
     fst__input_time_order(r->in, r->cfg.time_order);

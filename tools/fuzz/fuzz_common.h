@@ -12,6 +12,10 @@
  *             into the second)
  *   bit  4    max_line = 200 (exercises "line too long" on short inputs)
  *   bit  5-6  output format of the session writer (fuzz_sessions.c)
+ * The reader's buffer_size is 61 bytes when the data's length is a multiple
+ * of 3 (reads and inflation cut at odd places), else 4096: both keep every
+ * run's allocations in the sanitizer's fast allocator (the 256 KiB default
+ * costs an mmap and munmap per run, about 3x the time of the run itself).
  */
 #ifndef FST_FUZZ_COMMON_H
 #define FST_FUZZ_COMMON_H
@@ -92,6 +96,7 @@ typedef struct fz_setup {
     size_t cut; /* bytes in the first input when split */
     uint32_t max_line;
     int out_format;
+    uint32_t buffer_size;
     const uint8_t *data;
     size_t len;
 } fz_setup;
@@ -112,6 +117,7 @@ static void fz_decode(const uint8_t *data, size_t size, fz_setup *s)
         s->len--;
         s->cut = k % (s->len + 1);
     }
+    s->buffer_size = s->len % 3 == 0 ? 61 : 4096;
 }
 
 static fst_reader *fz_reader(const fz_setup *s)
@@ -121,6 +127,7 @@ static fst_reader *fz_reader(const fz_setup *s)
     cfg.fields = s->fields;
     cfg.diag = fz_devnull();
     cfg.max_reports = 3;
+    cfg.buffer_size = s->buffer_size;
     if (s->max_line)
         cfg.max_line = s->max_line;
     fst_reader *r = fst_reader_new(&cfg);
