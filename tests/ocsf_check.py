@@ -2,12 +2,15 @@
 
 REQUIRED lists the attributes the OCSF schema marks "requirement": "required"
 for the Network Activity class (4001) and the objects we write, with their
-JSON types.  Source: ocsf/ocsf-schema, events/base_event.json and the
+JSON types, in release 1.8.0 (the version flowstitch writes; read from
+ocsf/ocsf-schema at commit 3dcb905d "v1.8.0 prep", 2026-03-16).
+Source: ocsf/ocsf-schema, events/base_event.json and the
 classification/occurrence traits (activity_id, category_uid, class_uid,
 type_uid, severity_id, time, metadata), events/network/network_activity.json
 (the at_least_one constraint on src_endpoint/dst_endpoint), objects/
 metadata.json (product, version), objects/product.json (vendor_name is
-recommended; name), objects/cloud.json (provider), objects/
+recommended; name), objects/cloud.json (provider),
+objects/network_connection_info.json (direction_id), objects/
 network_endpoint.json (at least one of ip, hostname, ...); schema.ocsf.io
 class page "Network Activity".
 """
@@ -19,6 +22,7 @@ REQUIRED = {
 }
 METADATA_REQUIRED = {"product": dict, "version": str}
 CLOUD_REQUIRED = {"provider": str}
+OCSF_VERSION = "1.8.0"
 
 
 def check(path, sessions, fail):
@@ -32,6 +36,12 @@ def check(path, sessions, fail):
         for key, typ in METADATA_REQUIRED.items():
             if not isinstance(e["metadata"].get(key), typ):
                 fail("ocsf event %d: metadata.%s missing" % (n, key))
+        if e["metadata"]["version"] != OCSF_VERSION:
+            fail("ocsf event %d: metadata.version %r" % (n, e["metadata"]["version"]))
+        ci = e.get("connection_info")
+        if ci is not None and (not isinstance(ci.get("direction_id"), int)
+                               or ci["direction_id"] not in (0, 1, 2, 3, 4, 99)):
+            fail("ocsf event %d: connection_info.direction_id" % n)
         if not isinstance(e["metadata"]["product"].get("name"), str):
             fail("ocsf event %d: metadata.product.name" % n)
         if "src_endpoint" not in e and "dst_endpoint" not in e:
