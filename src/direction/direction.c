@@ -88,7 +88,10 @@ int fst__direction_fallback(const fst__learned *l, const fst__pkey *k, uint16_t 
         *client_hi = sender_hi; /* a rejected attempt nothing answered */
         return FST_BASIS_ONE_WAY;
     }
-    const int ports = has_ports(k->proto) && !(k->absent & FST__KEY_NOPORTS);
+    /* ports logged: a protocol with ports, or an unlogged protocol (AWS
+     * writes ports 0 for the others, so the classes then say nothing) */
+    const int ports = !(k->absent & FST__KEY_NOPORTS) &&
+                      (has_ports(k->proto) || (k->absent & FST__KEY_NOPROTO));
     if (l && ports && k->proto == FST_PROTO_TCP) {
         const int lo = fst__learned_has(l, k->k.lo, k->k.lo_port, k->proto);
         const int hi = fst__learned_has(l, k->k.hi, k->k.hi_port, k->proto);
