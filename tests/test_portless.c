@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "cli_helper.h"
-#include "flowstitch/stitcher.h"
 #include "record_rig.h"
+#include "stitcher_rig.h"
 
 /* Ports absent, protocol present (v5 fields, NAT-gateway-like). */
 #define F_NOPORTS                                                                              \
@@ -28,44 +28,8 @@
     "${version} ${interface-id} ${srcaddr} ${dstaddr} ${protocol} ${packets} ${bytes} "       \
     "${start} ${end} ${tcp-flags} ${action} ${log-status}"
 
-/* The sessions of a run (copies; their pointers are not used). */
-typedef struct sessions {
-    fst_session s[16];
-    size_t n;
-} sessions;
-
-static fst_stitcher *st;
-static sessions out;
-
-static int collect(const fst_session *s, void *ud)
-{
-    sessions *o = ud;
-    if (!s) /* streaming: the end of a flush */
-        return 0;
-    cr_assert_lt(o->n, sizeof o->s / sizeof o->s[0]);
-    o->s[o->n++] = *s;
-    return 0;
-}
-
-static const char *ntoa(const fst_addr *a, char buf[FST_ADDR_STRLEN])
-{
-    fst_addr_format(a, buf, FST_ADDR_STRLEN);
-    return buf;
-}
-
-static void setup(void)
-{
-    memset(&out, 0, sizeof out);
-    fst_stitcher_config cfg;
-    fst_stitcher_config_init(&cfg);
-    st = fst_stitcher_new(&cfg);
-    cr_assert_not_null(st);
-}
-
-static void teardown(void) { fst_stitcher_free(st); }
-
 /* Parses each line with the layout fields (NULL: the 14-field default)
- * and pushes the record. */
+ * and pushes the record (stitcher_rig.h: st, out, setup, finish). */
 static void push_lines(const char *fields, const char *const *lines, size_t n)
 {
     fst__parser *p = new_parser(fields);
@@ -84,16 +48,14 @@ static void push_lines(const char *fields, const char *const *lines, size_t n)
         push_lines(fields, l_, sizeof l_ / sizeof l_[0]);                                      \
     } while (0)
 
-static void finish(void) { cr_assert_eq(fst_stitcher_finish(st, collect, &out), 0); }
-
 /* The session whose client is caddr and whose key_absent is absent; fails
  * when there is none. */
 static const fst_session *find(const char *caddr, const char *saddr, int absent)
 {
     for (size_t i = 0; i < out.n; i++) {
         char c[FST_ADDR_STRLEN], s[FST_ADDR_STRLEN];
-        if (!strcmp(ntoa(&out.s[i].client_addr, c), caddr) &&
-            !strcmp(ntoa(&out.s[i].server_addr, s), saddr) && out.s[i].key_absent == absent)
+        if (!strcmp(rh_ntoa(&out.s[i].client_addr, c), caddr) &&
+            !strcmp(rh_ntoa(&out.s[i].server_addr, s), saddr) && out.s[i].key_absent == absent)
             return &out.s[i];
     }
     cr_assert_fail("no session %s -> %s absent %d among %zu", caddr, saddr, absent, out.n);
@@ -156,7 +118,8 @@ Test(portless, nat_gateway_two_enis_both_directions)
  * record each; the full one has ports 0 (not absent) and a Community ID. */
 Test(portless, never_joins_a_port_zero_record)
 {
-    PUSH(NULL, "2 123456789012 eni-inst 10.0.1.25 198.51.100.20 0 0 1 1 84 1000 1060 ACCEPT OK");
+    push(RH(.fmt = RH_V2, .eni = "eni-inst", .src = "10.0.1.25", .dst = "198.51.100.20",
+            .proto = FST_PROTO_ICMP, .pk = 1, .by = 84, .t0 = 1000, .t1 = 1060));
     PUSH(F_NOPORTS,
          "5 eni-inst 10.0.1.25 198.51.100.20 10.0.1.25 198.51.100.20 1 1 84 1000 1060 ACCEPT OK");
     finish();
@@ -212,7 +175,7 @@ Test(portless, format_without_protocol)
         char c[FST_ADDR_STRLEN];
         cr_expect_eq(s->key_absent, FST_KEY_ABSENT_PROTO);
         cr_expect_eq(s->proto, 0);
-        cr_expect_str_eq(ntoa(&s->client_addr, c), "10.0.1.25");
+        cr_expect_str_eq(rh_ntoa(&s->client_addr, c), "10.0.1.25");
         cr_expect_eq(s->client_port, 40000);
         cr_expect_eq(s->server_port, 443);
         cr_expect_eq(s->basis, FST_BASIS_PORT);
