@@ -62,8 +62,9 @@ def check_zeek_row(n, row, s):
     f = dict(zip([k for k, _ in ZEEK_FIELDS], row))
     want = {
         "ts": "%d.000000" % s["first_seen"],
-        "id.orig_h": s["client_addr"], "id.orig_p": str(s["client_port"]),
-        "id.resp_h": s["server_addr"], "id.resp_p": str(s["server_port"]),
+        # ports null (key_absent) are Zeek's unset '-'
+        "id.orig_h": s["client_addr"], "id.orig_p": "-" if s["client_port"] is None else str(s["client_port"]),
+        "id.resp_h": s["server_addr"], "id.resp_p": "-" if s["server_port"] is None else str(s["server_port"]),
         "proto": PROTO_NAMES.get(s["proto"], "unknown_transport"),
         "duration": "%d.000000" % (s["last_seen"] - s["first_seen"]),
         "community_id": s["community_id"],

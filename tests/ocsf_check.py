@@ -76,7 +76,7 @@ def check_values(n, e, s, fail):
         if t != want:
             fail("ocsf event %d: traffic %r, JSONL %r" % (n, t, want))
     ci = e["connection_info"]
-    if ci["protocol_num"] != s["proto"] or ci.get("community_uid") != s["community_id"]:
+    if ci.get("protocol_num") != s["proto"] or ci.get("community_uid") != s["community_id"]:
         fail("ocsf event %d: connection_info %r" % (n, ci))
     if s["action"] == "REJECT" and e["activity_id"] != 5:
         fail("ocsf event %d: a rejected session is not Refuse (5)" % n)

@@ -144,7 +144,7 @@ Test(session_writer, jsonl_exact)
         "\"client_subnet\":\"subnet-a\",\"client_az\":\"us-east-1a\",\"client_eni\":\"eni-a\","
         "\"server_account\":null,\"server_vpc\":\"vpc-1\",\"server_subnet\":\"subnet-b\","
         "\"server_az\":\"us-east-1b\",\"server_eni\":null,\"region\":\"us-east-1\","
-        "\"traffic_class\":\"inter-az\",\"traffic_path\":1,\"aws_service\":null,\"split_basis\":\"none\",\"open_at_start\":false,\"open_at_end\":false}\n"
+        "\"traffic_class\":\"inter-az\",\"traffic_path\":1,\"aws_service\":null,\"split_basis\":\"none\",\"open_at_start\":false,\"open_at_end\":false,\"key_absent\":null}\n"
         "{\"session_id\":2,\"proto\":17,\"client_addr\":\"2001:db8::1\",\"client_port\":51000,"
         "\"server_addr\":\"2001:db8:0:1::53\",\"server_port\":53,\"first_seen\":1700000060,"
         "\"last_seen\":1700000061,\"c2s_packets\":1,\"c2s_bytes\":76,\"s2c_packets\":0,"
@@ -156,7 +156,7 @@ Test(session_writer, jsonl_exact)
         "\"client_az\":null,\"client_eni\":null,\"server_account\":null,"
         "\"server_vpc\":null,\"server_subnet\":null,\"server_az\":null,"
         "\"server_eni\":null,\"region\":null,\"traffic_class\":\"unknown\","
-        "\"traffic_path\":null,\"aws_service\":null,\"split_basis\":\"none\",\"open_at_start\":false,\"open_at_end\":false}\n";
+        "\"traffic_path\":null,\"aws_service\":null,\"split_basis\":\"none\",\"open_at_start\":false,\"open_at_end\":false,\"key_absent\":null}\n";
     cr_expect_str_eq(got, want);
     free(got);
 }
@@ -180,11 +180,11 @@ Test(session_writer, jsonl_escapes_and_empty_enis)
 }
 
 /* The context cells of tcp_v4() and of a zeroed session, CSV and TSV. */
-#define CTX_CSV "111122223333,vpc-1,subnet-a,us-east-1a,eni-a,,vpc-1,subnet-b,us-east-1b,,us-east-1,inter-az,1,,none,false,false\n"
-#define NUL_CSV ",,,,,,,,,,,unknown,,,none,false,false\n"
+#define CTX_CSV "111122223333,vpc-1,subnet-a,us-east-1a,eni-a,,vpc-1,subnet-b,us-east-1b,,us-east-1,inter-az,1,,none,false,false,\n"
+#define NUL_CSV ",,,,,,,,,,,unknown,,,none,false,false,\n"
 #define CTX_TSV "111122223333\tvpc-1\tsubnet-a\tus-east-1a\teni-a\t\tvpc-1\tsubnet-b\t" \
-                "us-east-1b\t\tus-east-1\tinter-az\t1\t\tnone\tfalse\tfalse\n"
-#define NUL_TSV "\t\t\t\t\t\t\t\t\t\t\tunknown\t\t\tnone\tfalse\tfalse\n"
+                "us-east-1b\t\tus-east-1\tinter-az\t1\t\tnone\tfalse\tfalse\t\n"
+#define NUL_TSV "\t\t\t\t\t\t\t\t\t\t\tunknown\t\t\tnone\tfalse\tfalse\t\n"
 
 #define HEADER_CSV                                                                        \
     "session_id,proto,client_addr,client_port,server_addr,server_port,first_seen,"       \
@@ -192,7 +192,7 @@ Test(session_writer, jsonl_escapes_and_empty_enis)
     "direction_basis,enis,records,action,community_id,incomplete,nat_leg_of,"           \
     "client_account,client_vpc,client_subnet,client_az,client_eni,server_account,"      \
     "server_vpc,server_subnet,server_az,server_eni,region,traffic_class,traffic_path,"  \
-    "aws_service,split_basis,open_at_start,open_at_end\n"
+    "aws_service,split_basis,open_at_start,open_at_end,key_absent\n"
 
 Test(session_writer, csv_exact)
 {
@@ -222,7 +222,7 @@ Test(session_writer, tsv_exact)
         "tcp_flags_s2c\tdirection_basis\tenis\trecords\taction\tcommunity_id\tincomplete\t"
         "nat_leg_of\tclient_account\tclient_vpc\tclient_subnet\tclient_az\tclient_eni\t"
         "server_account\tserver_vpc\tserver_subnet\tserver_az\tserver_eni\tregion\t"
-        "traffic_class\ttraffic_path\taws_service\tsplit_basis\topen_at_start\topen_at_end\n"
+        "traffic_class\ttraffic_path\taws_service\tsplit_basis\topen_at_start\topen_at_end\tkey_absent\n"
         "1\t6\t10.0.1.5\t40312\t10.0.2.10\t443\t1700000000\t1700000120\t10\t1500\t8\t9000\t"
         "3\t19\ttcp-flags\teni-0a1b2c3d4e5f60718;eni-0f9e8d7c6b5a40312\t4\tACCEPT\t"
         "1:2MnLpW+KvWzmzXd4vS4dIBit88g=\tfalse\t\t" CTX_TSV

@@ -240,18 +240,18 @@ Test(writers, session_nulls_in_each_format)
                      "\"client_subnet\":null,\"client_az\":null,\"client_eni\":null,"
                      "\"server_account\":null,\"server_vpc\":null,\"server_subnet\":null,"
                      "\"server_az\":null,\"server_eni\":null,\"region\":null,"
-                     "\"traffic_class\":\"unknown\",\"traffic_path\":null,\"aws_service\":null,\"split_basis\":\"none\",\"open_at_start\":false,\"open_at_end\":false}\n");
+                     "\"traffic_class\":\"unknown\",\"traffic_path\":null,\"aws_service\":null,\"split_basis\":\"none\",\"open_at_start\":false,\"open_at_end\":false,\"key_absent\":null}\n");
     free(got);
     got = session_text(FST_OUT_CSV, &s);
     /* 38 columns; the ENI field is the two empty items joined: ";"; then
      * 11 empty context fields, the class, empty path and service */
     cr_expect_str_eq(second_line(got),
-                     "7,17,,0,,0,0,0,0,0,0,0,,,port,;,1,,,false,,,,,,,,,,,,,unknown,,,none,false,false\n");
+                     "7,17,,0,,0,0,0,0,0,0,0,,,port,;,1,,,false,,,,,,,,,,,,,unknown,,,none,false,false,\n");
     free(got);
     got = session_text(FST_OUT_TSV, &s);
     cr_expect_str_eq(second_line(got),
                      "7\t17\t\t0\t\t0\t0\t0\t0\t0\t0\t0\t\t\tport\t;\t1\t\t\tfalse\t"
-                     "\t\t\t\t\t\t\t\t\t\t\t\tunknown\t\t\tnone\tfalse\tfalse\n");
+                     "\t\t\t\t\t\t\t\t\t\t\t\tunknown\t\t\tnone\tfalse\tfalse\t\n");
     free(got);
 }
 
@@ -340,7 +340,7 @@ Test(writers, many_null_enis_fit_the_row)
                             "\"client_eni\":null,\"server_account\":null,\"server_vpc\":null,"
                             "\"server_subnet\":null,\"server_az\":null,\"server_eni\":null,"
                             "\"region\":null,\"traffic_class\":\"unknown\","
-                            "\"traffic_path\":null,\"aws_service\":null,\"split_basis\":\"none\",\"open_at_start\":false,\"open_at_end\":false}\n");
+                            "\"traffic_path\":null,\"aws_service\":null,\"split_basis\":\"none\",\"open_at_start\":false,\"open_at_end\":false,\"key_absent\":null}\n");
     free(got);
     free(enis);
 }

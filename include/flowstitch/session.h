@@ -24,7 +24,8 @@
                                           * started it (scans, rejected attempts) */  \
     X(LEARNED, "learned-service")      /* addr:port answered SYN-ACK elsewhere in the input */ \
     X(PORT, "port")                    /* service port vs ephemeral port */  \
-    X(FIRST_SEEN, "first-seen")        /* no ports (ICMP...): sender of the earliest record */ \
+    X(FIRST_SEEN, "first-seen")        /* no ports (ICMP..., or ports absent from \
+                                          * the format): sender of the earliest record */ \
     X(UNKNOWN, "unknown")              /* canonical order, no evidence */
 
 typedef enum fst_basis {
@@ -66,6 +67,15 @@ const char *fst_session_action_name(int action);
 /* fst_session.unknown: the format of every record of the session lacked
  * start/end (first_seen/last_seen are meaningless), or packets and bytes. */
 enum { FST_SESSION_NO_TIMES = 1, FST_SESSION_NO_COUNTS = 2 };
+
+/* fst_session.key_absent: parts of the 5-tuple the records did not carry
+ * (a custom format without srcport/dstport or protocol, or a port "-"):
+ * the session was joined on the rest, and those parts are reported as null
+ * (docs/sessions.md "Formats without ports or protocol").  A session
+ * without them never shares a key with one that has them. */
+enum { FST_KEY_ABSENT_PORTS = 1, FST_KEY_ABSENT_PROTO = 2 };
+/* "ports", "protocol", "ports,protocol"; NULL for 0 (nothing absent). */
+const char *fst_key_absent_name(int absent);
 
 /* What kind of traffic a session is, for accounting and cost (docs/output.md
  * "traffic_class").  X(ID, "name"). */
@@ -141,6 +151,9 @@ typedef struct fst_session {
                                   * session of its 5-tuple */
     uint8_t open_at_start;       /* already open before its first record */
     uint8_t open_at_end;         /* still open after its last record */
+    uint8_t key_absent;          /* FST_KEY_ABSENT_*: proto (when PROTO) and
+                                  * the ports (when PORTS) are 0 and mean
+                                  * nothing; community_id is "" */
 } fst_session;
 
 /* Community ID v1 (corelight/community-id-spec) of a flow, seed 0 by default:

@@ -96,7 +96,9 @@ typedef struct fst_eni_windows {
 typedef struct fst_stitch_stats {
     uint64_t records_in;        /* records pushed (any status) */
     uint64_t records_joined;    /* flow records merged into sessions */
-    uint64_t records_unusable;  /* flow records without a 5-tuple (format lacks fields) */
+    uint64_t records_unusable;  /* flow records without both addresses, or with
+                                 * protocol "-" (a format without ports or
+                                 * protocol is used: fst_session.key_absent) */
     uint64_t nodata, skipdata;
     uint64_t sessions;          /* sessions emitted, NAT legs included */
     uint64_t nat_legs;

@@ -335,7 +335,7 @@ void fst_cli_session_summary(FILE *f, const fst_stitch_stats *st)
             st->sessions, st->sessions == 1 ? "" : "s", st->nat_legs,
             st->nat_legs == 1 ? "" : "s", st->incomplete, st->records_joined);
     if (st->records_unusable)
-        fprintf(f, "; %" PRIu64 " records without a 5-tuple not used", st->records_unusable);
+        fprintf(f, "; %" PRIu64 " records without both addresses (or with protocol '-') not used", st->records_unusable);
     putc('\n', f);
     fputs("  by direction basis:", f);
     for (int b = 0; b < FST_BASIS_COUNT; b++)

@@ -181,6 +181,9 @@ int fst_cli_add_inputs(fst_reader *r, int n, char **paths);
 void fst_cli_print_input_summary(const fst_reader *r, int quiet, FILE *json);
 /* Write s as a JSON string (quoted, escaped); NULL as "". */
 void fst_cli_json_string(FILE *f, const char *s);
+/* A session's protocol and ports as text (8 bytes each), "" for the parts
+ * its records lacked (fst_session.key_absent). */
+void fst_cli_key_text(const fst_session *s, char pr[8], char cp[8], char sp[8]);
 /* Exit code for a finished read: OK, or SKIPPED when anything was skipped or
  * a file failed. */
 /* The output's note: how many bytes of text were not UTF-8 (written as

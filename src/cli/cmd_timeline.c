@@ -399,12 +399,14 @@ static void jsonl_session(FILE *f, const fst_session *s, int iso)
     const int times = !(s->unknown & FST_SESSION_NO_TIMES);
     time_text(t0, sizeof t0, times, s->first_seen, iso);
     time_text(t1, sizeof t1, times, s->last_seen, iso);
-    fprintf(f, "{\"type\":\"session\",\"session_id\":%" PRIu64 ",\"proto\":%u", s->id,
-            (unsigned)s->proto);
+    char pr[8], cp[8], sp[8];
+    fst_cli_key_text(s, pr, cp, sp);
+    fprintf(f, "{\"type\":\"session\",\"session_id\":%" PRIu64, s->id);
+    j_num(f, "proto", pr, 0);
     j_str(f, "client_addr", ca);
-    fprintf(f, ",\"client_port\":%u", (unsigned)s->client_port);
+    j_num(f, "client_port", cp, 0);
     j_str(f, "server_addr", sa);
-    fprintf(f, ",\"server_port\":%u", (unsigned)s->server_port);
+    j_num(f, "server_port", sp, 0);
     j_num(f, "first_seen", t0, iso);
     j_num(f, "last_seen", t1, iso);
     fprintf(f, ",\"direction_basis\":\"%s\",\"action\":\"%s\",\"records\":%" PRIu64
@@ -416,7 +418,10 @@ static void jsonl_session(FILE *f, const fst_session *s, int iso)
         fprintf(f, "%" PRIu64, s->nat_leg_of);
     else
         fputs("null", f);
-    fprintf(f, ",\"community_id\":\"%s\"}\n", s->community_id);
+    j_str(f, "community_id", s->community_id);
+    const char *ka = fst_key_absent_name(s->key_absent);
+    j_str(f, "key_absent", ka ? ka : "");
+    fputs("}\n", f);
 }
 
 static void jsonl_row(FILE *f, const tl_row *w, int iso)
@@ -533,11 +538,13 @@ static void table_session(FILE *f, const fst_session *s)
     fst_addr_format(&s->server_addr, sa, sizeof sa);
     iso_time(t0, sizeof t0, s->first_seen);
     iso_time(t1, sizeof t1, s->last_seen);
-    fprintf(f, "session %" PRIu64 "  proto %u  client %s:%u -> server %s:%u  (%s)  %s .. %s  "
+    char pr[8], cp[8], sp[8]; /* absent key parts: proto "?", no ":port" */
+    fst_cli_key_text(s, pr, cp, sp);
+    fprintf(f, "session %" PRIu64 "  proto %s  client %s%s%s -> server %s%s%s  (%s)  %s .. %s  "
                "%" PRIu64 " records  c2s %" PRIu64 " pkts %" PRIu64 " B  s2c %" PRIu64
                " pkts %" PRIu64 " B  %s",
-            s->id, (unsigned)s->proto, ca, (unsigned)s->client_port, sa,
-            (unsigned)s->server_port, fst_direction_reason_name(s->basis), t0, t1, s->records,
+            s->id, *pr ? pr : "?", ca, *cp ? ":" : "", cp, sa, *sp ? ":" : "", sp,
+            fst_direction_reason_name(s->basis), t0, t1, s->records,
             s->c2s_packets, s->c2s_bytes, s->s2c_packets, s->s2c_bytes,
             fst_session_action_name(s->action));
     if (s->nat_leg_of)

@@ -364,3 +364,14 @@ int fst_cli_input_exit_code(const fst_reader *r)
     const fst_input_stats *t = fst_reader_total(r);
     return (t->skipped || t->files_failed) ? FST_EXIT_SKIPPED : FST_EXIT_OK;
 }
+
+void fst_cli_key_text(const fst_session *s, char pr[8], char cp[8], char sp[8])
+{
+    pr[0] = cp[0] = sp[0] = '\0';
+    if (!(s->key_absent & FST_KEY_ABSENT_PROTO))
+        snprintf(pr, 8, "%u", (unsigned)s->proto);
+    if (!(s->key_absent & FST_KEY_ABSENT_PORTS)) {
+        snprintf(cp, 8, "%u", (unsigned)s->client_port);
+        snprintf(sp, 8, "%u", (unsigned)s->server_port);
+    }
+}

@@ -125,11 +125,18 @@ static const char *proto_name(uint8_t proto)
     }
 }
 
-/* "443/tcp"; ICMP (no ports) is "icmp"; an unnamed protocol "port/47". */
+/* "443/tcp"; ICMP (no ports) is "icmp"; an unnamed protocol "port/47".
+ * Key parts the records lacked (key_absent): no protocol "-", no ports
+ * "tcp" or "?/47". */
 static void service(const fst_session *s, char *dst)
 {
     const char *pn = proto_name(s->proto);
-    if (s->proto == FST_PROTO_ICMP || s->proto == FST_PROTO_ICMPV6)
+    if (s->key_absent & FST_KEY_ABSENT_PROTO)
+        put(dst, NULL);
+    else if ((s->key_absent & FST_KEY_ABSENT_PORTS) && !pn)
+        snprintf(dst, FST_COST_VALUE_MAX, "?/%u", (unsigned)s->proto);
+    else if (s->proto == FST_PROTO_ICMP || s->proto == FST_PROTO_ICMPV6 ||
+             (s->key_absent & FST_KEY_ABSENT_PORTS))
         snprintf(dst, FST_COST_VALUE_MAX, "%s", pn);
     else if (pn)
         snprintf(dst, FST_COST_VALUE_MAX, "%u/%s", (unsigned)s->server_port, pn);

@@ -88,7 +88,11 @@ int fst__direction_fallback(const fst__learned *l, const fst__pkey *k, uint16_t 
         *client_hi = sender_hi; /* a rejected attempt nothing answered */
         return FST_BASIS_ONE_WAY;
     }
-    if (l && k->proto == FST_PROTO_TCP) {
+    /* ports logged: a protocol with ports, or an unlogged protocol (AWS
+     * writes ports 0 for the others, so the classes then say nothing) */
+    const int ports = !(k->absent & FST__KEY_NOPORTS) &&
+                      (has_ports(k->proto) || (k->absent & FST__KEY_NOPROTO));
+    if (l && ports && k->proto == FST_PROTO_TCP) {
         const int lo = fst__learned_has(l, k->k.lo, k->k.lo_port, k->proto);
         const int hi = fst__learned_has(l, k->k.hi, k->k.hi_port, k->proto);
         if (lo != hi) {
@@ -96,7 +100,7 @@ int fst__direction_fallback(const fst__learned *l, const fst__pkey *k, uint16_t 
             return FST_BASIS_LEARNED;
         }
     }
-    if (has_ports(k->proto)) {
+    if (ports) {
         const int clo = fst__port_class(k->k.lo_port), chi = fst__port_class(k->k.hi_port);
         if (clo != chi) {
             *client_hi = clo > chi;

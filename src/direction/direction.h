@@ -20,8 +20,11 @@
  *      received a SYN that was answered) in another session of the input.
  *   4. port: the endpoint whose port has the higher class is the server.
  *   4b. one-way (any action), when ports said nothing: the sender.
- *   5. first-seen (protocols without ports, e.g. ICMP): the sender of the
- *      strictly earliest record is the client (a tie says nothing).
+ *   5. first-seen (protocols without ports, e.g. ICMP, or a format without
+ *      ports, where rules 3b and 4 do not apply; without protocol but
+ *      with ports, rule 4 applies and 3b does not):
+ *      the sender of the strictly earliest record is the client (a tie says
+ *      nothing).
  *   6. unknown: client = canonical "lo" endpoint.
  */
 #ifndef FST_DIRECTION_DIRECTION_H

@@ -21,7 +21,8 @@ static int flags_pass(fst__learned *l, fst__sessions *ss)
         const int b = s->g->key.proto == FST_PROTO_TCP ? fst__direction_flags(s->ev, &hi) : -1;
         s->basis = b < 0 ? BASIS_PENDING : (uint8_t)b;
         s->client_hi = (uint8_t)hi;
-        if (b != FST_BASIS_TCP_SYN && b != FST_BASIS_TCP_SYNACK)
+        if ((b != FST_BASIS_TCP_SYN && b != FST_BASIS_TCP_SYNACK) ||
+            (s->g->key.absent & FST__KEY_NOPORTS)) /* no port to learn */
             continue;
         const fst__key *k = &s->g->key.k;
         FST__TRY(fst__learned_add(l, hi ? k->lo : k->hi, hi ? k->lo_port : k->hi_port,

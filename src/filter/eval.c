@@ -31,8 +31,9 @@ static int side_matches(const fst__fnode *n, const fst_session *s, int side)
     case FST__F_NET:
         return fst__addr_in_net(side == FST__SIDE_CLIENT ? &s->client_addr : &s->server_addr,
                                 &n->addr, n->plen);
-    case FST__F_PORT:
-        return (side == FST__SIDE_CLIENT ? s->client_port : s->server_port) == n->port;
+    case FST__F_PORT: /* a session without ports has none to match */
+        return !(s->key_absent & FST_KEY_ABSENT_PORTS) &&
+               (side == FST__SIDE_CLIENT ? s->client_port : s->server_port) == n->port;
     case FST__F_ENI: v = c->eni; break;
     case FST__F_VPC: v = c->vpc; break;
     case FST__F_SUBNET: v = c->subnet; break;
@@ -97,7 +98,7 @@ static int compare(const fst__fnode *n, const fst_session *s)
 static int leaf(const fst__fnode *n, const fst_session *s)
 {
     switch (n->op) {
-    case FST__F_PROTO: return s->proto == n->num;
+    case FST__F_PROTO: return !(s->key_absent & FST_KEY_ABSENT_PROTO) && s->proto == n->num;
     case FST__F_ENI: return any_eni(n, s);
     case FST__F_ACTION: return (s->action & n->num) != 0;
     case FST__F_BASIS: return s->basis == n->num;

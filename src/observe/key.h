@@ -30,10 +30,17 @@ typedef struct fst__key {
     uint16_t lo_port, hi_port;
 } fst__key;
 
+/* fst__pkey.absent: parts of the key the record did not carry (its format
+ * lacks the field, or a port is "-"); the key holds 0 in their place.  Part
+ * of the key's bytes, so a record without ports never joins a record whose
+ * ports are 0 (ICMP). */
+enum { FST__KEY_NOPORTS = 1, FST__KEY_NOPROTO = 2 };
+
 typedef struct fst__pkey {
     fst__key k;
     uint8_t proto, fam; /* fam: 4 or 6 */
-    uint8_t pad_[2];    /* always zero */
+    uint8_t absent;     /* FST__KEY_NO* */
+    uint8_t pad_;       /* always zero */
 } fst__pkey;
 
 /* Fills *k from a directional tuple (src -> dst).  Returns 1 when src is the

@@ -337,12 +337,23 @@ int fst__group_set_rep(fst__observe *o, const fst__group *g, int hi, const uint8
     return 0;
 }
 
+/* A flow record needs both addresses; a format without ports or protocol
+ * joins on what it has (key_absent).  A protocol column holding "-" is
+ * still unusable (counted in records_unusable). */
 static int usable(const fst_record *rec)
 {
-    const fst_fieldset f = rec->format->fields;
     return fst_record_has(rec, FST_F_SRCADDR) && fst_record_has(rec, FST_F_DSTADDR) &&
-           fst_record_has(rec, FST_F_PROTOCOL) && FST_FIELDSET_HAS(f, FST_F_SRCPORT) &&
-           FST_FIELDSET_HAS(f, FST_F_DSTPORT);
+           (fst_record_has(rec, FST_F_PROTOCOL) ||
+            !FST_FIELDSET_HAS(rec->format->fields, FST_F_PROTOCOL));
+}
+
+/* The key parts rec does not carry (FST__KEY_NO*): ports when either port
+ * is absent from the format or "-", protocol when absent from the format. */
+static uint8_t key_absent(const fst_record *rec)
+{
+    const int ports = fst_record_has(rec, FST_F_SRCPORT) && fst_record_has(rec, FST_F_DSTPORT);
+    return (uint8_t)((ports ? 0 : FST__KEY_NOPORTS) |
+                     (fst_record_has(rec, FST_F_PROTOCOL) ? 0 : FST__KEY_NOPROTO));
 }
 
 static uint16_t port_of(const fst_record *rec, int f)
@@ -609,11 +620,15 @@ int fst__observe_prep(const fst__prep_ctx *c, const fst_record *rec, fst__prep *
         w->bits |= FST__W_SRC_SUBST;
     if (fst_addr_cmp(rd, dst))
         w->bits |= FST__W_DST_SUBST;
-    const uint16_t sp = port_of(rec, FST_F_SRCPORT), dp = port_of(rec, FST_F_DSTPORT);
+    const uint8_t absent = key_absent(rec);
+    const int ports = !(absent & FST__KEY_NOPORTS);
+    const uint16_t sp = ports ? port_of(rec, FST_F_SRCPORT) : 0;
+    const uint16_t dp = ports ? port_of(rec, FST_F_DSTPORT) : 0;
+    const uint8_t proto = absent & FST__KEY_NOPROTO ? 0 : (uint8_t)rec->num[FST_F_PROTOCOL];
     const uint8_t fam = rs->family == 6 ? 6 : 4;
     const uint8_t *as = alias(c->meta, rs), *ad = alias(c->meta, rd);
-    const int swapped =
-        fst__key_make(&p->u.key, as, sp, ad, dp, (uint8_t)rec->num[FST_F_PROTOCOL], fam);
+    const int swapped = fst__key_make(&p->u.key, as, sp, ad, dp, proto, fam);
+    p->u.key.absent = absent;
     p->hv = key_hash(&p->u.key, c->seed);
     if (swapped)
         w->bits |= FST__W_REV;

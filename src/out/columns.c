@@ -84,11 +84,13 @@ size_t fst__session_cells(const fst_session *s, fst__cell *c)
 {
     const int nt = s->unknown & FST_SESSION_NO_TIMES, nc = s->unknown & FST_SESSION_NO_COUNTS;
     c[FST__SCOL_session_id] = cell_u64(s->id);
-    c[FST__SCOL_proto] = cell_u64(s->proto);
+    /* key parts the records did not carry are null (key_absent says which) */
+    const int np = s->key_absent & FST_KEY_ABSENT_PORTS;
+    c[FST__SCOL_proto] = cell_u64_known(s->proto, s->key_absent & FST_KEY_ABSENT_PROTO);
     c[FST__SCOL_client_addr] = cell_addr(&s->client_addr);
-    c[FST__SCOL_client_port] = cell_u64(s->client_port);
+    c[FST__SCOL_client_port] = cell_u64_known(s->client_port, np);
     c[FST__SCOL_server_addr] = cell_addr(&s->server_addr);
-    c[FST__SCOL_server_port] = cell_u64(s->server_port);
+    c[FST__SCOL_server_port] = cell_u64_known(s->server_port, np);
     c[FST__SCOL_first_seen] = cell_time_known(s->first_seen, nt);
     c[FST__SCOL_last_seen] = cell_time_known(s->last_seen, nt);
     c[FST__SCOL_c2s_packets] = cell_u64_known(s->c2s_packets, nc);
@@ -108,12 +110,14 @@ size_t fst__session_cells(const fst_session *s, fst__cell *c)
     c[FST__SCOL_split_basis] = cell_name(fst_split_basis_name(s->split_basis), "?");
     c[FST__SCOL_open_at_start] = (fst__cell){.type = FST__CELL_BOOL, .v.b = s->open_at_start != 0};
     c[FST__SCOL_open_at_end] = (fst__cell){.type = FST__CELL_BOOL, .v.b = s->open_at_end != 0};
-    /* community id, basis and action (< 32 bytes each) and the ENI names,
-     * escaped; per item its quotes and separator, or "null," */
-    size_t text = 4 * 32 + context_cells(s, c);
+    c[FST__SCOL_key_absent] = cell_name(fst_key_absent_name(s->key_absent), NULL);
+    /* community id, basis, action, split basis and key_absent (< 32 bytes
+     * each) and the ENI names, escaped; per item its quotes and separator,
+     * or "null," */
+    size_t text = 5 * 32 + context_cells(s, c);
     for (uint32_t i = 0; i < s->n_enis; i++)
         text += (s->enis[i] ? strlen(s->enis[i]) : 0);
-    return FST__JSON_GROWTH * text + ITEM_PUNCT * (s->n_enis + 4 + CONTEXT_TEXT_CELLS);
+    return FST__JSON_GROWTH * text + ITEM_PUNCT * (s->n_enis + 5 + CONTEXT_TEXT_CELLS);
 }
 
 /* ---- records ---------------------------------------------------------- */

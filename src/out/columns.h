@@ -24,7 +24,8 @@
     X(client_account) X(client_vpc) X(client_subnet) X(client_az)           \
     X(client_eni) X(server_account) X(server_vpc) X(server_subnet)          \
     X(server_az) X(server_eni) X(region) X(traffic_class) X(traffic_path)   \
-    X(aws_service) X(split_basis) X(open_at_start) X(open_at_end)
+    X(aws_service) X(split_basis) X(open_at_start) X(open_at_end)         \
+    X(key_absent)
 
 enum {
 #define FST__SCOL_ENUM(name) FST__SCOL_##name,

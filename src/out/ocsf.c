@@ -162,10 +162,16 @@ static char *put_traffic(char *p, const fst_session *s)
 
 static char *put_connection_info(char *p, const fst_session *s)
 {
-    p = FST__PUT_LIT(p, ",\"connection_info\":{\"protocol_num\":");
-    p = fst__put_u64(p, s->proto);
-    p = put_str_kv(p, "protocol_name", proto_name(s->proto));
-    p = put_u64_kv(p, "protocol_ver_id", s->client_addr.family == 6 ? 6 : 4);
+    const uint64_t ver = s->client_addr.family == 6 ? 6 : 4;
+    if (s->key_absent & FST_KEY_ABSENT_PROTO) { /* no protocol_num: the records had none */
+        p = FST__PUT_LIT(p, ",\"connection_info\":{\"protocol_ver_id\":");
+        p = fst__put_u64(p, ver);
+    } else {
+        p = FST__PUT_LIT(p, ",\"connection_info\":{\"protocol_num\":");
+        p = fst__put_u64(p, s->proto);
+        p = put_str_kv(p, "protocol_name", proto_name(s->proto));
+        p = put_u64_kv(p, "protocol_ver_id", ver);
+    }
     const int dir = direction_id(s);
     p = put_u64_kv(p, "direction_id", (uint64_t)dir);
     p = put_str_kv(p, "direction", direction_names[dir]);
@@ -220,6 +226,7 @@ static char *put_unmapped(char *p, const fst_session *s)
     *p++ = ']';
     p = s->incomplete ? FST__PUT_LIT(p, ",\"incomplete\":true") : p;
     p = s->nat_leg_of ? put_u64_kv(p, "nat_leg_of", s->nat_leg_of) : p;
+    p = put_str_kv(p, "key_absent", fst_key_absent_name(s->key_absent));
     *p++ = '}';
     return p;
 }
@@ -281,8 +288,9 @@ static int session_row(fst_writer *w, const fst_session *s)
     } else {
         p = FST__PUT_LIT(p, ",\"time\":0"); /* required; the records had no times */
     }
-    const int ports = s->proto == FST_PROTO_TCP || s->proto == FST_PROTO_UDP ||
-                      s->proto == FST_PROTO_SCTP || s->proto == FST_PROTO_DCCP;
+    const int ports = (s->proto == FST_PROTO_TCP || s->proto == FST_PROTO_UDP ||
+                       s->proto == FST_PROTO_SCTP || s->proto == FST_PROTO_DCCP) &&
+                      !(s->key_absent & FST_KEY_ABSENT_PORTS);
     p = put_endpoint(p, "src_endpoint", &s->client_addr, s->client_port, ports, &s->client_ctx);
     p = put_endpoint(p, "dst_endpoint", &s->server_addr, s->server_port, ports, &s->server_ctx);
     p = put_traffic(p, s);

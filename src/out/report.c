@@ -38,6 +38,7 @@ typedef struct rsess {
     fst_addr c, s;
     uint16_t cport, sport;
     uint8_t proto, basis, timed;
+    uint8_t absent;        /* fst_session.key_absent: shown as "?" */
     int8_t caz, saz;       /* index into az[], NO_AZ when unknown */
 } rsess;
 
@@ -82,6 +83,7 @@ static int session_row(fst_writer *w, const fst_session *s)
     x->cport = s->client_port;
     x->sport = s->server_port;
     x->proto = s->proto;
+    x->absent = s->key_absent;
     x->basis = s->basis;
     x->caz = az_index(r, s->client_ctx.az);
     x->saz = az_index(r, s->server_ctx.az);
@@ -136,8 +138,11 @@ static void put_addr(FILE *f, const fst_addr *a)
     fputs(buf, f);
 }
 
-static const char *proto_text(uint8_t p, char *buf)
+/* "tcp", "17", ...; "?" when the records had no protocol. */
+static const char *proto_text(uint8_t p, uint8_t absent, char *buf)
 {
+    if (absent & FST_KEY_ABSENT_PROTO)
+        return "?";
     switch (p) {
     case FST_PROTO_TCP: return "tcp";
     case FST_PROTO_UDP: return "udp";
@@ -384,9 +389,14 @@ static void top_sessions(FILE *f, const report *r)
         char pb[8];
         fputs("<tr><td>", f);
         put_addr(f, &p[i]->c);
-        fprintf(f, ":%u</td><td>", p[i]->cport);
+        const int np = p[i]->absent & FST_KEY_ABSENT_PORTS; /* no ":port" */
+        if (!np)
+            fprintf(f, ":%u", p[i]->cport);
+        fputs("</td><td>", f);
         put_addr(f, &p[i]->s);
-        fprintf(f, ":%u</td><td>%s</td><td>", p[i]->sport, proto_text(p[i]->proto, pb));
+        if (!np)
+            fprintf(f, ":%u", p[i]->sport);
+        fprintf(f, "</td><td>%s</td><td>", proto_text(p[i]->proto, p[i]->absent, pb));
         put_bytes(f, (double)p[i]->bytes);
         fprintf(f, "</td><td>%lld</td><td>%s</td></tr>\n", (long long)(p[i]->last - p[i]->first),
                 fst_direction_reason_name(p[i]->basis));
@@ -407,11 +417,13 @@ static void hbar(FILE *f, int row, const char *label, double v, double vmax, con
     fprintf(f, "<text x=\"%.1f\" y=\"%d\">%s</text>", LABEL_W + w + 6, y + BAR_H - 5, text);
 }
 
-typedef struct service { uint8_t proto; uint16_t port; uint64_t bytes, sessions; } service;
+typedef struct service { uint8_t proto, absent; uint16_t port; uint64_t bytes, sessions; } service;
 
 static int cmp_service_key(const void *a, const void *b)
 {
     const service *x = a, *y = b;
+    if (x->absent != y->absent)
+        return x->absent - y->absent;
     return x->proto != y->proto ? x->proto - y->proto : x->port - y->port;
 }
 
@@ -429,7 +441,7 @@ static void top_services(FILE *f, const report *r)
     if (!sv)
         return;
     for (uint32_t i = 0; i < r->n; i++)
-        sv[i] = (service){r->v[i].proto, r->v[i].sport, r->v[i].bytes, 1};
+        sv[i] = (service){r->v[i].proto, r->v[i].absent, r->v[i].sport, r->v[i].bytes, 1};
     qsort(sv, r->n, sizeof *sv, cmp_service_key);
     size_t m = 0;
     for (uint32_t i = 0; i < r->n; i++) {
@@ -446,7 +458,11 @@ static void top_services(FILE *f, const report *r)
             k * (BAR_H + 4) + 4);
     for (size_t i = 0; i < k; i++) {
         char label[32], pb[8], text[64], bt[BYTES_TEXT_MAX];
-        snprintf(label, sizeof label, "%s/%u", proto_text(sv[i].proto, pb), sv[i].port);
+        if (sv[i].absent & FST_KEY_ABSENT_PORTS)
+            snprintf(label, sizeof label, "%s/?", proto_text(sv[i].proto, sv[i].absent, pb));
+        else
+            snprintf(label, sizeof label, "%s/%u", proto_text(sv[i].proto, sv[i].absent, pb),
+                     sv[i].port);
         snprintf(text, sizeof text, "%s, %llu session%s", bytes_text(bt, (double)sv[i].bytes),
                  (unsigned long long)sv[i].sessions, sv[i].sessions == 1 ? "" : "s");
         hbar(f, (int)i, label, (double)sv[i].bytes, (double)sv[0].bytes, text);

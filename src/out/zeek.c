@@ -194,10 +194,13 @@ static int session_row(fst_writer *w, const fst_session *s)
     p = times ? put_secs(p, s->first_seen) : FST__PUT_LIT(p, ZEEK_UNSET);
     TAB(p), p = put_uid(p, s);
     TAB(p), p = fst__put_addr(p, &s->client_addr);
-    TAB(p), p = fst__put_u64(p, s->client_port);
+    /* key parts the records did not carry: ports unset, proto unknown_transport */
+    const int ports = !(s->key_absent & FST_KEY_ABSENT_PORTS);
+    const char *proto = s->key_absent & FST_KEY_ABSENT_PROTO ? "unknown_transport" : proto_name(s->proto);
+    TAB(p), p = put_count(p, s->client_port, ports);
     TAB(p), p = fst__put_addr(p, &s->server_addr);
-    TAB(p), p = fst__put_u64(p, s->server_port);
-    TAB(p), p = fst__put(p, proto_name(s->proto), strlen(proto_name(s->proto)));
+    TAB(p), p = put_count(p, s->server_port, ports);
+    TAB(p), p = fst__put(p, proto, strlen(proto));
     TAB(p), p = FST__PUT_LIT(p, ZEEK_UNSET); /* service: no payload */
     TAB(p), p = times ? put_secs(p, s->last_seen - s->first_seen) : FST__PUT_LIT(p, ZEEK_UNSET);
     /* orig_bytes/resp_bytes are payload bytes: not in flow logs */

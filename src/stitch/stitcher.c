@@ -304,6 +304,10 @@ static void open_edges(const fst_stitcher *st, const fst__sess *s, fst_session *
     out->open_at_end = s->last >= o->t_hi - idle;
 }
 
+_Static_assert((int)FST__KEY_NOPORTS == (int)FST_KEY_ABSENT_PORTS &&
+                   (int)FST__KEY_NOPROTO == (int)FST_KEY_ABSENT_PROTO,
+               "fst_session.key_absent is the key's absent bits");
+
 /* The public view of session s (names: room for its ENI names).  Reads st
  * only, so the pipeline below may run it on the helper thread. */
 static void fill_one(const fst_stitcher *st, const run *rn, const fst__sess *s,
@@ -342,8 +346,10 @@ static void fill_one(const fst_stitcher *st, const run *rn, const fst__sess *s,
     out.nat_leg_of = s->nat_parent ? rn->id0 + rn->ss.v[s->nat_parent - 1].rank + 1 : 0;
     out.split_basis = s->split;
     open_edges(st, s, &out);
-    fst__community_id(0, out.proto, &out.client_addr, out.client_port, &out.server_addr,
-                      out.server_port, out.community_id, st->sha_ni);
+    out.key_absent = s->g->key.absent;
+    if (!out.key_absent) /* a flow hash of made-up ports or protocol would lie */
+        fst__community_id(0, out.proto, &out.client_addr, out.client_port, &out.server_addr,
+                          out.server_port, out.community_id, st->sha_ni);
     const fst__ctx_src src = {rn->o, &st->obs, st->cfg.meta, st->cfg.subnets};
     fst__session_context(&src, &rn->ss, s, &out);
     *o = out;

@@ -43,6 +43,20 @@ const char *fst_traffic_class_name(int cls)
     return class_names[cls];
 }
 
+const char *fst_key_absent_name(int absent)
+{
+    switch (absent) {
+    case FST_KEY_ABSENT_PORTS:
+        return "ports";
+    case FST_KEY_ABSENT_PROTO:
+        return "protocol";
+    case FST_KEY_ABSENT_PORTS | FST_KEY_ABSENT_PROTO:
+        return "ports,protocol";
+    default:
+        return NULL;
+    }
+}
+
 const char *fst_session_action_name(int action)
 {
     switch (action) {
