@@ -38,9 +38,12 @@ static int on_session(const fst_session *s, void *ud)
     FZ_CHECK(s->server_addr.family == s->client_addr.family, "client/server families differ");
     FZ_CHECK(s->records >= 1, "session without records");
     FZ_CHECK(s->nat_leg_of != s->id, "session is its own NAT leg");
+    /* a key without ports or protocol has no Community ID (it would hash made-up
+     * values); every other session has one */
     FZ_CHECK(memchr(s->community_id, '\0', sizeof s->community_id) != NULL &&
-                 strncmp(s->community_id, "1:", 2) == 0,
-             "community id");
+                 (s->key_absent ? s->community_id[0] == '\0'
+                                : strncmp(s->community_id, "1:", 2) == 0),
+             "community id '%.8s' with key_absent %u", s->community_id, (unsigned)s->key_absent);
     for (uint32_t i = 0; i < s->n_enis; i++) {
         FZ_CHECK(s->enis[i] != NULL, "ENI %u NULL", i);
         if (i)
