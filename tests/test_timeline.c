@@ -193,3 +193,37 @@ Test(timeline, stats_json)
     json_decref(j);
     cli_run_free(&r);
 }
+
+/* fixtures/portless/nat-gateway.log is AWS's NAT gateway example layout:
+ * addresses only (no times, counts, action, ports or protocol).  What the
+ * format did not log is null in JSON and '-' in the table, never 1970 or a
+ * count of 0. */
+Test(timeline, format_without_times_or_counts)
+{
+    cli_run r = run_cli("timeline -q --format jsonl " FST_SOURCE_DIR
+                        "/fixtures/portless/nat-gateway.log");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *v[16];
+    const size_t n = parse_lines(r.out, v, 16);
+    size_t sessions = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(str_of(v[i], "type"), "session"))
+            continue;
+        sessions++;
+        static const char *const nulls[] = {"first_seen", "last_seen", "c2s_packets",
+                                            "c2s_bytes", "s2c_packets", "s2c_bytes",
+                                            "action", "proto", "client_port"};
+        for (size_t k = 0; k < sizeof nulls / sizeof *nulls; k++)
+            cr_assert(json_is_null(json_object_get(v[i], nulls[k])), "%s not null", nulls[k]);
+    }
+    cr_assert_eq(sessions, 2, "one session per address pair");
+    free_lines(v, n);
+    cli_run_free(&r);
+
+    r = run_cli("timeline -q " FST_SOURCE_DIR "/fixtures/portless/nat-gateway.log");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_null(strstr(r.out, "1970"), "no made-up time:\n%s", r.out);
+    cr_assert_null(strstr(r.out, " 0 pkts"), "no made-up count:\n%s", r.out);
+    cr_assert(strstr(r.out, "- .. -"), "absent times shown as '-':\n%s", r.out);
+    cli_run_free(&r);
+}

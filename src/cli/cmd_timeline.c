@@ -409,11 +409,21 @@ static void jsonl_session(FILE *f, const fst_session *s, int iso)
     j_num(f, "server_port", sp, 0);
     j_num(f, "first_seen", t0, iso);
     j_num(f, "last_seen", t1, iso);
-    fprintf(f, ",\"direction_basis\":\"%s\",\"action\":\"%s\",\"records\":%" PRIu64
-               ",\"c2s_packets\":%" PRIu64 ",\"c2s_bytes\":%" PRIu64 ",\"s2c_packets\":%" PRIu64
-               ",\"s2c_bytes\":%" PRIu64 ",\"nat_leg_of\":",
-            fst_direction_reason_name(s->basis), fst_session_action_name(s->action), s->records,
-            s->c2s_packets, s->c2s_bytes, s->s2c_packets, s->s2c_bytes);
+    fprintf(f, ",\"direction_basis\":\"%s\"", fst_direction_reason_name(s->basis));
+    const char *act = fst_session_action_name(s->action); /* "-": the format has no action */
+    j_str(f, "action", strcmp(act, "-") ? act : "");
+    fprintf(f, ",\"records\":%" PRIu64, s->records);
+    const int counts = !(s->unknown & FST_SESSION_NO_COUNTS);
+    const char *const ck[4] = {"c2s_packets", "c2s_bytes", "s2c_packets", "s2c_bytes"};
+    const uint64_t cv[4] = {s->c2s_packets, s->c2s_bytes, s->s2c_packets, s->s2c_bytes};
+    for (int i = 0; i < 4; i++) {
+        fprintf(f, ",\"%s\":", ck[i]);
+        if (counts)
+            fprintf(f, "%" PRIu64, cv[i]);
+        else
+            fputs("null", f);
+    }
+    fputs(",\"nat_leg_of\":", f);
     if (s->nat_leg_of)
         fprintf(f, "%" PRIu64, s->nat_leg_of);
     else
@@ -531,22 +541,32 @@ static char mark_of(unsigned flags)
     return flags & FST_REC_COUNTED ? '*' : flags & FST_REC_DUPLICATE ? 'd' : ' ';
 }
 
+/* "N pkts M B", or "- pkts - B" when the format logged no counts */
+static void count_text(char *buf, size_t n, int has, uint64_t pkts, uint64_t bytes)
+{
+    if (has)
+        snprintf(buf, n, "%" PRIu64 " pkts %" PRIu64 " B", pkts, bytes);
+    else
+        snprintf(buf, n, "- pkts - B");
+}
+
 static void table_session(FILE *f, const fst_session *s)
 {
-    char ca[FST_ADDR_STRLEN], sa[FST_ADDR_STRLEN], t0[32], t1[32];
+    char ca[FST_ADDR_STRLEN], sa[FST_ADDR_STRLEN], t0[32], t1[32], c2s[48], s2c[48];
     fst_addr_format(&s->client_addr, ca, sizeof ca);
     fst_addr_format(&s->server_addr, sa, sizeof sa);
-    iso_time(t0, sizeof t0, s->first_seen);
-    iso_time(t1, sizeof t1, s->last_seen);
+    time_text(t0, sizeof t0, !(s->unknown & FST_SESSION_NO_TIMES), s->first_seen, 1);
+    time_text(t1, sizeof t1, !(s->unknown & FST_SESSION_NO_TIMES), s->last_seen, 1);
+    const int counts = !(s->unknown & FST_SESSION_NO_COUNTS);
+    count_text(c2s, sizeof c2s, counts, s->c2s_packets, s->c2s_bytes);
+    count_text(s2c, sizeof s2c, counts, s->s2c_packets, s->s2c_bytes);
     char pr[8], cp[8], sp[8]; /* absent key parts: proto "?", no ":port" */
     fst_cli_key_text(s, pr, cp, sp);
     fprintf(f, "session %" PRIu64 "  proto %s  client %s%s%s -> server %s%s%s  (%s)  %s .. %s  "
-               "%" PRIu64 " records  c2s %" PRIu64 " pkts %" PRIu64 " B  s2c %" PRIu64
-               " pkts %" PRIu64 " B  %s",
+               "%" PRIu64 " records  c2s %s  s2c %s  %s",
             s->id, *pr ? pr : "?", ca, *cp ? ":" : "", cp, sa, *sp ? ":" : "", sp,
-            fst_direction_reason_name(s->basis), t0, t1, s->records,
-            s->c2s_packets, s->c2s_bytes, s->s2c_packets, s->s2c_bytes,
-            fst_session_action_name(s->action));
+            fst_direction_reason_name(s->basis), *t0 ? t0 : "-", *t1 ? t1 : "-", s->records,
+            c2s, s2c, fst_session_action_name(s->action));
     if (s->nat_leg_of)
         fprintf(f, "  NAT leg of session %" PRIu64, s->nat_leg_of);
     putc('\n', f);
