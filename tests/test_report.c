@@ -74,6 +74,29 @@ Test(report, no_az_is_said)
     free(html);
 }
 
+/* A format without start/end or bytes (AWS's NAT gateway example logs
+ * addresses only): no chart from 1970 full of 0 B, the summary says what
+ * was not logged.  A session with times but no counts draws no chart
+ * either (its bars would all be 0). */
+Test(report, no_times_no_counts_no_chart)
+{
+    fst_session s[] = {session(NULL, NULL, 0, 1), session(NULL, NULL, 0, 1)};
+    s[0].unknown = s[1].unknown = FST_SESSION_NO_TIMES | FST_SESSION_NO_COUNTS;
+    char *html = write_report(s, 2);
+    cr_assert(strstr(html, "id=\"no-time-series\""), "%s", html);
+    cr_assert(!strstr(html, "id=\"traffic\""), "no traffic chart");
+    cr_assert(!strstr(html, "1970"), "no made-up time");
+    cr_assert(strstr(html, "2 sessions, bytes not logged"), "%s", html);
+    cr_assert(strstr(html, "times not logged"), "%s", html);
+    free(html);
+
+    s[0].unknown = s[1].unknown = FST_SESSION_NO_COUNTS;
+    html = write_report(s, 2);
+    cr_assert(strstr(html, "id=\"no-time-series\""), "%s", html);
+    cr_assert(strstr(html, "from 2024-06-10T06:13:20Z to 2024-06-10T06:14:20Z"), "%s", html);
+    free(html);
+}
+
 static size_t count(const char *s, const char *what)
 {
     size_t n = 0;

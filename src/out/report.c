@@ -47,6 +47,7 @@ typedef struct report {
     uint32_t n, cap;
     char *az[MAX_AZ];
     int naz;
+    uint32_t n_timed, n_counted; /* sessions whose format logged times, counts */
 } report;
 
 /* ---- collecting -------------------------------------------------------- */
@@ -77,6 +78,8 @@ static int session_row(fst_writer *w, const fst_session *s)
     x->first = s->first_seen;
     x->last = s->last_seen < s->first_seen ? s->first_seen : s->last_seen;
     x->bytes = (s->unknown & FST_SESSION_NO_COUNTS) ? 0 : fst__sat_add(s->c2s_bytes, s->s2c_bytes);
+    r->n_timed += x->timed;
+    r->n_counted += !(s->unknown & FST_SESSION_NO_COUNTS);
     x->n_enis = s->n_enis ? s->n_enis : 1;
     x->c = s->client_addr;
     x->s = s->server_addr;
@@ -511,13 +514,22 @@ static void summary(FILE *f, const report *r, const span *sp)
         naive += (double)r->v[i].bytes * r->v[i].n_enis;
     }
     fprintf(f, "<p id=\"summary\">%u sessions, ", r->n);
-    put_bytes(f, once);
-    fputs(" counted once (naive sum over every observing ENI: ", f);
-    put_bytes(f, naive);
-    fputs("), from ", f);
-    put_time(f, sp->t0);
-    fputs(" to ", f);
-    put_time(f, sp->t1);
+    if (r->n_counted || !r->n) {
+        put_bytes(f, once);
+        fputs(" counted once (naive sum over every observing ENI: ", f);
+        put_bytes(f, naive);
+        fputs(")", f);
+    } else {
+        fputs("bytes not logged (the flow-log format has no bytes field)", f);
+    }
+    if (r->n_timed) {
+        fputs(", from ", f);
+        put_time(f, sp->t0);
+        fputs(" to ", f);
+        put_time(f, sp->t1);
+    } else if (r->n) {
+        fputs(", times not logged (the format has no start or end field)", f);
+    }
     fputs(".</p>\n", f);
 }
 
@@ -534,12 +546,17 @@ static void render(FILE *f, const report *r)
             style);
     summary(f, r, &sp);
     fputs("<h2>Traffic over time</h2>\n", f);
-    bars_chart(f, &sp, bins);
-    fprintf(f, "<p class=\"caption\">Bytes per %.0f s (%d bars); each session's bytes are "
-               "spread evenly over its first to last second.</p>\n",
-            sp.bin, BINS);
-    fputs("<h2>Top talkers over time</h2>\n", f);
-    talkers_chart(f, r, &sp);
+    if ((r->n_timed && r->n_counted) || !r->n) {
+        bars_chart(f, &sp, bins);
+        fprintf(f, "<p class=\"caption\">Bytes per %.0f s (%d bars); each session's bytes "
+                   "are spread evenly over its first to last second.</p>\n",
+                sp.bin, BINS);
+        fputs("<h2>Top talkers over time</h2>\n", f);
+        talkers_chart(f, r, &sp);
+    } else { /* an empty chart from 1970 would look like data */
+        fputs("<p class=\"note\" id=\"no-time-series\">No chart over time: the flow-log "
+              "format has no start/end or no bytes field.</p>\n", f);
+    }
     fputs("<h2>AZ to AZ: bytes counted once (naive sum below)</h2>\n", f);
     az_matrix(f, r);
     fputs("<h2>Top sessions</h2>\n", f);
