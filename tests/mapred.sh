@@ -81,6 +81,26 @@ check "fgd s3 by connection (no --shards)" 0 "" fgd/s3
 SHUFFLE=1 check "fgd s3 shards=4, each key's lines shuffled" 4 "" fgd/s3
 SHUFFLE=1 check "fgn s3 shards=16, each key's lines shuffled" 16 "" fgn/s3
 
+# Hadoop Streaming style: one map task per file, the file on stdin, named
+# with --name (a mapper sees mapreduce_map_input_file, not a path to open).
+per_file() {
+  local name=$1 opts=$2 input=$3 f
+  # shellcheck disable=SC2086
+  "$bin" sessions -q $opts "$input" > ref.out || { fail "$name: sessions"; return; }
+  : > map.all
+  for f in $(find "$input" -type f | sort -r); do # any task order
+    "$bin" map -q --shards 4 --name "$f" - < "$f" >> map.all || { fail "$name: map $f"; return; }
+  done
+  reduce_each parts map.all || return
+  # shellcheck disable=SC2086
+  "$bin" merge -q $opts parts/part-* > merged.out || { fail "$name: merge"; return; }
+  if cmp -s ref.out merged.out; then ok; echo "same    $name ($(wc -l < ref.out) sessions)"
+  else fail "$name: merged output differs from sessions"; fi
+}
+per_file "fgd s3, a map task per file on stdin (--name)" "" fgd/s3
+per_file "fgd cloudwatch+meta, a map task per file on stdin (--name)" \
+  "--eni-metadata fgd/eni-metadata.json" fgd/cloudwatch
+
 # ---- errors ----------------------------------------------------------
 "$bin" map -q --shards 4 fgd/s3 > map.ok || fail "map"
 reduce_each good map.ok
@@ -121,6 +141,11 @@ expect "merge: records out of order" "out of order" "$bin" merge good/part-0 goo
 # nothing written when a part is bad
 "$bin" merge good/part-0 good/part-1 good/part-2 cut.part > none.out 2>/dev/null
 [ ! -s none.out ] && ok || fail "merge wrote sessions from a cut part"
+# two map tasks reading an unnamed stdin: the same records twice
+{ "$bin" map -q --shards 1 - < "$(find fgd/s3 -type f | sort | head -1)"
+  "$bin" map -q --shards 1 - < "$(find fgd/s3 -type f | sort | tail -1)"; } > unnamed.map
+expect "reduce: two unnamed stdin inputs" "record 0 of its input also at line" \
+  sh -c "\"$bin\" reduce < unnamed.map"
 # map: --eni-metadata is merge's
 expect "map: --eni-metadata" "belongs to" "$bin" map --eni-metadata fgd/eni-metadata.json fgd/s3
 

@@ -20,7 +20,8 @@
 
 static void map_help(FILE *f)
 {
-    fputs("usage: flowstitch map [--shards N] [--fields FMT] [-o FILE] [OPTIONS] INPUT...\n"
+    fputs("usage: flowstitch map [--shards N] [--name NAME] [--fields FMT] [-o FILE] [OPTIONS]\n"
+          "                      INPUT...\n"
           "\n"
           "The map task of a distributed `sessions` run (Hadoop Streaming, Spark,\n"
           "Dask, AWS Batch: docs/distributed.md).  Reads any INPUT `sessions` reads\n"
@@ -39,6 +40,10 @@ static void map_help(FILE *f)
           "                       task then also sends every shard a census line,\n"
           "                       so reduce and merge can prove nothing was lost.\n"
           "                       Without it the key is the connection's hash.\n"
+          "  --name NAME          the input name of standard input ('-'), e.g. the\n"
+          "                       S3 key a Hadoop Streaming mapper is reading\n"
+          "                       (records are ordered by input name, then line:\n"
+          "                       two map tasks must not both read an unnamed '-')\n"
           "  -o, --output FILE    write there instead of standard output\n",
           f);
     fst_cli_input_help(f);
@@ -50,11 +55,12 @@ static void map_help(FILE *f)
           f);
 }
 
-enum { KEY_SHARDS = FST_KEY_COMMAND, KEY_ENI_META };
+enum { KEY_SHARDS = FST_KEY_COMMAND, KEY_ENI_META, KEY_NAME };
 
 typedef struct map_args {
     fst_cli_input_opts in;
     uint32_t shards; /* 0: key by connection */
+    const char *name; /* --name: the input name of standard input, or NULL */
     int first;
 } map_args;
 
@@ -62,6 +68,7 @@ static const struct option map_longopts[] = {
     FST_CLI_SHARED_LONGOPTS,
     {"shards", required_argument, NULL, KEY_SHARDS},
     {"eni-metadata", required_argument, NULL, KEY_ENI_META},
+    {"name", required_argument, NULL, KEY_NAME},
     {0}};
 
 static int own_option(void *ctx, int key, const char *v)
@@ -71,6 +78,15 @@ static int own_option(void *ctx, int key, const char *v)
         fputs(CMD ": --eni-metadata belongs to `flowstitch merge` (it decides the "
                   "sessions; docs/distributed.md)\n", stderr);
         return -1;
+    }
+    if (key == KEY_NAME) {
+        if (!*v || !strcmp(v, "-")) {
+            fputs(CMD ": --name: give the input's name (as `sessions` would read it)\n",
+                  stderr);
+            return -1;
+        }
+        a->name = v;
+        return 0;
     }
     char *end;
     const unsigned long n = strtoul(v, &end, 10);
@@ -163,6 +179,7 @@ static int seen_add(seen_set *s, uint64_t v)
 
 typedef struct map_run {
     FILE *out;
+    const char *stdin_name;    /* --name, or NULL */
     uint32_t shards;
     const char *file;          /* the input being read (the reader's name) */
     const fst_format *format;  /* its layout in force */
@@ -175,15 +192,16 @@ typedef struct map_run {
 /* Starts a new source when the input name or the layout changed. */
 static void source_of(map_run *m, const fst_record *rec)
 {
-    if (rec->file != m->file && (!m->file || strcmp(rec->file, m->file))) {
+    const char *file = m->stdin_name && !strcmp(rec->file, "-") ? m->stdin_name : rec->file;
+    if (file != m->file && (!m->file || strcmp(file, m->file))) {
         m->seq = 0;
         m->format = NULL;
     }
-    m->file = rec->file;
+    m->file = file;
     if (rec->format == m->format)
         return;
     m->format = rec->format;
-    uint64_t h = fst_cli_fnv(FST_CLI_FNV_INIT, rec->file, strlen(rec->file) + 1);
+    uint64_t h = fst_cli_fnv(FST_CLI_FNV_INIT, file, strlen(file) + 1);
     for (int c = 0; c < rec->format->ncols; c++)
         h = fst_cli_fnv(h, rec->format->names[c], strlen(rec->format->names[c]) + 1);
     m->sid = h;
@@ -257,11 +275,13 @@ static int map_all(fst_reader *r, map_run *m)
     return FST_EXIT_OK;
 }
 
-/* The task's name: the hash of its INPUTs and shards (the same task run
- * twice is caught as a duplicate census). */
-static uint64_t task_id(int n, char **paths, uint32_t shards)
+/* The task's name: the hash of its INPUTs, --name and shards (the same
+ * task run twice is caught as a duplicate census). */
+static uint64_t task_id(int n, char **paths, uint32_t shards, const char *name)
 {
     uint64_t h = fst_cli_fnv(FST_CLI_FNV_INIT, &shards, sizeof shards);
+    if (name)
+        h = fst_cli_fnv(h, name, strlen(name) + 1);
     for (int i = 0; i < n; i++)
         h = fst_cli_fnv(h, paths[i], strlen(paths[i]) + 1);
     return h;
@@ -285,6 +305,7 @@ int fst_cli_map(int argc, char **argv)
     map_run m;
     memset(&m, 0, sizeof m);
     m.shards = a.shards;
+    m.stdin_name = a.name;
     m.out = stdout;
     fst_reader *r = fst_reader_new(&a.in.reader);
     if (!r || (a.shards && !(m.census = calloc(a.shards, sizeof *m.census)))) {
@@ -303,7 +324,7 @@ int fst_cli_map(int argc, char **argv)
     }
     code = map_all(r, &m);
     if (code == FST_EXIT_OK)
-        put_census(&m, task_id(argc - a.first, argv + a.first, a.shards));
+        put_census(&m, task_id(argc - a.first, argv + a.first, a.shards, a.name));
     fst_cli_print_input_summary(r, a.in.quiet, NULL);
     if (code == FST_EXIT_OK)
         code = fst_cli_input_exit_code(r);
