@@ -65,6 +65,7 @@ typedef struct part {
     char **keys;
     size_t nkeys;
     char *tasks;        /* the T lines, concatenated */
+    size_t tasks_len, tasks_cap;
 } part;
 
 typedef struct merge_ctx {
@@ -91,17 +92,25 @@ static char *dup_str(const char *s)
     return d ? memcpy(d, s, n) : NULL;
 }
 
-/* Appends to a malloc'd string; 0 or -1. */
-static int append(char **acc, const char *s)
+/* Appends s and a newline to the malloc'd string *acc of length *len in
+ * *cap bytes (grown by doubling); 0 or -1. */
+static int append(char **acc, size_t *len, size_t *cap, const char *s)
 {
-    const size_t a = *acc ? strlen(*acc) : 0, n = strlen(s);
-    char *na = realloc(*acc, a + n + 2);
-    if (!na)
-        return -1;
-    memcpy(na + a, s, n);
-    na[a + n] = '\n';
-    na[a + n + 1] = '\0';
-    *acc = na;
+    const size_t n = strlen(s);
+    if (*len + n + 2 > *cap) {
+        size_t ncap = *cap ? *cap : 64;
+        while (ncap < *len + n + 2)
+            ncap *= 2;
+        char *na = realloc(*acc, ncap);
+        if (!na)
+            return -1;
+        *acc = na;
+        *cap = ncap;
+    }
+    memcpy(*acc + *len, s, n);
+    (*acc)[*len + n] = '\n';
+    (*acc)[*len + n + 1] = '\0';
+    *len += n + 1;
     return 0;
 }
 
@@ -149,7 +158,7 @@ static int head_line(merge_ctx *m, part *p, uint64_t ln, char **f, int n)
     }
     uint64_t t;
     if (!strcmp(f[0], "T") && n == 2 && fst_cli_hex64(f[1], &t) == 0)
-        return append(&p->tasks, f[1]) < 0 ? FST_EXIT_FATAL : 0;
+        return append(&p->tasks, &p->tasks_len, &p->tasks_cap, f[1]) < 0 ? FST_EXIT_FATAL : 0;
     if (!strcmp(f[0], "S") && n == 4)
         return add_source(m, p, ln, f);
     return part_bad(p->path, ln, "not a line of a part's head (K, T, S)");
