@@ -104,6 +104,11 @@ per_file "fgd cloudwatch+meta, a map task per file on stdin (--name)" \
 # ---- errors ----------------------------------------------------------
 "$bin" map -q --shards 4 fgd/s3 > map.ok || fail "map"
 reduce_each good map.ok
+# a reducer that got no lines (Hadoop runs it when no key hashed to it)
+"$bin" reduce -q < /dev/null > empty.part || fail "reduce of nothing"
+"$bin" sessions -q fgd/s3 > ref.out
+"$bin" merge -q good/part-* empty.part > merged.out && cmp -s ref.out merged.out && ok ||
+  fail "merge with an empty part"
 # expect NAME CODE PATTERN CMD...: CMD exits nonzero and says PATTERN.
 expect() {
   local name=$1 pat=$2; shift 2

@@ -302,7 +302,8 @@ static int cmp_spath(const void *a, const void *b)
 /* Sources once each (the same id, the same text), ranked by input name. */
 static int settle_sources(merge_ctx *m)
 {
-    qsort(m->s, m->ns, sizeof *m->s, cmp_sid);
+    if (m->ns)
+        qsort(m->s, m->ns, sizeof *m->s, cmp_sid);
     size_t u = 0;
     for (size_t i = 0; i < m->ns; i++) {
         if (u && m->s[u - 1].sid == m->s[i].sid) {

@@ -192,7 +192,8 @@ static int cmp_spath(const void *a, const void *b)
  * name.  An exit code (a sid given twice with different text is an error). */
 static int settle_sources(lines *L)
 {
-    qsort(L->s, L->ns, sizeof *L->s, cmp_sid);
+    if (L->ns)
+        qsort(L->s, L->ns, sizeof *L->s, cmp_sid);
     size_t u = 0;
     for (size_t i = 0; i < L->ns; i++) {
         if (u && L->s[u - 1].sid == L->s[i].sid) {
@@ -258,7 +259,8 @@ static int order_records(lines *L)
             return bad(L->r[i].lineno, "record of a source without its S line");
         L->r[i].rank = s->rank;
     }
-    qsort(L->r, L->nr, sizeof *L->r, cmp_order);
+    if (L->nr)
+        qsort(L->r, L->nr, sizeof *L->r, cmp_order);
     for (size_t i = 1; i < L->nr; i++)
         if (L->r[i].rank == L->r[i - 1].rank && L->r[i].seq == L->r[i - 1].seq) {
             fprintf(stderr, "stdin:%llu: record %llu of its input also at line %llu "
@@ -403,7 +405,8 @@ static void write_part(FILE *out, lines *L, const keyset *K)
     for (size_t i = 0; i < L->nc; i++)
         if (!strcmp(L->c[i].key, L->c[0].key))
             fprintf(out, "T\t%016llx\n", (unsigned long long)L->c[i].task);
-    qsort(L->s, L->ns, sizeof *L->s, cmp_rank); /* sources are not looked up any more */
+    if (L->ns)
+        qsort(L->s, L->ns, sizeof *L->s, cmp_rank); /* sources are not looked up any more */
     for (size_t i = 0; i < L->ns; i++)
         fprintf(out, "S\t%016llx\t%s\t%s\n", (unsigned long long)L->s[i].sid, L->s[i].epath,
                 L->s[i].layout);
