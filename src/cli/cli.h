@@ -216,8 +216,9 @@ int fst_cli_merge(int argc, char **argv);
 #define FST_CLI_FNV_INIT 0xcbf29ce484222325ULL
 /* 64-bit FNV-1a of n bytes, continuing from h (FST_CLI_FNV_INIT to start). */
 uint64_t fst_cli_fnv(uint64_t h, const void *p, size_t n);
-/* A text field of the wire: '%', tab, newline, CR and NUL as %XX. */
-void fst_cli_put_escaped(FILE *f, const char *s, size_t n);
+/* A text field of the wire: '%', tab, newline, CR and NUL as %XX, into
+ * dst (room for 3 * n bytes); returns the bytes written. */
+size_t fst_cli_escape(char *dst, const char *s, size_t n);
 /* Undo it in place: the new length, or -1 on a bad escape. */
 long fst_cli_unescape(char *s, size_t n);
 /* The order `sessions` reads input names in: a recursive walk in byte

@@ -175,10 +175,81 @@ static int seen_add(seen_set *s, uint64_t v)
     }
 }
 
+/* ---- the output buffer (one fwrite per 256 KiB, not per field) -------- */
+
+typedef struct obuf {
+    FILE *f;
+    char *p;
+    size_t n, cap;
+    int failed;          /* out of memory or a write error */
+} obuf;
+
+static void ob_flush(obuf *o)
+{
+    if (o->n && fwrite(o->p, 1, o->n, o->f) != o->n)
+        o->failed = 1;
+    o->n = 0;
+}
+
+/* Room for need more bytes; 0 or -1 (failed set). */
+static int ob_reserve(obuf *o, size_t need)
+{
+    if (o->n + need <= o->cap)
+        return 0;
+    ob_flush(o);
+    if (need <= o->cap)
+        return 0;
+    size_t cap = o->cap ? o->cap : (size_t)1 << 18;
+    while (cap < need)
+        cap *= 2;
+    char *np = realloc(o->p, cap);
+    if (!np) {
+        o->failed = 1;
+        return -1;
+    }
+    o->p = np;
+    o->cap = cap;
+    return 0;
+}
+
+static void ob_put(obuf *o, const char *s, size_t n)
+{
+    if (ob_reserve(o, n) == 0) {
+        memcpy(o->p + o->n, s, n);
+        o->n += n;
+    }
+}
+
+static void ob_escaped(obuf *o, const char *s, size_t n)
+{
+    if (ob_reserve(o, 3 * n) == 0)
+        o->n += fst_cli_escape(o->p + o->n, s, n);
+}
+
+/* "\tKIND\t" + 16 hex digits + "\t" */
+static void ob_kind_id(obuf *o, char kind, uint64_t id)
+{
+    char b[22] = {'\t', kind, '\t'};
+    for (int i = 0; i < 16; i++)
+        b[3 + i] = "0123456789abcdef"[(id >> (60 - 4 * i)) & 15];
+    b[19] = '\t';
+    ob_put(o, b, 20);
+}
+
+static void ob_u64(obuf *o, uint64_t v)
+{
+    char b[20];
+    int i = 20;
+    do
+        b[--i] = (char)('0' + v % 10);
+    while ((v /= 10));
+    ob_put(o, b + i, (size_t)(20 - i));
+}
+
 /* ---- the run ---------------------------------------------------------- */
 
 typedef struct map_run {
-    FILE *out;
+    obuf ob;
     const char *stdin_name;    /* --name, or NULL */
     uint32_t shards;
     const char *file;          /* the input being read (the reader's name) */
@@ -187,6 +258,7 @@ typedef struct map_run {
     seen_set seen;
     uint64_t *census;          /* records per shard (shards > 0) */
     char key[24];
+    size_t keylen;
 } map_run;
 
 /* Starts a new source when the input name or the layout changed. */
@@ -209,16 +281,17 @@ static void source_of(map_run *m, const fst_record *rec)
 
 static void put_source(map_run *m)
 {
-    fprintf(m->out, "%s\tS\t%016llx\t", m->key, (unsigned long long)m->sid);
-    fst_cli_put_escaped(m->out, m->file, strlen(m->file));
-    putc('\t', m->out);
+    ob_put(&m->ob, m->key, m->keylen);
+    ob_kind_id(&m->ob, 'S', m->sid);
+    ob_escaped(&m->ob, m->file, strlen(m->file));
+    ob_put(&m->ob, "\t", 1);
     for (int c = 0; c < m->format->ncols; c++) {
         if (c)
-            putc(' ', m->out);
+            ob_put(&m->ob, " ", 1);
         const char *n = m->format->names[c];
-        fst_cli_put_escaped(m->out, n, strlen(n));
+        ob_escaped(&m->ob, n, strlen(n));
     }
-    putc('\n', m->out);
+    ob_put(&m->ob, "\n", 1);
 }
 
 /* One record's line (and its source's, the first time for this key). */
@@ -228,33 +301,41 @@ static int map_record(map_run *m, const fst_record *rec)
     const uint64_t ch = connection_hash(rec);
     if (m->shards) {
         const uint32_t shard = (uint32_t)(ch % m->shards);
-        snprintf(m->key, sizeof m->key, "%u", (unsigned)shard);
+        m->keylen = (size_t)snprintf(m->key, sizeof m->key, "%u", (unsigned)shard);
         m->census[shard]++;
     } else {
-        snprintf(m->key, sizeof m->key, "%016llx", (unsigned long long)ch);
+        m->keylen = (size_t)snprintf(m->key, sizeof m->key, "%016llx", (unsigned long long)ch);
     }
-    const int fresh = seen_add(&m->seen, fst_cli_fnv(m->sid, m->key, strlen(m->key)));
+    const int fresh = seen_add(&m->seen, fst_cli_fnv(m->sid, m->key, m->keylen));
     if (fresh < 0)
         return -1;
     if (fresh)
         put_source(m);
-    fprintf(m->out, "%s\tR\t%016llx\t%llu\t", m->key, (unsigned long long)m->sid,
-            (unsigned long long)m->seq++);
+    ob_put(&m->ob, m->key, m->keylen);
+    ob_kind_id(&m->ob, 'R', m->sid);
+    ob_u64(&m->ob, m->seq++);
+    ob_put(&m->ob, "\t", 1);
     for (int c = 0; c < rec->format->ncols; c++) {
         if (c)
-            putc(' ', m->out);
-        fst_cli_put_escaped(m->out, rec->cols[c].ptr, rec->cols[c].len);
+            ob_put(&m->ob, " ", 1);
+        ob_escaped(&m->ob, rec->cols[c].ptr, rec->cols[c].len);
     }
-    putc('\n', m->out);
-    return 0;
+    ob_put(&m->ob, "\n", 1);
+    return m->ob.failed ? -1 : 0;
 }
 
 /* The census: to every shard, how many records this task sent it. */
 static void put_census(map_run *m, uint64_t task)
 {
-    for (uint32_t k = 0; k < m->shards; k++)
-        fprintf(m->out, "%u\tC\t%016llx\t%u\t%llu\n", (unsigned)k, (unsigned long long)task,
-                (unsigned)m->shards, (unsigned long long)m->census[k]);
+    for (uint32_t k = 0; k < m->shards; k++) {
+        m->keylen = (size_t)snprintf(m->key, sizeof m->key, "%u", (unsigned)k);
+        ob_put(&m->ob, m->key, m->keylen);
+        ob_kind_id(&m->ob, 'C', task);
+        ob_u64(&m->ob, m->shards);
+        ob_put(&m->ob, "\t", 1);
+        ob_u64(&m->ob, m->census[k]);
+        ob_put(&m->ob, "\n", 1);
+    }
 }
 
 static int map_all(fst_reader *r, map_run *m)
@@ -263,7 +344,7 @@ static int map_all(fst_reader *r, map_run *m)
     int rc;
     while ((rc = fst_reader_next(r, &rec)) > 0)
         if (map_record(m, rec) < 0) {
-            fputs(CMD ": out of memory\n", stderr);
+            fputs(CMD ": out of memory, or the output cannot be written\n", stderr);
             return FST_EXIT_FATAL;
         }
     if (rc == FST_ESTRICT)
@@ -306,7 +387,7 @@ int fst_cli_map(int argc, char **argv)
     memset(&m, 0, sizeof m);
     m.shards = a.shards;
     m.stdin_name = a.name;
-    m.out = stdout;
+    m.ob.f = stdout;
     fst_reader *r = fst_reader_new(&a.in.reader);
     if (!r || (a.shards && !(m.census = calloc(a.shards, sizeof *m.census)))) {
         fputs(CMD ": out of memory\n", stderr);
@@ -316,9 +397,9 @@ int fst_cli_map(int argc, char **argv)
     code = fst_cli_add_inputs(r, argc - a.first, argv + a.first);
     if (code)
         goto done;
-    if (a.in.output && !(m.out = fopen(a.in.output, "w"))) {
+    if (a.in.output && !(m.ob.f = fopen(a.in.output, "w"))) {
         fprintf(stderr, CMD ": %s: cannot open for writing\n", a.in.output);
-        m.out = stdout;
+        m.ob.f = stdout;
         code = FST_EXIT_FATAL;
         goto done;
     }
@@ -329,12 +410,14 @@ int fst_cli_map(int argc, char **argv)
     if (code == FST_EXIT_OK)
         code = fst_cli_input_exit_code(r);
 done:
-    if (fflush(m.out) != 0 || ferror(m.out)) {
+    ob_flush(&m.ob);
+    if (m.ob.failed || fflush(m.ob.f) != 0 || ferror(m.ob.f)) {
         fputs(CMD ": cannot write the output\n", stderr);
         code = FST_EXIT_FATAL;
     }
-    if (m.out != stdout && fclose(m.out) != 0)
+    if (m.ob.f != stdout && fclose(m.ob.f) != 0)
         code = FST_EXIT_FATAL;
+    free(m.ob.p);
     fst_reader_free(r);
     free(m.census);
     free(m.seen.slot);

@@ -19,25 +19,27 @@ uint64_t fst_cli_fnv(uint64_t h, const void *p, size_t n)
 
 /* The bytes a text field may not hold as they are: the separators of the
  * wire (tab, newline), carriage return, NUL, and '%' itself. */
-static int needs_escape(unsigned char c)
+static inline int needs_escape(unsigned char c)
 {
-    return c == '%' || c == '\t' || c == '\n' || c == '\r' || c == '\0';
+    /* one test for the common case: every escaped byte is below '&' */
+    return c < '&' && (c == '%' || c == '\t' || c == '\n' || c == '\r' || c == '\0');
 }
 
-void fst_cli_put_escaped(FILE *f, const char *s, size_t n)
+size_t fst_cli_escape(char *dst, const char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
-    size_t from = 0;
+    char *d = dst;
     for (size_t i = 0; i < n; i++) {
         const unsigned char c = (unsigned char)s[i];
-        if (!needs_escape(c))
+        if (!needs_escape(c)) {
+            *d++ = (char)c;
             continue;
-        fwrite(s + from, 1, i - from, f);
-        const char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-        fwrite(e, 1, 3, f);
-        from = i + 1;
+        }
+        *d++ = '%';
+        *d++ = hex[c >> 4];
+        *d++ = hex[c & 15];
     }
-    fwrite(s + from, 1, n - from, f);
+    return (size_t)(d - dst);
 }
 
 static int hexval(char c)
