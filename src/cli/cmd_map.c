@@ -47,7 +47,8 @@ static void map_help(FILE *f)
           "  -o, --output FILE    write there instead of standard output\n",
           f);
     fst_cli_input_help(f);
-    fputs("\nThe input accounting goes to stderr as with `sessions`.\n"
+    fputs("\nThe input accounting goes to stderr (and --stats FILE) as with `sessions`;\n"
+          "merge's accounting is of the merged stream, so keep map's.\n"
           "\nExample (one machine, 4 shards):\n"
           "  flowstitch map --shards 4 AWSLogs/ | sort -t \"$(printf '\\t')\" -k1,1 -s \\\n"
           "    | flowstitch reduce > part-0 && flowstitch merge part-0 > sessions.jsonl\n"
@@ -407,6 +408,9 @@ int fst_cli_map(int argc, char **argv)
     if (code == FST_EXIT_OK)
         put_census(&m, task_id(argc - a.first, argv + a.first, a.shards, a.name));
     fst_cli_print_input_summary(r, a.in.quiet, NULL);
+    if (a.in.stats_path &&
+        fst_cli_write_stats(CMD, a.in.stats_path, r, NULL, NULL, 0, 0) < 0 && !code)
+        code = FST_EXIT_FATAL;
     if (code == FST_EXIT_OK)
         code = fst_cli_input_exit_code(r);
 done:
