@@ -143,6 +143,10 @@ awk -F'\t' '$1=="R" { n++; if (n==3) { hold=$0; next } if (n==4) { print; print 
   good/part-2 > order.part
 expect "merge: records out of order" "out of order" "$bin" merge good/part-0 good/part-1 \
   order.part good/part-3
+# the same records in two parts (keys renamed so that only the records clash)
+"$bin" map -q fgd/s3 | "$bin" reduce -q > byconn.part
+sed "s/^K$TAB/K${TAB}x/" byconn.part > renamed.part
+expect "merge: a record in two parts" "in another part too" "$bin" merge byconn.part renamed.part
 # nothing written when a part is bad
 "$bin" merge good/part-0 good/part-1 good/part-2 cut.part > none.out 2>/dev/null
 [ ! -s none.out ] && ok || fail "merge wrote sessions from a cut part"

@@ -139,8 +139,8 @@ static int add_source(merge_ctx *m, const part *p, uint64_t ln, char **f)
     return 0;
 }
 
-/* One line of a part's head (f[0..n)); 1 at the first record or the end,
- * 0 to go on, or an exit code (positive) after a message. */
+/* One line of a part's head (f[0..n)); -1 at the first record or the end
+ * line, 0 to go on, or an exit code (positive) after a message. */
 static int head_line(merge_ctx *m, part *p, uint64_t ln, char **f, int n)
 {
     if (!strcmp(f[0], "R") || !strcmp(f[0], "end"))
@@ -475,16 +475,16 @@ static int merge_records(const merge_ctx *m, FILE *out)
     size_t nh = 0;
     int rc = c && heap ? open_cursors(m, c, heap, &nh) : FST_EXIT_FATAL;
     const char *layout = NULL;
-    const cursor *last = NULL;
+    int any = 0;
     uint64_t last_rank = 0, last_seq = 0;
     while (!rc && nh) {
         cursor *top = heap[0];
-        if (last && top->src->rank == last_rank && top->seq == last_seq) {
+        if (any && top->src->rank == last_rank && top->seq == last_seq) {
             rc = part_bad(top->p->path, top->ln, "the same record is in another part too");
             break;
         }
         put_record(out, top, &layout);
-        last = top;
+        any = 1;
         last_rank = top->src->rank;
         last_seq = top->seq;
         const int nx = cursor_next(m, top);
