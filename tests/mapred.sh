@@ -51,7 +51,9 @@ check() {
   local half=$(( ($(wc -l < files) + 1) / 2 ))
   head -n "$half" files > files.1; tail -n +"$((half + 1))" files > files.2
   # shellcheck disable=SC2046,SC2086
-  { "$bin" map -q $sflag $(cat files.1) > map.1 && "$bin" map -q $sflag $(cat files.2) > map.2; } ||
+  : > map.2
+  { "$bin" map -q $sflag $(cat files.1) > map.1 &&
+    { [ ! -s files.2 ] || "$bin" map -q $sflag $(cat files.2) > map.2; }; } ||
     { fail "$name: map"; return; }
   cat map.1 map.2 > map.all
   local keys; keys=$(cut -f1 map.all | sort -u | wc -l)
@@ -78,6 +80,15 @@ check "fgi s3 independent shards=4" 4 "" fgi/s3
 check "fgn cloudwatch nat shards=4" 4 "" fgn/cloudwatch
 check "fgd s3 tsv iso shards=4" 4 "--format tsv --time-format iso" fgd/s3
 check "fgd s3 by connection (no --shards)" 0 "" fgd/s3
+# bytes the wire escapes ('%', tab, CR; '%09' as text) inside tokens, here
+# ENI ids, which the sessions output shows
+mkdir -p weird
+{ echo "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status"
+  printf '2 1 eni-a%%25b 10.0.0.1 10.0.0.2 40000 443 6 3 300 1718000000 1718000060 ACCEPT OK\n'
+  printf '2 1 eni-c\td 10.0.0.2 10.0.0.1 443 40000 6 2 200 1718000000 1718000060 ACCEPT OK\n'
+  printf '2 1 eni-e%%09f\rg 10.0.0.3 10.0.0.4 53 5353 17 1 90 1718000000 1718000060 ACCEPT OK\n'
+} > weird/a.log
+check "escaped bytes in tokens shards=2" 2 "" weird
 SHUFFLE=1 check "fgd s3 shards=4, each key's lines shuffled" 4 "" fgd/s3
 SHUFFLE=1 check "fgn s3 shards=16, each key's lines shuffled" 16 "" fgn/s3
 

@@ -53,8 +53,11 @@ static int hexval(char c)
 
 long fst_cli_unescape(char *s, size_t n)
 {
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
+    const char *pct = memchr(s, '%', n);
+    if (!pct)
+        return (long)n; /* the common case: nothing escaped */
+    size_t o = (size_t)(pct - s);
+    for (size_t i = o; i < n; i++) {
         if (s[i] != '%') {
             s[o++] = s[i];
             continue;
