@@ -42,8 +42,9 @@ static void map_help(FILE *f)
           "                       Without it the key is the connection's hash.\n"
           "  --name NAME          the input name of standard input ('-'), e.g. the\n"
           "                       S3 key a Hadoop Streaming mapper is reading\n"
-          "                       (records are ordered by input name, then line:\n"
-          "                       two map tasks must not both read an unnamed '-')\n"
+          "                       (records are ordered by input name, then place\n"
+          "                       in it: two map tasks must not both read an\n"
+          "                       unnamed '-')\n"
           "  -o, --output FILE    write there instead of standard output\n",
           f);
     fst_cli_input_help(f);
