@@ -207,4 +207,45 @@ typedef struct fst_cli_progress fst_cli_progress;
 fst_cli_progress *fst_cli_progress_start(const fst_reader *r, int n, char **paths, int quiet);
 void fst_cli_progress_stop(fst_cli_progress *p);
 
+/* ---- map, reduce, merge (cli/cmd_map.c, cmd_reduce.c, cmd_merge.c; the
+ * wire in cli/mapred.c; docs/distributed.md) ---- */
+int fst_cli_map(int argc, char **argv);
+int fst_cli_reduce(int argc, char **argv);
+int fst_cli_merge(int argc, char **argv);
+
+#define FST_CLI_FNV_INIT 0xcbf29ce484222325ULL
+/* 64-bit FNV-1a of n bytes, continuing from h (FST_CLI_FNV_INIT to start). */
+uint64_t fst_cli_fnv(uint64_t h, const void *p, size_t n);
+/* A text field of the wire: '%', tab, newline, CR and NUL as %XX, into
+ * dst (room for 3 * n bytes); returns the bytes written. */
+size_t fst_cli_escape(char *dst, const char *s, size_t n);
+/* Undo it in place: the new length, or -1 on a bad escape. */
+long fst_cli_unescape(char *s, size_t n);
+/* The order `sessions` reads input names in: a recursive walk in byte
+ * order of names ('/' sorts below every byte). */
+int fst_cli_path_cmp(const char *a, const char *b);
+/* 16 lower-case hex digits / a decimal number (no leading zero) -> *out;
+ * 0 or -1. */
+int fst_cli_hex64(const char *s, uint64_t *out);
+int fst_cli_dec64(const char *s, uint64_t *out);
+/* A whole stream in memory, handed out line by line (NUL-terminated in
+ * place; lineno counts from 1). */
+typedef struct fst_cli_lines {
+    char *buf;
+    size_t len, pos;
+    uint64_t lineno;
+} fst_cli_lines;
+/* 0, -1 out of memory, -2 read error; free(out->buf) after. */
+int fst_cli_slurp(FILE *f, fst_cli_lines *out);
+char *fst_cli_next_line(fst_cli_lines *l);
+/* Split s at tabs in place into f[0..n); returns n, or max + 1 when there
+ * are more than max fields. */
+int fst_cli_split_tabs(char *s, char **f, int max);
+
+/* `sessions` with a hook (merge): input_done runs once every record was
+ * pushed, before any session is written; its nonzero exit code ends the
+ * run with nothing written.  cmd names the command in its help. */
+typedef int (*fst_cli_input_done_fn)(void *ud);
+int fst_cli_sessions_hooked(int argc, char **argv, fst_cli_input_done_fn input_done, void *ud);
+
 #endif

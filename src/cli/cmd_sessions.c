@@ -242,6 +242,11 @@ static int write_sessions(fst_stitcher *st, emit_ctx *e, int code)
 
 int fst_cli_sessions(int argc, char **argv)
 {
+    return fst_cli_sessions_hooked(argc, argv, NULL, NULL);
+}
+
+int fst_cli_sessions_hooked(int argc, char **argv, fst_cli_input_done_fn input_done, void *ud)
+{
     sessions_args a;
     int code = parse_args(&a, argc, argv);
     if (code)
@@ -273,6 +278,8 @@ int fst_cli_sessions(int argc, char **argv)
     e.out = out;
     prog = fst_cli_progress_start(run.r, argc - a.first, argv + a.first, a.in.quiet);
     code = fst_cli_build_push(CMD, &run, emit, &e, e.written);
+    if (code == FST_EXIT_OK && input_done)
+        code = input_done(ud);
     if (code == FST_EXIT_OK && !e.w &&
         !(e.w = open_writer(out, &a.in))) {
         fputs(CMD ": out of memory\n", stderr);

@@ -20,6 +20,9 @@ static void usage(FILE *f)
           "  records    print every input record normalized as JSON Lines/CSV/TSV\n"
           "             (checks the parser; converts custom formats)\n"
           "  report     draw the sessions as one self-contained HTML page\n"
+          "  map, reduce, merge\n"
+          "             `sessions` on many machines (Hadoop, Spark, Dask, Batch):\n"
+          "             byte for byte the same output (docs/distributed.md)\n"
           "  help CMD   show a command's help (same as CMD --help)\n"
           "\n"
           "INPUT is a file (plain or gzip, recognised by content), a directory\n"
@@ -68,6 +71,12 @@ int main(int argc, char **argv)
             return fst_cli_report(2, hargv);
         if (!strcmp(argv[2], "timeline"))
             return fst_cli_timeline(2, hargv);
+        if (!strcmp(argv[2], "map"))
+            return fst_cli_map(2, hargv);
+        if (!strcmp(argv[2], "reduce"))
+            return fst_cli_reduce(2, hargv);
+        if (!strcmp(argv[2], "merge"))
+            return fst_cli_merge(2, hargv);
     }
     if (!strcmp(cmd, "records"))
         return fst_cli_records(argc - 1, argv + 1);
@@ -79,6 +88,12 @@ int main(int argc, char **argv)
         return fst_cli_report(argc - 1, argv + 1);
     if (!strcmp(cmd, "timeline"))
         return fst_cli_timeline(argc - 1, argv + 1);
+    if (!strcmp(cmd, "map"))
+        return fst_cli_map(argc - 1, argv + 1);
+    if (!strcmp(cmd, "reduce"))
+        return fst_cli_reduce(argc - 1, argv + 1);
+    if (!strcmp(cmd, "merge"))
+        return fst_cli_merge(argc - 1, argv + 1);
     fprintf(stderr, "flowstitch: unknown command '%s' (try 'flowstitch --help')\n", cmd);
     return FST_EXIT_USAGE;
 }

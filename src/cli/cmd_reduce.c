@@ -1,0 +1,490 @@
+/* cli/cmd_reduce.c - `flowstitch reduce`: the reduce task of a distributed
+ * run (docs/distributed.md).
+ *
+ * Reads map lines (KEY R|S|C ...) from stdin, for any number of keys in any
+ * order, checks them all, and writes one part: its keys, the map tasks it
+ * heard from, the sources, and the records in the order `sessions` reads
+ * them (input name in walk order, then the record's number in its input).
+ * Checks: every line well formed; every record's source known; no record
+ * twice; with --shards, every key's records counted against the census the
+ * map tasks sent (a lost or doubled map output is an error here, not a
+ * wrong session later).  Nothing is written unless all of it holds.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define CMD "flowstitch reduce"
+
+static void reduce_help(FILE *f)
+{
+    fputs("usage: flowstitch reduce [-o FILE] < MAP-LINES\n"
+          "\n"
+          "The reduce task of a distributed `sessions` run (docs/distributed.md).\n"
+          "Reads the lines `flowstitch map` wrote, for one key or many, in any\n"
+          "order (grouped by key as Hadoop Streaming, Spark's RDD.pipe after a\n"
+          "partition, or sort deliver them, or not), and writes one part for\n"
+          "`flowstitch merge`: the records of its keys in the order `sessions`\n"
+          "reads them, with their sources and the census of the map tasks.\n"
+          "\n"
+          "Every line is checked; a bad line is reported as stdin:LINE: reason.\n"
+          "With --shards maps, each key's records must add up to the census the\n"
+          "map tasks sent it, and every key must have heard from the same tasks.\n"
+          "\n"
+          "Options:\n"
+          "  -o, --output FILE  write the part there (default: standard output)\n"
+          "  -q, --quiet        no summary line on standard error\n"
+          "  -h, --help         this text\n"
+          "\n"
+          "Exit status: 0 part written; 2 usage; 3 bad input (nothing written),\n"
+          "out of memory, or the output cannot be written.\n",
+          f);
+}
+
+enum { KEY_ENI_META = FST_KEY_COMMAND };
+
+static const struct option reduce_longopts[] = {
+    FST_CLI_SHARED_LONGOPTS,
+    {"eni-metadata", required_argument, NULL, KEY_ENI_META},
+    {0}};
+
+static int own_option(void *ctx, int key, const char *v)
+{
+    (void)ctx, (void)key, (void)v;
+    fputs(CMD ": --eni-metadata belongs to `flowstitch merge` (it decides the "
+              "sessions; docs/distributed.md)\n", stderr);
+    return -1;
+}
+
+/* ---- lines ------------------------------------------------------------ */
+
+typedef struct rline {
+    uint64_t rank;     /* of its input name (set once sources are known) */
+    uint64_t seq, sid, lineno;
+    const char *key, *raw;
+} rline;
+
+typedef struct sline {
+    uint64_t sid, lineno;
+    const char *key;
+    char *path;        /* unescaped */
+    const char *epath, *layout; /* as read (escaped) */
+    uint64_t rank;
+} sline;
+
+typedef struct cline {
+    uint64_t task, count, lineno;
+    const char *key;
+    uint32_t shards;
+} cline;
+
+typedef struct lines {
+    rline *r;
+    sline *s;
+    cline *c;
+    size_t nr, ns, nc, capr, caps, capc;
+} lines;
+
+#define GROW(arr, n, cap)                                                    \
+    ((n) < (cap) || grow((void **)&(arr), &(cap), sizeof *(arr)) == 0)
+
+static int grow(void **p, size_t *cap, size_t size)
+{
+    const size_t ncap = *cap ? 2 * *cap : 1024;
+    void *np = realloc(*p, ncap * size);
+    if (!np)
+        return -1;
+    *p = np;
+    *cap = ncap;
+    return 0;
+}
+
+static int bad(uint64_t lineno, const char *why)
+{
+    fprintf(stderr, "stdin:%llu: %s\n", (unsigned long long)lineno, why);
+    return FST_EXIT_FATAL;
+}
+
+/* One map line, split into f[0..n); an exit code. */
+static int take_line(lines *L, char **f, int n, uint64_t ln)
+{
+    if (n < 2 || !f[0][0] || f[1][1])
+        return bad(ln, "not a map line (KEY<TAB>R|S|C<TAB>...)");
+    if (n != 5)
+        return bad(ln, n > 5 ? "too many fields" : "too few fields");
+    uint64_t a, b;
+    if (fst_cli_hex64(f[2], &a) < 0)
+        return bad(ln, f[1][0] == 'C' ? "bad task id (16 hex digits)"
+                                      : "bad source id (16 hex digits)");
+    switch (f[1][0]) {
+    case 'R':
+        if (fst_cli_dec64(f[3], &b) < 0)
+            return bad(ln, "bad record number");
+        if (!f[4][0])
+            return bad(ln, "empty record");
+        if (!GROW(L->r, L->nr, L->capr))
+            return FST_EXIT_FATAL;
+        L->r[L->nr++] = (rline){0, b, a, ln, f[0], f[4]};
+        return 0;
+    case 'S': {
+        if (!f[3][0] || !f[4][0])
+            return bad(ln, "empty input name or layout");
+        if (!GROW(L->s, L->ns, L->caps))
+            return FST_EXIT_FATAL;
+        const size_t plen = strlen(f[3]);
+        char *path = malloc(plen + 1);
+        if (!path)
+            return FST_EXIT_FATAL;
+        memcpy(path, f[3], plen + 1);
+        const long ul = fst_cli_unescape(path, plen);
+        if (ul < 0 || memchr(path, '\0', (size_t)ul)) {
+            free(path);
+            return bad(ln, "bad escape in the input name");
+        }
+        path[ul] = '\0';
+        L->s[L->ns++] = (sline){a, ln, f[0], path, f[3], f[4], 0};
+        return 0;
+    }
+    case 'C': {
+        uint64_t shards, count;
+        if (fst_cli_dec64(f[3], &shards) < 0 || shards < 1 || shards > 65536)
+            return bad(ln, "bad shard count (1 to 65536)");
+        if (fst_cli_dec64(f[4], &count) < 0)
+            return bad(ln, "bad census count");
+        if (!GROW(L->c, L->nc, L->capc))
+            return FST_EXIT_FATAL;
+        L->c[L->nc++] = (cline){a, count, ln, f[0], (uint32_t)shards};
+        return 0;
+    }
+    default:
+        return bad(ln, "unknown line kind (R, S or C)");
+    }
+}
+
+static int read_lines(fst_cli_lines *in, lines *L)
+{
+    char *s, *f[6];
+    while ((s = fst_cli_next_line(in))) {
+        const int n = fst_cli_split_tabs(s, f, 5);
+        const int rc = take_line(L, f, n, in->lineno);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* ---- sources ---------------------------------------------------------- */
+
+static int cmp_sid(const void *a, const void *b)
+{
+    const sline *x = a, *y = b;
+    return x->sid < y->sid ? -1 : x->sid > y->sid ? 1 : x->lineno < y->lineno ? -1 : 1;
+}
+
+static int cmp_spath(const void *a, const void *b)
+{
+    const sline *x = *(sline *const *)a, *y = *(sline *const *)b;
+    return fst_cli_path_cmp(x->path, y->path);
+}
+
+/* Sources sorted by sid and made unique; each gets the rank of its input
+ * name.  An exit code (a sid given twice with different text is an error). */
+static int settle_sources(lines *L)
+{
+    if (L->ns)
+        qsort(L->s, L->ns, sizeof *L->s, cmp_sid);
+    size_t u = 0;
+    for (size_t i = 0; i < L->ns; i++) {
+        if (u && L->s[u - 1].sid == L->s[i].sid) {
+            if (strcmp(L->s[u - 1].epath, L->s[i].epath) || strcmp(L->s[u - 1].layout,
+                                                                   L->s[i].layout)) {
+                fprintf(stderr, "stdin:%llu: source %016llx differs from line %llu\n",
+                        (unsigned long long)L->s[i].lineno, (unsigned long long)L->s[i].sid,
+                        (unsigned long long)L->s[u - 1].lineno);
+                return FST_EXIT_FATAL;
+            }
+            free(L->s[i].path);
+            continue;
+        }
+        L->s[u++] = L->s[i];
+    }
+    L->ns = u;
+    sline **by_path = malloc((u ? u : 1) * sizeof *by_path);
+    if (!by_path)
+        return FST_EXIT_FATAL;
+    for (size_t i = 0; i < u; i++)
+        by_path[i] = &L->s[i];
+    qsort(by_path, u, sizeof *by_path, cmp_spath);
+    for (size_t i = 0, rank = 0; i < u; i++) {
+        if (i && fst_cli_path_cmp(by_path[i - 1]->path, by_path[i]->path))
+            rank++;
+        by_path[i]->rank = rank;
+    }
+    free(by_path);
+    return 0;
+}
+
+static const sline *find_source(const lines *L, uint64_t sid)
+{
+    size_t lo = 0, hi = L->ns;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (L->s[mid].sid == sid)
+            return &L->s[mid];
+        if (L->s[mid].sid < sid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static int cmp_order(const void *a, const void *b)
+{
+    const rline *x = a, *y = b;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    if (x->seq != y->seq)
+        return x->seq < y->seq ? -1 : 1;
+    return x->lineno < y->lineno ? -1 : 1;
+}
+
+/* Records in read order; an exit code (unknown source, a record twice). */
+static int order_records(lines *L)
+{
+    for (size_t i = 0; i < L->nr; i++) {
+        const sline *s = find_source(L, L->r[i].sid);
+        if (!s)
+            return bad(L->r[i].lineno, "record of a source without its S line");
+        L->r[i].rank = s->rank;
+    }
+    if (L->nr)
+        qsort(L->r, L->nr, sizeof *L->r, cmp_order);
+    for (size_t i = 1; i < L->nr; i++)
+        if (L->r[i].rank == L->r[i - 1].rank && L->r[i].seq == L->r[i - 1].seq) {
+            fprintf(stderr, "stdin:%llu: record %llu of its input also at line %llu "
+                            "(an input mapped twice?)\n",
+                    (unsigned long long)L->r[i].lineno, (unsigned long long)L->r[i].seq,
+                    (unsigned long long)L->r[i - 1].lineno);
+            return FST_EXIT_FATAL;
+        }
+    return 0;
+}
+
+/* ---- keys and the census ---------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_census(const void *a, const void *b)
+{
+    const cline *x = a, *y = b;
+    const int k = strcmp(x->key, y->key);
+    if (k)
+        return k;
+    return x->task < y->task ? -1 : x->task > y->task ? 1 : 0;
+}
+
+typedef struct keyset {
+    const char **k;
+    uint64_t *records;   /* R lines per key */
+    size_t n;
+    uint32_t shards;     /* 0: keys are connection hashes */
+} keyset;
+
+static size_t key_index(const keyset *K, const char *key)
+{
+    const char **p = bsearch(&key, K->k, K->n, sizeof *K->k, cmp_str);
+    return (size_t)(p - K->k);
+}
+
+/* Every key once, sorted, with its record count; an exit code. */
+static int collect_keys(const lines *L, keyset *K)
+{
+    const size_t all = L->nr + L->ns + L->nc;
+    K->k = malloc((all ? all : 1) * sizeof *K->k);
+    if (!K->k)
+        return FST_EXIT_FATAL;
+    size_t n = 0;
+    for (size_t i = 0; i < L->nr; i++)
+        if (!n || strcmp(K->k[n - 1], L->r[i].key))
+            K->k[n++] = L->r[i].key;
+    for (size_t i = 0; i < L->ns; i++)
+        K->k[n++] = L->s[i].key;
+    for (size_t i = 0; i < L->nc; i++)
+        K->k[n++] = L->c[i].key;
+    qsort(K->k, n, sizeof *K->k, cmp_str);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!u || strcmp(K->k[u - 1], K->k[i]))
+            K->k[u++] = K->k[i];
+    K->n = u;
+    K->records = calloc(u ? u : 1, sizeof *K->records);
+    if (!K->records)
+        return FST_EXIT_FATAL;
+    for (size_t i = 0; i < L->nr; i++)
+        K->records[key_index(K, L->r[i].key)]++;
+    return 0;
+}
+
+/* With census lines: the shard count agrees, every key is a shard that
+ * has its census, and each key's records add up to it. */
+static int check_census(lines *L, keyset *K)
+{
+    if (!L->nc) {
+        for (size_t i = 0; i < K->n; i++) {
+            uint64_t h;
+            if (fst_cli_hex64(K->k[i], &h) < 0) {
+                fprintf(stderr, CMD ": key '%s' is neither a connection hash nor a shard "
+                                "with a census (map --shards output without its census?)\n",
+                        K->k[i]);
+                return FST_EXIT_FATAL;
+            }
+        }
+        return 0;
+    }
+    K->shards = L->c[0].shards;
+    qsort(L->c, L->nc, sizeof *L->c, cmp_census);
+    for (size_t i = 0; i < L->nc; i++) {
+        uint64_t shard;
+        if (L->c[i].shards != K->shards)
+            return bad(L->c[i].lineno, "census of another shard count");
+        if (fst_cli_dec64(L->c[i].key, &shard) < 0 || shard >= K->shards)
+            return bad(L->c[i].lineno, "the key is not a shard number below the shard count");
+        if (i && !cmp_census(&L->c[i - 1], &L->c[i]))
+            return bad(L->c[i].lineno, "census of this task and key given twice "
+                                       "(a map output delivered twice?)");
+    }
+    size_t ci = 0, first_tasks = 0;
+    for (size_t k = 0; k < K->n; k++) {
+        uint64_t sum = 0;
+        const size_t start = ci;
+        for (; ci < L->nc && !strcmp(L->c[ci].key, K->k[k]); ci++) {
+            sum += L->c[ci].count;
+            if (k && (ci - start >= first_tasks || L->c[ci].task != L->c[ci - start].task)) {
+                fprintf(stderr, CMD ": key %s heard from other map tasks than key %s\n",
+                        K->k[k], K->k[0]);
+                return FST_EXIT_FATAL;
+            }
+        }
+        if (ci == start || sum != K->records[k]) {
+            fprintf(stderr, CMD ": key %s: %llu record lines, the map tasks' census says "
+                            "%llu (a map output lost, doubled or cut?)\n",
+                    K->k[k], (unsigned long long)K->records[k], (unsigned long long)sum);
+            return FST_EXIT_FATAL;
+        }
+        if (k == 0)
+            first_tasks = ci - start;
+        else if (ci - start != first_tasks) {
+            fprintf(stderr, CMD ": key %s heard from %zu map tasks, key %s from %zu\n",
+                    K->k[k], ci - start, K->k[0], first_tasks);
+            return FST_EXIT_FATAL;
+        }
+    }
+    return 0;
+}
+
+/* ---- the part --------------------------------------------------------- */
+
+static int cmp_rank(const void *a, const void *b)
+{
+    const sline *x = a, *y = b;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    return x->sid < y->sid ? -1 : x->sid > y->sid;
+}
+
+static void write_part(FILE *out, lines *L, const keyset *K)
+{
+    fprintf(out, "flowstitch-part\t1\t%u\n", (unsigned)K->shards);
+    for (size_t i = 0; i < K->n; i++)
+        fprintf(out, "K\t%s\n", K->k[i]);
+    for (size_t i = 0; i < L->nc; i++)
+        if (!strcmp(L->c[i].key, L->c[0].key))
+            fprintf(out, "T\t%016llx\n", (unsigned long long)L->c[i].task);
+    if (L->ns)
+        qsort(L->s, L->ns, sizeof *L->s, cmp_rank); /* sources are not looked up any more */
+    for (size_t i = 0; i < L->ns; i++)
+        fprintf(out, "S\t%016llx\t%s\t%s\n", (unsigned long long)L->s[i].sid, L->s[i].epath,
+                L->s[i].layout);
+    for (size_t i = 0; i < L->nr; i++)
+        fprintf(out, "R\t%016llx\t%llu\t%s\n", (unsigned long long)L->r[i].sid,
+                (unsigned long long)L->r[i].seq, L->r[i].raw);
+    fprintf(out, "end\t%zu\n", L->nr);
+}
+
+static int reduce_all(fst_cli_lines *in, FILE *out, int quiet)
+{
+    lines L;
+    keyset K;
+    memset(&L, 0, sizeof L);
+    memset(&K, 0, sizeof K);
+    int code = read_lines(in, &L);
+    if (!code)
+        code = settle_sources(&L);
+    if (!code)
+        code = order_records(&L);
+    if (!code)
+        code = collect_keys(&L, &K);
+    if (!code)
+        code = check_census(&L, &K);
+    if (!code) {
+        write_part(out, &L, &K);
+        if (!quiet)
+            fprintf(stderr, CMD ": %zu keys, %zu records, %zu sources, %zu census lines\n",
+                    K.n, L.nr, L.ns, L.nc);
+    }
+    for (size_t i = 0; i < L.ns; i++)
+        free(L.s[i].path);
+    free(L.r);
+    free(L.s);
+    free(L.c);
+    free(K.k);
+    free(K.records);
+    return code;
+}
+
+int fst_cli_reduce(int argc, char **argv)
+{
+    fst_cli_input_opts o;
+    fst_cli_input_opts_init(&o);
+    int first;
+    int code = fst_cli_parse(CMD, argc, argv, FST_CLI_SHARED_SHORTOPTS, reduce_longopts, &o,
+                             own_option, NULL, &first);
+    if (code == FST_CLI_HELP)
+        reduce_help(stdout);
+    if (code)
+        return code < 0 ? FST_EXIT_OK : code;
+    if (first < argc) {
+        fprintf(stderr, CMD ": reads standard input only ('%s' given; try --help)\n",
+                argv[first]);
+        return FST_EXIT_USAGE;
+    }
+    fst_cli_lines in;
+    const int src = fst_cli_slurp(stdin, &in);
+    if (src < 0) {
+        fputs(src == -1 ? CMD ": out of memory\n" : CMD ": cannot read standard input\n",
+              stderr);
+        return FST_EXIT_FATAL;
+    }
+    FILE *out = stdout;
+    if (o.output && !(out = fopen(o.output, "w"))) {
+        fprintf(stderr, CMD ": %s: cannot open for writing\n", o.output);
+        free(in.buf);
+        return FST_EXIT_FATAL;
+    }
+    code = reduce_all(&in, out, o.quiet);
+    free(in.buf);
+    if ((fflush(out) != 0 || ferror(out)) && !code) {
+        fputs(CMD ": cannot write the output\n", stderr);
+        code = FST_EXIT_FATAL;
+    }
+    if (out != stdout && fclose(out) != 0 && !code)
+        code = FST_EXIT_FATAL;
+    if (code && out != stdout)
+        remove(o.output); /* no part rather than a wrong one */
+    return code;
+}
