@@ -405,3 +405,8 @@ fst__ev_kind fst__input_next(fst__input *in, fst__event *ev)
     ev->kind = FST__EV_END;
     return ev->kind;
 }
+
+void fst__input_resume(fst__input *in)
+{
+    in->done = 0;
+}

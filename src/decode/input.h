@@ -104,6 +104,10 @@ void fst__input_time_order(fst__input *in, int on);
 /* Next event.  Returns ev->kind; never fails: problems are events. */
 fst__ev_kind fst__input_next(fst__input *in, fst__event *ev);
 void fst__input_free(fst__input *in);
+/* After FST__EV_END: inputs were queued since; the next fst__input_next
+ * goes on with them (parse/pipeline.c, whose framing thread meets the end
+ * before the reading thread has seen all events). */
+void fst__input_resume(fst__input *in);
 
 /* Tuning and test hooks (call before the first fst__input_next).
  *

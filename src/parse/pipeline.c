@@ -1,0 +1,454 @@
+/* parse/pipeline.c - framing and parsing on other threads (pipeline.h).
+ *
+ * Chunks live in a ring of 2 * workers + 2 slots and go FREE -> FRAMING
+ * (framing thread) -> FRAMED -> PARSING (one worker) -> PARSED -> READING
+ * (reading thread) -> FREE; sequence numbers give each slot its turn, so
+ * the reading thread gets them in the order they were framed.  One mutex
+ * guards the states; the chunk's contents belong to whoever holds its state.
+ * A second mutex guards the input, for inputs queued while it is read.
+ */
+#include "parse/pipeline.h"
+
+#include <pthread.h>
+#include <string.h>
+
+#include "flowstitch/errors.h"
+#include "parse/pack.h"
+#include "parse/parser_int.h"
+#include "util/util.h"
+
+#define CHUNK_TEXT (256u * 1024u)
+#define CHUNK_EVENTS 4096u
+
+enum { S_FREE, S_FRAMING, S_FRAMED, S_PARSING, S_PARSED, S_READING };
+
+typedef struct worker {
+    struct fst__pipe *pipe;
+    fst__parser *parser;
+    fst_record rec;
+    char *scratch; /* header lines are parsed from a copy */
+    size_t scap;
+    pthread_t th;
+    int started;
+} worker;
+
+struct fst__pipe {
+    fst__input *in;
+    pthread_mutex_t mu;
+    pthread_cond_t c_free, c_work, c_read;
+    pthread_mutex_t inmu;
+    pthread_cond_t c_in;
+    uint64_t gen;          /* inputs queued since start (inmu) */
+    int stop;
+    fst__chunk *slots;
+    size_t nslots;
+    uint64_t fseq, pseq, rseq;
+    fst__chunk *reading;
+    /* framing thread */
+    pthread_t framer;
+    int framer_started;
+    fst__parser *fparser;  /* follows header lines, to know the layout in force */
+    fst_record frec;
+    char *hdr;             /* header line in force (copy), hlen bytes */
+    size_t hlen, hcap;
+    uint64_t hline;
+    int has_hdr;
+    char *tmp;
+    size_t tcap;
+    worker *w;
+    int nw;
+};
+
+/* ---- buffers ---------------------------------------------------------- */
+
+static int grow(void **buf, size_t *cap, size_t need, size_t unit)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = *cap ? *cap : 4096 / unit + 1;
+    while (n < need)
+        n *= 2;
+    void *nb = fst__realloc(*buf, n * unit);
+    if (!nb)
+        return -1;
+    *buf = nb;
+    *cap = n;
+    return 0;
+}
+
+/* Copy s[0..n) and a NUL to the end of *buf; its offset, or FST__NO_TEXT
+ * on out of memory. */
+static uint32_t put_text(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+    if (grow((void **)buf, cap, *len + n + 1, 1) < 0)
+        return FST__NO_TEXT;
+    const size_t at = *len;
+    if (n)
+        memcpy(*buf + at, s, n);
+    (*buf)[at + n] = '\0';
+    *len += n + 1;
+    return (uint32_t)at;
+}
+
+static uint32_t chunk_text(fst__chunk *c, const char *s, size_t n)
+{
+    return put_text(&c->text, &c->tlen, &c->tcap, s, n);
+}
+
+/* ---- framing thread --------------------------------------------------- */
+
+static fst__chunk *take_free(fst__pipe *p)
+{
+    pthread_mutex_lock(&p->mu);
+    fst__chunk *c = &p->slots[p->fseq % p->nslots];
+    while (!p->stop && c->state != S_FREE)
+        pthread_cond_wait(&p->c_free, &p->mu);
+    if (p->stop) {
+        pthread_mutex_unlock(&p->mu);
+        return NULL;
+    }
+    c->state = S_FRAMING;
+    c->seq = p->fseq++;
+    pthread_mutex_unlock(&p->mu);
+    c->tlen = c->nev = c->rlen = c->alen = 0;
+    c->end_gen = 0;
+    c->hdr_off = FST__NO_TEXT;
+    c->hdr_len = 0;
+    if (p->has_hdr) {
+        c->hdr_off = chunk_text(c, p->hdr, p->hlen);
+        c->hdr_len = (uint32_t)p->hlen;
+        c->hdr_lineno = p->hline;
+    }
+    return c;
+}
+
+static void publish(fst__pipe *p, fst__chunk *c)
+{
+    pthread_mutex_lock(&p->mu);
+    c->state = S_FRAMED;
+    pthread_cond_broadcast(&p->c_work);
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* A header line: does it change the layout in force?  Keep it if so. */
+static void follow_header(fst__pipe *p, const fst__event *ev)
+{
+    if (grow((void **)&p->tmp, &p->tcap, ev->len + 1, 1) < 0)
+        return; /* the workers will meet the same shortage */
+    memcpy(p->tmp, ev->text, ev->len + 1);
+    const fst_format *before = p->fparser->hdr;
+    const char *why;
+    (void)fst__parser_line(p->fparser, p->tmp, ev->len, ev->lineno, &p->frec, &why);
+    if (p->fparser->hdr == before || grow((void **)&p->hdr, &p->hcap, ev->len + 1, 1) < 0)
+        return;
+    memcpy(p->hdr, ev->text, ev->len + 1);
+    p->hlen = ev->len;
+    p->hline = ev->lineno;
+    p->has_hdr = 1;
+}
+
+/* Copy one event into c.  0, or -1 on out of memory. */
+static int add_event(fst__pipe *p, fst__chunk *c, const fst__event *ev)
+{
+    fst__pev *e = &c->ev[c->nev];
+    memset(e, 0, sizeof *e);
+    e->kind = (uint8_t)ev->kind;
+    e->lineno = ev->lineno;
+    e->bytes_read = ev->bytes_read;
+    e->err = ev->err;
+    e->gzip = (uint8_t)ev->gzip;
+    e->layers = (uint8_t)ev->gzip_layers;
+    e->off = e->why = e->pwhy = e->rec = FST__NO_TEXT;
+    if (ev->why && (e->why = chunk_text(c, ev->why, strlen(ev->why))) == FST__NO_TEXT)
+        return -1;
+    switch (ev->kind) {
+    case FST__EV_FILE_BEGIN:
+        fst__parser_file_begin(p->fparser, NULL);
+        p->has_hdr = 0;
+        /* fall through */
+    case FST__EV_FILE_SKIPPED:
+        if (ev->path && (e->off = chunk_text(c, ev->path, strlen(ev->path))) == FST__NO_TEXT)
+            return -1;
+        break;
+    case FST__EV_LINE:
+        if ((e->off = chunk_text(c, ev->text, ev->len)) == FST__NO_TEXT)
+            return -1;
+        e->len = (uint32_t)ev->len;
+        e->hdr = (uint8_t)fst__parser_is_header(ev->text, ev->len, ev->lineno);
+        if (e->hdr)
+            follow_header(p, ev);
+        break;
+    default:
+        break;
+    }
+    c->nev++;
+    return 0;
+}
+
+/* After the END: wait for inputs queued later (then go on) or the stop. */
+static int wait_more(fst__pipe *p, uint64_t gen)
+{
+    pthread_mutex_lock(&p->inmu);
+    while (!p->stop && p->gen == gen)
+        pthread_cond_wait(&p->c_in, &p->inmu);
+    const int go = !p->stop;
+    if (go)
+        fst__input_resume(p->in);
+    pthread_mutex_unlock(&p->inmu);
+    return go;
+}
+
+static void *framer_main(void *arg)
+{
+    fst__pipe *p = arg;
+    fst__chunk *c = NULL;
+    for (;;) {
+        if (!c && !(c = take_free(p)))
+            return NULL;
+        fst__event ev;
+        pthread_mutex_lock(&p->inmu);
+        const fst__ev_kind k = fst__input_next(p->in, &ev);
+        const uint64_t gen = p->gen;
+        pthread_mutex_unlock(&p->inmu);
+        if (add_event(p, c, &ev) < 0) {
+            /* out of memory: the reading thread stops at this point (the
+             * events array has room for it: allocated at start) */
+            fst__pev *e = &c->ev[c->nev++];
+            memset(e, 0, sizeof *e);
+            e->kind = FST__PEV_FATAL;
+            e->err = FST_ENOMEM;
+            publish(p, c);
+            return NULL;
+        }
+        if (k == FST__EV_END) {
+            c->end_gen = gen;
+            publish(p, c);
+            c = NULL;
+            if (!wait_more(p, gen))
+                return NULL;
+            continue;
+        }
+        if (c->tlen >= CHUNK_TEXT || c->nev >= CHUNK_EVENTS) {
+            publish(p, c);
+            c = NULL;
+        }
+    }
+    return NULL;
+}
+
+/* ---- parse workers ---------------------------------------------------- */
+
+/* Parse a copy of s (header lines: the reading thread parses the text). */
+static int parse_copy(worker *w, const char *s, size_t n, uint64_t lineno, const char **why)
+{
+    if (grow((void **)&w->scratch, &w->scap, n + 1, 1) < 0)
+        return FST_ENOMEM;
+    memcpy(w->scratch, s, n + 1);
+    return fst__parser_line(w->parser, w->scratch, n, lineno, &w->rec, why);
+}
+
+static int parse_line(worker *w, fst__chunk *c, fst__pev *e)
+{
+    const char *why = NULL;
+    if (e->hdr)
+        return parse_copy(w, c->text + e->off, e->len, e->lineno, &why);
+    const int rc = fst__parser_line(w->parser, c->text + e->off, e->len, e->lineno, &w->rec, &why);
+    if (rc == FST__LINE_RECORD) {
+        const size_t stride = fst__pack_stride(w->parser);
+        if (grow((void **)&c->recs, &c->rcap, c->rlen + stride, 1) < 0)
+            return FST_ENOMEM;
+        fst__pack_record(w->parser, &w->rec, c->text, c->recs + c->rlen);
+        e->rec = (uint32_t)c->rlen;
+        c->rlen += stride;
+    } else if (rc < 0 && why && *why) {
+        e->pwhy = put_text(&c->aux, &c->alen, &c->acap, why, strlen(why));
+        if (e->pwhy == FST__NO_TEXT)
+            return FST_ENOMEM;
+    }
+    return rc;
+}
+
+static void parse_chunk(worker *w, fst__chunk *c)
+{
+    fst__parser_file_begin(w->parser, NULL);
+    if (c->hdr_off != FST__NO_TEXT) {
+        const char *why;
+        (void)parse_copy(w, c->text + c->hdr_off, c->hdr_len, c->hdr_lineno, &why);
+    }
+    for (size_t i = 0; i < c->nev; i++) {
+        fst__pev *e = &c->ev[i];
+        if (e->kind == FST__EV_FILE_BEGIN)
+            fst__parser_file_begin(w->parser, NULL);
+        else if (e->kind == FST__EV_LINE)
+            e->prc = parse_line(w, c, e);
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    fst__pipe *p = w->pipe;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        fst__chunk *c = &p->slots[p->pseq % p->nslots];
+        while (!p->stop && c->state != S_FRAMED) {
+            pthread_cond_wait(&p->c_work, &p->mu);
+            c = &p->slots[p->pseq % p->nslots];
+        }
+        if (p->stop)
+            break;
+        c->state = S_PARSING;
+        p->pseq++;
+        pthread_mutex_unlock(&p->mu);
+        parse_chunk(w, c);
+        pthread_mutex_lock(&p->mu);
+        c->state = S_PARSED;
+        pthread_cond_broadcast(&p->c_read);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* ---- the reading thread ----------------------------------------------- */
+
+fst__chunk *fst__pipe_next(fst__pipe *p)
+{
+    pthread_mutex_lock(&p->mu);
+    if (p->reading) {
+        p->reading->state = S_FREE;
+        pthread_cond_broadcast(&p->c_free);
+    }
+    fst__chunk *c = &p->slots[p->rseq % p->nslots];
+    while (c->state != S_PARSED)
+        pthread_cond_wait(&p->c_read, &p->mu);
+    c->state = S_READING;
+    p->rseq++;
+    p->reading = c;
+    pthread_mutex_unlock(&p->mu);
+    return c;
+}
+
+int fst__pipe_end_final(fst__pipe *p, const fst__chunk *c)
+{
+    pthread_mutex_lock(&p->inmu);
+    const int final = p->gen == c->end_gen;
+    pthread_mutex_unlock(&p->inmu);
+    return final;
+}
+
+void fst__pipe_lock_input(fst__pipe *p)
+{
+    pthread_mutex_lock(&p->inmu);
+}
+
+void fst__pipe_unlock_input(fst__pipe *p, int added)
+{
+    if (added) {
+        p->gen++;
+        pthread_cond_broadcast(&p->c_in);
+    }
+    pthread_mutex_unlock(&p->inmu);
+}
+
+/* ---- start and stop --------------------------------------------------- */
+
+static fst__parser *new_parser(const char *fields)
+{
+    fst__parser *ps = fst__parser_new();
+    if (ps && fields && fst__parser_set_fields(ps, fields) < 0) {
+        fst__parser_free(ps);
+        return NULL;
+    }
+    return ps;
+}
+
+static int init_parts(fst__pipe *p, const char *fields, int workers)
+{
+    p->nslots = (size_t)workers * 2 + 2;
+    p->slots = fst__calloc(p->nslots, sizeof *p->slots);
+    p->w = fst__calloc((size_t)workers, sizeof *p->w);
+    p->fparser = new_parser(fields);
+    if (!p->slots || !p->w || !p->fparser)
+        return -1;
+    for (size_t i = 0; i < p->nslots; i++) {
+        p->slots[i].evcap = CHUNK_EVENTS + 1; /* + room for a FATAL event */
+        if (!(p->slots[i].ev = fst__malloc(p->slots[i].evcap * sizeof(fst__pev))))
+            return -1;
+    }
+    p->nw = workers;
+    for (int i = 0; i < workers; i++) {
+        p->w[i].pipe = p;
+        if (!(p->w[i].parser = new_parser(fields)))
+            return -1;
+        p->w[i].parser->nointern = 1;
+    }
+    return 0;
+}
+
+fst__pipe *fst__pipe_start(fst__input *in, const char *fields, int workers)
+{
+    fst__pipe *p = fst__calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->in = in;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_mutex_init(&p->inmu, NULL);
+    pthread_cond_init(&p->c_free, NULL);
+    pthread_cond_init(&p->c_work, NULL);
+    pthread_cond_init(&p->c_read, NULL);
+    pthread_cond_init(&p->c_in, NULL);
+    if (init_parts(p, fields, workers) < 0)
+        goto fail;
+    for (int i = 0; i < workers; i++) {
+        if (pthread_create(&p->w[i].th, NULL, worker_main, &p->w[i]) != 0)
+            goto fail;
+        p->w[i].started = 1;
+    }
+    if (pthread_create(&p->framer, NULL, framer_main, p) != 0)
+        goto fail;
+    p->framer_started = 1;
+    return p;
+fail:
+    fst__pipe_stop(p);
+    return NULL;
+}
+
+void fst__pipe_stop(fst__pipe *p)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->stop = 1;
+    pthread_cond_broadcast(&p->c_free);
+    pthread_cond_broadcast(&p->c_work);
+    pthread_mutex_unlock(&p->mu);
+    pthread_mutex_lock(&p->inmu);
+    pthread_cond_broadcast(&p->c_in);
+    pthread_mutex_unlock(&p->inmu);
+    if (p->framer_started)
+        pthread_join(p->framer, NULL);
+    for (int i = 0; i < p->nw; i++) {
+        if (p->w[i].started)
+            pthread_join(p->w[i].th, NULL);
+        fst__parser_free(p->w[i].parser);
+        fst__free(p->w[i].scratch);
+    }
+    for (size_t i = 0; p->slots && i < p->nslots; i++) {
+        fst__free(p->slots[i].text);
+        fst__free(p->slots[i].ev);
+        fst__free(p->slots[i].recs);
+        fst__free(p->slots[i].aux);
+    }
+    fst__free(p->slots);
+    fst__free(p->w);
+    fst__parser_free(p->fparser);
+    fst__free(p->hdr);
+    fst__free(p->tmp);
+    pthread_mutex_destroy(&p->mu);
+    pthread_mutex_destroy(&p->inmu);
+    pthread_cond_destroy(&p->c_free);
+    pthread_cond_destroy(&p->c_work);
+    pthread_cond_destroy(&p->c_read);
+    pthread_cond_destroy(&p->c_in);
+    fst__free(p);
+}
