@@ -9,7 +9,9 @@
 
 #include "flowstitch/errors.h"
 #include "out/columns.h"
+#include "out/recplan.h"
 #include "out/row.h"
+#include "util/util.h"
 
 /* "\"name\":" for each session column. */
 static const struct { const char *s; size_t n; } session_keys[FST__SCOL_COUNT] = {
@@ -82,23 +84,83 @@ static int session_row(fst_writer *w, const fst_session *s)
     return fst__writer_emit(w, p);
 }
 
+/* Past a key: the value of one column of a record (the cells of
+ * fst__record_cell, written straight from the record by the plan). */
+static char *put_rec_value(char *p, const fst__rp_col *c, const fst_record *rec, const fst_str *tok,
+                           int iso, uint64_t *bad)
+{
+    const int id = c->id;
+    if (id == FST_F_UNKNOWN ? (tok->len == 1 && tok->ptr[0] == '-')
+                            : FST_FIELDSET_HAS(rec->dash, id) != 0)
+        return FST__PUT_LIT(p, "null");
+    switch (c->kind) {
+    case FST__RP_TIME:
+        if (iso && rec->num[id] <= INT64_MAX) {
+            *p++ = '"';
+            p += fst__time_iso(p, (int64_t)rec->num[id]);
+            *p++ = '"';
+            return p;
+        }
+        return fst__put_u64(p, rec->num[id]);
+    case FST__RP_U64:
+        return fst__put_u64(p, rec->num[id]);
+    case FST__RP_ADDR:
+        *p++ = '"';
+        p = fst__put_addr(p, &rec->addr[c->slot]);
+        *p++ = '"';
+        return p;
+    case FST__RP_ENUM: {
+        const char *t = fst__record_enum_text(c->type, rec->num[id]);
+        *p++ = '"';
+        p = fst__put(p, t, strlen(t));
+        *p++ = '"';
+        return p;
+    }
+    default:
+        return fst__put_json_str_n(p, tok->ptr, tok->len, bad);
+    }
+}
+
+/* Longest value of a column that is not text: an address or an ISO time,
+ * with quotes. */
+#define REC_VALUE_MAX 64
+
 static int record_row(fst_writer *w, const fst_record *rec)
 {
-    char *p = fst__writer_reserve(w, fst__record_row_bound(rec));
+    fst__recplan *rp = w->state;
+    if (!rp && !(rp = w->state = fst__calloc(1, sizeof *rp)))
+        return FST_ENOMEM;
+    if (fst__recplan_get(rp, rec) < 0)
+        return FST_ENOMEM;
+    const size_t nc = rp->ncols;
+    size_t need = rp->keys_len + FST__RP_KEY_COPY + 3 + nc * REC_VALUE_MAX;
+    for (size_t i = 0; i < nc; i++)
+        need += FST__JSON_GROWTH * rec->cols[i].len;
+    char *p = fst__writer_reserve(w, need);
     if (!p)
         return FST_ENOMEM;
-    *p++ = '{';
-    for (int i = 0; i < rec->format->ncols; i++) {
-        if (i)
-            *p++ = ',';
-        *p++ = '"';
-        p = fst__put_record_key(p, rec, i);
-        p = FST__PUT_LIT(p, "\":");
-        const fst__cell c = fst__record_cell(rec, i);
-        p = put_cell(p, &c, w->time_iso, &w->utf8_replaced);
+    if (!nc)
+        *p++ = '{';
+    for (size_t i = 0; i < nc; i++) {
+        const fst__rp_col *c = &rp->col[i];
+        if (c->klen <= FST__RP_KEY_COPY) { /* one fixed-size copy (the plan pads keys) */
+            memcpy(p, rp->keys + c->key, FST__RP_KEY_COPY);
+            p += c->klen;
+        } else {
+            p = fst__put(p, rp->keys + c->key, c->klen);
+        }
+        p = put_rec_value(p, c, rec, &rec->cols[i], w->time_iso, &w->utf8_replaced);
     }
     p = FST__PUT_LIT(p, "}\n");
     return fst__writer_emit(w, p);
+}
+
+static void jsonl_end(fst_writer *w)
+{
+    if (w->state)
+        fst__recplan_free(w->state);
+    fst__free(w->state);
+    w->state = NULL;
 }
 
 const fst__format_ops fst__jsonl_ops = {
@@ -106,4 +168,5 @@ const fst__format_ops fst__jsonl_ops = {
     .aliases = {"json", "ndjson", NULL},
     .session_row = session_row,
     .record_row = record_row,
+    .end = jsonl_end,
 };
