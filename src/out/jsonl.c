@@ -13,9 +13,11 @@
 #include "out/row.h"
 #include "util/util.h"
 
-/* "\"name\":" for each session column. */
-static const struct { const char *s; size_t n; } session_keys[FST__SCOL_COUNT] = {
-#define KEY(name) {"\"" #name "\":", sizeof("\"" #name "\":") - 1},
+/* ",\"name\":" for each session column, padded so that one fixed-size
+ * copy writes any of them (the row's reserve has room for the overrun). */
+#define SKEY_COPY 32
+static const struct { char s[SKEY_COPY]; uint8_t n; } session_keys[FST__SCOL_COUNT] = {
+#define KEY(name) {",\"" #name "\":", sizeof(",\"" #name "\":") - 1},
     FST__SESSION_COLUMNS(KEY)
 #undef KEY
 };
@@ -70,16 +72,16 @@ static int session_row(fst_writer *w, const fst_session *s)
 {
     fst__cell cells[FST__SCOL_COUNT];
     const size_t text = fst__session_cells(s, cells);
-    char *p = fst__writer_reserve(w, FST__SESSION_ROW_FIXED + text);
+    char *p = fst__writer_reserve(w, FST__SESSION_ROW_FIXED + SKEY_COPY + text);
     if (!p)
         return FST_ENOMEM;
-    *p++ = '{';
+    char *const start = p;
     for (int i = 0; i < FST__SCOL_COUNT; i++) {
-        if (i)
-            *p++ = ',';
-        p = fst__put(p, session_keys[i].s, session_keys[i].n);
+        memcpy(p, session_keys[i].s, SKEY_COPY);
+        p += session_keys[i].n;
         p = put_cell(p, &cells[i], w->time_iso, &w->utf8_replaced);
     }
+    *start = '{'; /* the first key's ',' */
     p = FST__PUT_LIT(p, "}\n");
     return fst__writer_emit(w, p);
 }
