@@ -10,9 +10,14 @@
  * and replays their events through the reader's accounting (parse/reader.c),
  * so records, counts, problems and their order are those of one thread.
  *
- * Memory: at most 2 * workers + 2 chunks exist (the framing thread waits for
- * a free one), each ~256 KiB of text (or one line when longer) plus its
- * events and packed records.
+ * Files apart: an input with more queued behind it is handed whole to one
+ * worker, which reads, inflates, frames and parses it with its own
+ * fst__input while other workers do the same with the next inputs; the
+ * reading thread still takes their chunks in queue order.
+ *
+ * Memory: at most 2 * workers + 2 segments exist (the framing thread waits
+ * for a free one), each a chunk or a file's 3 chunks, a chunk ~256 KiB of
+ * text (or one line when longer) plus its events and packed records.
  *
  * Threads: the input (fst__input) belongs to the framing thread while the
  * pipeline runs; the reading thread queues more inputs only between
@@ -62,11 +67,18 @@ typedef struct fst__chunk {
 
 typedef struct fst__pipe fst__pipe;
 
-/* Start the threads over in (which the pipeline uses until fst__pipe_stop)
- * with `workers` parse workers (>= 1); fields is the reader's --fields
- * layout (NULL for the default), already known to be valid.  NULL when
- * memory or a thread could not be had (then nothing was started). */
-fst__pipe *fst__pipe_start(fst__input *in, const char *fields, int workers);
+typedef struct fst__pipe_cfg {
+    int workers;           /* parse threads (>= 1) */
+    const char *fields;    /* the reader's --fields layout (NULL: default), known valid */
+    int files_apart;       /* read inputs with more queued behind them on the workers */
+    /* for the workers' own inputs (files read apart): as the reader's */
+    uint32_t max_line, bufsize;
+    fst__sniff_fn sniff;
+} fst__pipe_cfg;
+
+/* Start the threads over in (which the pipeline uses until fst__pipe_stop).
+ * NULL when memory or a thread could not be had (then nothing was started). */
+fst__pipe *fst__pipe_start(fst__input *in, const fst__pipe_cfg *cfg);
 /* The next chunk in input order (waits for it); the previous one is given
  * back.  Never NULL: the input's END comes as an event. */
 fst__chunk *fst__pipe_next(fst__pipe *p);

@@ -387,8 +387,12 @@ static int pipe_workers(const fst_reader *r)
 static void maybe_start_pipe(fst_reader *r)
 {
     const int n = pipe_workers(r);
-    if (n >= 2 && !r->has_stdin)
-        r->pipe = fst__pipe_start(r->in, r->fields, n); /* NULL: one thread */
+    if (n >= 2 && !r->has_stdin) {
+        const fst__pipe_cfg pc = {.workers = n, .fields = r->fields, .files_apart = 1,
+                                  .max_line = r->cfg.max_line, .bufsize = r->cfg.buffer_size,
+                                  .sniff = sniff_cb};
+        r->pipe = fst__pipe_start(r->in, &pc); /* NULL: one thread */
+    }
 }
 
 /* A line the worker parsed: as on_line, from its packed result. */
