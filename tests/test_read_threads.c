@@ -404,3 +404,38 @@ Test(read_threads, fields_layout_and_export_prefix)
     free_run(&one);
     free(b.s);
 }
+
+Test(read_threads, files_apart_each_with_its_header)
+{
+    /* Several inputs: all but the last are read whole by one parse thread
+     * each (files apart), the last is cut into chunks that any thread
+     * parses, also a thread whose own file waits; each file's header must
+     * stay its own. */
+    buf f[3] = {{0}};
+    int bad[3];
+    for (int k = 0; k < 3; k++) {
+        if (k < 2)
+            put(&f[k], HDR_SWAPPED "\n", sizeof HDR_SWAPPED);
+        for (int i = 0; i < 15000; i++) {
+            if (k < 2)
+                putf(&f[k], "OK 2 123456789012 eni-%017d 10.9.%d.%d 10.8.0.1 %d %d 17 1 %d 1700000000 1700000001 ACCEPT\n",
+                     i % 13, k, i % 250, 53, 2000 + i, 60 + i);
+            else
+                good_line(&f[k], i + 1);
+        }
+        bad[k] = 0;
+    }
+    bad[2] = body(&f[2], 20000, 9000);
+    inputs in = {.mem = {{"a.log", f[0].s, f[0].len}, {"b.log", f[1].s, f[1].len}, {"c.log", f[2].s, f[2].len}},
+                 .nmem = 3};
+    run_out one;
+    run_all(&one, &(run_cfg){0}, queue_inputs, &in, UINT64_MAX);
+    cr_expect_eq(one.total.headers, 2);
+    cr_expect_eq(one.total.records, 2 * 15000 + 15000 + 9000 - (uint64_t)bad[2]);
+    cr_expect_eq(one.total.skipped, (uint64_t)bad[2]);
+    /* b.log line 2: srcport 2000, dstport 53 (its header swaps them) */
+    cr_expect(strstr(one.log.s, "b.log:2 10.9.1.0 10.8.0.1 2000 53 60 ") != NULL);
+    free_run(&one);
+    for (int k = 0; k < 3; k++)
+        free(f[k].s);
+}

@@ -44,7 +44,9 @@ typedef struct seg {
 
 typedef struct worker {
     struct fst__pipe *pipe;
-    fst__parser *parser;
+    fst__parser *parser;  /* chunks of the framing thread (reset at each) */
+    fst__parser *jparser; /* jobs: a file from its start (a chunk parsed
+                           * meanwhile must not move its layout) */
     fst_record rec;
     char *scratch; /* header lines are parsed from a copy */
     size_t scap;
@@ -318,25 +320,26 @@ static void *framer_main(void *arg)
 /* ---- parse workers ---------------------------------------------------- */
 
 /* Parse a copy of s (header lines: the reading thread parses the text). */
-static int parse_copy(worker *w, const char *s, size_t n, uint64_t lineno, const char **why)
+static int parse_copy(worker *w, fst__parser *ps, const char *s, size_t n, uint64_t lineno,
+                      const char **why)
 {
     if (grow((void **)&w->scratch, &w->scap, n + 1, 1) < 0)
         return FST_ENOMEM;
     memcpy(w->scratch, s, n + 1);
-    return fst__parser_line(w->parser, w->scratch, n, lineno, &w->rec, why);
+    return fst__parser_line(ps, w->scratch, n, lineno, &w->rec, why);
 }
 
-static int parse_line(worker *w, fst__chunk *c, fst__pev *e)
+static int parse_line(worker *w, fst__parser *ps, fst__chunk *c, fst__pev *e)
 {
     const char *why = NULL;
     if (e->hdr)
-        return parse_copy(w, c->text + e->off, e->len, e->lineno, &why);
-    const int rc = fst__parser_line(w->parser, c->text + e->off, e->len, e->lineno, &w->rec, &why);
+        return parse_copy(w, ps, c->text + e->off, e->len, e->lineno, &why);
+    const int rc = fst__parser_line(ps, c->text + e->off, e->len, e->lineno, &w->rec, &why);
     if (rc == FST__LINE_RECORD) {
-        const size_t stride = fst__pack_stride(w->parser);
+        const size_t stride = fst__pack_stride(ps);
         if (grow((void **)&c->recs, &c->rcap, c->rlen + stride, 1) < 0)
             return FST_ENOMEM;
-        fst__pack_record(w->parser, &w->rec, c->text, c->recs + c->rlen);
+        fst__pack_record(ps, &w->rec, c->text, c->recs + c->rlen);
         e->rec = (uint32_t)c->rlen;
         c->rlen += stride;
     } else if (rc < 0 && why && *why) {
@@ -347,15 +350,15 @@ static int parse_line(worker *w, fst__chunk *c, fst__pev *e)
     return rc;
 }
 
-/* Parse c's lines, the parser in the state of the line before them. */
-static void parse_events(worker *w, fst__chunk *c)
+/* Parse c's lines with ps, in the state of the line before them. */
+static void parse_events(worker *w, fst__parser *ps, fst__chunk *c)
 {
     for (size_t i = 0; i < c->nev; i++) {
         fst__pev *e = &c->ev[i];
         if (e->kind == FST__EV_FILE_BEGIN)
-            fst__parser_file_begin(w->parser, NULL);
+            fst__parser_file_begin(ps, NULL);
         else if (e->kind == FST__EV_LINE)
-            e->prc = parse_line(w, c, e);
+            e->prc = parse_line(w, ps, c, e);
     }
 }
 
@@ -366,9 +369,9 @@ static void parse_chunk(worker *w, fst__chunk *c)
     fst__parser_file_begin(w->parser, NULL);
     if (c->hdr_off != FST__NO_TEXT) {
         const char *why;
-        (void)parse_copy(w, c->text + c->hdr_off, c->hdr_len, c->hdr_lineno, &why);
+        (void)parse_copy(w, w->parser, c->text + c->hdr_off, c->hdr_len, c->hdr_lineno, &why);
     }
-    parse_events(w, c);
+    parse_events(w, w->parser, c);
 }
 
 /* With p->mu held: parse the oldest framed chunk if there is one (the
@@ -435,7 +438,7 @@ static void run_job(worker *w, seg *sg)
         }
         if (w->in) {
             ended = frame_job_chunk(w, c);
-            parse_events(w, c);
+            parse_events(w, w->jparser, c);
         } else { /* no input could be made */
             chunk_reset(c);
             add_fatal(c);
@@ -568,9 +571,9 @@ static int init_parts(fst__pipe *p, const char *fields, int workers)
     p->nw = workers;
     for (int i = 0; i < workers; i++) {
         p->w[i].pipe = p;
-        if (!(p->w[i].parser = new_parser(fields)))
+        if (!(p->w[i].parser = new_parser(fields)) || !(p->w[i].jparser = new_parser(fields)))
             return -1;
-        p->w[i].parser->nointern = 1;
+        p->w[i].parser->nointern = p->w[i].jparser->nointern = 1;
     }
     return 0;
 }
@@ -627,6 +630,7 @@ void fst__pipe_stop(fst__pipe *p)
         if (p->w[i].started)
             pthread_join(p->w[i].th, NULL);
         fst__parser_free(p->w[i].parser);
+        fst__parser_free(p->w[i].jparser);
         fst__free(p->w[i].scratch);
         fst__input_free(p->w[i].in);
     }
