@@ -616,14 +616,16 @@ void fst__pipe_stop(fst__pipe *p)
 {
     if (!p)
         return;
+    /* stop is read under either mutex: written under both (the only place
+     * that holds both, so no order to keep elsewhere) */
     pthread_mutex_lock(&p->mu);
+    pthread_mutex_lock(&p->inmu);
     p->stop = 1;
     pthread_cond_broadcast(&p->c_free);
     pthread_cond_broadcast(&p->c_work);
-    pthread_mutex_unlock(&p->mu);
-    pthread_mutex_lock(&p->inmu);
     pthread_cond_broadcast(&p->c_in);
     pthread_mutex_unlock(&p->inmu);
+    pthread_mutex_unlock(&p->mu);
     if (p->framer_started)
         pthread_join(p->framer, NULL);
     for (int i = 0; i < p->nw; i++) {
