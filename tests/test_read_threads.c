@@ -439,3 +439,71 @@ Test(read_threads, files_apart_each_with_its_header)
     for (int k = 0; k < 3; k++)
         free(f[k].s);
 }
+
+/* ---- rows made on the parse threads (fst_record_writer_use_reader) ------- */
+
+/* JSON Lines of the input, written with `threads` parse threads; the
+ * writer's count of bytes that were not UTF-8 in *bad. */
+static char *jsonl_of(const char *text, size_t len, const char *fields, uint32_t threads,
+                      int iso, uint64_t *bad, uint64_t *rows)
+{
+    char *out = NULL;
+    size_t olen = 0;
+    FILE *f = open_memstream(&out, &olen);
+    cr_assert_not_null(f);
+    fst_reader_config cfg;
+    fst_reader_config_init(&cfg);
+    cfg.fields = fields;
+    cfg.threads = threads;
+    cfg.diag = NULL;
+    fst_reader *r = fst_reader_new(&cfg);
+    cr_assert_not_null(r);
+    cr_assert_eq(fst_reader_add_mem(r, "u.log", text, len), 0);
+    fst_writer *w = fst_record_writer_open(f, FST_OUT_JSONL);
+    cr_assert_not_null(w);
+    cr_assert_eq(fst_writer_set_time_format(w, iso ? FST_TIME_ISO : FST_TIME_EPOCH), 0);
+    cr_assert_eq(fst_record_writer_use_reader(w, r), 0);
+    const fst_record *rec;
+    *rows = 0;
+    while (fst_reader_next(r, &rec) == 1) {
+        cr_assert_eq(fst_record_writer_write(w, rec), 0);
+        ++*rows;
+    }
+    cr_expect_eq(fst_record_writer_use_reader(w, r), FST_EINVAL, "after reading began");
+    *bad = fst_writer_utf8_replaced(w);
+    cr_assert_eq(fst_writer_close(w), 0);
+    fst_reader_free(r);
+    fclose(f);
+    return out;
+}
+
+Test(read_threads, jsonl_rows_made_on_parse_threads)
+{
+    /* a text column with a byte that is no UTF-8 (0xff), a quote and a
+     * backslash; an unknown column; '-' values */
+    const char *fields = "${version} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} "
+                         "${protocol} ${bytes} ${start} ${action} ${sublocation-id} ${my-column}";
+    buf b = {0};
+    const int n = 20000;
+    for (int i = 0; i < n; i++)
+        putf(&b, "5 eni-%05d 10.1.%d.%d 2001:db8::%x %d 80 6 %d 1700000%03d %s %s%d x%d\n", i % 50,
+             i / 250 % 256, i % 250, i, 1024 + i, i, i % 1000, i % 5 ? "ACCEPT" : "-",
+             i % 4 ? "sub\xff\"\\" : "-", i, i % 3);
+    uint64_t bad1, rows1;
+    char *one = jsonl_of(b.s, b.len, fields, 1, 1, &bad1, &rows1);
+    cr_expect_eq(rows1, (uint64_t)n);
+    /* one 0xff in three lines out of four */
+    cr_expect_eq(bad1, (uint64_t)(n - n / 4));
+    cr_expect(strstr(one, "\"sublocation_id\":\"sub\xef\xbf\xbd\\\"\\\\1\",\"my_column\":\"x1\"}\n") != NULL);
+    cr_expect(strstr(one, "\"action\":null") != NULL);
+    for (uint32_t t = 2; t <= 4; t += 2) {
+        uint64_t bad, rows;
+        char *more = jsonl_of(b.s, b.len, fields, t, 1, &bad, &rows);
+        cr_expect_str_eq(more, one, "rows with %u threads", t);
+        cr_expect_eq(bad, bad1);
+        cr_expect_eq(rows, rows1);
+        free(more);
+    }
+    free(one);
+    free(b.s);
+}

@@ -132,8 +132,10 @@ int fst_cli_records(int argc, char **argv)
         goto done;
     }
     w = fst_record_writer_open(out, (fst_out_format)a.in.format);
-    if (w)
+    if (w) {
         fst_writer_set_time_format(w, a.in.time_format);
+        fst_record_writer_use_reader(w, r); /* rows made on the parse threads */
+    }
     fst_cli_progress *prog = fst_cli_progress_start(r, argc - a.first, argv + a.first, a.in.quiet);
     code = w ? copy_records(r, w) : FST_EXIT_FATAL;
     fst_cli_progress_stop(prog);

@@ -5,6 +5,7 @@
  * array of strings, a boolean true/false, a NULL cell null.  Record keys
  * are the AWS names with '-' turned into '_'.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "flowstitch/errors.h"
@@ -127,23 +128,22 @@ static char *put_rec_value(char *p, const fst__rp_col *c, const fst_record *rec,
  * with quotes. */
 #define REC_VALUE_MAX 64
 
-static int record_row(fst_writer *w, const fst_record *rec)
+/* Bytes rec's row may take (its plan rp). */
+static size_t rec_need(const fst__recplan *rp, const fst_record *rec)
 {
-    fst__recplan *rp = w->state;
-    if (!rp && !(rp = w->state = fst__calloc(1, sizeof *rp)))
-        return FST_ENOMEM;
-    if (fst__recplan_get(rp, rec) < 0)
-        return FST_ENOMEM;
-    const size_t nc = rp->ncols;
-    size_t need = rp->keys_len + FST__RP_KEY_COPY + 3 + nc * REC_VALUE_MAX;
-    for (size_t i = 0; i < nc; i++)
+    size_t need = rp->keys_len + FST__RP_KEY_COPY + 3 + rp->ncols * REC_VALUE_MAX;
+    for (size_t i = 0; i < rp->ncols; i++)
         need += FST__JSON_GROWTH * rec->cols[i].len;
-    char *p = fst__writer_reserve(w, need);
-    if (!p)
-        return FST_ENOMEM;
-    if (!nc)
+    return need;
+}
+
+/* rec's row at p (rec_need bytes); returns its end. */
+static char *rec_text(const fst__recplan *rp, const fst_record *rec, int iso, char *p,
+                      uint64_t *bad)
+{
+    if (!rp->ncols)
         *p++ = '{';
-    for (size_t i = 0; i < nc; i++) {
+    for (size_t i = 0; i < rp->ncols; i++) {
         const fst__rp_col *c = &rp->col[i];
         if (c->klen <= FST__RP_KEY_COPY) { /* one fixed-size copy (the plan pads keys) */
             memcpy(p, rp->keys + c->key, FST__RP_KEY_COPY);
@@ -151,11 +151,51 @@ static int record_row(fst_writer *w, const fst_record *rec)
         } else {
             p = fst__put(p, rp->keys + c->key, c->klen);
         }
-        p = put_rec_value(p, c, rec, &rec->cols[i], w->time_iso, &w->utf8_replaced);
+        p = put_rec_value(p, c, rec, &rec->cols[i], iso, bad);
     }
-    p = FST__PUT_LIT(p, "}\n");
-    return fst__writer_emit(w, p);
+    return FST__PUT_LIT(p, "}\n");
 }
+
+static int record_row(fst_writer *w, const fst_record *rec)
+{
+    fst__recplan *rp = w->state;
+    if (!rp && !(rp = w->state = fst__calloc(1, sizeof *rp)))
+        return FST_ENOMEM;
+    if (fst__recplan_get(rp, rec) < 0)
+        return FST_ENOMEM;
+    char *p = fst__writer_reserve(w, rec_need(rp, rec));
+    if (!p)
+        return FST_ENOMEM;
+    return fst__writer_emit(w, rec_text(rp, rec, w->time_iso, p, &w->utf8_replaced));
+}
+
+/* ---- rows made on a reader's parse threads (parse/rows.h) --------------- */
+
+static size_t row_on_thread(void *state, const void *ud, const fst_record *rec, char *buf,
+                            size_t cap, uint64_t *bad)
+{
+    fst__recplan *rp = state;
+    if (fst__recplan_get(rp, rec) < 0)
+        return SIZE_MAX; /* more than any buffer: out of memory */
+    const size_t need = rec_need(rp, rec);
+    if (need > cap)
+        return need;
+    return (size_t)(rec_text(rp, rec, *(const int *)ud, buf, bad) - buf);
+}
+
+static void *row_state_new(void)
+{
+    return fst__calloc(1, sizeof(fst__recplan));
+}
+
+static void row_state_free(void *state)
+{
+    fst__recplan_free(state);
+    fst__free(state);
+}
+
+static const fst__row_maker jsonl_rows = {
+    .row = row_on_thread, .state_new = row_state_new, .state_free = row_state_free};
 
 static void jsonl_end(fst_writer *w)
 {
@@ -171,4 +211,5 @@ const fst__format_ops fst__jsonl_ops = {
     .session_row = session_row,
     .record_row = record_row,
     .end = jsonl_end,
+    .record_rows = &jsonl_rows,
 };

@@ -24,6 +24,7 @@
 #include "flowstitch/errors.h"
 #include "parse/pack.h"
 #include "parse/parser_int.h"
+#include "parse/rows.h"
 #include "read/queue.h"
 #include "util/util.h"
 
@@ -51,6 +52,7 @@ typedef struct worker {
     char *scratch; /* header lines are parsed from a copy */
     size_t scap;
     fst__input *in; /* for jobs, made at the first */
+    void *rstate;   /* the row maker's state (parse/rows.h) */
     pthread_t th;
     int started;
 } worker;
@@ -73,6 +75,7 @@ struct fst__pipe {
     uint32_t max_line;    /* for the workers' inputs */
     uint32_t bufsize;
     fst__sniff_fn sniff;
+    fst__row_maker rows;   /* rows.row NULL: none */
     /* framing thread */
     pthread_t framer;
     int framer_started;
@@ -128,7 +131,7 @@ static uint32_t chunk_text(fst__chunk *c, const char *s, size_t n)
 
 static void chunk_reset(fst__chunk *c)
 {
-    c->tlen = c->nev = c->rlen = c->alen = 0;
+    c->tlen = c->nev = c->rlen = c->alen = c->wlen = 0;
     c->end_gen = 0;
     c->hdr_off = FST__NO_TEXT;
     c->hdr_len = 0;
@@ -208,7 +211,7 @@ static int add_event(fst__pipe *p, fst__chunk *c, const fst__event *ev)
     e->err = ev->err;
     e->gzip = (uint8_t)ev->gzip;
     e->layers = (uint8_t)ev->gzip_layers;
-    e->off = e->why = e->pwhy = e->rec = FST__NO_TEXT;
+    e->off = e->why = e->pwhy = e->rec = e->row = FST__NO_TEXT;
     if (ev->why && (e->why = chunk_text(c, ev->why, strlen(ev->why))) == FST__NO_TEXT)
         return -1;
     switch (ev->kind) {
@@ -319,6 +322,31 @@ static void *framer_main(void *arg)
 
 /* ---- parse workers ---------------------------------------------------- */
 
+/* The output row of the record just parsed into w->rec (parse/rows.h). */
+static int make_row(worker *w, fst__chunk *c, fst__pev *e)
+{
+    const fst__row_maker *m = &w->pipe->rows;
+    if (!c->rows && grow((void **)&c->rows, &c->wcap, CHUNK_TEXT, 1) < 0)
+        return -1;
+    uint64_t bad = 0;
+    size_t room = c->wcap - c->wlen;
+    size_t n = m->row(w->rstate, m->ud, &w->rec, c->rows + c->wlen, room, &bad);
+    if (n > room) {
+        if (grow((void **)&c->rows, &c->wcap, c->wlen + n, 1) < 0)
+            return -1;
+        room = c->wcap - c->wlen;
+        bad = 0;
+        n = m->row(w->rstate, m->ud, &w->rec, c->rows + c->wlen, room, &bad);
+        if (n > room)
+            return -1;
+    }
+    e->row = (uint32_t)c->wlen;
+    e->rowlen = (uint32_t)n;
+    e->rowbad = (uint32_t)bad;
+    c->wlen += n;
+    return 0;
+}
+
 /* Parse a copy of s (header lines: the reading thread parses the text). */
 static int parse_copy(worker *w, fst__parser *ps, const char *s, size_t n, uint64_t lineno,
                       const char **why)
@@ -342,6 +370,8 @@ static int parse_line(worker *w, fst__parser *ps, fst__chunk *c, fst__pev *e)
         fst__pack_record(ps, &w->rec, c->text, c->recs + c->rlen);
         e->rec = (uint32_t)c->rlen;
         c->rlen += stride;
+        if (w->rstate && make_row(w, c, e) < 0)
+            return FST_ENOMEM;
     } else if (rc < 0 && why && *why) {
         e->pwhy = put_text(&c->aux, &c->alen, &c->acap, why, strlen(why));
         if (e->pwhy == FST__NO_TEXT)
@@ -574,6 +604,8 @@ static int init_parts(fst__pipe *p, const char *fields, int workers)
         if (!(p->w[i].parser = new_parser(fields)) || !(p->w[i].jparser = new_parser(fields)))
             return -1;
         p->w[i].parser->nointern = p->w[i].jparser->nointern = 1;
+        if (p->rows.row && !(p->w[i].rstate = p->rows.state_new()))
+            return -1;
     }
     return 0;
 }
@@ -589,6 +621,8 @@ fst__pipe *fst__pipe_start(fst__input *in, const fst__pipe_cfg *cfg)
     p->max_line = cfg->max_line;
     p->bufsize = cfg->bufsize;
     p->sniff = cfg->sniff;
+    if (cfg->rows)
+        p->rows = *cfg->rows;
     pthread_mutex_init(&p->mu, NULL);
     pthread_mutex_init(&p->inmu, NULL);
     pthread_cond_init(&p->c_free, NULL);
@@ -635,6 +669,8 @@ void fst__pipe_stop(fst__pipe *p)
         fst__parser_free(p->w[i].jparser);
         fst__free(p->w[i].scratch);
         fst__input_free(p->w[i].in);
+        if (p->w[i].rstate)
+            p->rows.state_free(p->w[i].rstate);
     }
     for (size_t i = 0; p->slots && i < p->nslots; i++) {
         fst__item_free(p->slots[i].item);
@@ -644,6 +680,7 @@ void fst__pipe_stop(fst__pipe *p)
             fst__free(c->ev);
             fst__free(c->recs);
             fst__free(c->aux);
+            fst__free(c->rows);
         }
     }
     fst__free(p->slots);

@@ -42,6 +42,8 @@ typedef struct fst__pev {
     uint32_t why;         /* offset of the event's why in text, or FST__NO_TEXT */
     uint32_t pwhy;        /* LINE: offset of the parser's why in aux, or FST__NO_TEXT */
     uint32_t rec;         /* LINE with prc FST__LINE_RECORD: offset in recs */
+    uint32_t row, rowlen; /* its output row in rows (row FST__NO_TEXT: none) */
+    uint32_t rowbad;      /* the row's bytes that were not UTF-8 */
     int32_t err;          /* the event's err */
     int32_t prc;          /* LINE: what the worker's parser returned */
     uint8_t kind;         /* fst__ev_kind, or FST__PEV_FATAL */
@@ -58,6 +60,8 @@ typedef struct fst__chunk {
     size_t rlen, rcap;
     char *aux;                /* the parsers' whys */
     size_t alen, acap;
+    char *rows;               /* output rows (parse/rows.h) */
+    size_t wlen, wcap;
     uint32_t hdr_off, hdr_len; /* header in force at the start (in text), or FST__NO_TEXT */
     uint64_t hdr_lineno;
     uint64_t end_gen;         /* an END event: inputs queued when the framer met it */
@@ -74,6 +78,7 @@ typedef struct fst__pipe_cfg {
     /* for the workers' own inputs (files read apart): as the reader's */
     uint32_t max_line, bufsize;
     fst__sniff_fn sniff;
+    const struct fst__row_maker *rows; /* rows made on the workers, or NULL */
 } fst__pipe_cfg;
 
 /* Start the threads over in (which the pipeline uses until fst__pipe_stop).

@@ -17,6 +17,7 @@
 #include "parse/pack.h"
 #include "parse/parser.h"
 #include "parse/pipeline.h"
+#include "parse/rows.h"
 #include "util/util.h"
 
 struct fst_reader {
@@ -39,6 +40,10 @@ struct fst_reader {
     size_t ci;
     int started;          /* fst_reader_next was called */
     int has_stdin;        /* "-" queued: no pipeline */
+    fst__row_maker rows;  /* parse/rows.h; rows.row NULL: none */
+    const char *row;      /* the row of the record returned last, or NULL */
+    size_t row_len;
+    uint64_t row_bad;
     /* fst_reader_progress: copies made at each file's end, for a thread
      * watching while another reads (relaxed atomics: numbers to show) */
     _Atomic uint64_t prog_files, prog_records, prog_bytes;
@@ -390,7 +395,7 @@ static void maybe_start_pipe(fst_reader *r)
     if (n >= 2 && !r->has_stdin) {
         const fst__pipe_cfg pc = {.workers = n, .fields = r->fields, .files_apart = 1,
                                   .max_line = r->cfg.max_line, .bufsize = r->cfg.buffer_size,
-                                  .sniff = sniff_cb};
+                                  .sniff = sniff_cb, .rows = r->rows.row ? &r->rows : NULL};
         r->pipe = fst__pipe_start(r->in, &pc); /* NULL: one thread */
     }
 }
@@ -408,6 +413,11 @@ static int on_piped_line(fst_reader *r, fst__event *ev, const fst__pev *e,
         if (fst__unpack_record(r->parser, c->recs + e->rec, c->text, e->lineno, &r->rec) < 0)
             return FST_ENOMEM;
         count_record(r, &r->rec);
+        if (e->row != FST__NO_TEXT) {
+            r->row = c->rows + e->row;
+            r->row_len = e->rowlen;
+            r->row_bad = e->rowbad;
+        }
         *rec = &r->rec;
         return 1;
     case FST__LINE_HEADER:
@@ -468,8 +478,28 @@ static int next_piped(fst_reader *r, const fst_record **rec)
     }
 }
 
+int fst__reader_set_rows(fst_reader *r, const fst__row_maker *m)
+{
+    if (r->started)
+        return FST_EINVAL;
+    r->rows = *m;
+    return 0;
+}
+
+int fst__reader_row(const fst_reader *r, const fst_record *rec, const char **text, size_t *len,
+                    uint64_t *bad)
+{
+    if (!r->row || rec != &r->rec)
+        return 0;
+    *text = r->row;
+    *len = r->row_len;
+    *bad = r->row_bad;
+    return 1;
+}
+
 int fst_reader_next(fst_reader *r, const fst_record **rec)
 {
+    r->row = NULL;
     if (r->setup_err < 0) {
         /* A bad cfg.fields: said once, returned on every call. */
         if (r->cfg.diag && !r->ended)
