@@ -48,7 +48,8 @@ typedef struct worker {
     fst__parser *parser;  /* chunks of the framing thread (reset at each) */
     fst__parser *jparser; /* jobs: a file from its start (a chunk parsed
                            * meanwhile must not move its layout) */
-    fst_record rec;
+    fst_record rec;       /* parser's records */
+    fst_record jrec;      /* jparser's */
     char *scratch; /* header lines are parsed from a copy */
     size_t scap;
     fst__input *in; /* for jobs, made at the first */
@@ -322,21 +323,28 @@ static void *framer_main(void *arg)
 
 /* ---- parse workers ---------------------------------------------------- */
 
-/* The output row of the record just parsed into w->rec (parse/rows.h). */
-static int make_row(worker *w, fst__chunk *c, fst__pev *e)
+/* The record a worker's parser fills (each its own: a parser skips clearing
+ * fields its layout lacks while the record is still the one it filled). */
+static fst_record *rec_of(worker *w, const fst__parser *ps)
+{
+    return ps == w->parser ? &w->rec : &w->jrec;
+}
+
+/* The output row of the record rec just parsed (parse/rows.h). */
+static int make_row(worker *w, const fst_record *rec, fst__chunk *c, fst__pev *e)
 {
     const fst__row_maker *m = &w->pipe->rows;
     if (!c->rows && grow((void **)&c->rows, &c->wcap, CHUNK_TEXT, 1) < 0)
         return -1;
     uint64_t bad = 0;
     size_t room = c->wcap - c->wlen;
-    size_t n = m->row(w->rstate, m->ud, &w->rec, c->rows + c->wlen, room, &bad);
+    size_t n = m->row(w->rstate, m->ud, rec, c->rows + c->wlen, room, &bad);
     if (n > room) {
         if (grow((void **)&c->rows, &c->wcap, c->wlen + n, 1) < 0)
             return -1;
         room = c->wcap - c->wlen;
         bad = 0;
-        n = m->row(w->rstate, m->ud, &w->rec, c->rows + c->wlen, room, &bad);
+        n = m->row(w->rstate, m->ud, rec, c->rows + c->wlen, room, &bad);
         if (n > room)
             return -1;
     }
@@ -354,7 +362,7 @@ static int parse_copy(worker *w, fst__parser *ps, const char *s, size_t n, uint6
     if (grow((void **)&w->scratch, &w->scap, n + 1, 1) < 0)
         return FST_ENOMEM;
     memcpy(w->scratch, s, n + 1);
-    return fst__parser_line(ps, w->scratch, n, lineno, &w->rec, why);
+    return fst__parser_line(ps, w->scratch, n, lineno, rec_of(w, ps), why);
 }
 
 static int parse_line(worker *w, fst__parser *ps, fst__chunk *c, fst__pev *e)
@@ -362,15 +370,16 @@ static int parse_line(worker *w, fst__parser *ps, fst__chunk *c, fst__pev *e)
     const char *why = NULL;
     if (e->hdr)
         return parse_copy(w, ps, c->text + e->off, e->len, e->lineno, &why);
-    const int rc = fst__parser_line(ps, c->text + e->off, e->len, e->lineno, &w->rec, &why);
+    fst_record *rec = rec_of(w, ps);
+    const int rc = fst__parser_line(ps, c->text + e->off, e->len, e->lineno, rec, &why);
     if (rc == FST__LINE_RECORD) {
         const size_t stride = fst__pack_stride(ps);
         if (grow((void **)&c->recs, &c->rcap, c->rlen + stride, 1) < 0)
             return FST_ENOMEM;
-        fst__pack_record(ps, &w->rec, c->text, c->recs + c->rlen);
+        fst__pack_record(ps, rec, c->text, c->recs + c->rlen);
         e->rec = (uint32_t)c->rlen;
         c->rlen += stride;
-        if (w->rstate && make_row(w, c, e) < 0)
+        if (w->rstate && make_row(w, rec, c, e) < 0)
             return FST_ENOMEM;
     } else if (rc < 0 && why && *why) {
         e->pwhy = put_text(&c->aux, &c->alen, &c->acap, why, strlen(why));

@@ -40,6 +40,7 @@ struct fst_reader {
     size_t ci;
     int started;          /* fst_reader_next was called */
     int has_stdin;        /* "-" queued: no pipeline */
+    int pipe_err;         /* the pipeline stopped on this error: returned again */
     fst__row_maker rows;  /* parse/rows.h; rows.row NULL: none */
     const char *row;      /* the row of the record returned last, or NULL */
     size_t row_len;
@@ -462,8 +463,8 @@ static int next_piped(fst_reader *r, const fst_record **rec)
         fst__event ev;
         const fst__pev *e = piped_event(r, &ev);
         int rc;
-        if (e->kind == FST__PEV_FATAL)
-            return e->err;
+        if (e->kind == FST__PEV_FATAL) /* its threads stopped: so does the reader */
+            return r->pipe_err = e->err;
         if (ev.kind == FST__EV_END) {
             if (fst__pipe_end_final(r->pipe, r->chunk))
                 return at_end(r);
@@ -516,6 +517,8 @@ int fst_reader_next(fst_reader *r, const fst_record **rec)
         r->started = 1;
         maybe_start_pipe(r);
     }
+    if (r->pipe_err)
+        return r->pipe_err;
     if (r->pipe)
         return next_piped(r, rec);
     for (;;) {
