@@ -91,7 +91,9 @@ int fst__recplan_get(fst__recplan *rp, const fst_record *rec)
         return 0;
     fst__recplan_free(rp);
     const int rc = build(rp, rec->format);
-    if (rc < 0)
+    if (rc < 0) {
         fst__recplan_free(rp);
-    return rc;
+        return rc;
+    }
+    return 1;
 }

@@ -41,7 +41,8 @@ typedef struct fst__recplan {
 
 /* The plan for rec's layout, built when it is not the one in *rp (json: keys
  * as `{"name":` for the first column and `,"name":` after, '-' turned into
- * '_').  0, or FST_ENOMEM. */
+ * '_').  0 (the same layout as the last record's), 1 (a new plan), or
+ * FST_ENOMEM. */
 int fst__recplan_get(fst__recplan *rp, const fst_record *rec);
 void fst__recplan_free(fst__recplan *rp);
 
