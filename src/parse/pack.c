@@ -15,6 +15,7 @@
 typedef struct head {
     int64_t export_ms;
     fst_fieldset dash;
+    uint16_t ncols, naddr; /* the layout's shape, checked when unpacking */
     uint8_t status;
 } head;
 
@@ -37,7 +38,7 @@ void fst__pack_record(const fst__parser *p, const fst_record *rec, const char *b
 {
     const size_t nc = p->cur->ncols;
     unsigned char *o = out;
-    head h = {rec->export_ms, rec->dash, rec->status};
+    head h = {rec->export_ms, rec->dash, (uint16_t)nc, p->naddr, rec->status};
     memcpy(o, &h, sizeof h);
     uint64_t *val = (uint64_t *)(void *)(o + sizeof h);
     tok *t = (tok *)(void *)(val + nc);
@@ -70,6 +71,8 @@ int fst__unpack_record(fst__parser *p, const void *in, const char *base, uint64_
     const unsigned char *i = in;
     head h;
     memcpy(&h, i, sizeof h);
+    if (h.ncols != nc || h.naddr != p->naddr) /* only after a failed allocation */
+        return FST_ENOMEM;
     const uint64_t *val = (const uint64_t *)(const void *)(i + sizeof h);
     const tok *t = (const tok *)(const void *)(val + nc);
     const unsigned char *addr = (const unsigned char *)(t + nc);

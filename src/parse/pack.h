@@ -23,7 +23,9 @@ size_t fst__pack_stride(const fst__parser *p);
 void fst__pack_record(const fst__parser *p, const fst_record *rec, const char *base, void *out);
 /* Fill rec from a packed record made under the same layout as p's layout in
  * force (the reading thread's parser follows the same header lines), the
- * tokens pointing into base.  0, or FST_ENOMEM (interning). */
+ * tokens pointing into base.  0, or FST_ENOMEM (interning, or a record
+ * packed under another layout shape: the two threads' layouts parted after
+ * an allocation failed). */
 int fst__unpack_record(fst__parser *p, const void *in, const char *base, uint64_t lineno,
                        fst_record *rec);
 
