@@ -67,6 +67,8 @@ static inline char *transcript_rel(fst__input *in, const char *(*rel)(const char
             break;
         case FST__EV_END:
             break;
+        case FST__EV_HANDOFF: /* hand-off mode (parse/pipeline.c) is off here */
+            cr_assert_fail("FST__EV_HANDOFF without hand-off mode");
         }
     }
     fclose(f);

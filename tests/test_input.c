@@ -101,6 +101,8 @@ static char *transcript(fst__input *in, int flags)
             break;
         case FST__EV_END:
             break;
+        case FST__EV_HANDOFF: /* hand-off mode (parse/pipeline.c) is off here */
+            cr_assert_fail("FST__EV_HANDOFF without hand-off mode");
         }
     }
     fclose(f);

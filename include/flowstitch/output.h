@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 
+#include "flowstitch/reader.h"
 #include "flowstitch/record.h"
 #include "flowstitch/session.h"
 
@@ -35,6 +36,14 @@ typedef struct fst_writer fst_writer;
  * write has failed. */
 fst_writer *fst_record_writer_open(FILE *f, fst_out_format fmt);
 int fst_record_writer_write(fst_writer *w, const fst_record *rec);
+/* Let the parse threads of r (fst_reader_config.threads >= 2) make this
+ * writer's rows as they parse: then fst_record_writer_write of a record
+ * that fst_reader_next(r) just returned only copies its row.  The output
+ * is the same.  Call after fst_writer_set_time_format and before the first
+ * fst_reader_next(r); r must outlive the writes.  Returns 0 (also when the
+ * format cannot: all but jsonl for now, whose rows are then written as
+ * before), FST_EINVAL when r has begun reading or w writes sessions. */
+int fst_record_writer_use_reader(fst_writer *w, fst_reader *r);
 
 /* One session per call; CSV/TSV write the header line at open.  Returns
  * as the record writer's functions do. */

@@ -22,6 +22,9 @@
 /* Number of slots in fst_input_stats.by_reason: index is -code. */
 #define FST_REASON_SLOTS 32
 
+/* fst_reader_config.threads: one parse thread per online CPU. */
+#define FST_READER_THREADS_AUTO UINT32_MAX
+
 typedef struct fst_reader_config {
     /* AWS format string ("${version} ${account-id} ...") for input without
      * a header line; NULL means the 14-field default format.  A header line
@@ -49,6 +52,19 @@ typedef struct fst_reader_config {
      * each).  Smaller values save memory for many tiny inputs (and keep a
      * fuzzer's allocations small); larger ones change nothing but speed. */
     uint32_t buffer_size;
+    /* Parse threads (default 0 or 1: everything on the calling thread).  N >= 2:
+     * one more thread reads, inflates and cuts the input into chunks of
+     * lines, N threads parse the chunks, and fst_reader_next hands out the
+     * records in input order, so records, accounting, problems (and their
+     * order and text) and the strict-mode stop are those of one thread.
+     * FST_READER_THREADS_AUTO: one parse thread per online CPU (none on a
+     * one-CPU machine).  Input
+     * from standard input ("-") is always read on the calling thread, so a
+     * pipe that stays open is never waited on for a chunk to fill.  When
+     * time_order is on, inputs queued after reading began are ordered among
+     * those not opened yet by the reading-ahead thread (one thread: by the
+     * caller), which may be fewer. */
+    uint32_t threads;
 } fst_reader_config;
 
 /* Fill *cfg with the defaults above (diag = stderr). */

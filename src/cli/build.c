@@ -40,9 +40,10 @@ void fst_cli_build_help(FILE *f)
             "                       S is whole seconds, or a number with s, m, h or d\n",
             d.idle_tcp, d.idle_udp, d.idle_icmp, d.idle_other, d.conntrack_tcp);
     fputs("  --threads N          1: one thread; 2 (default when the machine has two\n"
-          "                       or more CPUs): reading, gzip and parsing run on a\n"
-          "                       second thread beside the session engine.  The\n"
-          "                       output is identical; more than 2 is 2\n"
+          "                       or more CPUs): reading, gzip and parsing run on\n"
+          "                       other threads beside the session engine (parsing\n"
+          "                       on one thread per CPU).  The output is identical;\n"
+          "                       more than 2 is 2\n"
           "  --stream             bounded memory for long inputs: write each session\n"
           "                       as soon as its records ended more than the horizon\n"
           "                       plus its idle timeout before the data's clock (the\n"
@@ -230,7 +231,9 @@ int fst_cli_build_open(const char *cmd, fst_cli_build *run, fst_cli_build_opts *
         return FST_EXIT_USAGE;
     }
     b->cfg.subnets = run->subnets;
-    run->r = fst_reader_new(&in->reader);
+    fst_reader_config rcfg = in->reader; /* parse threads too, unless --threads 1 */
+    rcfg.threads = b->cfg.threads == 1 ? 1 : FST_READER_THREADS_AUTO;
+    run->r = fst_reader_new(&rcfg);
     run->st = run->r ? fst_stitcher_new(&b->cfg) : NULL;
     if (!run->r || !run->st) {
         fprintf(stderr, "%s: out of memory\n", cmd);

@@ -28,7 +28,9 @@ static void records_help(FILE *f)
           "  --format F         jsonl (default), csv or tsv\n"
           "  --time-format T    epoch (default: unix seconds) or iso (UTC,\n"
           "                     2024-06-10T02:00:00Z; strings in JSON) for start/end\n"
-          "  -o, --output FILE  write there instead of standard output\n",
+          "  -o, --output FILE  write there instead of standard output\n"
+          "  --threads N        parse on N threads (default: one per CPU; 1: all on\n"
+          "                     one thread); the output is the same whatever N\n",
           f);
     fst_cli_input_help(f);
     fputs("\nThe accounting summary goes to stderr:\n"
@@ -48,11 +50,17 @@ typedef struct records_args {
     int first;              /* INPUTs are argv[first..argc) */
 } records_args;
 
-static const struct option records_longopts[] = {FST_CLI_SHARED_LONGOPTS, {0}};
+enum { KEY_THREADS = FST_KEY_COMMAND };
 
-/* `records` has no options of its own (the table has none to call it for). */
+static const struct option records_longopts[] = {
+    FST_CLI_SHARED_LONGOPTS, {"threads", required_argument, NULL, KEY_THREADS}, {0}};
+
+/* `records`' own option: --threads (the reader's parse threads). */
 static int own_option(void *ctx, int key, const char *val)
 {
+    records_args *a = ctx;
+    if (key == KEY_THREADS)
+        return fst_cli_parse_threads(CMD, val, &a->in.reader.threads) < 0 ? -1 : 1;
     fprintf(stderr, CMD ": option %d not handled\n", key);
     return -1;
 }
@@ -60,6 +68,7 @@ static int own_option(void *ctx, int key, const char *val)
 static int parse_args(records_args *a, int argc, char **argv)
 {
     fst_cli_input_opts_init(&a->in);
+    a->in.reader.threads = FST_READER_THREADS_AUTO;
     const int rc = fst_cli_parse(CMD, argc, argv, FST_CLI_SHARED_SHORTOPTS, records_longopts,
                                  &a->in, own_option, a, &a->first);
     if (rc == FST_CLI_HELP)
@@ -123,8 +132,10 @@ int fst_cli_records(int argc, char **argv)
         goto done;
     }
     w = fst_record_writer_open(out, (fst_out_format)a.in.format);
-    if (w)
+    if (w) {
         fst_writer_set_time_format(w, a.in.time_format);
+        fst_record_writer_use_reader(w, r); /* rows made on the parse threads */
+    }
     fst_cli_progress *prog = fst_cli_progress_start(r, argc - a.first, argv + a.first, a.in.quiet);
     code = w ? copy_records(r, w) : FST_EXIT_FATAL;
     fst_cli_progress_stop(prog);

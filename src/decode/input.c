@@ -130,6 +130,7 @@ void fst__input_free(fst__input *in)
     if (in->cur != in->shown)
         fst__item_free(in->cur);
     fst__item_free(in->shown);
+    fst__item_free(in->handed);
     fst__gunzip_free(in);
     fst__envelope_free(in->env);
     fst__free(in->rbuf);
@@ -335,21 +336,40 @@ static fst__ev_kind begin(fst__input *in, fst__event *ev)
     return ev->kind;
 }
 
+/* Hand the current input over (hand-off mode, more queued behind it). */
+static fst__ev_kind hand_off(fst__input *in, fst__event *ev)
+{
+    in->handed = in->cur;
+    in->cur = NULL;
+    ev->kind = FST__EV_HANDOFF;
+    return ev->kind;
+}
+
 /* A path item: directory (expanded, returns END), skipped, or begun. */
 static fst__ev_kind start_path(fst__input *in, fst__event *ev)
 {
-    const fst__item *it = in->cur;
+    fst__item *it = in->cur;
     int err = 0;
     const char *why = NULL;
-    switch (fst__path_open(it, &in->fd, &err, &why)) {
-    case FST__PATH_SKIP:
-        return skipped(in, ev, err, why);
-    case FST__PATH_DIR: {
-        const int rc = fst__queue_expand_dir(&in->q, it->path);
-        return rc ? skipped(in, ev, rc, "cannot read directory") : FST__EV_END;
-    }
-    case FST__PATH_FILE:
-        break;
+    if (it->fd >= 0) { /* opened by the fst__input that handed it over */
+        in->fd = it->fd;
+        it->fd = -1;
+    } else {
+        switch (fst__path_open(it, &in->fd, &err, &why)) {
+        case FST__PATH_SKIP:
+            return skipped(in, ev, err, why);
+        case FST__PATH_DIR: {
+            const int rc = fst__queue_expand_dir(&in->q, it->path);
+            return rc ? skipped(in, ev, rc, "cannot read directory") : FST__EV_END;
+        }
+        case FST__PATH_FILE:
+            if (in->handoff && in->q.head) {
+                it->fd = in->fd;
+                in->fd = -1;
+                return hand_off(in, ev);
+            }
+            break;
+        }
     }
     in->own_fd = 1;
     fst__gunzip_start(in);
@@ -379,6 +399,8 @@ static fst__ev_kind next_input(fst__input *in, fst__event *ev)
             in->own_fd = 0;
             /* fall through */
         case FST__ITEM_MEM:
+            if (in->cur->kind == FST__ITEM_MEM && in->handoff && in->q.head)
+                return hand_off(in, ev);
             fst__gunzip_start(in);
             detect_envelope(in);
             return begin(in, ev);
@@ -404,4 +426,27 @@ fst__ev_kind fst__input_next(fst__input *in, fst__event *ev)
     in->done = 1;
     ev->kind = FST__EV_END;
     return ev->kind;
+}
+
+void fst__input_resume(fst__input *in)
+{
+    in->done = 0;
+}
+
+void fst__input_handoff(fst__input *in, int on)
+{
+    in->handoff = on != 0;
+}
+
+fst__item *fst__input_take(fst__input *in)
+{
+    fst__item *it = in->handed;
+    in->handed = NULL;
+    return it;
+}
+
+void fst__input_add_item(fst__input *in, fst__item *it)
+{
+    it->next = NULL;
+    fst__queue_push(&in->q, it);
 }

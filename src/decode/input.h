@@ -32,7 +32,8 @@ typedef enum fst__ev_kind {
                            * in an envelope a CONTROL_MESSAGE is an empty line with why set */
     FST__EV_BADLINE,      /* a line that cannot be used: lineno, err (FST_ELONGLINE, FST_EBINARY, FST_ETRUNCATED) */
     FST__EV_FILE_END,     /* a file ends: err = 0, or FST_EGZIP/FST_ETRUNCATED/FST_EIO when it ended early; bytes_read */
-    FST__EV_FILE_SKIPPED  /* a walked file was not read: path, why (static text), err (0 = not a flow log, else open error) */
+    FST__EV_FILE_SKIPPED, /* a walked file was not read: path, why (static text), err (0 = not a flow log, else open error) */
+    FST__EV_HANDOFF       /* only with fst__input_handoff: the next input is for another fst__input */
 } fst__ev_kind;
 
 /* How problems surface (decode/input.c has the full list):
@@ -104,6 +105,22 @@ void fst__input_time_order(fst__input *in, int on);
 /* Next event.  Returns ev->kind; never fails: problems are events. */
 fst__ev_kind fst__input_next(fst__input *in, fst__event *ev);
 void fst__input_free(fst__input *in);
+/* After FST__EV_END: inputs were queued since; the next fst__input_next
+ * goes on with them (parse/pipeline.c, whose framing thread meets the end
+ * before the reading thread has seen all events). */
+void fst__input_resume(fst__input *in);
+/* Hand-off mode, for a reader that reads different files on different
+ * threads (parse/pipeline.c).  When on, an input that is not the last
+ * queued one (a file, found to be one and opened, or a memory buffer) is
+ * not read here: fst__input_next returns FST__EV_HANDOFF and
+ * fst__input_take gives the item (the caller's; an opened file keeps its
+ * descriptor), to queue in another fst__input with fst__input_add_item,
+ * which reads it exactly as this one would have (a walked file sniffed,
+ * the same events).  Directories, their errors and the time order stay
+ * here. */
+void fst__input_handoff(fst__input *in, int on);
+struct fst__item *fst__input_take(fst__input *in);
+void fst__input_add_item(fst__input *in, struct fst__item *it);
 
 /* Tuning and test hooks (call before the first fst__input_next).
  *

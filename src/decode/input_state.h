@@ -58,6 +58,8 @@ struct fst__input {
     int in_file;      /* between FILE_BEGIN and FILE_END */
     int done;         /* END reached */
     int time_order;   /* walk eagerly and read in order of name timestamps */
+    int handoff;      /* fst__input_handoff: inputs with more queued behind go to others */
+    fst__item *handed; /* the input handed off (FST__EV_HANDOFF), until taken */
 
     /* current source */
     int fd, own_fd;

@@ -144,6 +144,11 @@ static const char *enum_text(int type, uint64_t v)
     }
 }
 
+const char *fst__record_enum_text(int type, uint64_t v)
+{
+    return enum_text(type, v);
+}
+
 /* Is column i of rec a '-' (null) value? */
 static int col_is_null(const fst_record *rec, int i)
 {

@@ -73,6 +73,9 @@ size_t fst__session_cells(const fst_session *s, fst__cell *cells);
 /* The cell of column i of rec: NULL when the record wrote '-'; numbers,
  * addresses, enums in AWS's spelling, the raw token otherwise. */
 fst__cell fst__record_cell(const fst_record *rec, int i);
+/* Text of an enumerated record field's value (FST_T_ACTION, STATUS, DIR,
+ * IPTYPE): plain ASCII, "-" when out of range. */
+const char *fst__record_enum_text(int type, uint64_t v);
 
 /* Column i's key: the AWS field name with '-' turned into '_'. */
 char *fst__put_record_key(char *p, const fst_record *rec, int i);

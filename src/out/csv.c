@@ -15,6 +15,7 @@
 
 #include "flowstitch/errors.h"
 #include "out/columns.h"
+#include "out/recplan.h"
 #include "out/row.h"
 #include "parse/format.h"
 #include "util/util.h"
@@ -214,6 +215,9 @@ typedef struct rec_spool {
     uint32_t lens[FST__MAX_COLS];
     char *rbuf; /* a row read back */
     size_t rcap;
+    fst__recplan plan; /* the last record's layout (out/recplan.h) */
+    uint32_t plan_lay; /* and its index in lay, when plan_ok */
+    int plan_ok;
 } rec_spool;
 
 static void spool_free(rec_spool *sp)
@@ -231,6 +235,7 @@ static void spool_free(rec_spool *sp)
     fst__free(sp->keys);
     fst__free(sp->lay);
     fst__free(sp->rbuf);
+    fst__recplan_free(&sp->plan);
     fst__free(sp);
 }
 
@@ -315,16 +320,22 @@ static int record_row(fst_writer *w, const fst_record *rec, char sep)
     }
     const uint32_t nc = rec->format->ncols;
     char *p = fst__writer_reserve(w, fst__record_row_bound(rec));
-    if (!p)
+    const int fresh = fst__recplan_get(&sp->plan, rec);
+    if (!p || fresh < 0)
         return FST_ENOMEM;
-    char *const sig = p;
-    for (uint32_t i = 0; i < nc; i++) {
-        p = fst__put_record_key(p, rec, (int)i);
-        *p++ = '\n';
+    if (fresh || !sp->plan_ok) { /* a layout other than the last record's */
+        char *const sig = p;
+        for (uint32_t i = 0; i < nc; i++) {
+            p = fst__put_record_key(p, rec, (int)i);
+            *p++ = '\n';
+        }
+        const long lay = find_layout(sp, rec, sig, (size_t)(p - sig));
+        if (lay < 0)
+            return FST_ENOMEM;
+        sp->plan_lay = (uint32_t)lay;
+        sp->plan_ok = 1;
     }
-    const long lay = find_layout(sp, rec, sig, (size_t)(p - sig));
-    if (lay < 0)
-        return FST_ENOMEM;
+    const uint32_t lay = sp->plan_lay;
     char *const cells = p;
     for (uint32_t i = 0; i < nc; i++) {
         const fst__cell c = fst__record_cell(rec, (int)i);
@@ -332,7 +343,7 @@ static int record_row(fst_writer *w, const fst_record *rec, char sep)
         p = put_cell(p, &c, sep, w->time_iso, &w->utf8_replaced);
         sp->lens[i] = (uint32_t)(p - at);
     }
-    const uint32_t head = (uint32_t)lay;
+    const uint32_t head = lay;
     if (fwrite(&head, sizeof head, 1, sp->tmp) != 1 ||
         fwrite(sp->lens, sizeof *sp->lens, nc, sp->tmp) != nc ||
         fwrite(cells, 1, (size_t)(p - cells), sp->tmp) != (size_t)(p - cells)) {

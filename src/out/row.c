@@ -40,9 +40,56 @@ int fst__writer_emit(fst_writer *w, const char *end)
 
 /* ---- text -------------------------------------------------------------- */
 
+/* One IPv4 octet in decimal. */
+static char *put_octet(char *p, unsigned v)
+{
+    if (v >= 100) {
+        *p++ = (char)('0' + v / 100);
+        v %= 100;
+        memcpy(p, fst__digit_pairs + 2 * v, 2);
+        return p + 2;
+    }
+    if (v >= 10) {
+        memcpy(p, fst__digit_pairs + 2 * v, 2);
+        return p + 2;
+    }
+    *p++ = (char)('0' + v);
+    return p;
+}
+
 char *fst__put_addr(char *p, const fst_addr *a)
 {
+    if (a->family == 4) { /* fst_addr_format's dotted quad, without its bounds */
+        for (int i = 12; i < 16; i++) {
+            p = put_octet(p, a->b[i]);
+            *p++ = '.';
+        }
+        return p - 1;
+    }
     return p + fst_addr_format(a, p, FST_ADDR_STRLEN);
+}
+
+/* Bytes at the start of s[0..len) that JSON takes as they are: not '"',
+ * '\\', a control byte, nor a byte >= 0x80.  Eight at a time. */
+static size_t json_plain_len(const char *s, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        const uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+        const uint64_t bad = ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b) | w;
+        if (bad & high)
+            break;
+    }
+    while (i < len) {
+        const unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
+            break;
+        i++;
+    }
+    return i;
 }
 
 size_t fst__utf8_seq(const char *s, size_t n)
@@ -76,7 +123,9 @@ char *fst__put_json_str_n(char *p, const char *s, size_t len, uint64_t *replaced
 {
     static const char hex[] = "0123456789abcdef";
     *p++ = '"';
-    for (size_t i = 0; i < len;) {
+    const size_t plain = json_plain_len(s, len);
+    p = fst__put(p, s, plain);
+    for (size_t i = plain; i < len;) {
         const unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\') {
             *p++ = '\\';

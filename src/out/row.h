@@ -36,17 +36,31 @@ static inline char *fst__put(char *p, const char *s, size_t n)
     return p + n;
 }
 
+/* "00" "01" ... "99": two digits per division. */
+static const char fst__digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
 static inline char *fst__put_u64(char *p, uint64_t v)
 {
     char t[FST__NUM_MAX];
-    size_t n = 0;
-    do {
-        t[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        *p++ = t[--n];
-    return p;
+    char *q = t + FST__NUM_MAX;
+    while (v >= 100) {
+        const unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        q -= 2;
+        memcpy(q, fst__digit_pairs + 2 * r, 2);
+    }
+    if (v >= 10) {
+        q -= 2;
+        memcpy(q, fst__digit_pairs + 2 * v, 2);
+    } else {
+        *--q = (char)('0' + v);
+    }
+    const size_t n = (size_t)(t + FST__NUM_MAX - q);
+    memcpy(p, q, n);
+    return p + n;
 }
 
 static inline char *fst__put_i64(char *p, int64_t v)

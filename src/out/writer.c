@@ -129,7 +129,28 @@ int fst_record_writer_write(fst_writer *w, const fst_record *rec)
 {
     if (!w || !rec || !rec->format || w->rows_kind != FST__ROWS_RECORDS)
         return FST_EINVAL;
+    const char *text;
+    size_t len;
+    uint64_t bad;
+    if (w->reader && fst__reader_row(w->reader, rec, &text, &len, &bad)) {
+        w->utf8_replaced += bad; /* made on a parse thread: copied */
+        return row_done(w, fwrite(text, 1, len, w->f) == len ? 0 : FST_EIO);
+    }
     return row_done(w, w->ops->record_row(w, rec));
+}
+
+int fst_record_writer_use_reader(fst_writer *w, fst_reader *r)
+{
+    if (!w || !r || w->rows_kind != FST__ROWS_RECORDS)
+        return FST_EINVAL;
+    if (!w->ops->record_rows)
+        return 0;
+    fst__row_maker m = *w->ops->record_rows;
+    m.ud = &w->time_iso;
+    const int rc = fst__reader_set_rows(r, &m);
+    if (rc == 0)
+        w->reader = r;
+    return rc;
 }
 
 int fst_session_writer_write(fst_writer *w, const fst_session *s)

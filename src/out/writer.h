@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "flowstitch/output.h"
+#include "parse/rows.h"
 
 /* What a writer was opened for. */
 typedef enum fst__rows { FST__ROWS_RECORDS = 1, FST__ROWS_SESSIONS = 2 } fst__rows;
@@ -31,6 +32,9 @@ typedef struct fst__format_ops {
     int (*record_row)(fst_writer *w, const fst_record *rec);
     /* At close, before the flush: release w->state; may be NULL. */
     void (*end)(fst_writer *w);
+    /* Record rows made on a reader's parse threads (parse/rows.h; ud: the
+     * writer's time_iso); NULL when the format does not. */
+    const fst__row_maker *record_rows;
 } fst__format_ops;
 
 struct fst_writer {
@@ -44,6 +48,7 @@ struct fst_writer {
     void *state;                 /* the format's own (owned by it, freed in end) */
     int time_iso;                /* fst_writer_set_time_format(FST_TIME_ISO): times as ISO 8601 */
     uint64_t utf8_replaced;      /* bytes of text that were not UTF-8, written as U+FFFD */
+    fst_reader *reader;          /* fst_record_writer_use_reader: its rows, or NULL */
 };
 
 

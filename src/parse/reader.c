@@ -10,10 +10,14 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "flowstitch/reader.h"
 #include "decode/input.h"
+#include "parse/pack.h"
 #include "parse/parser.h"
+#include "parse/pipeline.h"
+#include "parse/rows.h"
 #include "util/util.h"
 
 struct fst_reader {
@@ -30,6 +34,17 @@ struct fst_reader {
     uint64_t problems;    /* problems met (printed or not) */
     int stopped;          /* strict mode stopped the reader */
     int ended;
+    /* cfg.threads >= 2 (parse/pipeline.h): started at the first next */
+    fst__pipe *pipe;
+    fst__chunk *chunk;    /* the chunk being replayed, and its next event */
+    size_t ci;
+    int started;          /* fst_reader_next was called */
+    int has_stdin;        /* "-" queued: no pipeline */
+    int pipe_err;         /* the pipeline stopped on this error: returned again */
+    fst__row_maker rows;  /* parse/rows.h; rows.row NULL: none */
+    const char *row;      /* the row of the record returned last, or NULL */
+    size_t row_len;
+    uint64_t row_bad;
     /* fst_reader_progress: copies made at each file's end, for a thread
      * watching while another reads (relaxed atomics: numbers to show) */
     _Atomic uint64_t prog_files, prog_records, prog_bytes;
@@ -87,6 +102,7 @@ void fst_reader_free(fst_reader *r)
         return;
     for (size_t i = 0; i < r->nfiles; i++)
         fst__free((char *)r->files[i].name);
+    fst__pipe_stop(r->pipe); /* before the input it reads */
     fst__free(r->files);
     fst__free(r->fields);
     fst__input_free(r->in);
@@ -98,7 +114,13 @@ static fst_input_stats *new_entry(fst_reader *r, const char *path);
 
 int fst_reader_add_path(fst_reader *r, const char *path)
 {
+    if (path[0] == '-' && path[1] == '\0')
+        r->has_stdin = 1;
+    if (r->pipe)
+        fst__pipe_lock_input(r->pipe);
     const int rc = fst__input_add_path(r->in, path);
+    if (r->pipe)
+        fst__pipe_unlock_input(r->pipe, rc >= 0);
     if (rc < 0 && rc != FST_ENOMEM && rc != FST_EINVAL) {
         /* A path that cannot be read is a failed input like a file that
          * fails later: it has its stats entry and counts in files_failed. */
@@ -116,7 +138,12 @@ int fst_reader_add_path(fst_reader *r, const char *path)
 
 int fst_reader_add_mem(fst_reader *r, const char *name, const void *data, size_t len)
 {
-    return fst__input_add_mem(r->in, name, data, len);
+    if (!r->pipe)
+        return fst__input_add_mem(r->in, name, data, len);
+    fst__pipe_lock_input(r->pipe);
+    const int rc = fst__input_add_mem(r->in, name, data, len);
+    fst__pipe_unlock_input(r->pipe, rc >= 0);
+    return rc;
 }
 
 const fst_input_stats *fst_reader_file_stats(const fst_reader *r, size_t *n)
@@ -327,8 +354,153 @@ static int on_line(fst_reader *r, const fst__event *ev, const fst_record **rec)
     }
 }
 
+/* One event other than END and LINE (the same for both paths). */
+static int on_event(fst_reader *r, const fst__event *ev)
+{
+    switch (ev->kind) {
+    case FST__EV_FILE_BEGIN:
+        return on_file_begin(r, ev);
+    case FST__EV_BADLINE:
+        if (!r->cur)
+            return 0;
+        BUMP(r, lines);
+        return problem(r, ev->lineno, ev->err < 0 ? ev->err : FST_EINVAL, ev->why);
+    case FST__EV_FILE_END:
+        return on_file_end(r, ev);
+    case FST__EV_FILE_SKIPPED:
+        return on_file_skipped(r, ev);
+    default:
+        return 0;
+    }
+}
+
+static int at_end(fst_reader *r)
+{
+    r->ended = 1;
+    summary(r);
+    return 0;
+}
+
+/* Parse threads to start: 0 or 1 for none. */
+static int pipe_workers(const fst_reader *r)
+{
+    long n = r->cfg.threads;
+    if (r->cfg.threads == FST_READER_THREADS_AUTO)
+        n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 64 ? 64 : (int)n;
+}
+
+static void maybe_start_pipe(fst_reader *r)
+{
+    const int n = pipe_workers(r);
+    if (n >= 2 && !r->has_stdin) {
+        const fst__pipe_cfg pc = {.workers = n, .fields = r->fields, .files_apart = 1,
+                                  .max_line = r->cfg.max_line, .bufsize = r->cfg.buffer_size,
+                                  .sniff = sniff_cb, .rows = r->rows.row ? &r->rows : NULL};
+        r->pipe = fst__pipe_start(r->in, &pc); /* NULL: one thread */
+    }
+}
+
+/* A line the worker parsed: as on_line, from its packed result. */
+static int on_piped_line(fst_reader *r, fst__event *ev, const fst__pev *e,
+                         const fst_record **rec)
+{
+    if (e->hdr) /* header lines keep this thread's parser on the same layout */
+        return on_line(r, ev, rec);
+    BUMP(r, lines);
+    const fst__chunk *c = r->chunk;
+    switch (e->prc) {
+    case FST__LINE_RECORD:
+        if (fst__unpack_record(r->parser, c->recs + e->rec, c->text, e->lineno, &r->rec) < 0)
+            return FST_ENOMEM;
+        count_record(r, &r->rec);
+        if (e->row != FST__NO_TEXT) {
+            r->row = c->rows + e->row;
+            r->row_len = e->rowlen;
+            r->row_bad = e->rowbad;
+        }
+        *rec = &r->rec;
+        return 1;
+    case FST__LINE_HEADER:
+        BUMP(r, headers);
+        return 0;
+    case FST__LINE_IGNORED:
+        BUMP(r, ignored);
+        return 0;
+    default:
+        if (e->prc == FST_ENOMEM)
+            return FST_ENOMEM;
+        return problem(r, e->lineno, e->prc, e->pwhy == FST__NO_TEXT ? NULL : c->aux + e->pwhy);
+    }
+}
+
+/* The next event of the pipeline's chunks, as fst__input_next gives it. */
+static const fst__pev *piped_event(fst_reader *r, fst__event *ev)
+{
+    if (!r->chunk || r->ci == r->chunk->nev) {
+        r->chunk = fst__pipe_next(r->pipe);
+        r->ci = 0;
+    }
+    fst__chunk *c = r->chunk;
+    const fst__pev *e = &c->ev[r->ci++];
+    memset(ev, 0, sizeof *ev);
+    ev->kind = e->kind == FST__PEV_FATAL ? FST__EV_END : (fst__ev_kind)e->kind;
+    if (e->off != FST__NO_TEXT)
+        ev->path = ev->text = c->text + e->off;
+    ev->len = e->len;
+    ev->lineno = e->lineno;
+    ev->err = e->err;
+    ev->gzip = e->gzip;
+    ev->gzip_layers = e->layers;
+    ev->bytes_read = e->bytes_read;
+    ev->why = e->why == FST__NO_TEXT ? NULL : c->text + e->why;
+    return e;
+}
+
+static int next_piped(fst_reader *r, const fst_record **rec)
+{
+    for (;;) {
+        fst__event ev;
+        const fst__pev *e = piped_event(r, &ev);
+        int rc;
+        if (e->kind == FST__PEV_FATAL) /* its threads stopped: so does the reader */
+            return r->pipe_err = e->err;
+        if (ev.kind == FST__EV_END) {
+            if (fst__pipe_end_final(r->pipe, r->chunk))
+                return at_end(r);
+            continue;
+        }
+        if (ev.kind == FST__EV_LINE)
+            rc = r->cur ? on_piped_line(r, &ev, e, rec) : 0;
+        else
+            rc = on_event(r, &ev);
+        if (rc != 0)
+            return rc;
+    }
+}
+
+int fst__reader_set_rows(fst_reader *r, const fst__row_maker *m)
+{
+    if (r->started)
+        return FST_EINVAL;
+    r->rows = *m;
+    return 0;
+}
+
+int fst__reader_row(const fst_reader *r, const fst_record *rec, const char **text, size_t *len,
+                    uint64_t *bad)
+{
+    if (!r->row || rec != &r->rec)
+        return 0;
+    *text = r->row;
+    *len = r->row_len;
+    *bad = r->row_bad;
+    return 1;
+}
+
 int fst_reader_next(fst_reader *r, const fst_record **rec)
 {
+    r->row = NULL;
     if (r->setup_err < 0) {
         /* A bad cfg.fields: said once, returned on every call. */
         if (r->cfg.diag && !r->ended)
@@ -341,35 +513,24 @@ int fst_reader_next(fst_reader *r, const fst_record **rec)
         return FST_ESTRICT;
     if (r->ended)
         return 0;
+    if (!r->started) {
+        r->started = 1;
+        maybe_start_pipe(r);
+    }
+    if (r->pipe_err)
+        return r->pipe_err;
+    if (r->pipe)
+        return next_piped(r, rec);
     for (;;) {
         fst__event ev;
-        int rc = 0;
-        switch (fst__input_next(r->in, &ev)) {
-        case FST__EV_END:
-            r->ended = 1;
-            summary(r);
-            return 0;
-        case FST__EV_FILE_BEGIN:
-            rc = on_file_begin(r, &ev);
-            break;
-        case FST__EV_LINE:
-            if (!r->cur)
-                break; /* cannot happen: lines come inside a file */
-            rc = on_line(r, &ev, rec);
-            break;
-        case FST__EV_BADLINE:
-            if (!r->cur)
-                break;
-            BUMP(r, lines);
-            rc = problem(r, ev.lineno, ev.err < 0 ? ev.err : FST_EINVAL, ev.why);
-            break;
-        case FST__EV_FILE_END:
-            rc = on_file_end(r, &ev);
-            break;
-        case FST__EV_FILE_SKIPPED:
-            rc = on_file_skipped(r, &ev);
-            break;
-        }
+        int rc;
+        const fst__ev_kind k = fst__input_next(r->in, &ev);
+        if (k == FST__EV_END)
+            return at_end(r);
+        if (k == FST__EV_LINE)
+            rc = r->cur ? on_line(r, &ev, rec) : 0; /* lines come inside a file */
+        else
+            rc = on_event(r, &ev);
         if (rc != 0)
             return rc;
     }

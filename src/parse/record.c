@@ -19,55 +19,8 @@
 #include "parse/header.h"
 #include "parse/intern.h"
 #include "parse/parser.h"
+#include "parse/parser_int.h"
 #include "util/util.h"
-
-enum kind {
-    K_SKIP, /* TEXT or unknown: raw token only */
-    K_U64,
-    K_VERSION, /* the version field: also "2.0" */
-    K_PORT,
-    K_BYTE, /* FLAGS, SMALL: 0..255 */
-    K_PROTO,
-    K_ADDR,
-    K_ID,
-    K_ACTION,
-    K_STATUS,
-    K_DIR,
-    K_IPTYPE
-};
-
-typedef struct plan {
-    uint8_t kind;
-    uint8_t id;   /* field id, FST_F_UNKNOWN for unknown columns */
-    uint8_t slot; /* address slot for K_ADDR */
-} plan;
-
-typedef struct icache {
-    const char *s; /* interned text, NULL when empty */
-    uint32_t len;
-    uint32_t id;
-} icache;
-
-struct fst__parser {
-    fst_format *base;      /* default or --fields layout */
-    fst_format *hdr;       /* layout from the current file's header, or NULL */
-    const fst_format *cur; /* hdr ? hdr : base */
-    uint32_t gen;          /* bumped whenever cur changes */
-    plan *plan;            /* cur->ncols entries */
-    fst_str *cols;         /* raw tokens of the current line */
-    size_t cap;            /* capacity of plan[] and cols[] */
-    fst__intern *intern;
-    const char *file;
-    const fst_record *last_rec; /* record filled last, and the layout it had */
-    uint32_t last_gen;
-    icache cache[FST_FIELD_COUNT];
-    char why[192];
-    /* Set while the layout in force came from a header with a word that is
-     * no AWS field: "'srcprot' in the header (line 1)"; its records are
-     * not used (FST_EUNKNOWN_FIELD), since a column flowstitch cannot name
-     * may be the one a record needs. */
-    char bad_hdr[96];
-};
 
 /* ---- layout ---------------------------------------------------------- */
 
@@ -116,6 +69,7 @@ static int use_format(fst__parser *p, const fst_format *f)
         p->cols = nc;
         p->cap = f->ncols;
     }
+    uint16_t naddr = 0;
     for (int c = 0; c < f->ncols; c++) {
         int id = f->ids[c];
         plan *pl = &p->plan[c];
@@ -124,7 +78,9 @@ static int use_format(fst__parser *p, const fst_format *f)
                    : id == FST_F_VERSION ? K_VERSION
                                          : kind_of(fst_field_type(id));
         pl->slot = pl->kind == K_ADDR ? (uint8_t)fst_field_addr_slot(id) : 0;
+        naddr += pl->kind == K_ADDR;
     }
+    p->naddr = naddr;
     p->cur = f;
     p->gen++;
     return 0;
@@ -349,8 +305,10 @@ static inline int same_bytes(const char *a, const char *b, size_t n)
     return x == y;
 }
 
-static int intern_field(fst__parser *p, fst_record *rec, int id, const char *s, uint32_t n)
+int fst__parser_intern_field(fst__parser *p, fst_record *rec, int id, const char *s, uint32_t n)
 {
+    if (p->nointern) /* a parse worker: the consumer interns (parse/pack.c) */
+        return 0;
     icache *c = &p->cache[id];
     if (!(c->s && c->len == n && same_bytes(c->s, s, n))) {
         uint32_t iid;
@@ -423,7 +381,7 @@ static int convert(fst__parser *p, fst_record *rec, size_t ncols, int *badcol)
             break;
         }
         case K_ID:
-            rc = intern_field(p, rec, id, s, n);
+            rc = fst__parser_intern_field(p, rec, id, s, n);
             break;
         case K_ACTION:
             rc = fst__parse_action(s, n, &rec->num[id]);
@@ -596,7 +554,7 @@ static int convert_fused(fst__parser *p, const char *q, const char *e, fst_recor
             }
             case K_ID:
                 q = tok_end(st, e);
-                if (intern_field(p, rec, id, st, (uint32_t)(q - st)) < 0)
+                if (fst__parser_intern_field(p, rec, id, st, (uint32_t)(q - st)) < 0)
                     return -1;
                 break;
             case K_ACTION:
@@ -687,6 +645,16 @@ static int parse_record(fst__parser *p, const char *s, const char *e, fst_record
     if (f->col[FST_F_LOG_STATUS] >= 0 && !FST_FIELDSET_HAS(rec->dash, FST_F_LOG_STATUS))
         rec->status = (uint8_t)rec->num[FST_F_LOG_STATUS];
     return FST__LINE_RECORD;
+}
+
+int fst__parser_is_header(const char *text, size_t len, uint64_t lineno)
+{
+    const char *s = text, *e = text + len;
+    if (lineno == 1 && fst__has_bom(s, len))
+        s += FST__BOM_LEN;
+    while (s < e && (*s == ' ' || *s == '\t' || *s == '\r'))
+        s++;
+    return s < e && *s >= 'a' && *s <= 'z' && fst__looks_like_header(s, (size_t)(e - s));
 }
 
 int fst__parser_line(fst__parser *p, char *text, size_t len, uint64_t lineno, fst_record *rec,

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "flowstitch/errors.h"
 #include "util/util.h"
@@ -15,6 +16,7 @@ fst__item *fst__item_new(fst__item_kind kind, const char *path, size_t path_len)
     if (!it)
         return NULL;
     it->kind = kind;
+    it->fd = -1;
     it->path = fst__strndup(path, path_len);
     if (!it->path) {
         fst__free(it);
@@ -26,6 +28,8 @@ fst__item *fst__item_new(fst__item_kind kind, const char *path, size_t path_len)
 void fst__item_free(fst__item *it)
 {
     if (it) {
+        if (it->fd >= 0)
+            close(it->fd);
         fst__free(it->path);
         fst__free(it->mem);
         fst__free(it);

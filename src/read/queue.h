@@ -30,6 +30,7 @@ typedef struct fst__item {
     char *path;         /* owned; "-" for stdin, the given name for memory */
     unsigned char *mem; /* owned: the memory copy (FST__ITEM_MEM) */
     size_t mem_len;
+    int fd;             /* a file opened already (decode/input.c hands it over), else -1 */
 } fst__item;
 
 typedef struct fst__queue {

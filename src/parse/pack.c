@@ -1,0 +1,109 @@
+/* parse/pack.c - packing parsed records for the parse workers (pack.h).
+ *
+ * A packed record is a head (export time, dash set, status), then per
+ * column of the layout a 64-bit value (num[] of its field; 0 for ids and
+ * text) and the token as (offset, length) in the chunk text, then the
+ * address columns' fst_addr in column order.
+ */
+#include "parse/pack.h"
+
+#include <string.h>
+
+#include "flowstitch/errors.h"
+#include "parse/parser_int.h"
+
+typedef struct head {
+    int64_t export_ms;
+    fst_fieldset dash;
+    uint16_t ncols, naddr; /* the layout's shape, checked when unpacking */
+    uint8_t status;
+} head;
+
+typedef struct tok {
+    uint32_t off, len;
+} tok;
+
+static size_t up8(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
+}
+
+size_t fst__pack_stride(const fst__parser *p)
+{
+    const size_t nc = p->cur->ncols;
+    return up8(sizeof(head) + nc * (sizeof(uint64_t) + sizeof(tok)) + p->naddr * sizeof(fst_addr));
+}
+
+void fst__pack_record(const fst__parser *p, const fst_record *rec, const char *base, void *out)
+{
+    const size_t nc = p->cur->ncols;
+    unsigned char *o = out;
+    head h = {rec->export_ms, rec->dash, (uint16_t)nc, p->naddr, rec->status};
+    memcpy(o, &h, sizeof h);
+    uint64_t *val = (uint64_t *)(void *)(o + sizeof h);
+    tok *t = (tok *)(void *)(val + nc);
+    unsigned char *addr = (unsigned char *)(t + nc);
+    for (size_t c = 0; c < nc; c++) {
+        const plan *pl = &p->plan[c];
+        t[c].off = (uint32_t)(rec->cols[c].ptr - base);
+        t[c].len = rec->cols[c].len;
+        if (pl->kind == K_ADDR) {
+            memcpy(addr, &rec->addr[pl->slot], sizeof(fst_addr));
+            addr += sizeof(fst_addr);
+        }
+        val[c] = pl->id == FST_F_UNKNOWN ? 0 : rec->num[pl->id];
+    }
+}
+
+int fst__unpack_record(fst__parser *p, const void *in, const char *base, uint64_t lineno,
+                       fst_record *rec)
+{
+    const fst_format *f = p->cur;
+    const size_t nc = f->ncols;
+    if (rec != p->last_rec || p->gen != p->last_gen) {
+        /* Fields absent from this layout must read as zero/NULL. */
+        memset(rec->num, 0, sizeof rec->num);
+        memset(rec->ids, 0, sizeof rec->ids);
+        memset(rec->addr, 0, sizeof rec->addr);
+        p->last_rec = rec;
+        p->last_gen = p->gen;
+    }
+    const unsigned char *i = in;
+    head h;
+    memcpy(&h, i, sizeof h);
+    if (h.ncols != nc || h.naddr != p->naddr) /* only after a failed allocation */
+        return FST_ENOMEM;
+    const uint64_t *val = (const uint64_t *)(const void *)(i + sizeof h);
+    const tok *t = (const tok *)(const void *)(val + nc);
+    const unsigned char *addr = (const unsigned char *)(t + nc);
+    rec->dash = h.dash;
+    rec->eni = 0;
+    fst_str *cols = p->cols;
+    for (size_t c = 0; c < nc; c++) {
+        const plan *pl = &p->plan[c];
+        const int id = pl->id;
+        cols[c].ptr = base + t[c].off;
+        cols[c].len = t[c].len;
+        if (id == FST_F_UNKNOWN)
+            continue;
+        if (pl->kind == K_ADDR) {
+            memcpy(&rec->addr[pl->slot], addr, sizeof(fst_addr));
+            addr += sizeof(fst_addr);
+        } else if (pl->kind == K_ID) {
+            if (FST_FIELDSET_HAS(h.dash, id)) {
+                rec->ids[id] = NULL;
+            } else if (fst__parser_intern_field(p, rec, id, cols[c].ptr, cols[c].len) < 0) {
+                p->last_rec = NULL; /* half written */
+                return FST_ENOMEM;
+            }
+        }
+        rec->num[id] = val[c];
+    }
+    rec->format = f;
+    rec->cols = cols;
+    rec->file = p->file;
+    rec->status = h.status;
+    rec->line = lineno;
+    rec->export_ms = h.export_ms;
+    return 0;
+}

@@ -1,0 +1,41 @@
+/* parse/rows.h - output rows made on the parse threads (internal; used by
+ * out/writer.c).
+ *
+ * Owns: the hook through which a record writer lets the reader's parse
+ * threads turn each record into its output line (parse/pipeline.c calls it
+ * right after parsing), so the reading thread only copies the line.  The
+ * row function sees the record as fst_reader_next would return it except
+ * that ids[] and eni are not set (the tokens in cols are) and file is NULL;
+ * it must depend on nothing but the record, its ud (read only) and its own
+ * state (one per parse thread).  Results are then the same as writing the
+ * record on the reading thread.
+ */
+#ifndef FST_PARSE_ROWS_H
+#define FST_PARSE_ROWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flowstitch/reader.h"
+
+typedef struct fst__row_maker {
+    /* Write rec's line at buf (cap bytes): its length, or, when it needs
+     * more than cap, a number > cap (at least what it needs); bytes of text
+     * that were not UTF-8 are added to *bad. */
+    size_t (*row)(void *state, const void *ud, const fst_record *rec, char *buf, size_t cap,
+                  uint64_t *bad);
+    void *(*state_new)(void);         /* per parse thread; NULL on out of memory */
+    void (*state_free)(void *state);
+    const void *ud;
+} fst__row_maker;
+
+/* Before the first fst_reader_next: make rows with m (copied) when the
+ * reader parses on threads.  0, or FST_EINVAL when reading began. */
+int fst__reader_set_rows(fst_reader *r, const fst__row_maker *m);
+/* The row made for rec, when rec is the record fst_reader_next returned last
+ * and a parse thread made its row: 1 and *text, *len, *bad (its non-UTF-8
+ * byte count); else 0 (write rec yourself). */
+int fst__reader_row(const fst_reader *r, const fst_record *rec, const char **text, size_t *len,
+                    uint64_t *bad);
+
+#endif
