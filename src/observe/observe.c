@@ -149,8 +149,11 @@ const fst__eni *fst__observe_eni_find(const fst__observe *o, const char *name)
     return idx == UINT32_MAX ? NULL : o->enis[idx];
 }
 
-/* Per record: by the interned pointer first (one probe and a check of the
- * text), by text on a miss (a new ENI, or a pointer from another reader). */
+/* Per record: by the interned pointer first, by text on a miss (a new ENI,
+ * or a pointer seen for the first time).  While o->ptrs_trusted (records
+ * from one reader, whose interned strings live as long as it and never
+ * change: fst__observe_forget_ids) a pointer hit is the ENI; otherwise (a
+ * caller's records, fst__observe_push) the text is checked on every hit. */
 static fst__eni *eni_get(fst__observe *o, const char *name)
 {
     if (!name)
@@ -162,7 +165,7 @@ static fst__eni *eni_get(fst__observe *o, const char *name)
     if (pi != UINT32_MAX) {
         fst__eniptr *ep = &o->eniptr[pi];
         fst__eni *e = o->enis[ep->eni];
-        if (!strcmp(e->name, name))
+        if (o->ptrs_trusted || !strcmp(e->name, name))
             return e;
         /* the pointer now holds other text (its memory was reused) */
         e = eni_by_name(o, name);
@@ -683,6 +686,7 @@ int fst__observe_push(fst__observe *o, const fst_record *rec)
     fst__prep_where wh;
     fst__observe_prep(&c, rec, &p, &x, &wh);
     wh.check_text = 1; /* a caller's records: interned pointers may be reused */
+    o->ptrs_trusted = 0;
     return fst__observe_push_prep(o, &p, &x, &wh);
 }
 

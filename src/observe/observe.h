@@ -214,6 +214,8 @@ typedef struct fst__observe {
     uint32_t n_enis, cap_enis;
     fst__oatab eni_by_name;     /* -> index into enis */
     fst__oatab eni_by_ptr;      /* -> index into eniptr */
+    uint8_t ptrs_trusted;       /* eniptr holds one reader's interned pointers
+                                 * only: a hit needs no check of the text */
     fst__eniptr *eniptr;
     uint32_t n_eniptr, cap_eniptr;
     fst__cwin **wchunks;        /* window entries, FST__WCHUNK per block */
@@ -338,7 +340,9 @@ void fst__eni_note_secondary(fst__eni *e, const fst__win *w, const uint8_t *rs, 
  * the address pkt-* replaced. */
 int fst__eni_ctx_owns(const fst__eni *e, const uint8_t a[16]);
 /* A new reader is about to be fed: the interned pointers remembered per
- * ENI may now name other text, so they are forgotten (the text stays). */
+ * ENI and in the ENI pointer table may now name other text, so they are
+ * forgotten (the text stays); until the next fst__observe_push, pointers
+ * are trusted (the reader keeps its interned strings unchanged). */
 void fst__observe_forget_ids(fst__observe *o);
 
 /* Group i (0 <= i < n_groups), in order of first sight. */

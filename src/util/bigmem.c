@@ -8,24 +8,53 @@
  */
 #define _DEFAULT_SOURCE 1 /* MAP_ANONYMOUS */
 
+#include <stdint.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "util/util.h"
 
+#define HUGE_BYTES ((size_t)2 << 20) /* a transparent huge page (x86-64, arm64 4K) */
+
+/* A mapping of n bytes starting on a 2 MiB boundary: the kernel backs only
+ * the aligned 2 MiB stretches of a madvised range with huge pages, so an
+ * unaligned 6 MiB block got two of three.  The slack before and after is
+ * unmapped at once, so the block is exactly [p, p + n) for munmap. */
+static void *map_aligned(size_t n)
+{
+    const size_t len = n + HUGE_BYTES;
+    char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+    const uintptr_t a = ((uintptr_t)m + HUGE_BYTES - 1) & ~(uintptr_t)(HUGE_BYTES - 1);
+    char *p = (char *)a;
+    const long pg = sysconf(_SC_PAGESIZE);
+    const size_t page = pg > 0 ? (size_t)pg : 4096;
+    const size_t used = (n + page - 1) / page * page;
+    if (p > m)
+        munmap(m, (size_t)(p - m));
+    if (m + len > p + used)
+        munmap(p + used, (size_t)(m + len - (p + used)));
+    return p;
+}
+
 void *fst__big_alloc(size_t n)
 {
     if (n == 0)
         n = 1;
-    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED)
-        return NULL;
 #ifdef MADV_HUGEPAGE
-    /* tables probed at random: 2 MiB pages spare a TLB miss per probe */
-    if (n >= ((size_t)4 << 20))
-        (void)madvise(p, n, MADV_HUGEPAGE);
+    /* tables probed at random and blocks filled in order: 2 MiB pages spare
+     * a TLB miss per probe and ~500 page faults per 2 MiB */
+    if (n >= ((size_t)4 << 20)) {
+        void *h = map_aligned(n);
+        if (h) {
+            (void)madvise(h, n, MADV_HUGEPAGE);
+            return h;
+        }
+    }
 #endif
-    return p;
+    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
 }
 
 void fst__big_free(void *p, size_t n)
