@@ -19,6 +19,7 @@ int fst__run_reserve(fst__run *rn)
         return FST_ENOMEM;
     rn->ss.v = v;
     rn->ss.cap = n;
+    fst__huge_hint(v, (size_t)n * sizeof *v); /* filled in order by correlate */
     return 0;
 }
 

@@ -71,3 +71,18 @@ void fst__big_trim(void *p, size_t n, size_t keep)
     if (p && from < n)
         (void)madvise((char *)p + from, n - from, MADV_DONTNEED);
 }
+
+void fst__huge_hint(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    if (!p || n < ((size_t)4 << 20))
+        return;
+    const uintptr_t a = ((uintptr_t)p + HUGE_BYTES - 1) & ~(uintptr_t)(HUGE_BYTES - 1);
+    const uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)(HUGE_BYTES - 1);
+    if (e > a)
+        (void)madvise((void *)a, (size_t)(e - a), MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}

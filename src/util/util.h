@@ -36,6 +36,12 @@ void fst__big_free(void *p, size_t n);
  * `keep` bytes back to the system; they read as zeros when touched again
  * (stream/: a block left partly used after an eviction). */
 void fst__big_trim(void *p, size_t n, size_t keep);
+/* Asks for 2 MiB pages over the 2 MiB-aligned stretches of [p, p + n), a
+ * block from fst__malloc/fst__realloc not yet written there (an array
+ * filled in order once: one page fault per 2 MiB instead of 512).  Only a
+ * hint: nothing changes for blocks under 4 MiB or where the system says
+ * no; the block is freed as before. */
+void fst__huge_hint(void *p, size_t n);
 
 /* a + b, stuck at UINT64_MAX instead of wrapping (byte totals of hostile
  * input must never come out smaller than their parts). */
