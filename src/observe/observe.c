@@ -10,6 +10,12 @@
 
 #include "flowstitch/errors.h"
 
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
 _Static_assert(sizeof(fst__pkey) == 40, "key_hash reads the key as five words");
 _Static_assert(sizeof(fst__prep) == 104, "fst__prep stays compact");
 
@@ -149,6 +155,11 @@ const fst__eni *fst__observe_eni_find(const fst__observe *o, const char *name)
     return idx == UINT32_MAX ? NULL : o->enis[idx];
 }
 
+static uint32_t ptr_hash(const fst__observe *o, const char *name)
+{
+    return fst__oatab_mix((uint64_t)(uintptr_t)name ^ o->seed);
+}
+
 /* Per record: by the interned pointer first, by text on a miss (a new ENI,
  * or a pointer seen for the first time).  While o->ptrs_trusted (records
  * from one reader, whose interned strings live as long as it and never
@@ -159,7 +170,7 @@ static fst__eni *eni_get(fst__observe *o, const char *name)
     if (!name)
         return o->enis[0];
     const name_ctx c = {o, name};
-    const uint32_t hv = fst__oatab_mix((uint64_t)(uintptr_t)name ^ o->seed);
+    const uint32_t hv = ptr_hash(o, name);
     uint32_t pos;
     const uint32_t pi = fst__oatab_find(&o->eni_by_ptr, hv, eni_ptr_eq, &c, &pos);
     if (pi != UINT32_MAX) {
@@ -226,12 +237,6 @@ static int group_eq(const void *ctx, uint32_t idx)
     const key_ctx *c = ctx;
     return !memcmp(&fst__observe_group(c->o, idx)->key, c->k, sizeof *c->k);
 }
-
-#if defined(__GNUC__) || defined(__clang__)
-#define PREFETCH(p) __builtin_prefetch(p)
-#else
-#define PREFETCH(p) ((void)(p))
-#endif
 
 /* Makes sure the group pool has a free slot.  0 or FST_ENOMEM. */
 int fst__observe_group_room(fst__observe *o)
