@@ -85,6 +85,7 @@ void fst__observe_free(fst__observe *o)
     for (uint32_t i = 0; i < o->n_wchunks; i++)
         fst__big_free(o->wchunks[i], FST__WCHUNK_BYTES);
     fst__free(o->wchunks);
+    fst__observe_parts_free(o);
     fst__free(o->wide);
     fst__free(o->skips);
     prov_free(o->prov);
@@ -464,7 +465,12 @@ static int resolve_oldest(fst__observe *o)
     if (!g)
         return FST_ENOMEM;
     g->n++;
-    fst__cwin_at(o, p->rec)->group = gi;
+    if (o->partitioned) {
+        p->cw.group = gi;
+        FST__TRY(fst__observe_part_add(o, &p->cw));
+    } else {
+        fst__cwin_at(o, p->rec)->group = gi;
+    }
     o->pend_head = (o->pend_head + 1) % FST__PENDING;
     o->n_pend--;
     return 0;
@@ -492,8 +498,8 @@ static int prov_keep(fst__observe *o)
 static int push_flow(fst__observe *o, fst__eni *e, const fst__prep *p, const fst__prep_addrs *x,
                      const fst__prep_where *wh)
 {
-    fst__cwin *cw = cwin_next(o);
-    if (!cw)
+    fst__cwin local, *cw = o->partitioned ? &local : cwin_next(o);
+    if (!cw || o->n_rec == UINT32_MAX - 1)
         return o->n_rec == UINT32_MAX - 1 ? FST_ELIMIT : FST_ENOMEM;
     fst__win wv = p->w, *w = &wv;
     w->eni = e->index;
@@ -550,6 +556,8 @@ static int push_flow(fst__observe *o, fst__eni *e, const fst__prep *p, const fst
             FST__TRY(report(o, g, !swapped, x->rd));
         g->n++;
         cw->group = gi;
+        if (o->partitioned)
+            FST__TRY(fst__observe_part_add(o, cw));
     } else {
         if (o->n_pend == FST__PENDING)
             FST__TRY(resolve_oldest(o));
@@ -557,6 +565,8 @@ static int push_flow(fst__observe *o, fst__eni *e, const fst__prep *p, const fst
         q->key = *k;
         q->hv = p->hv;
         q->rec = o->n_rec;
+        if (o->partitioned)
+            q->cw = *cw;
         o->n_pend++;
         if (o->gtab.s)
             PREFETCH(&o->gtab.s[p->hv & o->gtab.mask]);
@@ -775,8 +785,13 @@ uint64_t fst__observe_held_bytes(const fst__observe *o)
          (uint64_t)o->cap_eniptr * sizeof *o->eniptr;
     b += tab_bytes(&o->gtab) + tab_bytes(&o->rtab) + tab_bytes(&o->eni_by_name) +
          tab_bytes(&o->eni_by_ptr);
-    b += (uint64_t)o->cap_wchunks * sizeof *o->wchunks +
-         (uint64_t)o->cap_chunks * sizeof *o->chunks;
+    uint64_t wcap = o->cap_wchunks; /* partitioned: as the flat blocks would have it */
+    if (o->partitioned && o->n_rec) {
+        const uint64_t need = ((uint64_t)o->n_rec + FST__WCHUNK - 1) / FST__WCHUNK;
+        for (wcap = 64; wcap < need; wcap *= 2)
+            ;
+    }
+    b += wcap * sizeof *o->wchunks + (uint64_t)o->cap_chunks * sizeof *o->chunks;
     if (!o->borrowed)
         b += (uint64_t)o->cap_skips * sizeof *o->skips +
              (uint64_t)o->cap_enis * sizeof *o->enis + (uint64_t)o->n_enis * FST__ENI_BYTES;

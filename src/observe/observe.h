@@ -154,7 +154,22 @@ typedef struct fst__pending {
     fst__pkey key;
     uint32_t hv;
     uint32_t rec; /* its entry */
+    fst__cwin cw; /* partitioned: the entry itself, stored once its group is known */
 } fst__pending;
+
+/* Partitions (part.c): in batch mode without provenance, entries are kept
+ * by group range, 1 << FST__PART_BITS groups per partition, in chunks of
+ * FST__PCHUNK entries cut from slabs of FST__PSLAB chunks, until
+ * fst__observe_unpartition scatters them, sorted by group, to the flat
+ * blocks (at the seal, or before a memory-cap eviction). */
+#define FST__PART_BITS 11
+#define FST__PCHUNK 512u  /* 12 KiB: whole pages, given back one by one */
+#define FST__PSLAB 512u   /* chunks per slab (6 MiB) */
+typedef struct fst__cpart {
+    fst__cwin **chunks;
+    uint32_t n_chunks, cap_chunks;
+    uint32_t used;              /* entries in the last chunk */
+} fst__cpart;
 
 /* AWS service names seen in pkt-src/dst-aws-service, by address (only
  * records to or from AWS service addresses carry one, so it stays small). */
@@ -229,6 +244,11 @@ typedef struct fst__observe {
     fst__group **chunks;        /* group pool, in order of first sight */
     uint32_t n_chunks, chunk_used, cap_chunks, n_groups;
     fst__pending pend[FST__PENDING];
+    uint8_t partitioned;        /* entries go to parts, not wchunks (part.c) */
+    fst__cpart *parts;          /* by group >> FST__PART_BITS */
+    uint32_t n_parts, cap_parts;
+    fst__cwin **slabs;          /* partition chunk memory */
+    uint32_t n_slabs, cap_slabs, slab_used;
     uint32_t n_pend, pend_head;
     fst__rep *reps;             /* report addresses differing from the key */
     uint32_t n_reps, cap_reps;
@@ -362,6 +382,21 @@ const uint8_t *fst__group_rep(const fst__observe *o, const fst__group *g, int hi
  * (natfold.c: the internet host behind a NAT gateway's own address).
  * 0 or FST_ENOMEM. */
 int fst__group_set_rep(fst__observe *o, const fst__group *g, int hi, const uint8_t a[16]);
+
+/* part.c: partitions on for o (batch mode: not streaming, no provenance,
+ * before the first entry; else nothing changes). */
+void fst__observe_parts_on(fst__observe *o);
+/* part.c: appends entry c (its group set) to its group's partition.  0 or
+ * FST_ENOMEM. */
+int fst__observe_part_add(fst__observe *o, const fst__cwin *c);
+/* part.c: partitions off: every entry to the flat blocks, sorted by group
+ * (each group's in push order; the two halves of the partitions on two
+ * threads when threads >= 2); later entries go to the flat blocks.  No-op
+ * when o is not partitioned.  0 or FST_ENOMEM (the entries are then lost:
+ * the caller fails). */
+int fst__observe_unpartition(fst__observe *o, int threads);
+/* part.c: frees the partitions' memory (fst__observe_free). */
+void fst__observe_parts_free(fst__observe *o);
 
 /* finish(), before correlating: drops the lookup tables and sorts the
  * entries by group (with threads 2, after the first radix pass the two

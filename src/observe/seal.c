@@ -142,12 +142,14 @@ static void bucket_job_run(void *arg)
 int fst__observe_seal(fst__observe *o, int threads)
 {
     FST__TRY(fst__observe_settle(o));
+    const int sorted = o->partitioned; /* the scatter sorts by group */
+    FST__TRY(fst__observe_unpartition(o, threads));
     fst__oatab_free(&o->gtab);
     fst__oatab_free(&o->eni_by_ptr);
     fst__free(o->eniptr);
     o->eniptr = NULL;
     o->n_eniptr = o->cap_eniptr = 0;
-    if (o->n_groups < 2)
+    if (o->n_groups < 2 || sorted)
         return 0;
     int bits = 0; /* significant bits of the largest group index */
     while (bits < 32 && ((o->n_groups - 1) >> bits))
