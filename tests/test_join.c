@@ -15,6 +15,7 @@
 
 #include <flowstitch.h>
 
+#include "observe/observe.h"
 #include "records_helper.h"
 
 #include "stitcher_rig.h"
@@ -171,12 +172,18 @@ static int write_session(const fst_session *s, void *ud)
  * with `threads` over `readers` readers (1: one; 2: the two halves, the
  * first reader freed before the second is made, so its interned ENI
  * pointers may come back naming other ENIs), or (readers 0) through the
- * loop of fst_reader_next and fst_stitcher_push.  *sessions: the count. */
+ * loop of fst_reader_next and fst_stitcher_push; readers 3: one reader,
+ * with provenance on, which keeps the entries in push order and sorts
+ * them at the seal instead of partitioning them by group range
+ * (observe/part.c).  *sessions: the count. */
 static char *run_corpus(const corpus *c, int threads, int readers, size_t *len, uint64_t *sessions)
 {
     fst_stitcher_config sc;
     fst_stitcher_config_init(&sc);
     sc.threads = (uint32_t)threads;
+    sc.provenance = readers == 3;
+    if (readers == 3)
+        readers = 1;
     fst_stitcher *s = fst_stitcher_new(&sc);
     cr_assert_not_null(s);
     const size_t cut[3] = {0, readers == 2 ? c->half : c->len, c->len};
@@ -221,7 +228,7 @@ Test(join, same_sessions_any_threads_readers_path, .timeout = 120)
     uint64_t n0, n;
     char *ref = run_corpus(&c, 1, 1, &len0, &n0);
     cr_assert_eq(n0, N_CONN, "sessions %llu, want one per connection", (unsigned long long)n0);
-    const int runs[][2] = {{2, 1}, {1, 2}, {2, 2}, {1, 0}, {2, 0}};
+    const int runs[][2] = {{2, 1}, {1, 2}, {2, 2}, {1, 0}, {2, 0}, {1, 3}, {2, 3}};
     for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
         char *x = run_corpus(&c, runs[i][0], runs[i][1], &len, &n);
         cr_assert_eq(n, n0, "threads %d readers %d", runs[i][0], runs[i][1]);
@@ -232,4 +239,69 @@ Test(join, same_sessions_any_threads_readers_path, .timeout = 120)
     }
     free(ref);
     free(c.text);
+}
+
+/* ---- partitions (observe/part.c) against the flat store ---- */
+
+/* 5000 keys (10.3.x.y:30000 + k % 20 -> 10.4.0.1:80), key k with
+ * 1 + k % 7 entries at two ENIs, pushed interleaved (entry j of every
+ * key, then entry j + 1): 5000 groups over 3 partitions of 2048, and
+ * sum over k of (1 + k % 7) = 714 * 28 + (1 + 2) = 19,995 entries
+ * (5000 = 714 * 7 + 2). */
+static void push_keys(fst__observe *o)
+{
+    for (int j = 0; j < 7; j++)
+        for (int k = 0; k < 5000; k++) {
+            if (j >= 1 + k % 7)
+                continue;
+            char src[32];
+            snprintf(src, sizeof src, "10.3.%d.%d", k / 250, k % 250 + 1);
+            const fst_record r = RH(.eni = j % 2 ? "eni-b" : "eni-a", .src = src, .dst = "10.4.0.1",
+                                    .sp = 30000 + (unsigned)(k % 20), .dp = 80, .pk = 1,
+                                    .by = 1000u + (uint64_t)j, .t0 = 60 * j, .t1 = 60 * j + 59);
+            cr_assert_eq(fst__observe_push(o, &r), 0);
+        }
+}
+
+/* The memory cap counts the same bytes either way (a partitioned run
+ * evicts where a flat one would), and after the seal both hold, group by
+ * group, the same entries (the partitioned run in push order: a group's
+ * window starts ascend). */
+Test(join, partitions_hold_and_seal_like_the_flat_store)
+{
+    fst__observe flat, part;
+    cr_assert_eq(fst__observe_init(&flat, NULL, 1), 0);
+    cr_assert_eq(fst__observe_init(&part, NULL, 1), 0);
+    fst__observe_parts_on(&part);
+    cr_assert(part.partitioned);
+    push_keys(&flat);
+    push_keys(&part);
+    cr_assert_eq(fst__observe_settle(&flat), 0);
+    cr_assert_eq(fst__observe_settle(&part), 0);
+    cr_assert_eq(part.n_rec, 19995);
+    cr_assert_eq(part.n_groups, 5000);
+    cr_assert_eq(part.n_parts, 3);
+    cr_assert_eq(fst__observe_held_bytes(&part), fst__observe_held_bytes(&flat));
+    cr_assert_eq(fst__observe_seal(&flat, 1), 0);
+    cr_assert_eq(fst__observe_seal(&part, 2), 0);
+    cr_assert(!part.partitioned);
+    uint32_t pos = 0;
+    for (uint32_t g = 0; g < part.n_groups; g++) {
+        const uint32_t n = fst__observe_group(&part, g)->n;
+        cr_assert_eq(n, 1 + g % 7, "group %u", g); /* keys first seen in order k */
+        int64_t sum_flat = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            const fst__cwin *a = fst__cwin_at(&part, pos + i), *b = fst__cwin_at(&flat, pos + i);
+            cr_assert_eq(a->group, g);
+            cr_assert_eq(b->group, g);
+            cr_assert_eq(a->start, 60 * i, "group %u entry %u", g, i);
+            cr_assert_eq(a->bytes, 1000 + i);
+            sum_flat += b->start;
+        }
+        cr_assert_eq(sum_flat, 60 * (int64_t)n * (n - 1) / 2); /* the same starts, any order */
+        pos += n;
+    }
+    cr_assert_eq(pos, 19995);
+    fst__observe_free(&flat);
+    fst__observe_free(&part);
 }
