@@ -101,12 +101,14 @@ enum { FST__CTX_ACCOUNT, FST__CTX_VPC, FST__CTX_SUBNET, FST__CTX_AZ, FST__CTX_RE
 #define FST__ENI_SEC_MAX 8
 
 typedef struct fst__eni {
-    /* what every record reads or writes (fst__observe_push_prep) first,
-     * in the struct's first 64 bytes */
+    /* what every record reads or writes (fst__observe_push_prep), and what
+     * fst__eni_own reads for every stream at finish, first: the struct's
+     * first 64 bytes hold all but sure_own */
     uint32_t index;
     uint8_t learning;           /* a record has been seen */
     uint8_t ncand;              /* 0..2 candidates left */
     uint8_t has_sure_own, is_hop;
+    const fst__eni_info *meta;  /* metadata entry or NULL */
     uint64_t records;
     uint8_t cand[2][16];        /* plain addresses present in every record so far */
     uint8_t has_dir_own;
@@ -118,7 +120,6 @@ typedef struct fst__eni {
     char *ctx[FST__CTX_N];      /* owned copies, NULL when never seen */
     const char *ctx_seen[FST__CTX_N]; /* interned pointer that last matched ctx[] */
     uint8_t sec[FST__ENI_SEC_MAX][16]; /* learned secondary addresses (context.c) */
-    const fst__eni_info *meta;  /* metadata entry or NULL */
     uint64_t nodata, skipdata;
     uint32_t skip_off, skip_n;  /* its SKIPDATA windows in fst__observe.skips (after index_skips) */
 } fst__eni;

@@ -59,10 +59,8 @@ static int cmp_order(const fst__observe *o, const fst__sess *a, const fst__sess 
 /* Sorting sessions by cmp_order on compact keys: the leading fields of the
  * order packed in a contiguous array (first_seen, client address, client
  * port), so that most comparisons touch neither the sessions nor their
- * groups; equal keys fall back to cmp_order.  Introsort (quicksort, median
- * of three, insertion sort below 16, heapsort past the depth limit).  The
- * order is total, so the result depends on neither the algorithm nor the
- * keys. */
+ * groups; equal keys fall back to cmp_order.  The order is total, so the
+ * result depends on neither the algorithm (sort_keys) nor the keys. */
 typedef struct okey {
     uint64_t first;     /* first_seen, sign bit flipped: unsigned order */
     uint64_t ca[2];     /* client address, big-endian halves (memcmp order) */
@@ -106,78 +104,35 @@ static int less(const order_ctx *c, const okey *a, const okey *b)
     return cmp_order(c->o, &c->v[a->idx], &c->v[b->idx]) < 0;
 }
 
-static void key_swap(okey *a, okey *b)
+/* Merge sort of x[0..n) by less, tmp: n elements of scratch; insertion
+ * sort below 17, and two sorted halves already in order are left as they
+ * are, so sessions that come nearly in output order (groups are numbered
+ * in order of first sight) cost little more than one pass. */
+static void sort_keys(const order_ctx *c, okey *x, okey *tmp, size_t n)
 {
-    const okey t = *a;
-    *a = *b;
-    *b = t;
-}
-
-static void sift(const order_ctx *c, okey *x, size_t i, size_t n)
-{
-    for (;;) {
-        size_t m = i, l = 2 * i + 1, r = l + 1;
-        if (l < n && less(c, &x[m], &x[l]))
-            m = l;
-        if (r < n && less(c, &x[m], &x[r]))
-            m = r;
-        if (m == i)
-            return;
-        key_swap(&x[i], &x[m]);
-        i = m;
-    }
-}
-
-static void sort_idx(const order_ctx *c, okey *x, size_t n, int depth)
-{
-    while (n > 16) {
-        if (depth-- == 0) {
-            for (size_t i = n / 2; i-- > 0;)
-                sift(c, x, i, n);
-            for (size_t i = n; i-- > 1;) {
-                key_swap(&x[0], &x[i]);
-                sift(c, x, 0, i);
+    if (n <= 16) {
+        for (size_t i = 1; i < n; i++) {
+            const okey v = x[i];
+            size_t j = i;
+            while (j > 0 && less(c, &v, &x[j - 1])) {
+                x[j] = x[j - 1];
+                j--;
             }
-            return;
+            x[j] = v;
         }
-        size_t a = 0, b = n / 2, d = n - 1; /* median of three to x[0] */
-        if (less(c, &x[b], &x[a]))
-            key_swap(&x[a], &x[b]);
-        if (less(c, &x[d], &x[b]))
-            key_swap(&x[b], &x[d]);
-        if (less(c, &x[b], &x[a]))
-            key_swap(&x[a], &x[b]);
-        key_swap(&x[0], &x[b]);
-        const okey p = x[0];
-        size_t i = 0, j = n;
-        for (;;) { /* Hoare partition around p */
-            do i++; while (i < n && less(c, &x[i], &p));
-            do j--; while (less(c, &p, &x[j]));
-            if (i >= j)
-                break;
-            key_swap(&x[i], &x[j]);
-        }
-        x[0] = x[j];
-        x[j] = p;
-        /* recurse into the smaller side */
-        if (j < n - j - 1) {
-            sort_idx(c, x, j, depth);
-            x += j + 1;
-            n -= j + 1;
-        } else {
-            sort_idx(c, x + j + 1, n - j - 1, depth);
-            n = j;
-        }
+        return;
     }
-    for (size_t i = 1; i < n; i++) {
-        const okey v = x[i];
-        size_t j = i;
-        while (j > 0 && less(c, &v, &x[j - 1])) {
-            x[j] = x[j - 1];
-            j--;
-        }
-        x[j] = v;
-    }
+    const size_t h = n / 2;
+    sort_keys(c, x, tmp, h);
+    sort_keys(c, x + h, tmp, n - h);
+    if (!less(c, &x[h], &x[h - 1]))
+        return;
+    memcpy(tmp, x, h * sizeof *tmp);
+    size_t i = 0, k = h, o = 0;
+    while (i < h && k < n)
+        x[o++] = less(c, &x[k], &tmp[i]) ? x[k++] : tmp[i++];
+    while (i < h)
+        x[o++] = tmp[i++];
 }
 
 /* One piece of the parallel order sort: sort x[0..n), or merge the two
@@ -185,9 +140,8 @@ static void sort_idx(const order_ctx *c, okey *x, size_t n, int depth)
  * `want` places of out. */
 typedef struct order_job {
     const order_ctx *c;
-    okey *x;
+    okey *x, *tmp;
     size_t n;
-    int depth;
     const okey *a, *b;
     size_t na, nb, want;
     okey *out;
@@ -197,7 +151,7 @@ typedef struct order_job {
 static void order_sort_job(void *arg)
 {
     const order_job *j = arg;
-    sort_idx(j->c, j->x, j->n, j->depth);
+    sort_keys(j->c, j->x, j->tmp, j->n);
 }
 
 static void order_merge_job(void *arg)
@@ -232,27 +186,31 @@ int fst__run_order(fst__run *rn, int threads)
     const order_ctx c = {rn->o, rn->ss.v};
     for (uint32_t i = 0; i < n; i++)
         keys[i] = key_of(&c, i);
-    int depth = 0;
-    for (uint32_t k = n; k; k >>= 1)
-        depth += 2;
-    okey *tmp = threads >= 2 && n >= PAR_MIN_ORDER ? fst__malloc((size_t)n * sizeof *tmp) : NULL;
+    okey *tmp = fst__malloc(((size_t)n + 1) * sizeof *tmp);
     if (!tmp) {
-        sort_idx(&c, keys, n, depth);
+        fst__free(keys);
+        return FST_ENOMEM;
+    }
+    if (threads < 2 || n < PAR_MIN_ORDER) {
+        sort_keys(&c, keys, tmp, n);
     } else {
-        /* halves sorted at once, then merged from both ends at once; the
-         * order is total, so this is the one-thread result */
+        /* halves sorted at once (each with its half of tmp), then merged
+         * from both ends at once into tmp; the order is total, so this is
+         * the one-thread result */
         const size_t h = n / 2;
-        order_job s[2] = {{.c = &c, .x = keys, .n = h, .depth = depth},
-                          {.c = &c, .x = keys + h, .n = n - h, .depth = depth}};
+        order_job s[2] = {{.c = &c, .x = keys, .tmp = tmp, .n = h},
+                          {.c = &c, .x = keys + h, .tmp = tmp + h, .n = n - h}};
         fst__par2(order_sort_job, &s[0], &s[1]);
         order_job m[2] = {{.c = &c, .a = keys, .na = h, .b = keys + h, .nb = n - h,
                            .want = h, .out = tmp, .back = 0},
                           {.c = &c, .a = keys, .na = h, .b = keys + h, .nb = n - h,
                            .want = n - h, .out = tmp, .back = 1}};
         fst__par2(order_merge_job, &m[0], &m[1]);
-        fst__free(keys);
+        okey *t = keys;
         keys = tmp;
+        tmp = t;
     }
+    fst__free(tmp);
     for (uint32_t i = 0; i < n; i++) {
         rn->order[i] = keys[i].idx;
         rn->ss.v[keys[i].idx].rank = i;
