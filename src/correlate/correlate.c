@@ -474,7 +474,8 @@ static int run_range(range_job *j)
                     break;
                 }
                 np->cap = PIECE_SESS;
-                fst__huge_hint(np->v, PIECE_SESS * sizeof *np->v);
+                if (j->g1 - gi >= PIECE_SESS) /* it will fill: every group makes a session */
+                    fst__huge_hint(np->v, PIECE_SESS * sizeof *np->v);
             }
             ss = &j->pieces[j->n_pieces - 1];
         }

@@ -14,7 +14,7 @@
  * is what every later stage reads (fst__expander).
  *
  * Partition storage: chunks of FST__PCHUNK entries (12 KiB, whole pages)
- * cut from slabs of FST__PSLAB chunks (fst__big_alloc); a scattered
+ * cut from slabs of FST__PSLAB chunks (fst__big_alloc_huge); a scattered
  * chunk's pages are released with fst__big_trim (MADV_DONTNEED), the slabs
  * unmapped at the end, so the entries are never held twice.
  */
@@ -38,7 +38,7 @@ static fst__cwin *chunk_new(fst__observe *o)
     if (!o->n_slabs || o->slab_used == FST__PSLAB) {
         if (fst__grow((void **)&o->slabs, &o->cap_slabs, o->n_slabs + 1, sizeof *o->slabs) < 0)
             return NULL;
-        o->slabs[o->n_slabs] = fst__big_alloc(SLAB_BYTES);
+        o->slabs[o->n_slabs] = fst__big_alloc_huge(SLAB_BYTES);
         if (!o->slabs[o->n_slabs])
             return NULL;
         o->n_slabs++;
@@ -131,7 +131,7 @@ static int flat_blocks(fst__observe *o)
     const uint32_t need = (uint32_t)(((uint64_t)o->n_rec + FST__WCHUNK - 1) / FST__WCHUNK);
     FST__TRY(fst__grow((void **)&o->wchunks, &o->cap_wchunks, need ? need : 1, sizeof *o->wchunks));
     for (; o->n_wchunks < need; o->n_wchunks++) {
-        o->wchunks[o->n_wchunks] = fst__big_alloc(FST__WCHUNK_BYTES);
+        o->wchunks[o->n_wchunks] = fst__big_alloc_huge(FST__WCHUNK_BYTES);
         if (!o->wchunks[o->n_wchunks])
             return FST_ENOMEM;
     }

@@ -42,10 +42,21 @@ void *fst__big_alloc(size_t n)
 {
     if (n == 0)
         n = 1;
+    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
 #ifdef MADV_HUGEPAGE
-    /* tables probed at random and blocks filled in order: 2 MiB pages spare
-     * a TLB miss per probe and ~500 page faults per 2 MiB */
-    if (n >= ((size_t)4 << 20)) {
+    /* tables probed at random: 2 MiB pages spare a TLB miss per probe */
+    if (n >= ((size_t)4 << 20))
+        (void)madvise(p, n, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+void *fst__big_alloc_huge(size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    if (n >= HUGE_BYTES) {
         void *h = map_aligned(n);
         if (h) {
             (void)madvise(h, n, MADV_HUGEPAGE);
@@ -53,8 +64,7 @@ void *fst__big_alloc(size_t n)
         }
     }
 #endif
-    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    return p == MAP_FAILED ? NULL : p;
+    return fst__big_alloc(n);
 }
 
 void fst__big_free(void *p, size_t n)

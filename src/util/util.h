@@ -31,6 +31,11 @@ static inline char *fst__strndup(const char *s, size_t n)
  * memory only once written, and fst__big_free returns them to the system at
  * once.  n must be the size given to fst__big_alloc.  NULL on failure. */
 void *fst__big_alloc(size_t n);
+/* The same, starting on a 2 MiB boundary and backed by 2 MiB pages where
+ * the system allows (one page fault per 2 MiB written): for blocks that
+ * will be filled whole (batch entries); a block left partly used costs up
+ * to 2 MiB of memory more than fst__big_alloc's.  Freed by fst__big_free. */
+void *fst__big_alloc_huge(size_t n);
 void fst__big_free(void *p, size_t n);
 /* Gives the pages of block p (n bytes, from fst__big_alloc) past its first
  * `keep` bytes back to the system; they read as zeros when touched again
