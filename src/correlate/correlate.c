@@ -53,6 +53,8 @@ typedef struct scratch {
     uint32_t *out, cap_out;
     uint8_t *shared;    /* per entry (wins index): its segment is shared */
     uint32_t cap_shared;
+    struct skey *keys;  /* sort_streams: 2 per entry (keys, then merge scratch) */
+    uint32_t cap_keys;
 } scratch;
 
 static void scratch_free(scratch *s)
@@ -65,6 +67,7 @@ static void scratch_free(scratch *s)
     fst__free(s->cnt);
     fst__free(s->out);
     fst__free(s->shared);
+    fst__free(s->keys);
 }
 
 uint32_t fst__idle_of(const fst_stitcher_config *cfg, uint8_t proto)
@@ -108,26 +111,73 @@ static int cmp_stream(const void *pa, const void *pb)
     return (a > b) - (a < b); /* push order */
 }
 
-/* Sorts the group's entry pointers by cmp_stream.  Groups are small (a
- * handful of windows per ENI and direction): insertion sort with the
- * comparator inlined beats qsort's indirect calls there; large groups
- * (long connections, scans on one 5-tuple) go to qsort.  Same order
- * either way: cmp_stream is a strict total order. */
-static void sort_streams(const fst__win **e, uint32_t n)
+/* An entry pointer with its stream and start packed in one word (ENI
+ * index << 33 | REV << 32 | start), so that the comparisons of a large
+ * group's sort rarely need the entries themselves. */
+typedef struct skey {
+    uint64_t k;
+    const fst__win *w;
+} skey;
+
+static int skey_less(const skey *a, const skey *b)
 {
-    if (n > 24) {
-        qsort(e, n, sizeof *e, cmp_stream);
+    if (a->k != b->k)
+        return a->k < b->k;
+    return cmp_stream(&a->w, &b->w) < 0;
+}
+
+/* Merge sort of v[0..n) by skey_less, tmp: n elements of scratch. */
+static void skey_sort(skey *v, skey *tmp, uint32_t n)
+{
+    if (n <= 16) {
+        for (uint32_t i = 1; i < n; i++) {
+            const skey x = v[i];
+            uint32_t j = i;
+            while (j > 0 && skey_less(&x, &v[j - 1])) {
+                v[j] = v[j - 1];
+                j--;
+            }
+            v[j] = x;
+        }
         return;
     }
-    for (uint32_t i = 1; i < n; i++) {
-        const fst__win *v = e[i];
-        uint32_t j = i;
-        while (j > 0 && cmp_stream(&e[j - 1], &v) > 0) {
-            e[j] = e[j - 1];
-            j--;
-        }
-        e[j] = v;
+    const uint32_t h = n / 2;
+    skey_sort(v, tmp, h);
+    skey_sort(v + h, tmp, n - h);
+    if (!skey_less(&v[h], &v[h - 1]))
+        return; /* already in order (entries often arrive by time) */
+    memcpy(tmp, v, (size_t)h * sizeof *tmp);
+    uint32_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        v[k++] = skey_less(&v[j], &tmp[i]) ? v[j++] : tmp[i++];
+    while (i < h)
+        v[k++] = tmp[i++];
+}
+
+/* Sorts the group's entry pointers by cmp_stream: by packed keys (skey,
+ * contiguous, compared inline; a merge sort, insertion sort below 17) when
+ * every start fits 32 bits, else by qsort.  Same order either way:
+ * cmp_stream is a strict total order, and skey_less is the same order. */
+static int sort_streams(scratch *sc, const fst__win **e, uint32_t n)
+{
+    if (n < 2)
+        return 0;
+    uint32_t i = 0;
+    while (i < n && e[i]->start >= 0 && e[i]->start <= UINT32_MAX && e[i]->eni < (1u << 30))
+        i++;
+    if (i < n || n > UINT32_MAX / 2) {
+        qsort(e, n, sizeof *e, cmp_stream);
+        return 0;
     }
+    FST__TRY(fst__grow((void **)&sc->keys, &sc->cap_keys, 2 * n, sizeof *sc->keys));
+    for (i = 0; i < n; i++) {
+        const uint64_t rev = e[i]->bits & FST__W_REV;
+        sc->keys[i] = (skey){(uint64_t)e[i]->eni << 33 | rev << 32 | (uint64_t)e[i]->start, e[i]};
+    }
+    skey_sort(sc->keys, sc->keys + n, n);
+    for (i = 0; i < n; i++)
+        e[i] = sc->keys[i].w;
+    return 0;
 }
 
 static int same_stream(const fst__win *a, const fst__win *b)
@@ -377,7 +427,7 @@ static int one_group(const fst__observe *o, const fst_stitcher_config *cfg, cons
     sc->o = o;
     for (uint32_t k = 0; k < n; k++) /* the expander unpacked them */
         sc->ent[k] = &wins[k];
-    sort_streams(sc->ent, n);
+    FST__TRY(sort_streams(sc, sc->ent, n));
     const uint32_t idle = fst__idle_of(cfg, g->key.proto);
     FST__TRY(segment(sc, n, g->key.proto, idle, fst__conntrack_of(cfg)));
     FST__TRY(cluster(sc, (int64_t)idle));
@@ -424,6 +474,8 @@ static int run_range(range_job *j)
                     break;
                 }
                 np->cap = PIECE_SESS;
+                if (j->g1 - gi >= PIECE_SESS) /* it will fill: every group makes a session */
+                    fst__huge_hint(np->v, PIECE_SESS * sizeof *np->v);
             }
             ss = &j->pieces[j->n_pieces - 1];
         }

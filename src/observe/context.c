@@ -54,6 +54,9 @@ int fst__observe_prep_where(const fst_record *rec, fst__prep_where *wh)
 
 void fst__observe_forget_ids(fst__observe *o)
 {
+    fst__oatab_free(&o->eni_by_ptr); /* the old reader's pointers: none may match now */
+    o->n_eniptr = 0;
+    o->ptrs_trusted = 1;
     for (uint32_t i = 0; i < o->n_enis; i++)
         memset(o->enis[i]->ctx_seen, 0, sizeof o->enis[i]->ctx_seen);
 }

@@ -10,6 +10,12 @@
 
 #include "flowstitch/errors.h"
 
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
 _Static_assert(sizeof(fst__pkey) == 40, "key_hash reads the key as five words");
 _Static_assert(sizeof(fst__prep) == 104, "fst__prep stays compact");
 
@@ -79,6 +85,7 @@ void fst__observe_free(fst__observe *o)
     for (uint32_t i = 0; i < o->n_wchunks; i++)
         fst__big_free(o->wchunks[i], FST__WCHUNK_BYTES);
     fst__free(o->wchunks);
+    fst__observe_parts_free(o);
     fst__free(o->wide);
     fst__free(o->skips);
     prov_free(o->prov);
@@ -149,20 +156,28 @@ const fst__eni *fst__observe_eni_find(const fst__observe *o, const char *name)
     return idx == UINT32_MAX ? NULL : o->enis[idx];
 }
 
-/* Per record: by the interned pointer first (one probe and a check of the
- * text), by text on a miss (a new ENI, or a pointer from another reader). */
+static uint32_t ptr_hash(const fst__observe *o, const char *name)
+{
+    return fst__oatab_mix((uint64_t)(uintptr_t)name ^ o->seed);
+}
+
+/* Per record: by the interned pointer first, by text on a miss (a new ENI,
+ * or a pointer seen for the first time).  While o->ptrs_trusted (records
+ * from one reader, whose interned strings live as long as it and never
+ * change: fst__observe_forget_ids) a pointer hit is the ENI; otherwise (a
+ * caller's records, fst__observe_push) the text is checked on every hit. */
 static fst__eni *eni_get(fst__observe *o, const char *name)
 {
     if (!name)
         return o->enis[0];
     const name_ctx c = {o, name};
-    const uint32_t hv = fst__oatab_mix((uint64_t)(uintptr_t)name ^ o->seed);
+    const uint32_t hv = ptr_hash(o, name);
     uint32_t pos;
     const uint32_t pi = fst__oatab_find(&o->eni_by_ptr, hv, eni_ptr_eq, &c, &pos);
     if (pi != UINT32_MAX) {
         fst__eniptr *ep = &o->eniptr[pi];
         fst__eni *e = o->enis[ep->eni];
-        if (!strcmp(e->name, name))
+        if (o->ptrs_trusted || !strcmp(e->name, name))
             return e;
         /* the pointer now holds other text (its memory was reused) */
         e = eni_by_name(o, name);
@@ -223,12 +238,6 @@ static int group_eq(const void *ctx, uint32_t idx)
     const key_ctx *c = ctx;
     return !memcmp(&fst__observe_group(c->o, idx)->key, c->k, sizeof *c->k);
 }
-
-#if defined(__GNUC__) || defined(__clang__)
-#define PREFETCH(p) __builtin_prefetch(p)
-#else
-#define PREFETCH(p) ((void)(p))
-#endif
 
 /* Makes sure the group pool has a free slot.  0 or FST_ENOMEM. */
 int fst__observe_group_room(fst__observe *o)
@@ -456,7 +465,12 @@ static int resolve_oldest(fst__observe *o)
     if (!g)
         return FST_ENOMEM;
     g->n++;
-    fst__cwin_at(o, p->rec)->group = gi;
+    if (o->partitioned) {
+        p->cw.group = gi;
+        FST__TRY(fst__observe_part_add(o, &p->cw));
+    } else {
+        fst__cwin_at(o, p->rec)->group = gi;
+    }
     o->pend_head = (o->pend_head + 1) % FST__PENDING;
     o->n_pend--;
     return 0;
@@ -484,8 +498,8 @@ static int prov_keep(fst__observe *o)
 static int push_flow(fst__observe *o, fst__eni *e, const fst__prep *p, const fst__prep_addrs *x,
                      const fst__prep_where *wh)
 {
-    fst__cwin *cw = cwin_next(o);
-    if (!cw)
+    fst__cwin local, *cw = o->partitioned ? &local : cwin_next(o);
+    if (!cw || o->n_rec == UINT32_MAX - 1)
         return o->n_rec == UINT32_MAX - 1 ? FST_ELIMIT : FST_ENOMEM;
     fst__win wv = p->w, *w = &wv;
     w->eni = e->index;
@@ -542,6 +556,8 @@ static int push_flow(fst__observe *o, fst__eni *e, const fst__prep *p, const fst
             FST__TRY(report(o, g, !swapped, x->rd));
         g->n++;
         cw->group = gi;
+        if (o->partitioned)
+            FST__TRY(fst__observe_part_add(o, cw));
     } else {
         if (o->n_pend == FST__PENDING)
             FST__TRY(resolve_oldest(o));
@@ -549,6 +565,8 @@ static int push_flow(fst__observe *o, fst__eni *e, const fst__prep *p, const fst
         q->key = *k;
         q->hv = p->hv;
         q->rec = o->n_rec;
+        if (o->partitioned)
+            q->cw = *cw;
         o->n_pend++;
         if (o->gtab.s)
             PREFETCH(&o->gtab.s[p->hv & o->gtab.mask]);
@@ -683,6 +701,7 @@ int fst__observe_push(fst__observe *o, const fst_record *rec)
     fst__prep_where wh;
     fst__observe_prep(&c, rec, &p, &x, &wh);
     wh.check_text = 1; /* a caller's records: interned pointers may be reused */
+    o->ptrs_trusted = 0;
     return fst__observe_push_prep(o, &p, &x, &wh);
 }
 
@@ -766,8 +785,13 @@ uint64_t fst__observe_held_bytes(const fst__observe *o)
          (uint64_t)o->cap_eniptr * sizeof *o->eniptr;
     b += tab_bytes(&o->gtab) + tab_bytes(&o->rtab) + tab_bytes(&o->eni_by_name) +
          tab_bytes(&o->eni_by_ptr);
-    b += (uint64_t)o->cap_wchunks * sizeof *o->wchunks +
-         (uint64_t)o->cap_chunks * sizeof *o->chunks;
+    uint64_t wcap = o->cap_wchunks; /* partitioned: as the flat blocks would have it */
+    if (o->partitioned && o->n_rec) {
+        const uint64_t need = ((uint64_t)o->n_rec + FST__WCHUNK - 1) / FST__WCHUNK;
+        for (wcap = 64; wcap < need; wcap *= 2)
+            ;
+    }
+    b += wcap * sizeof *o->wchunks + (uint64_t)o->cap_chunks * sizeof *o->chunks;
     if (!o->borrowed)
         b += (uint64_t)o->cap_skips * sizeof *o->skips +
              (uint64_t)o->cap_enis * sizeof *o->enis + (uint64_t)o->n_enis * FST__ENI_BYTES;

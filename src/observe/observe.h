@@ -101,22 +101,26 @@ enum { FST__CTX_ACCOUNT, FST__CTX_VPC, FST__CTX_SUBNET, FST__CTX_AZ, FST__CTX_RE
 #define FST__ENI_SEC_MAX 8
 
 typedef struct fst__eni {
+    /* what every record reads or writes (fst__observe_push_prep), and what
+     * fst__eni_own reads for every stream at finish, first: the struct's
+     * first 64 bytes hold all but sure_own */
+    uint32_t index;
+    uint8_t learning;           /* a record has been seen */
+    uint8_t ncand;              /* 0..2 candidates left */
+    uint8_t has_sure_own, is_hop;
+    const fst__eni_info *meta;  /* metadata entry or NULL */
+    uint64_t records;
+    uint8_t cand[2][16];        /* plain addresses present in every record so far */
+    uint8_t has_dir_own;
+    uint8_t n_sec;
+    uint8_t dir_own[16];        /* first plain address flow-direction marks its
+                                 * own (srcaddr on egress, dstaddr on ingress) */
+    uint8_t sure_own[16];       /* a plain address pkt-* replaced: surely its own */
     char *name;                 /* owned; NULL for index 0 */
     char *ctx[FST__CTX_N];      /* owned copies, NULL when never seen */
     const char *ctx_seen[FST__CTX_N]; /* interned pointer that last matched ctx[] */
     uint8_t sec[FST__ENI_SEC_MAX][16]; /* learned secondary addresses (context.c) */
-    uint8_t n_sec;
-    uint8_t has_dir_own;
-    uint8_t dir_own[16];        /* first plain address flow-direction marks its
-                                 * own (srcaddr on egress, dstaddr on ingress) */
-    const fst__eni_info *meta;  /* metadata entry or NULL */
-    uint64_t records, nodata, skipdata;
-    uint8_t cand[2][16];        /* plain addresses present in every record so far */
-    uint8_t ncand;              /* 0..2 candidates left */
-    uint8_t learning;           /* a record has been seen */
-    uint8_t has_sure_own, is_hop;
-    uint8_t sure_own[16];       /* a plain address pkt-* replaced: surely its own */
-    uint32_t index;
+    uint64_t nodata, skipdata;
     uint32_t skip_off, skip_n;  /* its SKIPDATA windows in fst__observe.skips (after index_skips) */
 } fst__eni;
 
@@ -151,7 +155,22 @@ typedef struct fst__pending {
     fst__pkey key;
     uint32_t hv;
     uint32_t rec; /* its entry */
+    fst__cwin cw; /* partitioned: the entry itself, stored once its group is known */
 } fst__pending;
+
+/* Partitions (part.c): in batch mode without provenance, entries are kept
+ * by group range, 1 << FST__PART_BITS groups per partition, in chunks of
+ * FST__PCHUNK entries cut from slabs of FST__PSLAB chunks, until
+ * fst__observe_unpartition scatters them, sorted by group, to the flat
+ * blocks (at the seal, or before a memory-cap eviction). */
+#define FST__PART_BITS 11
+#define FST__PCHUNK 512u  /* 12 KiB: whole pages, given back one by one */
+#define FST__PSLAB 512u   /* chunks per slab (6 MiB) */
+typedef struct fst__cpart {
+    fst__cwin **chunks;
+    uint32_t n_chunks, cap_chunks;
+    uint32_t used;              /* entries in the last chunk */
+} fst__cpart;
 
 /* AWS service names seen in pkt-src/dst-aws-service, by address (only
  * records to or from AWS service addresses carry one, so it stays small). */
@@ -214,6 +233,8 @@ typedef struct fst__observe {
     uint32_t n_enis, cap_enis;
     fst__oatab eni_by_name;     /* -> index into enis */
     fst__oatab eni_by_ptr;      /* -> index into eniptr */
+    uint8_t ptrs_trusted;       /* eniptr holds one reader's interned pointers
+                                 * only: a hit needs no check of the text */
     fst__eniptr *eniptr;
     uint32_t n_eniptr, cap_eniptr;
     fst__cwin **wchunks;        /* window entries, FST__WCHUNK per block */
@@ -224,6 +245,11 @@ typedef struct fst__observe {
     fst__group **chunks;        /* group pool, in order of first sight */
     uint32_t n_chunks, chunk_used, cap_chunks, n_groups;
     fst__pending pend[FST__PENDING];
+    uint8_t partitioned;        /* entries go to parts, not wchunks (part.c) */
+    fst__cpart *parts;          /* by group >> FST__PART_BITS */
+    uint32_t n_parts, cap_parts;
+    fst__cwin **slabs;          /* partition chunk memory */
+    uint32_t n_slabs, cap_slabs, slab_used;
     uint32_t n_pend, pend_head;
     fst__rep *reps;             /* report addresses differing from the key */
     uint32_t n_reps, cap_reps;
@@ -338,7 +364,9 @@ void fst__eni_note_secondary(fst__eni *e, const fst__win *w, const uint8_t *rs, 
  * the address pkt-* replaced. */
 int fst__eni_ctx_owns(const fst__eni *e, const uint8_t a[16]);
 /* A new reader is about to be fed: the interned pointers remembered per
- * ENI may now name other text, so they are forgotten (the text stays). */
+ * ENI and in the ENI pointer table may now name other text, so they are
+ * forgotten (the text stays); until the next fst__observe_push, pointers
+ * are trusted (the reader keeps its interned strings unchanged). */
 void fst__observe_forget_ids(fst__observe *o);
 
 /* Group i (0 <= i < n_groups), in order of first sight. */
@@ -355,6 +383,21 @@ const uint8_t *fst__group_rep(const fst__observe *o, const fst__group *g, int hi
  * (natfold.c: the internet host behind a NAT gateway's own address).
  * 0 or FST_ENOMEM. */
 int fst__group_set_rep(fst__observe *o, const fst__group *g, int hi, const uint8_t a[16]);
+
+/* part.c: partitions on for o (batch mode: not streaming, no provenance,
+ * before the first entry; else nothing changes). */
+void fst__observe_parts_on(fst__observe *o);
+/* part.c: appends entry c (its group set) to its group's partition.  0 or
+ * FST_ENOMEM. */
+int fst__observe_part_add(fst__observe *o, const fst__cwin *c);
+/* part.c: partitions off: every entry to the flat blocks, sorted by group
+ * (each group's in push order; the two halves of the partitions on two
+ * threads when threads >= 2); later entries go to the flat blocks.  No-op
+ * when o is not partitioned.  0 or FST_ENOMEM (the entries are then lost:
+ * the caller fails). */
+int fst__observe_unpartition(fst__observe *o, int threads);
+/* part.c: frees the partitions' memory (fst__observe_free). */
+void fst__observe_parts_free(fst__observe *o);
 
 /* finish(), before correlating: drops the lookup tables and sorts the
  * entries by group (with threads 2, after the first radix pass the two

@@ -38,15 +38,28 @@ static void insertion_by_group(fst__observe *o, uint32_t lo, uint32_t hi)
     }
 }
 
-/* Counts the digits of [lo, hi) and moves every entry into its bucket; on
- * return bucket d is [cnt[d - 1], cnt[d]) (cnt[-1] = lo).  cnt: 2 * RADIX. */
+/* The first pass's counts without reading the entries: every entry of o
+ * belongs to a group whose n counts it, and the top digit of a group index
+ * (shift: the first pass's) takes each value over one range of groups. */
+static void count_top(const fst__observe *o, int shift, uint32_t *cnt)
+{
+    for (uint32_t gi = 0; gi < o->n_groups; gi++)
+        cnt[(gi >> shift) & RADIX_MASK] += fst__observe_group(o, gi)->n;
+}
+
+/* Counts the digits of [lo, hi) (all entries: from the groups, count_top)
+ * and moves every entry into its bucket; on return bucket d is
+ * [cnt[d - 1], cnt[d]) (cnt[-1] = lo).  cnt: 2 * RADIX. */
 static void radix_pass(fst__observe *o, uint32_t lo, uint32_t hi, int shift, uint32_t *cnt)
 {
     memset(cnt, 0, 2 * RADIX * sizeof *cnt);
     uint32_t *cur = cnt + RADIX;
     uint32_t *ord = o->prov ? o->prov->ord : NULL;
-    for (uint32_t i = lo; i < hi; i++)
-        cnt[(fst__cwin_at(o, i)->group >> shift) & RADIX_MASK]++;
+    if (lo == 0 && hi == o->n_rec && ((o->n_groups - 1) >> shift) <= RADIX_MASK)
+        count_top(o, shift, cnt);
+    else
+        for (uint32_t i = lo; i < hi; i++)
+            cnt[(fst__cwin_at(o, i)->group >> shift) & RADIX_MASK]++;
     uint32_t sum = lo;
     for (uint32_t d = 0; d < RADIX; d++) {
         cur[d] = sum;
@@ -129,12 +142,14 @@ static void bucket_job_run(void *arg)
 int fst__observe_seal(fst__observe *o, int threads)
 {
     FST__TRY(fst__observe_settle(o));
+    const int sorted = o->partitioned; /* the scatter sorts by group */
+    FST__TRY(fst__observe_unpartition(o, threads));
     fst__oatab_free(&o->gtab);
     fst__oatab_free(&o->eni_by_ptr);
     fst__free(o->eniptr);
     o->eniptr = NULL;
     o->n_eniptr = o->cap_eniptr = 0;
-    if (o->n_groups < 2)
+    if (o->n_groups < 2 || sorted)
         return 0;
     int bits = 0; /* significant bits of the largest group index */
     while (bits < 32 && ((o->n_groups - 1) >> bits))

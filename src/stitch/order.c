@@ -19,6 +19,7 @@ int fst__run_reserve(fst__run *rn)
         return FST_ENOMEM;
     rn->ss.v = v;
     rn->ss.cap = n;
+    fst__huge_hint(v, (size_t)n * sizeof *v); /* filled in order by correlate */
     return 0;
 }
 
@@ -55,87 +56,83 @@ static int cmp_order(const fst__observe *o, const fst__sess *a, const fst__sess 
     return (a > b) - (a < b); /* same key, same times: group/cluster order */
 }
 
-/* Sorting session indices by cmp_order: introsort (quicksort, median of
- * three, insertion sort below 16, heapsort past the depth limit).  The
- * order is total, so the result does not depend on the algorithm. */
+/* Sorting sessions by cmp_order on compact keys: the leading fields of the
+ * order packed in a contiguous array (first_seen, client address, client
+ * port), so that most comparisons touch neither the sessions nor their
+ * groups; equal keys fall back to cmp_order.  The order is total, so the
+ * result depends on neither the algorithm (sort_keys) nor the keys. */
+typedef struct okey {
+    uint64_t first;     /* first_seen, sign bit flipped: unsigned order */
+    uint64_t ca[2];     /* client address, big-endian halves (memcmp order) */
+    uint32_t cport;     /* client port */
+    uint32_t idx;       /* session index */
+} okey;
+
 typedef struct order_ctx {
     const fst__observe *o;
     const fst__sess *v;
 } order_ctx;
 
-static int less(const order_ctx *c, uint32_t a, uint32_t b)
+static uint64_t be64(const uint8_t *b)
 {
-    return cmp_order(c->o, &c->v[a], &c->v[b]) < 0;
+    uint64_t x = 0;
+    for (int i = 0; i < 8; i++)
+        x = x << 8 | b[i];
+    return x;
 }
 
-static void sift(const order_ctx *c, uint32_t *x, size_t i, size_t n)
+static okey key_of(const order_ctx *c, uint32_t i)
 {
-    for (;;) {
-        size_t m = i, l = 2 * i + 1, r = l + 1;
-        if (l < n && less(c, x[m], x[l]))
-            m = l;
-        if (r < n && less(c, x[m], x[r]))
-            m = r;
-        if (m == i)
-            return;
-        const uint32_t t = x[i];
-        x[i] = x[m];
-        x[m] = t;
-        i = m;
-    }
+    const fst__sess *s = &c->v[i];
+    const uint8_t *ca, *sa;
+    uint16_t cp, sp;
+    fst__run_endpoints(c->o, s, &ca, &cp, &sa, &sp);
+    const okey k = {(uint64_t)s->first ^ (UINT64_C(1) << 63), {be64(ca), be64(ca + 8)}, cp, i};
+    return k;
 }
 
-static void sort_idx(const order_ctx *c, uint32_t *x, size_t n, int depth)
+static int less(const order_ctx *c, const okey *a, const okey *b)
 {
-    while (n > 16) {
-        if (depth-- == 0) {
-            for (size_t i = n / 2; i-- > 0;)
-                sift(c, x, i, n);
-            for (size_t i = n; i-- > 1;) {
-                const uint32_t t = x[0];
-                x[0] = x[i];
-                x[i] = t;
-                sift(c, x, 0, i);
+    if (a->first != b->first)
+        return a->first < b->first;
+    if (a->ca[0] != b->ca[0])
+        return a->ca[0] < b->ca[0];
+    if (a->ca[1] != b->ca[1])
+        return a->ca[1] < b->ca[1];
+    if (a->cport != b->cport)
+        return a->cport < b->cport;
+    return cmp_order(c->o, &c->v[a->idx], &c->v[b->idx]) < 0;
+}
+
+/* Merge sort of x[0..n) by less, tmp: n elements of scratch; insertion
+ * sort below 17, and two sorted halves already in order are left as they
+ * are, so sessions that come nearly in output order (groups are numbered
+ * in order of first sight) cost little more than one pass. */
+static void sort_keys(const order_ctx *c, okey *x, okey *tmp, size_t n)
+{
+    if (n <= 16) {
+        for (size_t i = 1; i < n; i++) {
+            const okey v = x[i];
+            size_t j = i;
+            while (j > 0 && less(c, &v, &x[j - 1])) {
+                x[j] = x[j - 1];
+                j--;
             }
-            return;
+            x[j] = v;
         }
-        size_t a = 0, b = n / 2, d = n - 1; /* median of three to x[0] */
-        if (less(c, x[b], x[a])) { uint32_t t = x[a]; x[a] = x[b]; x[b] = t; }
-        if (less(c, x[d], x[b])) { uint32_t t = x[b]; x[b] = x[d]; x[d] = t; }
-        if (less(c, x[b], x[a])) { uint32_t t = x[a]; x[a] = x[b]; x[b] = t; }
-        { uint32_t t = x[0]; x[0] = x[b]; x[b] = t; }
-        const uint32_t p = x[0];
-        size_t i = 0, j = n;
-        for (;;) { /* Hoare partition around p */
-            do i++; while (i < n && less(c, x[i], p));
-            do j--; while (less(c, p, x[j]));
-            if (i >= j)
-                break;
-            const uint32_t t = x[i];
-            x[i] = x[j];
-            x[j] = t;
-        }
-        x[0] = x[j];
-        x[j] = p;
-        /* recurse into the smaller side */
-        if (j < n - j - 1) {
-            sort_idx(c, x, j, depth);
-            x += j + 1;
-            n -= j + 1;
-        } else {
-            sort_idx(c, x + j + 1, n - j - 1, depth);
-            n = j;
-        }
+        return;
     }
-    for (size_t i = 1; i < n; i++) {
-        const uint32_t v = x[i];
-        size_t j = i;
-        while (j > 0 && less(c, v, x[j - 1])) {
-            x[j] = x[j - 1];
-            j--;
-        }
-        x[j] = v;
-    }
+    const size_t h = n / 2;
+    sort_keys(c, x, tmp, h);
+    sort_keys(c, x + h, tmp, n - h);
+    if (!less(c, &x[h], &x[h - 1]))
+        return;
+    memcpy(tmp, x, h * sizeof *tmp);
+    size_t i = 0, k = h, o = 0;
+    while (i < h && k < n)
+        x[o++] = less(c, &x[k], &tmp[i]) ? x[k++] : tmp[i++];
+    while (i < h)
+        x[o++] = tmp[i++];
 }
 
 /* One piece of the parallel order sort: sort x[0..n), or merge the two
@@ -143,19 +140,18 @@ static void sort_idx(const order_ctx *c, uint32_t *x, size_t n, int depth)
  * `want` places of out. */
 typedef struct order_job {
     const order_ctx *c;
-    uint32_t *x;
+    okey *x, *tmp;
     size_t n;
-    int depth;
-    const uint32_t *a, *b;
+    const okey *a, *b;
     size_t na, nb, want;
-    uint32_t *out;
+    okey *out;
     int back;
 } order_job;
 
 static void order_sort_job(void *arg)
 {
     const order_job *j = arg;
-    sort_idx(j->c, j->x, j->n, j->depth);
+    sort_keys(j->c, j->x, j->tmp, j->n);
 }
 
 static void order_merge_job(void *arg)
@@ -165,14 +161,14 @@ static void order_merge_job(void *arg)
     if (!j->back) {
         size_t i = 0, k = 0;
         for (size_t o = 0; o < j->want; o++)
-            j->out[o] = (k == j->nb || (i < j->na && less(c, j->a[i], j->b[k]))) ? j->a[i++]
-                                                                                 : j->b[k++];
+            j->out[o] = (k == j->nb || (i < j->na && less(c, &j->a[i], &j->b[k]))) ? j->a[i++]
+                                                                                   : j->b[k++];
         return;
     }
     size_t i = j->na, k = j->nb; /* from the end: the larger one goes last */
     for (size_t o = j->na + j->nb; o-- > j->na + j->nb - j->want;)
-        j->out[o] = (k == 0 || (i > 0 && less(c, j->b[k - 1], j->a[i - 1]))) ? j->a[--i]
-                                                                             : j->b[--k];
+        j->out[o] = (k == 0 || (i > 0 && less(c, &j->b[k - 1], &j->a[i - 1]))) ? j->a[--i]
+                                                                               : j->b[--k];
 }
 
 /* Below this many sessions the order is sorted on one thread. */
@@ -182,34 +178,44 @@ int fst__run_order(fst__run *rn, int threads)
 {
     const uint32_t n = rn->ss.n;
     rn->order = fst__malloc(((size_t)n + 1) * sizeof *rn->order);
-    if (!rn->order)
+    okey *keys = fst__malloc(((size_t)n + 1) * sizeof *keys);
+    if (!rn->order || !keys) {
+        fst__free(keys);
         return FST_ENOMEM;
-    for (uint32_t i = 0; i < n; i++)
-        rn->order[i] = i;
-    int depth = 0;
-    for (uint32_t k = n; k; k >>= 1)
-        depth += 2;
+    }
     const order_ctx c = {rn->o, rn->ss.v};
-    uint32_t *tmp = threads >= 2 && n >= PAR_MIN_ORDER ? fst__malloc((size_t)n * sizeof *tmp) : NULL;
+    for (uint32_t i = 0; i < n; i++)
+        keys[i] = key_of(&c, i);
+    okey *tmp = fst__malloc(((size_t)n + 1) * sizeof *tmp);
     if (!tmp) {
-        sort_idx(&c, rn->order, n, depth);
+        fst__free(keys);
+        return FST_ENOMEM;
+    }
+    if (threads < 2 || n < PAR_MIN_ORDER) {
+        sort_keys(&c, keys, tmp, n);
     } else {
-        /* halves sorted at once, then merged from both ends at once; the
-         * order is total, so this is the one-thread result */
+        /* halves sorted at once (each with its half of tmp), then merged
+         * from both ends at once into tmp; the order is total, so this is
+         * the one-thread result */
         const size_t h = n / 2;
-        order_job s[2] = {{.c = &c, .x = rn->order, .n = h, .depth = depth},
-                          {.c = &c, .x = rn->order + h, .n = n - h, .depth = depth}};
+        order_job s[2] = {{.c = &c, .x = keys, .tmp = tmp, .n = h},
+                          {.c = &c, .x = keys + h, .tmp = tmp + h, .n = n - h}};
         fst__par2(order_sort_job, &s[0], &s[1]);
-        order_job m[2] = {{.c = &c, .a = rn->order, .na = h, .b = rn->order + h, .nb = n - h,
+        order_job m[2] = {{.c = &c, .a = keys, .na = h, .b = keys + h, .nb = n - h,
                            .want = h, .out = tmp, .back = 0},
-                          {.c = &c, .a = rn->order, .na = h, .b = rn->order + h, .nb = n - h,
+                          {.c = &c, .a = keys, .na = h, .b = keys + h, .nb = n - h,
                            .want = n - h, .out = tmp, .back = 1}};
         fst__par2(order_merge_job, &m[0], &m[1]);
-        fst__free(rn->order);
-        rn->order = tmp;
+        okey *t = keys;
+        keys = tmp;
+        tmp = t;
     }
-    for (uint32_t i = 0; i < n; i++)
-        rn->ss.v[rn->order[i]].rank = i;
+    fst__free(tmp);
+    for (uint32_t i = 0; i < n; i++) {
+        rn->order[i] = keys[i].idx;
+        rn->ss.v[keys[i].idx].rank = i;
+    }
+    fst__free(keys);
     return 0;
 }
 

@@ -123,6 +123,7 @@ fst_stitcher *fst_stitcher_new(const fst_stitcher_config *cfg)
         fst_stitcher_free(st);
         return NULL;
     }
+    fst__observe_parts_on(&st->obs); /* batch: entries by group range (part.c) */
     return st;
 }
 
@@ -599,6 +600,7 @@ static int memcap_check(fst_stitcher *st, fst_session_cb cb, void *ud)
         k = n;
     fst__observe part;
     uint32_t moved;
+    FST__TRY(fst__observe_unpartition(&st->obs, 1)); /* eviction moves flat entries */
     FST__TRY(fst__stream_evict(&st->obs, (uint32_t)k, &part, &moved));
     if (!moved) {
         fst__observe_free(&part);

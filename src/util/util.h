@@ -31,11 +31,22 @@ static inline char *fst__strndup(const char *s, size_t n)
  * memory only once written, and fst__big_free returns them to the system at
  * once.  n must be the size given to fst__big_alloc.  NULL on failure. */
 void *fst__big_alloc(size_t n);
+/* The same, starting on a 2 MiB boundary and backed by 2 MiB pages where
+ * the system allows (one page fault per 2 MiB written): for blocks that
+ * will be filled whole (batch entries); a block left partly used costs up
+ * to 2 MiB of memory more than fst__big_alloc's.  Freed by fst__big_free. */
+void *fst__big_alloc_huge(size_t n);
 void fst__big_free(void *p, size_t n);
 /* Gives the pages of block p (n bytes, from fst__big_alloc) past its first
  * `keep` bytes back to the system; they read as zeros when touched again
  * (stream/: a block left partly used after an eviction). */
 void fst__big_trim(void *p, size_t n, size_t keep);
+/* Asks for 2 MiB pages over the 2 MiB-aligned stretches of [p, p + n), a
+ * block from fst__malloc/fst__realloc not yet written there (an array
+ * filled in order once: one page fault per 2 MiB instead of 512).  Only a
+ * hint: nothing changes for blocks under 4 MiB or where the system says
+ * no; the block is freed as before. */
+void fst__huge_hint(void *p, size_t n);
 
 /* a + b, stuck at UINT64_MAX instead of wrapping (byte totals of hostile
  * input must never come out smaller than their parts). */

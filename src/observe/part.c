@@ -1,0 +1,180 @@
+/* observe/part.c - batch entries partitioned by group range while pushing
+ * (see observe.h, "Partitions").
+ *
+ * Batch mode without provenance: an entry, once its group is known
+ * (resolve_oldest), is appended to the partition of its group's range,
+ * groups [p << FST__PART_BITS, (p + 1) << FST__PART_BITS), instead of the
+ * flat blocks.  finish() then needs no sort over all entries: each
+ * partition, read in push order, is scattered to the entries' final
+ * places (group g's entries at [pos(g), pos(g) + g->n), pos from the
+ * groups' counts), and those places, ~FST__PART_BITS groups' worth, stay
+ * in cache; each partition's memory is given back once it is scattered;
+ * two threads take the two halves of the partitions.  The result is the
+ * flat store sorted by group, each group's entries in push order, which
+ * is what every later stage reads (fst__expander).
+ *
+ * Partition storage: chunks of FST__PCHUNK entries (12 KiB, whole pages)
+ * cut from slabs of FST__PSLAB chunks (fst__big_alloc_huge); a scattered
+ * chunk's pages are released with fst__big_trim (MADV_DONTNEED), the slabs
+ * unmapped at the end, so the entries are never held twice.
+ */
+#include "observe/observe.h"
+
+#include <string.h>
+
+#include "util/par.h"
+#include "flowstitch/errors.h"
+
+#define SLAB_BYTES ((size_t)FST__PSLAB * FST__PCHUNK * sizeof(fst__cwin))
+
+void fst__observe_parts_on(fst__observe *o)
+{
+    o->partitioned = !o->streaming && !o->prov && !o->n_rec;
+}
+
+/* A fresh chunk from the current slab (a new slab when it is used up). */
+static fst__cwin *chunk_new(fst__observe *o)
+{
+    if (!o->n_slabs || o->slab_used == FST__PSLAB) {
+        if (fst__grow((void **)&o->slabs, &o->cap_slabs, o->n_slabs + 1, sizeof *o->slabs) < 0)
+            return NULL;
+        o->slabs[o->n_slabs] = fst__big_alloc_huge(SLAB_BYTES);
+        if (!o->slabs[o->n_slabs])
+            return NULL;
+        o->n_slabs++;
+        o->slab_used = 0;
+    }
+    return o->slabs[o->n_slabs - 1] + (size_t)FST__PCHUNK * o->slab_used++;
+}
+
+int fst__observe_part_add(fst__observe *o, const fst__cwin *c)
+{
+    const uint32_t p = c->group >> FST__PART_BITS;
+    if (p >= o->n_parts) {
+        FST__TRY(fst__grow((void **)&o->parts, &o->cap_parts, p + 1, sizeof *o->parts));
+        memset(o->parts + o->n_parts, 0, (size_t)(p + 1 - o->n_parts) * sizeof *o->parts);
+        o->n_parts = p + 1;
+    }
+    fst__cpart *pt = &o->parts[p];
+    if (!pt->n_chunks || pt->used == FST__PCHUNK) {
+        FST__TRY(fst__grow((void **)&pt->chunks, &pt->cap_chunks, pt->n_chunks + 1, sizeof *pt->chunks));
+        fst__cwin *ch = chunk_new(o);
+        if (!ch)
+            return FST_ENOMEM;
+        pt->chunks[pt->n_chunks++] = ch;
+        pt->used = 0;
+    }
+    pt->chunks[pt->n_chunks - 1][pt->used++] = *c;
+    return 0;
+}
+
+/* Entries partition p holds. */
+static uint64_t part_entries(const fst__cpart *pt)
+{
+    return pt->n_chunks ? (uint64_t)(pt->n_chunks - 1) * FST__PCHUNK + pt->used : 0;
+}
+
+/* The partitions [p0, p1) scattered to their places; pos0: the place of the
+ * first entry of group p0 << FST__PART_BITS. */
+typedef struct scatter_job {
+    fst__observe *o;
+    uint32_t p0, p1;
+    uint32_t pos0;
+    uint32_t *cur; /* 1 << FST__PART_BITS */
+} scatter_job;
+
+static void scatter(void *arg)
+{
+    scatter_job *j = arg;
+    fst__observe *o = j->o;
+    uint32_t pos = j->pos0;
+    for (uint32_t p = j->p0; p < j->p1; p++) {
+        const uint32_t g0 = p << FST__PART_BITS;
+        uint32_t g1 = g0 + (1u << FST__PART_BITS);
+        if (g1 > o->n_groups || g1 < g0)
+            g1 = o->n_groups;
+        for (uint32_t g = g0; g < g1; g++) {
+            j->cur[g - g0] = pos;
+            pos += fst__observe_group(o, g)->n;
+        }
+        fst__cpart *pt = &o->parts[p];
+        for (uint32_t k = 0; k < pt->n_chunks; k++) {
+            const fst__cwin *ch = pt->chunks[k];
+            const uint32_t n = k + 1 < pt->n_chunks ? FST__PCHUNK : pt->used;
+            for (uint32_t i = 0; i < n; i++)
+                *fst__cwin_at(o, j->cur[ch[i].group - g0]++) = ch[i];
+            fst__big_trim((void *)ch, FST__PCHUNK * sizeof *ch, 0);
+        }
+        fst__free(pt->chunks);
+        memset(pt, 0, sizeof *pt);
+    }
+}
+
+static void parts_free(fst__observe *o)
+{
+    for (uint32_t i = 0; i < o->n_slabs; i++)
+        fst__big_free(o->slabs[i], SLAB_BYTES);
+    fst__free(o->slabs);
+    for (uint32_t p = 0; p < o->n_parts; p++)
+        fst__free(o->parts[p].chunks);
+    fst__free(o->parts);
+    o->slabs = NULL;
+    o->parts = NULL;
+    o->n_slabs = o->cap_slabs = o->slab_used = o->n_parts = o->cap_parts = 0;
+}
+
+void fst__observe_parts_free(fst__observe *o) { parts_free(o); }
+
+/* The flat blocks for n_rec entries (mapped, written only by the scatter). */
+static int flat_blocks(fst__observe *o)
+{
+    const uint32_t need = (uint32_t)(((uint64_t)o->n_rec + FST__WCHUNK - 1) / FST__WCHUNK);
+    FST__TRY(fst__grow((void **)&o->wchunks, &o->cap_wchunks, need ? need : 1, sizeof *o->wchunks));
+    for (; o->n_wchunks < need; o->n_wchunks++) {
+        o->wchunks[o->n_wchunks] = fst__big_alloc_huge(FST__WCHUNK_BYTES);
+        if (!o->wchunks[o->n_wchunks])
+            return FST_ENOMEM;
+    }
+    return 0;
+}
+
+/* Below this many entries the scatter runs on one thread. */
+#define PAR_MIN_SCATTER 65536
+
+int fst__observe_unpartition(fst__observe *o, int threads)
+{
+    if (!o->partitioned)
+        return 0;
+    FST__TRY(fst__observe_settle(o));
+    o->partitioned = 0;
+    int rc = o->n_wchunks ? FST_EINVAL : flat_blocks(o); /* nothing flat before */
+    uint32_t *cur = rc == 0 ? fst__malloc(2 * ((size_t)1 << FST__PART_BITS) * sizeof *cur) : NULL;
+    if (rc == 0 && !cur)
+        rc = FST_ENOMEM;
+    if (rc < 0) {
+        parts_free(o);
+        return rc;
+    }
+    /* the second half starts at the partition where half the entries lie behind */
+    uint32_t pm = 0;
+    uint64_t behind = 0;
+    while (threads >= 2 && o->n_rec >= PAR_MIN_SCATTER && pm < o->n_parts &&
+           behind + part_entries(&o->parts[pm]) <= o->n_rec / 2)
+        behind += part_entries(&o->parts[pm++]);
+    if (threads < 2 || o->n_rec < PAR_MIN_SCATTER)
+        pm = o->n_parts;
+    uint32_t pos_m = 0; /* the place of group pm << FST__PART_BITS */
+    const uint64_t gm = (uint64_t)pm << FST__PART_BITS;
+    for (uint32_t g = 0; g < o->n_groups && g < gm; g++)
+        pos_m += fst__observe_group(o, g)->n;
+    scatter_job j[2] = {{o, 0, pm, 0, cur}, {o, pm, o->n_parts, pos_m, cur + ((size_t)1 << FST__PART_BITS)}};
+    if (pm < o->n_parts && pm > 0)
+        fst__par2(scatter, &j[0], &j[1]);
+    else {
+        scatter(&j[0]);
+        scatter(&j[1]);
+    }
+    fst__free(cur);
+    parts_free(o);
+    return 0;
+}

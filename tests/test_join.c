@@ -1,0 +1,307 @@
+/* tests/test_join.c - the join (observe -> seal -> correlate -> order): the
+ * same sessions whatever the order of the records, the thread count, the
+ * number of readers they come through and the path (the reader feed, whose
+ * ENI pointers are trusted per reader, or fst_stitcher_push, which checks
+ * the text); a connection's records out of order across two ENIs, and a
+ * long connection (more entries than the group sort's insertion-sort
+ * threshold) delivered shuffled with a duplicate.  Values derived by hand
+ * from the record model (../shared/docs/aws-flowlogs.md): a record is one
+ * direction of a 5-tuple at one ENI in one window; a session counts each
+ * direction once, from one ENI. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <flowstitch.h>
+
+#include "observe/observe.h"
+#include "records_helper.h"
+
+#include "stitcher_rig.h"
+
+TestSuite(join, .init = setup, .fini = teardown);
+
+/* One window of one TCP connection 10.0.1.5:40000 -> 10.0.2.9:443 at both
+ * ENIs (eni-s 25 s behind eni-c), in the order given by ord[0..4): 0 c->s
+ * at eni-c (egress), 1 s->c at eni-c, 2 c->s at eni-s (ingress), 3 s->c at
+ * eni-s. */
+static void window4(int64_t t, uint64_t c2s, uint64_t s2c, int fc, int fs, const int ord[4])
+{
+    const char *c = "10.0.1.5", *s = "10.0.2.9";
+    for (int k = 0; k < 4; k++) {
+        const int at_s = ord[k] >= 2, back = ord[k] % 2;
+        const int64_t t0 = t + (at_s ? 25 : 0);
+        push(RH(.eni = at_s ? "eni-s" : "eni-c", .src = back ? s : c, .dst = back ? c : s,
+                .sp = back ? 443 : 40000, .dp = back ? 40000 : 443, .pk = (back ? s2c : c2s) / 100,
+                .by = back ? s2c : c2s, .t0 = t0, .t1 = t0 + 60, .flags = back ? fs : fc));
+    }
+}
+
+/* What the one session of a test must say (10.0.1.5:40000 the client). */
+typedef struct one {
+    uint64_t records;
+    int64_t first, last;
+    uint64_t c2s_bytes, c2s_packets, s2c_bytes, s2c_packets;
+} one;
+
+static void expect_one(one w)
+{
+    cr_assert_eq(out.n, 1);
+    const fst_session *x = &out.s[0];
+    cr_assert_eq(x->records, w.records);
+    cr_assert_eq(x->first_seen, w.first);
+    cr_assert_eq(x->last_seen, w.last);
+    cr_assert_eq(x->c2s_bytes, w.c2s_bytes);
+    cr_assert_eq(x->c2s_packets, w.c2s_packets);
+    cr_assert_eq(x->s2c_bytes, w.s2c_bytes);
+    cr_assert_eq(x->s2c_packets, w.s2c_packets);
+    ASSERT_EP(x->client_addr, x->client_port, "10.0.1.5", 40000);
+    ASSERT_EP(x->server_addr, x->server_port, "10.0.2.9", 443);
+}
+
+/* The second window arrives first, each window's four records scrambled:
+ * still one session of 8 records, each direction counted from one ENI
+ * (both saw the same): c->s 500 + 700 bytes, s->c 1500 + 2500; it starts
+ * at eni-c's first window (100) and ends with eni-s's second (185 + 60). */
+Test(join, out_of_order_across_two_enis)
+{
+    const int late[4] = {3, 0, 2, 1}, early[4] = {1, 2, 3, 0};
+    window4(160, 700, 2500, 1, 17, late);   /* FIN, FIN-ACK */
+    window4(100, 500, 1500, 2, 18, early);  /* SYN, SYN-ACK */
+    finish();
+    expect_one((const one){8, 100, 245, 1200, 12, 4000, 40});
+}
+
+/* 30 windows of 60 s at both ENIs (120 records), pushed in a scrambled
+ * order (i -> 77 i mod 120 is a permutation: 77 and 120 are coprime), plus
+ * one record delivered twice: one session of 121 records, window w
+ * carrying 100 (w + 1) bytes each way, so each direction counts
+ * 100 (1 + ... + 30) = 46500 bytes once. */
+Test(join, long_connection_shuffled_with_duplicate)
+{
+    const char *c = "10.0.1.5", *s = "10.0.2.9";
+    for (int i = 0; i < 121; i++) {
+        const int r = i == 120 ? 5 : (77 * i) % 120; /* the last: record 5 again */
+        const int w = r / 4, at_s = (r % 4) >= 2, back = r % 2;
+        const int64_t t0 = 1000 + 60 * w + (at_s ? 25 : 0);
+        const int flags = w == 0 ? (back ? 18 : 2) : w == 29 ? (back ? 17 : 1) : 16;
+        push(RH(.eni = at_s ? "eni-s" : "eni-c", .src = back ? s : c, .dst = back ? c : s,
+                .sp = back ? 443 : 40000, .dp = back ? 40000 : 443, .pk = (uint64_t)w + 1,
+                .by = 100 * ((uint64_t)w + 1), .t0 = t0, .t1 = t0 + 60, .flags = flags));
+    }
+    finish();
+    expect_one((const one){121, 1000, 1000 + 60 * 29 + 25 + 60, 46500, 465, 46500, 465});
+}
+
+/* ---- many connections through readers: the same output every way ---- */
+
+#define N_CONN 20000   /* > the order sort's parallel threshold (16384) */
+#define N_ENI 50
+
+/* Connection k: 10.1.a.b:(20000 + k % 30000) -> 10.2.c.d:443 (a distinct
+ * 5-tuple each), between client ENI k % N_ENI and server ENI
+ * (k + 7) % N_ENI, over 2 windows (every 97th: 40, a group past the
+ * insertion-sort threshold), 4 records per window: N_CONN sessions. */
+static int conn_windows(int k) { return k % 97 == 0 ? 40 : 2; }
+
+static size_t conn_line(char *b, size_t cap, int k, int w, int rec)
+{
+    const int at_s = rec >= 2, back = rec % 2;
+    const int eni = at_s ? (k + 7) % N_ENI : k % N_ENI;
+    char ca[32], sa[32];
+    snprintf(ca, sizeof ca, "10.1.%d.%d", (k / 250) % 250, k % 250 + 1);
+    snprintf(sa, sizeof sa, "10.2.%d.%d", (k / 100) % 250, k % 100 + 1);
+    const int cp = 20000 + k % 30000;
+    const long t0 = 1700000000L + 60L * (k % 1000) + 60L * w + (at_s ? 25 : 0);
+    const int n = snprintf(b, cap, "2 123456789012 eni-%017d %s %s %d %d 6 %d %d %ld %ld ACCEPT OK\n",
+                           eni, back ? sa : ca, back ? ca : sa, back ? 443 : cp, back ? cp : 443,
+                           1 + w, 100 * (1 + w) + back, t0, t0 + 59);
+    cr_assert(n > 0 && (size_t)n < cap);
+    return (size_t)n;
+}
+
+typedef struct corpus {
+    char *text;
+    size_t len, half; /* half: the end of the first line past the middle */
+    size_t records;
+} corpus;
+
+/* Every record of every connection, in a scrambled order: record i of the
+ * list goes to place (i * 7919) mod n (7919 is prime and does not divide
+ * n, so this is a permutation). */
+static void make_corpus(corpus *c)
+{
+    size_t n = 0;
+    for (int k = 0; k < N_CONN; k++)
+        n += 4 * (size_t)conn_windows(k);
+    cr_assert(n % 7919 != 0);
+    char **lines = calloc(n, sizeof *lines);
+    cr_assert_not_null(lines);
+    size_t i = 0;
+    char b[160];
+    for (int k = 0; k < N_CONN; k++)
+        for (int w = 0; w < conn_windows(k); w++)
+            for (int r = 0; r < 4; r++, i++) {
+                const size_t len = conn_line(b, sizeof b, k, w, r);
+                const size_t at = (size_t)((i * 7919ull) % n);
+                cr_assert_null(lines[at]);
+                lines[at] = strndup(b, len);
+            }
+    FILE *f = open_memstream(&c->text, &c->len);
+    cr_assert_not_null(f);
+    for (i = 0; i < n; i++) {
+        fputs(lines[i], f);
+        free(lines[i]);
+        if (i + 1 == n / 2) {
+            fflush(f);
+            c->half = c->len;
+        }
+    }
+    fclose(f);
+    free(lines);
+    c->records = n;
+}
+
+static int write_session(const fst_session *s, void *ud)
+{
+    return fst_session_writer_write(ud, s) < 0;
+}
+
+/* The sessions of the corpus as JSON Lines: through fst_stitcher_push_reader
+ * with `threads` over `readers` readers (1: one; 2: the two halves, the
+ * first reader freed before the second is made, so its interned ENI
+ * pointers may come back naming other ENIs), or (readers 0) through the
+ * loop of fst_reader_next and fst_stitcher_push; readers 3: one reader,
+ * with provenance on, which keeps the entries in push order and sorts
+ * them at the seal instead of partitioning them by group range
+ * (observe/part.c).  *sessions: the count. */
+static char *run_corpus(const corpus *c, int threads, int readers, size_t *len, uint64_t *sessions)
+{
+    fst_stitcher_config sc;
+    fst_stitcher_config_init(&sc);
+    sc.threads = (uint32_t)threads;
+    sc.provenance = readers == 3;
+    if (readers == 3)
+        readers = 1;
+    fst_stitcher *s = fst_stitcher_new(&sc);
+    cr_assert_not_null(s);
+    const size_t cut[3] = {0, readers == 2 ? c->half : c->len, c->len};
+    for (int p = 0; p < (readers == 2 ? 2 : 1); p++) {
+        fst_reader_config rc;
+        fst_reader_config_init(&rc);
+        fst_reader *r = fst_reader_new(&rc);
+        cr_assert_not_null(r);
+        cr_assert_eq(fst_reader_add_mem(r, p ? "b.log" : "a.log", c->text + cut[p], cut[p + 1] - cut[p]), 0);
+        if (readers) {
+            const char *file;
+            uint64_t line;
+            cr_assert_eq(fst_stitcher_push_reader(s, r, &file, &line), 0);
+        } else {
+            const fst_record *rec;
+            int n;
+            while ((n = fst_reader_next(r, &rec)) > 0)
+                cr_assert_eq(fst_stitcher_push(s, rec), 0);
+            cr_assert_eq(n, 0);
+        }
+        fst_reader_free(r);
+    }
+    char *text = NULL;
+    FILE *f = open_memstream(&text, len);
+    cr_assert_not_null(f);
+    fst_writer *w = fst_session_writer_open(f, FST_OUT_JSONL);
+    cr_assert_not_null(w);
+    cr_assert_eq(fst_stitcher_finish(s, write_session, w), 0);
+    cr_assert_eq(fst_writer_close(w), 0);
+    fclose(f);
+    *sessions = fst_stitcher_stats(s)->sessions;
+    cr_assert_eq(fst_stitcher_stats(s)->records_joined, c->records);
+    fst_stitcher_free(s);
+    return text;
+}
+
+Test(join, same_sessions_any_threads_readers_path, .timeout = 120)
+{
+    corpus c;
+    make_corpus(&c);
+    size_t len0, len;
+    uint64_t n0, n;
+    char *ref = run_corpus(&c, 1, 1, &len0, &n0);
+    cr_assert_eq(n0, N_CONN, "sessions %llu, want one per connection", (unsigned long long)n0);
+    const int runs[][2] = {{2, 1}, {1, 2}, {2, 2}, {1, 0}, {2, 0}, {1, 3}, {2, 3}};
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        char *x = run_corpus(&c, runs[i][0], runs[i][1], &len, &n);
+        cr_assert_eq(n, n0, "threads %d readers %d", runs[i][0], runs[i][1]);
+        cr_assert_eq(len, len0, "threads %d readers %d", runs[i][0], runs[i][1]);
+        cr_assert(!memcmp(x, ref, len), "threads %d readers %d: sessions differ", runs[i][0],
+                  runs[i][1]);
+        free(x);
+    }
+    free(ref);
+    free(c.text);
+}
+
+/* ---- partitions (observe/part.c) against the flat store ---- */
+
+/* 5000 keys (10.3.x.y:30000 + k % 20 -> 10.4.0.1:80), key k with
+ * 1 + k % 7 entries at two ENIs, pushed interleaved (entry j of every
+ * key, then entry j + 1): 5000 groups over 3 partitions of 2048, and
+ * sum over k of (1 + k % 7) = 714 * 28 + (1 + 2) = 19,995 entries
+ * (5000 = 714 * 7 + 2). */
+static void push_keys(fst__observe *o)
+{
+    for (int j = 0; j < 7; j++)
+        for (int k = 0; k < 5000; k++) {
+            if (j >= 1 + k % 7)
+                continue;
+            char src[32];
+            snprintf(src, sizeof src, "10.3.%d.%d", k / 250, k % 250 + 1);
+            const fst_record r = RH(.eni = j % 2 ? "eni-b" : "eni-a", .src = src, .dst = "10.4.0.1",
+                                    .sp = 30000 + (unsigned)(k % 20), .dp = 80, .pk = 1,
+                                    .by = 1000u + (uint64_t)j, .t0 = 60 * j, .t1 = 60 * j + 59);
+            cr_assert_eq(fst__observe_push(o, &r), 0);
+        }
+}
+
+/* The memory cap counts the same bytes either way (a partitioned run
+ * evicts where a flat one would), and after the seal both hold, group by
+ * group, the same entries (the partitioned run in push order: a group's
+ * window starts ascend). */
+Test(join, partitions_hold_and_seal_like_the_flat_store)
+{
+    fst__observe flat, part;
+    cr_assert_eq(fst__observe_init(&flat, NULL, 1), 0);
+    cr_assert_eq(fst__observe_init(&part, NULL, 1), 0);
+    fst__observe_parts_on(&part);
+    cr_assert(part.partitioned);
+    push_keys(&flat);
+    push_keys(&part);
+    cr_assert_eq(fst__observe_settle(&flat), 0);
+    cr_assert_eq(fst__observe_settle(&part), 0);
+    cr_assert_eq(part.n_rec, 19995);
+    cr_assert_eq(part.n_groups, 5000);
+    cr_assert_eq(part.n_parts, 3);
+    cr_assert_eq(fst__observe_held_bytes(&part), fst__observe_held_bytes(&flat));
+    cr_assert_eq(fst__observe_seal(&flat, 1), 0);
+    cr_assert_eq(fst__observe_seal(&part, 2), 0);
+    cr_assert(!part.partitioned);
+    uint32_t pos = 0;
+    for (uint32_t g = 0; g < part.n_groups; g++) {
+        const uint32_t n = fst__observe_group(&part, g)->n;
+        cr_assert_eq(n, 1 + g % 7, "group %u", g); /* keys first seen in order k */
+        int64_t sum_flat = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            const fst__cwin *a = fst__cwin_at(&part, pos + i), *b = fst__cwin_at(&flat, pos + i);
+            cr_assert_eq(a->group, g);
+            cr_assert_eq(b->group, g);
+            cr_assert_eq(a->start, 60 * i, "group %u entry %u", g, i);
+            cr_assert_eq(a->bytes, 1000 + i);
+            sum_flat += b->start;
+        }
+        cr_assert_eq(sum_flat, 60 * (int64_t)n * (n - 1) / 2); /* the same starts, any order */
+        pos += n;
+    }
+    cr_assert_eq(pos, 19995);
+    fst__observe_free(&flat);
+    fst__observe_free(&part);
+}
