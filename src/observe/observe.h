@@ -390,7 +390,9 @@ void fst__observe_parts_on(fst__observe *o);
 /* part.c: appends entry c (its group set) to its group's partition.  0 or
  * FST_ENOMEM. */
 int fst__observe_part_add(fst__observe *o, const fst__cwin *c);
-/* part.c: partitions off: every entry to the flat blocks, sorted by group
+/* part.c: partitions off (the caller has run fst__observe_settle, so no
+ * record is pending; part.c calls nothing in observe.c, which calls it):
+ * every entry to the flat blocks, sorted by group
  * (each group's in push order; the two halves of the partitions on two
  * threads when threads >= 2); later entries go to the flat blocks.  No-op
  * when o is not partitioned.  0 or FST_ENOMEM (the entries are then lost:

@@ -145,7 +145,6 @@ int fst__observe_unpartition(fst__observe *o, int threads)
 {
     if (!o->partitioned)
         return 0;
-    FST__TRY(fst__observe_settle(o));
     o->partitioned = 0;
     int rc = o->n_wchunks ? FST_EINVAL : flat_blocks(o); /* nothing flat before */
     uint32_t *cur = rc == 0 ? fst__malloc(2 * ((size_t)1 << FST__PART_BITS) * sizeof *cur) : NULL;

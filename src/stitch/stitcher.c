@@ -600,6 +600,7 @@ static int memcap_check(fst_stitcher *st, fst_session_cb cb, void *ud)
         k = n;
     fst__observe part;
     uint32_t moved;
+    FST__TRY(fst__observe_settle(&st->obs)); /* pending records into the partitions */
     FST__TRY(fst__observe_unpartition(&st->obs, 1)); /* eviction moves flat entries */
     FST__TRY(fst__stream_evict(&st->obs, (uint32_t)k, &part, &moved));
     if (!moved) {
