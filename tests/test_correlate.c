@@ -113,6 +113,50 @@ Test(correlate, tcp_split_after_idle_default)
     ASSERT_EP(out.s[1].server_addr, out.s[1].server_port, "10.0.0.6", 5432);
 }
 
+/* One direction pauses, the other goes on (a client streaming to a server
+ * that answers only now and then; no tcp-flags): the server's stream is
+ * silent 1490 s (> the 660 s default) but the connection is not, so it
+ * stays one session.  c2s: 31 windows of 100 B, every 60 s from 0 to 1800;
+ * s2c: 500 B at 0 and at 1500.  By hand: 1 session, 33 records, c2s 3100 B,
+ * s2c 1000 B, first 0, last 1810. */
+Test(correlate, one_direction_pausing_is_no_idle_connection)
+{
+    const char *a = "10.0.0.5", *b = "10.0.0.6";
+    for (int i = 0; i <= 30; i++)
+        push(RH(.eni = "eni-a", .src = a, .dst = b, .sp = 40000, .dp = 5432, .pk = 1, .by = 100, .t0 = 60 * i, .t1 = 60 * i + 10, .noflags = 1));
+    push(RH(.eni = "eni-b", .src = b, .dst = a, .sp = 5432, .dp = 40000, .pk = 1, .by = 500, .t0 = 0, .t1 = 10, .noflags = 1));
+    push(RH(.eni = "eni-b", .src = b, .dst = a, .sp = 5432, .dp = 40000, .pk = 1, .by = 500, .t0 = 1500, .t1 = 1510, .noflags = 1));
+    finish();
+    cr_assert_eq(out.n, 1, "the pause of one direction split the connection");
+    cr_assert_eq(out.s[0].records, 33);
+    cr_assert_eq(out.s[0].c2s_bytes, 3100);
+    cr_assert_eq(out.s[0].s2c_bytes, 1000);
+    cr_assert_eq(out.s[0].first_seen, 0);
+    cr_assert_eq(out.s[0].last_seen, 1810);
+    cr_assert_eq(out.s[0].split_basis, FST_SPLIT_NONE);
+}
+
+/* Both directions silent for longer than the idle timeout (no flags): the
+ * connection was idle, so the records after the silence are a second
+ * session, at one ENI or seen from two.  c2s at eni-a [0,10] and
+ * [2000,2010], s2c at eni-b [5,15] and [2005,2015]: 2 sessions of 2
+ * records, the second cut by "idle". */
+Test(correlate, both_directions_silent_split)
+{
+    const char *a = "10.0.0.5", *b = "10.0.0.6";
+    for (int k = 0; k < 2; k++) {
+        const int64_t t = 2000 * k;
+        push(RH(.eni = "eni-a", .src = a, .dst = b, .sp = 40000, .dp = 5432, .pk = 1, .by = 100, .t0 = t, .t1 = t + 10, .noflags = 1));
+        push(RH(.eni = "eni-b", .src = b, .dst = a, .sp = 5432, .dp = 40000, .pk = 1, .by = 500, .t0 = t + 5, .t1 = t + 15, .noflags = 1));
+    }
+    finish();
+    cr_assert_eq(out.n, 2);
+    cr_assert_eq(out.s[0].records, 2);
+    cr_assert_eq(out.s[1].records, 2);
+    cr_assert_eq(out.s[1].first_seen, 2000);
+    cr_assert_eq(out.s[1].split_basis, FST_SPLIT_IDLE);
+}
+
 /* ---- session boundaries from tcp-flags evidence (docs/sessions.md) ---- */
 
 static const char *const CA = "10.0.0.5", *const SA = "10.0.0.6";

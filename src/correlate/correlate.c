@@ -5,7 +5,8 @@
  *   2. mark exact duplicates; cut each stream into segments: a SYN (or
  *      SYN-ACK) after a FIN/RST of the same stream, starting at or after
  *      that closing window, opens a new connection (port reuse); a gap
- *      longer than the protocol's idle timeout ends one;
+ *      longer than the protocol's idle timeout ends one when the whole
+ *      connection (every stream) was silent through it;
  *   3. assign segments, oldest first, to clusters: a cluster takes at most
  *      one segment per stream, within the idle timeout of its time span;
  *      two openings more than FST__OPEN_TOLERANCE apart never share one;
@@ -14,6 +15,7 @@
  */
 #include "correlate/correlate.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/par.h"
@@ -55,6 +57,9 @@ typedef struct scratch {
     uint32_t cap_shared;
     struct skey *keys;  /* sort_streams: 2 per entry (keys, then merge scratch) */
     uint32_t cap_keys;
+    struct span *act;   /* the connection's activity (all streams), see quiet() */
+    uint32_t n_act, cap_act;
+    uint8_t act_built;  /* act is this group's */
 } scratch;
 
 static void scratch_free(scratch *s)
@@ -68,6 +73,7 @@ static void scratch_free(scratch *s)
     fst__free(s->out);
     fst__free(s->shared);
     fst__free(s->keys);
+    fst__free(s->act);
 }
 
 uint32_t fst__idle_of(const fst_stitcher_config *cfg, uint8_t proto)
@@ -192,6 +198,62 @@ static int same_record(const fst__win *a, const fst__win *b)
            a->action == b->action && (a->bits & ~FST__W_DUP) == (b->bits & ~FST__W_DUP);
 }
 
+/* A time span [start, end] of the connection's activity. */
+typedef struct span {
+    int64_t start, end;
+} span;
+
+static int cmp_span(const void *a, const void *b)
+{
+    const span *x = a, *y = b;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+/* The group's activity, every stream (both directions, every ENI)
+ * together: the entries' spans by start, merged where the gap between them
+ * is at most the idle timeout.  Built once per group, when a stream first
+ * shows an idle gap. */
+static int build_activity(scratch *sc, uint32_t n, uint32_t idle)
+{
+    FST__TRY(fst__grow((void **)&sc->act, &sc->cap_act, n, sizeof *sc->act));
+    for (uint32_t k = 0; k < n; k++) {
+        sc->act[k].start = sc->ent[k]->start;
+        sc->act[k].end = sc->ent[k]->start + (int64_t)sc->ent[k]->dur;
+    }
+    qsort(sc->act, n, sizeof *sc->act, cmp_span);
+    uint32_t m = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        if (m && sc->act[k].start <= sc->act[m - 1].end + (int64_t)idle) {
+            if (sc->act[k].end > sc->act[m - 1].end)
+                sc->act[m - 1].end = sc->act[k].end;
+        } else {
+            sc->act[m++] = sc->act[k];
+        }
+    }
+    sc->n_act = m;
+    sc->act_built = 1;
+    return 0;
+}
+
+/* Was the whole connection silent for longer than the idle timeout between
+ * a stream's record ending at `end` and its next starting at `start`?  One
+ * direction may pause while the other goes on (a client streaming to a
+ * server that does not answer for minutes); that is no idle connection.
+ * Both times lie in the activity built above: silent when they lie in
+ * different spans of it. */
+static int quiet(const scratch *sc, int64_t end, int64_t start)
+{
+    uint32_t lo = 0, hi = sc->n_act; /* the last span starting at or before end */
+    while (hi - lo > 1) {
+        const uint32_t mid = lo + (hi - lo) / 2;
+        if (sc->act[mid].start <= end)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return start > sc->act[lo].end;
+}
+
 /* The rule that cuts the stream before record w, FST_SPLIT_NONE when w
  * continues segment cur (docs/sessions.md "Session boundaries").  With
  * tcp-flags the evidence decides: a SYN after a FIN/RST, a record carrying
@@ -255,6 +317,12 @@ static int segment(scratch *sc, uint32_t n, uint8_t proto, uint32_t idle, uint32
         const int tcpf = proto == FST_PROTO_TCP && (w->bits & FST__W_FLAGS);
         const int syn = tcpf && (w->flags & FST_TCP_SYN);
         uint8_t rule = newstream ? FST_SPLIT_NONE : cut_rule(cur, w, proto, idle, conntrack);
+        if (rule == FST_SPLIT_IDLE) { /* this stream paused: did the connection? */
+            if (!sc->act_built)
+                FST__TRY(build_activity(sc, n, idle));
+            if (!quiet(sc, cur->end, w->start))
+                rule = FST_SPLIT_NONE;
+        }
         if (rule == FST_SPLIT_SYN_SAME_WINDOW && !stream_goes_on(sc, n, i, idle))
             /* the new connection lies inside the record: it stays with the
              * old one when it follows it (its FIN is the old one's), and
@@ -429,6 +497,7 @@ static int one_group(const fst__observe *o, const fst_stitcher_config *cfg, cons
         sc->ent[k] = &wins[k];
     FST__TRY(sort_streams(sc, sc->ent, n));
     const uint32_t idle = fst__idle_of(cfg, g->key.proto);
+    sc->act_built = 0;
     FST__TRY(segment(sc, n, g->key.proto, idle, fst__conntrack_of(cfg)));
     FST__TRY(cluster(sc, (int64_t)idle));
     return emit(o, wins, ord, g, sc, n, ss);
