@@ -507,3 +507,50 @@ Test(read_threads, jsonl_rows_made_on_parse_threads)
     free(one);
     free(b.s);
 }
+
+/* Interface-id numbers (fst_record.eni) are given to records only: a bad
+ * line whose interface-id is new (its port is 70000) takes no number, with
+ * one thread as with parse threads (which intern the records they packed).
+ * Ids are dense over every id field, in order of first sight (column
+ * order within a line).  By hand: line 2 account 123456789012 -> 1, eni-a
+ * -> 2; line 3 (eni-bad, bad port) skipped, no id; line 4 eni-b -> 3;
+ * line 5 eni-a -> 2.  (Before, the bad line took 3 and eni-b got 4 on one
+ * thread only.) */
+Test(read_threads, bad_lines_take_no_eni_number)
+{
+    static const char text[] =
+        "2 123456789012 eni-a 10.0.0.1 10.0.0.2 40000 443 6 1 100 1700000000 1700000060 ACCEPT OK\n"
+        "2 123456789012 eni-bad 10.0.0.1 10.0.0.2 70000 443 6 1 100 1700000000 1700000060 ACCEPT OK\n"
+        "2 123456789012 eni-b 10.0.0.3 10.0.0.2 40001 443 6 1 100 1700000000 1700000060 ACCEPT OK\n"
+        "2 123456789012 eni-a 10.0.0.1 10.0.0.2 40002 443 6 1 100 1700000000 1700000060 ACCEPT OK\n";
+    static const char *const want_eni[] = {"eni-a", "eni-b", "eni-a"};
+    static const uint32_t want_num[] = {2, 3, 2};
+    static const uint64_t want_line[] = {2, 4, 5};
+    buf b = {0};
+    put(&b, HDR_DEFAULT "\n", sizeof HDR_DEFAULT);
+    put(&b, text, sizeof text - 1);
+    for (uint32_t threads = 1; threads <= 4; threads *= 2) {
+        fst_reader_config cfg;
+        fst_reader_config_init(&cfg);
+        cfg.diag = fopen("/dev/null", "w");
+        cfg.threads = threads;
+        fst_reader *r = fst_reader_new(&cfg);
+        cr_assert_not_null(r);
+        cr_assert_eq(fst_reader_add_mem(r, "in", b.s, b.len), 0);
+        const fst_record *rec;
+        int n = 0;
+        while (fst_reader_next(r, &rec) == 1) {
+            cr_assert_lt(n, 3, "threads %u: one record too many", threads);
+            cr_assert_eq(rec->line, want_line[n], "threads %u", threads);
+            cr_assert_str_eq(rec->ids[FST_F_INTERFACE_ID], want_eni[n], "threads %u", threads);
+            cr_assert_eq(rec->eni, want_num[n], "threads %u: line %llu eni %u", threads,
+                         (unsigned long long)rec->line, rec->eni);
+            n++;
+        }
+        cr_assert_eq(n, 3, "threads %u", threads);
+        cr_assert_eq(fst_reader_total(r)->skipped, 1);
+        fst_reader_free(r);
+        fclose(cfg.diag);
+    }
+    free(b.s);
+}

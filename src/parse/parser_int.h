@@ -36,6 +36,13 @@ typedef struct icache {
     uint32_t id;
 } icache;
 
+/* An id field's token, waiting to be interned (fst__parser.pend). */
+typedef struct fst__pend_id {
+    int id;
+    uint32_t n;
+    const char *s;
+} fst__pend_id;
+
 struct fst__parser {
     fst_format *base;      /* default or --fields layout */
     fst_format *hdr;       /* layout from the current file's header, or NULL */
@@ -60,6 +67,12 @@ struct fst__parser {
      * order of first sight); rec->ids and rec->eni are left alone. */
     int nointern;
     uint16_t naddr; /* address columns in the layout in force */
+    /* The id fields of the line being parsed, interned only once the whole
+     * line is a record (record.c ids_now): a bad line takes no id, so the
+     * ids (fst_record.eni) are those the reading thread gives with parse
+     * threads, which interns the packed records only. */
+    fst__pend_id pend[FST_FIELD_COUNT];
+    uint32_t npend;
 };
 
 /* Intern an id field's text into rec->ids[id] (and rec->eni for

@@ -325,6 +325,21 @@ int fst__parser_intern_field(fst__parser *p, fst_record *rec, int id, const char
     return 0;
 }
 
+/* An id field of the line: interned by ids_now once the line is a record. */
+static void id_later(fst__parser *p, int id, const char *s, uint32_t n)
+{
+    if (p->npend < FST_FIELD_COUNT) /* a layout names each field once */
+        p->pend[p->npend++] = (fst__pend_id){id, n, s};
+}
+
+static int ids_now(fst__parser *p, fst_record *rec)
+{
+    for (uint32_t i = 0; i < p->npend; i++)
+        FST__TRY(fst__parser_intern_field(p, rec, p->pend[i].id, p->pend[i].s, p->pend[i].n));
+    p->npend = 0;
+    return 0;
+}
+
 /* A "-" column: flag it and clear its value. */
 static void set_dash(fst_record *rec, const plan *pl)
 {
@@ -342,6 +357,7 @@ static int convert(fst__parser *p, fst_record *rec, size_t ncols, int *badcol)
 {
     const plan *pl = p->plan;
     const fst_str *cols = p->cols;
+    p->npend = 0;
     for (size_t c = 0; c < ncols; c++) {
         const char *s = cols[c].ptr;
         uint32_t n = cols[c].len;
@@ -381,7 +397,7 @@ static int convert(fst__parser *p, fst_record *rec, size_t ncols, int *badcol)
             break;
         }
         case K_ID:
-            rc = fst__parser_intern_field(p, rec, id, s, n);
+            id_later(p, id, s, n);
             break;
         case K_ACTION:
             rc = fst__parse_action(s, n, &rec->num[id]);
@@ -513,6 +529,7 @@ static int convert_fused(fst__parser *p, const char *q, const char *e, fst_recor
     const size_t nc = p->cur->ncols;
     const plan *pl = p->plan;
     fst_str *cols = p->cols;
+    p->npend = 0;
     for (size_t c = 0; c < nc; c++) {
         while (*q == ' ')
             q++;
@@ -554,8 +571,7 @@ static int convert_fused(fst__parser *p, const char *q, const char *e, fst_recor
             }
             case K_ID:
                 q = tok_end(st, e);
-                if (fst__parser_intern_field(p, rec, id, st, (uint32_t)(q - st)) < 0)
-                    return -1;
+                id_later(p, id, st, (uint32_t)(q - st));
                 break;
             case K_ACTION:
                 q = tok_end(st, e);
@@ -637,6 +653,11 @@ static int parse_record(fst__parser *p, const char *s, const char *e, fst_record
             p->last_rec = NULL; /* the record is half written */
             return rc;
         }
+    }
+    if (ids_now(p, rec) < 0) {
+        p->last_rec = NULL;
+        *why = "out of memory";
+        return FST_ENOMEM;
     }
     rec->format = f;
     rec->cols = p->cols;

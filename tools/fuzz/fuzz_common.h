@@ -97,6 +97,7 @@ typedef struct fz_setup {
     uint32_t max_line;
     int out_format;
     uint32_t buffer_size;
+    uint32_t threads; /* fst_reader_config.threads (0: the calling thread) */
     const uint8_t *data;
     size_t len;
 } fz_setup;
@@ -128,6 +129,7 @@ static fst_reader *fz_reader(const fz_setup *s)
     cfg.diag = fz_devnull();
     cfg.max_reports = 3;
     cfg.buffer_size = s->buffer_size;
+    cfg.threads = s->threads;
     if (s->max_line)
         cfg.max_line = s->max_line;
     fst_reader *r = fst_reader_new(&cfg);
