@@ -278,4 +278,10 @@ Test(portless_cli, sessions_and_records_on_the_fixture)
     cr_assert_eq(r.status, 0);
     cr_expect_eq(count_lines(r.out), 6);
     cli_run_free(&r);
+    /* the format logs no packets or bytes: the summary does not say 0 */
+    r = run_cli("sessions -o /dev/null " FST_SOURCE_DIR "/fixtures/portless");
+    cr_assert_eq(r.status, 0);
+    cr_expect(strstr(r.err, "bytes, packets: not logged"), "%s", r.err);
+    cr_expect_null(strstr(r.err, "summed over records"), "%s", r.err);
+    cli_run_free(&r);
 }

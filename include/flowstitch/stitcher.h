@@ -127,6 +127,9 @@ typedef struct fst_stitch_stats {
     uint64_t sessions_evicted;  /* sessions written early by those, NAT legs included */
     uint64_t held_bytes_peak;   /* most bytes counted against the cap at once
                                  * (after a batch of records, before an eviction) */
+    uint64_t sessions_no_counts; /* sessions whose records logged neither packets
+                                  * nor bytes (fst_session.unknown NO_COUNTS):
+                                  * their 0 is "not logged", not "no traffic" */
 } fst_stitch_stats;
 
 typedef struct fst_stitcher fst_stitcher;

@@ -25,6 +25,7 @@ int fst__account_summary(const fst__observe *o, const fst__sessions *ss, fst_sti
         const fst__sess *s = &ss->v[i];
         st->records_joined += s->records;
         st->incomplete += s->incomplete;
+        st->sessions_no_counts += !(s->known & FST__K_COUNTS);
         if (s->basis < FST_BASIS_COUNT)
             st->by_basis[s->basis]++;
         st->by_enis[s->n_enis > FST_BY_ENIS_MAX ? FST_BY_ENIS_MAX : s->n_enis]++;

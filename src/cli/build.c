@@ -348,13 +348,22 @@ void fst_cli_session_summary(FILE *f, const fst_stitch_stats *st)
             st->by_enis[1], st->by_enis[2], st->by_enis[3], st->by_enis[4]);
     if (st->by_enis[0])
         fprintf(f, ", no interface-id field %" PRIu64, st->by_enis[0]);
-    fprintf(f, "\n  bytes: %" PRIu64 " summed over records, %" PRIu64 " counted once (",
-            st->bytes_naive, st->bytes_counted);
-    print_ratio(f, st->bytes_naive, st->bytes_counted);
-    fprintf(f, ")\n  packets: %" PRIu64 " summed over records, %" PRIu64 " counted once (",
-            st->packets_naive, st->packets_counted);
-    print_ratio(f, st->packets_naive, st->packets_counted);
-    fprintf(f, ")\n  NODATA records %" PRIu64 ", SKIPDATA records %" PRIu64 "\n", st->nodata,
+    if (st->sessions && st->sessions_no_counts == st->sessions) {
+        /* "0 summed" would read as no traffic */
+        fputs("\n  bytes, packets: not logged (the format has neither field)", f);
+    } else {
+        fprintf(f, "\n  bytes: %" PRIu64 " summed over records, %" PRIu64 " counted once (",
+                st->bytes_naive, st->bytes_counted);
+        print_ratio(f, st->bytes_naive, st->bytes_counted);
+        fprintf(f, ")\n  packets: %" PRIu64 " summed over records, %" PRIu64 " counted once (",
+                st->packets_naive, st->packets_counted);
+        print_ratio(f, st->packets_naive, st->packets_counted);
+        putc(')', f);
+        if (st->sessions_no_counts)
+            fprintf(f, "; %" PRIu64 " session%s without packets or bytes logged",
+                    st->sessions_no_counts, st->sessions_no_counts == 1 ? "" : "s");
+    }
+    fprintf(f, "\n  NODATA records %" PRIu64 ", SKIPDATA records %" PRIu64 "\n", st->nodata,
             st->skipdata);
     print_eni_windows(f, st);
 }

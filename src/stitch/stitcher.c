@@ -489,6 +489,7 @@ static void add_session_counts(fst_stitch_stats *a, const fst_stitch_stats *b)
     a->sessions += b->sessions;
     a->nat_legs += b->nat_legs;
     a->incomplete += b->incomplete;
+    a->sessions_no_counts += b->sessions_no_counts;
     for (int i = 0; i < FST_BASIS_COUNT; i++)
         a->by_basis[i] += b->by_basis[i];
     for (int i = 0; i <= FST_BY_ENIS_MAX; i++)
