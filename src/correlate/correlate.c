@@ -376,7 +376,11 @@ static int cmp_seg_time(const fst__observe *o, const seg *a, const seg *b)
     return 0;
 }
 
-static int64_t iabs64(int64_t x) { return x < 0 ? -x : x; }
+/* |a - b| without overflow (times come from the logs: any 64-bit value). */
+static uint64_t dist64(int64_t a, int64_t b)
+{
+    return a > b ? (uint64_t)a - (uint64_t)b : (uint64_t)b - (uint64_t)a;
+}
 
 static int fits(const clus *c, const seg *s, int64_t slack)
 {
@@ -384,7 +388,7 @@ static int fits(const clus *c, const seg *s, int64_t slack)
         return 0;
     if (s->start > c->end + slack || c->start > s->end + slack)
         return 0;
-    if (s->open && c->has_open && iabs64(s->start - c->open_t) > FST__OPEN_TOLERANCE)
+    if (s->open && c->has_open && dist64(s->start, c->open_t) > (uint64_t)FST__OPEN_TOLERANCE)
         return 0;
     return 1;
 }
@@ -405,10 +409,10 @@ static int cluster(scratch *sc, int64_t slack)
     for (uint32_t k = 0; k < sc->n_segs; k++) {
         seg *s = &sc->segs[sc->sorder[k]];
         uint32_t best = FST__NONE;
-        int64_t bestd = INT64_MAX;
+        uint64_t bestd = UINT64_MAX;
         const uint32_t lo = sc->n_cl > CLUSTER_SCAN ? sc->n_cl - CLUSTER_SCAN : 0;
         for (uint32_t c = sc->n_cl; c-- > lo;) {
-            const int64_t d = iabs64(s->start - sc->cl[c].start);
+            const uint64_t d = dist64(s->start, sc->cl[c].start);
             if (fits(&sc->cl[c], s, slack) && d < bestd) {
                 best = c;
                 bestd = d;
