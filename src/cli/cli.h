@@ -191,6 +191,10 @@ void fst_cli_key_text(const fst_session *s, char pr[8], char cp[8], char sp[8]);
  * the ",\"output\":{\"utf8_replaced\":N}" member of --stats. */
 void fst_cli_output_note(uint64_t utf8_replaced, int quiet, FILE *json);
 int fst_cli_input_exit_code(const fst_reader *r);
+/* The exit code for how a loop over fst_reader_next ended (rc <= 0):
+ * FST_EXIT_OK at the end, FST_EXIT_STRICT when --strict stopped it, else
+ * FST_EXIT_FATAL after "CMD: reason" on stderr. */
+int fst_cli_read_end(const char *cmd, int rc);
 /* Option values shared by the commands that build sessions; each returns
  * 0, or -1 after a message "CMD: ...".  Seconds: whole seconds or a number
  * with s, m, h or d.  Threads: 1 to 64.  --since/--until text (NULL: open

@@ -349,13 +349,7 @@ static int map_all(fst_reader *r, map_run *m)
             fputs(CMD ": out of memory, or the output cannot be written\n", stderr);
             return FST_EXIT_FATAL;
         }
-    if (rc == FST_ESTRICT)
-        return FST_EXIT_STRICT;
-    if (rc < 0) {
-        fprintf(stderr, CMD ": %s\n", fst_strerror(rc));
-        return FST_EXIT_FATAL;
-    }
-    return FST_EXIT_OK;
+    return fst_cli_read_end(CMD, rc);
 }
 
 /* The task's name: the hash of its INPUTs, --name and shards (the same

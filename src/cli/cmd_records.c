@@ -87,13 +87,7 @@ static int copy_records(fst_reader *r, fst_writer *w)
             return FST_EXIT_FATAL;
         }
     }
-    if (rc == FST_ESTRICT)
-        return FST_EXIT_STRICT;
-    if (rc < 0) {
-        fprintf(stderr, CMD ": %s\n", fst_strerror(rc));
-        return FST_EXIT_FATAL;
-    }
-    return FST_EXIT_OK;
+    return fst_cli_read_end(CMD, rc);
 }
 
 /* Write the --stats JSON file. */

@@ -365,6 +365,17 @@ int fst_cli_input_exit_code(const fst_reader *r)
     return (t->skipped || t->files_failed) ? FST_EXIT_SKIPPED : FST_EXIT_OK;
 }
 
+int fst_cli_read_end(const char *cmd, int rc)
+{
+    if (rc == FST_ESTRICT)
+        return FST_EXIT_STRICT;
+    if (rc < 0) {
+        fprintf(stderr, "%s: %s\n", cmd, fst_strerror(rc));
+        return FST_EXIT_FATAL;
+    }
+    return FST_EXIT_OK;
+}
+
 void fst_cli_key_text(const fst_session *s, char pr[8], char cp[8], char sp[8])
 {
     pr[0] = cp[0] = sp[0] = '\0';

@@ -60,14 +60,7 @@ int fst__unpack_record(fst__parser *p, const void *in, const char *base, uint64_
 {
     const fst_format *f = p->cur;
     const size_t nc = f->ncols;
-    if (rec != p->last_rec || p->gen != p->last_gen) {
-        /* Fields absent from this layout must read as zero/NULL. */
-        memset(rec->num, 0, sizeof rec->num);
-        memset(rec->ids, 0, sizeof rec->ids);
-        memset(rec->addr, 0, sizeof rec->addr);
-        p->last_rec = rec;
-        p->last_gen = p->gen;
-    }
+    fst__parser_fresh_record(p, rec);
     const unsigned char *i = in;
     head h;
     memcpy(&h, i, sizeof h);

@@ -75,6 +75,11 @@ struct fst__parser {
     uint32_t npend;
 };
 
+/* Before a line is parsed into rec: when rec or the layout changed since
+ * the last record, every field is cleared (fields absent from the layout
+ * read as zero/NULL); else the layout's own fields are all overwritten. */
+void fst__parser_fresh_record(fst__parser *p, fst_record *rec);
+
 /* Intern an id field's text into rec->ids[id] (and rec->eni for
  * interface-id) through the one-entry cache.  0 or FST_ENOMEM. */
 int fst__parser_intern_field(fst__parser *p, fst_record *rec, int id, const char *s, uint32_t n);

@@ -330,12 +330,12 @@ static int on_file_skipped(fst_reader *r, const fst__event *ev)
     return 0;
 }
 
-/* One line: 1 when *rec is set, 0 to go on, or a negative code. */
-static int on_line(fst_reader *r, const fst__event *ev, const fst_record **rec)
+/* A parsed line's outcome rc (FST__LINE_* or a code), counted the same
+ * whichever thread parsed it: 1 when *rec is set (to r->rec), 0 to go on,
+ * or a negative code. */
+static int line_outcome(fst_reader *r, int rc, uint64_t lineno, const char *why,
+                        const fst_record **rec)
 {
-    BUMP(r, lines);
-    const char *why = NULL;
-    int rc = fst__parser_line(r->parser, ev->text, ev->len, ev->lineno, &r->rec, &why);
     switch (rc) {
     case FST__LINE_RECORD:
         count_record(r, &r->rec);
@@ -350,8 +350,17 @@ static int on_line(fst_reader *r, const fst__event *ev, const fst_record **rec)
     default:
         if (rc == FST_ENOMEM)
             return rc;
-        return problem(r, ev->lineno, rc, why);
+        return problem(r, lineno, rc, why);
     }
+}
+
+/* One line: 1 when *rec is set, 0 to go on, or a negative code. */
+static int on_line(fst_reader *r, const fst__event *ev, const fst_record **rec)
+{
+    BUMP(r, lines);
+    const char *why = NULL;
+    int rc = fst__parser_line(r->parser, ev->text, ev->len, ev->lineno, &r->rec, &why);
+    return line_outcome(r, rc, ev->lineno, why, rec);
 }
 
 /* One event other than END and LINE (the same for both paths). */
@@ -409,29 +418,17 @@ static int on_piped_line(fst_reader *r, fst__event *ev, const fst__pev *e,
         return on_line(r, ev, rec);
     BUMP(r, lines);
     const fst__chunk *c = r->chunk;
-    switch (e->prc) {
-    case FST__LINE_RECORD:
+    if (e->prc == FST__LINE_RECORD) {
         if (fst__unpack_record(r->parser, c->recs + e->rec, c->text, e->lineno, &r->rec) < 0)
             return FST_ENOMEM;
-        count_record(r, &r->rec);
         if (e->row != FST__NO_TEXT) {
             r->row = c->rows + e->row;
             r->row_len = e->rowlen;
             r->row_bad = e->rowbad;
         }
-        *rec = &r->rec;
-        return 1;
-    case FST__LINE_HEADER:
-        BUMP(r, headers);
-        return 0;
-    case FST__LINE_IGNORED:
-        BUMP(r, ignored);
-        return 0;
-    default:
-        if (e->prc == FST_ENOMEM)
-            return FST_ENOMEM;
-        return problem(r, e->lineno, e->prc, e->pwhy == FST__NO_TEXT ? NULL : c->aux + e->pwhy);
     }
+    return line_outcome(r, e->prc, e->lineno, e->pwhy == FST__NO_TEXT ? NULL : c->aux + e->pwhy,
+                        rec);
 }
 
 /* The next event of the pipeline's chunks, as fst__input_next gives it. */

@@ -633,10 +633,8 @@ static int parse_slow(fst__parser *p, const char *s, const char *e, fst_record *
     return 0;
 }
 
-static int parse_record(fst__parser *p, const char *s, const char *e, fst_record *rec,
-                        const char **why)
+void fst__parser_fresh_record(fst__parser *p, fst_record *rec)
 {
-    const fst_format *f = p->cur;
     if (rec != p->last_rec || p->gen != p->last_gen) {
         /* Fields absent from this layout must read as zero/NULL. */
         memset(rec->num, 0, sizeof rec->num);
@@ -645,6 +643,13 @@ static int parse_record(fst__parser *p, const char *s, const char *e, fst_record
         p->last_rec = rec;
         p->last_gen = p->gen;
     }
+}
+
+static int parse_record(fst__parser *p, const char *s, const char *e, fst_record *rec,
+                        const char **why)
+{
+    const fst_format *f = p->cur;
+    fst__parser_fresh_record(p, rec);
     rec->dash.w[0] = rec->dash.w[1] = 0;
     rec->eni = 0;
     if (convert_fused(p, s, e, rec) < 0) {
