@@ -38,7 +38,9 @@ static fst__cwin *chunk_new(fst__observe *o)
     if (!o->n_slabs || o->slab_used == FST__PSLAB) {
         if (fst__grow((void **)&o->slabs, &o->cap_slabs, o->n_slabs + 1, sizeof *o->slabs) < 0)
             return NULL;
-        o->slabs[o->n_slabs] = fst__big_alloc_huge(SLAB_BYTES);
+        /* the first slab may hold a handful of entries: 4 KiB pages */
+        o->slabs[o->n_slabs] =
+            o->n_slabs ? fst__big_alloc_huge(SLAB_BYTES) : fst__big_alloc_lazy(SLAB_BYTES);
         if (!o->slabs[o->n_slabs])
             return NULL;
         o->n_slabs++;
@@ -131,7 +133,10 @@ static int flat_blocks(fst__observe *o)
     const uint32_t need = (uint32_t)(((uint64_t)o->n_rec + FST__WCHUNK - 1) / FST__WCHUNK);
     FST__TRY(fst__grow((void **)&o->wchunks, &o->cap_wchunks, need ? need : 1, sizeof *o->wchunks));
     for (; o->n_wchunks < need; o->n_wchunks++) {
-        o->wchunks[o->n_wchunks] = fst__big_alloc_huge(FST__WCHUNK_BYTES);
+        /* huge pages only for a block the scatter fills whole */
+        const int whole = (uint64_t)(o->n_wchunks + 1) * FST__WCHUNK <= o->n_rec;
+        o->wchunks[o->n_wchunks] = whole ? fst__big_alloc_huge(FST__WCHUNK_BYTES)
+                                         : fst__big_alloc_lazy(FST__WCHUNK_BYTES);
         if (!o->wchunks[o->n_wchunks])
             return FST_ENOMEM;
     }

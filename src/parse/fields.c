@@ -115,6 +115,11 @@ int fst_field_suggest(const char *name, size_t len)
     size_t limit = len / 3 < 2 ? len / 3 : 2, best = limit + 1;
     int id = FST_F_UNKNOWN;
     for (int f = 0; f < FST_FIELD_COUNT; f++) {
+        /* Names whose lengths differ by more than the limit are further
+         * than it: no table needed. */
+        const size_t m = strlen(field_names[f]);
+        if (m > len + limit || len > m + limit)
+            continue;
         const size_t d = edit_distance(name, len, field_names[f]);
         if (d < best) {
             best = d;

@@ -38,12 +38,16 @@ static void *map_aligned(size_t n)
     return p;
 }
 
+void *fst__big_alloc_lazy(size_t n)
+{
+    void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
 void *fst__big_alloc(size_t n)
 {
-    if (n == 0)
-        n = 1;
-    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED)
+    void *p = fst__big_alloc_lazy(n);
+    if (!p)
         return NULL;
 #ifdef MADV_HUGEPAGE
     /* tables probed at random: 2 MiB pages spare a TLB miss per probe */

@@ -36,6 +36,11 @@ void *fst__big_alloc(size_t n);
  * will be filled whole (batch entries); a block left partly used costs up
  * to 2 MiB of memory more than fst__big_alloc's.  Freed by fst__big_free. */
 void *fst__big_alloc_huge(size_t n);
+/* The same as fst__big_alloc without any page-size hint: 4 KiB pages, each
+ * zeroed only when first written.  For a block that may stay nearly empty
+ * (the first slab of a small run): a 2 MiB page costs its whole zeroing on
+ * the first write. */
+void *fst__big_alloc_lazy(size_t n);
 void fst__big_free(void *p, size_t n);
 /* Gives the pages of block p (n bytes, from fst__big_alloc) past its first
  * `keep` bytes back to the system; they read as zeros when touched again
