@@ -9,7 +9,10 @@
  * host 198.51.100.20.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli_helper.h"
 #include "record_rig.h"
@@ -283,5 +286,25 @@ Test(portless_cli, sessions_and_records_on_the_fixture)
     cr_assert_eq(r.status, 0);
     cr_expect(strstr(r.err, "bytes, packets: not logged"), "%s", r.err);
     cr_expect_null(strstr(r.err, "summed over records"), "%s", r.err);
+    cli_run_free(&r);
+    /* --stats says the same in numbers: both sessions without counts */
+    char stats[] = "/tmp/fst-portless-stats-XXXXXX";
+    const int fd = mkstemp(stats);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "sessions -q -o /dev/null --stats %s %s/fixtures/portless", stats,
+             FST_SOURCE_DIR);
+    r = run_cli(cmd);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    FILE *f = fopen(stats, "r");
+    cr_assert_not_null(f);
+    char buf[8192];
+    const size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    unlink(stats);
+    cr_expect(strstr(buf, "\"sessions\":{\"sessions\":2,"), "%s", buf);
+    cr_expect(strstr(buf, ",\"bytes_counted\":0,\"sessions_no_counts\":2,"), "%s", buf);
     cli_run_free(&r);
 }

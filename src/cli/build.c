@@ -420,9 +420,10 @@ static void json_session_stats(FILE *f, const fst_stitch_stats *st)
             "},\"by_enis\":{\"none\":%" PRIu64 ",\"1\":%" PRIu64 ",\"2\":%" PRIu64
             ",\"3\":%" PRIu64 ",\"4+\":%" PRIu64 "},\"packets_naive\":%" PRIu64
             ",\"bytes_naive\":%" PRIu64 ",\"packets_counted\":%" PRIu64
-            ",\"bytes_counted\":%" PRIu64,
+            ",\"bytes_counted\":%" PRIu64 ",\"sessions_no_counts\":%" PRIu64,
             st->by_enis[0], st->by_enis[1], st->by_enis[2], st->by_enis[3], st->by_enis[4],
-            st->packets_naive, st->bytes_naive, st->packets_counted, st->bytes_counted);
+            st->packets_naive, st->bytes_naive, st->packets_counted, st->bytes_counted,
+            st->sessions_no_counts);
     fprintf(f,
             ",\"flushes\":%" PRIu64 ",\"records_late\":%" PRIu64 ",\"groups_held_peak\":%" PRIu64
             ",\"records_folded\":%" PRIu64 ",\"context_conflicts\":%" PRIu64
