@@ -94,6 +94,58 @@ Test(fg_scenario, long_idle_gap_without_new_syn)
     fg_model_free(m);
 }
 
+/* Largest silence of one direction of conn at ENI e (as longest_silence,
+ * only records of direction dir). */
+static int64_t dir_silence(const cap *c, const fg_eni *e, uint64_t conn, int dir)
+{
+    int64_t best = 0, last_end = INT64_MIN;
+    for (size_t i = 0; i < c->n; i++) {
+        const fg_line *l = &c->lines[i].l;
+        if (l->status != FG_OK || l->eni != e || l->conn_id != conn || l->dir != dir)
+            continue;
+        if (last_end != INT64_MIN && l->start - last_end > best)
+            best = l->start - last_end;
+        last_end = l->end > last_end ? l->end : last_end;
+    }
+    return best;
+}
+
+/* half-quiet: a UDP stream whose client sends every 2-15 s while the
+ * server answers every 320-900 s: at the observing ENI the server's
+ * direction is silent longer than the 300 s UDP idle timeout, the
+ * client's never longer than 30 s (an answer takes the place of one of
+ * its sends: two gaps of at most 15 s), and the truth is one UDP
+ * connection of at least 20 minutes. */
+Test(fg_scenario, half_quiet_one_direction_silent)
+{
+    cap c;
+    fg_model *m = phen_run(FG_MIX_LONGLIVED, 21, &c);
+    size_t checked = 0;
+    for (size_t i = 0; i < c.nt; i++) {
+        const fg_truth *t = &c.truths[i];
+        if (!has_tag(t, FG_CL_HALF_QUIET) || t->n_enis == 0)
+            continue;
+        cr_assert_eq(t->proto, 17);
+        cr_assert_geq(t->end - t->start, 1200 - 15, "conn %llu lasts %lld s",
+                      (unsigned long long)t->conn_id, (long long)(t->end - t->start));
+        for (size_t e = 0; e < fg_eni_count(m); e++) {
+            const fg_eni *eni = fg_eni_at(m, e);
+            if (strcmp(fg_eni_id(eni), t->enis[0]) != 0)
+                continue;
+            const int64_t quiet = dir_silence(&c, eni, t->conn_id, FG_S2C);
+            const int64_t busy = dir_silence(&c, eni, t->conn_id, FG_C2S);
+            cr_assert_gt(quiet, 300, "conn %llu: answers at most %lld s apart",
+                         (unsigned long long)t->conn_id, (long long)quiet);
+            cr_assert_leq(busy, 30, "conn %llu: the client paused %lld s",
+                          (unsigned long long)t->conn_id, (long long)busy);
+            checked++;
+        }
+    }
+    cr_expect_gt(checked, 2, "only %zu half-quiet connections checked", checked);
+    cap_free(&c);
+    fg_model_free(m);
+}
+
 /* open-at-start: begun before t0, so the handshake is not in the logs (no
  * record of it has a client SYN) and the truth says handshake_logged
  * false; open-at-end: its planned end is at or after t1, so no record has

@@ -37,7 +37,8 @@ enum { FG_ENI_INSTANCE = 0, FG_ENI_NAT = 1, FG_ENI_NLB = 2 };
     X(LONG_LIVED, "long-lived")                                              \
     X(LONG_IDLE, "long-idle") X(OPEN_START, "open-at-start")                 \
     X(OPEN_END, "open-at-end") X(REDIAL, "redial")                           \
-    X(REDIAL_SAME, "redial-same-window") X(NAT_NOHINT, "nat-nohint")
+    X(REDIAL_SAME, "redial-same-window") X(NAT_NOHINT, "nat-nohint")      \
+    X(HALF_QUIET, "half-quiet")
 enum fg_class {
 #define FG__CL_ENUM(n, s) FG_CL_##n,
     FG_CLASS_LIST(FG__CL_ENUM)

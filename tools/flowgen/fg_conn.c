@@ -322,7 +322,14 @@ static int udp_icmp_step(fg_conn *c, fg_burst *b)
         return 1;
     case P_STREAM: { /* one-way when resp_pk == 0 */
         uint32_t pk = 5 + (uint32_t)fg_rng_below(r, c->req_pk);
-        int dir = (c->resp_pk && fg_rng_below(r, 4) == 0) ? FG_S2C : FG_C2S;
+        int dir;
+        if (c->resp_rare) {
+            dir = c->t_next >= c->resp_at ? FG_S2C : FG_C2S;
+            if (dir == FG_S2C)
+                c->resp_at = c->t_next + fg_rng_range(r, 320, 900);
+        } else {
+            dir = (c->resp_pk && fg_rng_below(r, 4) == 0) ? FG_S2C : FG_C2S;
+        }
         if (dir == FG_S2C)
             pk = 1 + (uint32_t)fg_rng_below(r, c->resp_pk);
         set_burst(b, c->t_next, dir, pk, pk * (hdr(c, 28) + 172 + fg_rng_below(r, 1100)), 0, L);

@@ -166,6 +166,9 @@ typedef struct fg_conn {
     int has_pend;
     /* phenomena (docs/flowgen.md "Phenomena mixes") */
     uint8_t redial;               /* redial gaps; tag redial-same-window */
+    uint8_t resp_rare;            /* UDP stream answered only every 320-900 s
+                                   * (tag half-quiet) */
+    int64_t resp_at;              /* resp_rare: the next answer's time */
     uint8_t nquiet, iquiet;       /* quiet periods planned / taken */
     int64_t quiet_at[2], quiet_len[2];
     int64_t quiet_from[2], quiet_to[2]; /* last burst before, first after */

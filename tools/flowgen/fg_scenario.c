@@ -264,6 +264,15 @@ static int setup_udp(fg_model *m, fg_conn *c, int64_t t)
     c->gap_hi = 15;
     c->req_pk = 120;
     c->resp_pk = fg_rng_below(&c->rng, 10) < 4 ? 0 : 5;
+    /* Phenomena mixes: two in three answered streams are telemetry whose
+     * server answers only every 320-900 s, longer than the 300 s UDP idle
+     * timeout, while the client sends every 2-15 s for 20-60 min: one
+     * direction is silent past the timeout, the connection never is. */
+    if (m->cfg.mix >= FG_MIX_FIRST_PHENOMENA && c->resp_pk && fg_rng_below(&c->rng, 3) < 2) {
+        c->resp_rare = 1;
+        c->t_end = t + fg_rng_range(&c->rng, 1200, 3600);
+        c->resp_at = t + fg_rng_range(&c->rng, 320, 900);
+    }
     return 1;
 }
 

@@ -106,6 +106,8 @@ static uint32_t phenomena_tags(const fg_model *m, const fg_conn *c, const fg_lif
         t |= 1u << FG_CL_REDIAL_SAME;
     if (m->cfg.nat_nohint && c->nat >= 0)
         t |= 1u << FG_CL_NAT_NOHINT;
+    if (c->resp_rare && f->start >= t0 && f->end < t1)
+        t |= 1u << FG_CL_HALF_QUIET;
     return t;
 }
 
