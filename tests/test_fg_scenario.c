@@ -36,15 +36,14 @@ static int has_tag(const fg_truth *t, int cl)
 }
 
 /* Largest silence (seconds between the last packet of one record and the
- * first of the next) in conn's records at ENI e; *syn_after is set when a
- * record after that silence carries a client SYN (tcp-flags bit 2 on the
- * client-to-server direction). */
-static int64_t longest_silence(const cap *c, const fg_eni *e, uint64_t conn, int *syn_after)
+ * first of the next) in conn's records at ENI e, of direction dir (-1:
+ * both); *at (may be NULL) is the start of the record after it. */
+static int64_t silence(const cap *c, const fg_eni *e, uint64_t conn, int dir, int64_t *at)
 {
     int64_t best = 0, last_end = INT64_MIN, best_at = INT64_MAX;
     for (size_t i = 0; i < c->n; i++) { /* lines come window by window, in time order per ENI */
         const fg_line *l = &c->lines[i].l;
-        if (l->status != FG_OK || l->eni != e || l->conn_id != conn)
+        if (l->status != FG_OK || l->eni != e || l->conn_id != conn || (dir >= 0 && l->dir != dir))
             continue;
         if (last_end != INT64_MIN && l->start - last_end > best) {
             best = l->start - last_end;
@@ -52,6 +51,18 @@ static int64_t longest_silence(const cap *c, const fg_eni *e, uint64_t conn, int
         }
         last_end = l->end > last_end ? l->end : last_end;
     }
+    if (at)
+        *at = best_at;
+    return best;
+}
+
+/* The largest silence of conn at e (both directions); *syn_after is set
+ * when a record after it carries a client SYN (tcp-flags bit 2 on the
+ * client-to-server direction). */
+static int64_t longest_silence(const cap *c, const fg_eni *e, uint64_t conn, int *syn_after)
+{
+    int64_t best_at;
+    const int64_t best = silence(c, e, conn, -1, &best_at);
     *syn_after = 0;
     for (size_t i = 0; i < c->n; i++) {
         const fg_line *l = &c->lines[i].l;
@@ -94,22 +105,6 @@ Test(fg_scenario, long_idle_gap_without_new_syn)
     fg_model_free(m);
 }
 
-/* Largest silence of one direction of conn at ENI e (as longest_silence,
- * only records of direction dir). */
-static int64_t dir_silence(const cap *c, const fg_eni *e, uint64_t conn, int dir)
-{
-    int64_t best = 0, last_end = INT64_MIN;
-    for (size_t i = 0; i < c->n; i++) {
-        const fg_line *l = &c->lines[i].l;
-        if (l->status != FG_OK || l->eni != e || l->conn_id != conn || l->dir != dir)
-            continue;
-        if (last_end != INT64_MIN && l->start - last_end > best)
-            best = l->start - last_end;
-        last_end = l->end > last_end ? l->end : last_end;
-    }
-    return best;
-}
-
 /* half-quiet: a UDP stream whose client sends every 2-15 s while the
  * server answers every 320-900 s: at the observing ENI the server's
  * direction is silent longer than the 300 s UDP idle timeout, the
@@ -132,8 +127,8 @@ Test(fg_scenario, half_quiet_one_direction_silent)
             const fg_eni *eni = fg_eni_at(m, e);
             if (strcmp(fg_eni_id(eni), t->enis[0]) != 0)
                 continue;
-            const int64_t quiet = dir_silence(&c, eni, t->conn_id, FG_S2C);
-            const int64_t busy = dir_silence(&c, eni, t->conn_id, FG_C2S);
+            const int64_t quiet = silence(&c, eni, t->conn_id, FG_S2C, NULL);
+            const int64_t busy = silence(&c, eni, t->conn_id, FG_C2S, NULL);
             cr_assert_gt(quiet, 300, "conn %llu: answers at most %lld s apart",
                          (unsigned long long)t->conn_id, (long long)quiet);
             cr_assert_leq(busy, 30, "conn %llu: the client paused %lld s",
