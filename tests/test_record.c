@@ -546,6 +546,20 @@ Test(record, bad_values_name_the_field)
                FST_EVALUE, "log-status: \"FINE\" is not a known value");
     expect_bad(p, "2 123456789010 eni-1 172.31.16.139 172.31.16.21 20641 22 300 20 4249 1418530010 1418530070 ACCEPT OK",
                FST_ERANGE, "protocol: \"300\" out of range");
+    /* AWS's end is the window's last packet second, never before its
+     * start: end 1418530009 < start 1418530010 is corrupt; end == start
+     * (one second of traffic) and a NODATA record's "-" times are fine */
+    expect_bad(p, "2 123456789010 eni-1 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530009 ACCEPT OK",
+               FST_EVALUE, "end: \"1418530009\" is before start (1418530010)");
+    {
+        fst_record rec;
+        memset(&rec, 0, sizeof rec);
+        lineres r = parse(p, "2 123456789010 eni-1 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530010 ACCEPT OK", 1, &rec);
+        cr_expect_eq(r.rc, FST__LINE_RECORD, "%s", r.why);
+        memset(&rec, 0, sizeof rec);
+        r = parse(p, "2 123456789010 eni-1 - - - - - - - 1418530010 - - NODATA", 1, &rec);
+        cr_expect_eq(r.rc, FST__LINE_RECORD, "%s", r.why);
+    }
     /* the first bad column is the one reported */
     expect_bad(p, "x 123456789010 eni-1 bad 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK",
                FST_ENUMBER, "version: \"x\" is not a number");

@@ -659,6 +659,18 @@ static int parse_record(fst__parser *p, const char *s, const char *e, fst_record
             return rc;
         }
     }
+    /* AWS writes end >= start (the window's first and last packet
+     * seconds): a record ending before it starts is corrupt, not a window */
+    if (FST_FIELDSET_HAS(f->fields, FST_F_START) && FST_FIELDSET_HAS(f->fields, FST_F_END) &&
+        !FST_FIELDSET_HAS(rec->dash, FST_F_START) && !FST_FIELDSET_HAS(rec->dash, FST_F_END) &&
+        rec->num[FST_F_END] < rec->num[FST_F_START]) {
+        snprintf(p->why, sizeof p->why, "end: \"%llu\" is before start (%llu)",
+                 (unsigned long long)rec->num[FST_F_END],
+                 (unsigned long long)rec->num[FST_F_START]);
+        *why = p->why;
+        p->last_rec = NULL;
+        return FST_EVALUE;
+    }
     if (ids_now(p, rec) < 0) {
         p->last_rec = NULL;
         *why = "out of memory";
