@@ -1,0 +1,39 @@
+/* stitch/shard.h - a reducer's sessions and facts as lines, and back
+ * (internal).
+ *
+ * Owns: the part a reducer writes in a distributed run (docs/distributed.md
+ * "A part"): every ENI as observe holds it once all facts are in (E), the
+ * AWS service names (V), the data's time range (W), the input counts (I),
+ * and each correlated session (X) with its group key, reported addresses
+ * and every fst__sess field the later stages read (direction, NAT, order,
+ * account, output; basis, client_hi, nat_parent and rank are theirs to
+ * set).  merge loads the lines of every part into one observe and one
+ * session store (groups made from the sessions' keys, ENIs in the same
+ * index order as every reducer's) and runs the rest of the pipeline.
+ */
+#ifndef FST_STITCH_SHARD_H
+#define FST_STITCH_SHARD_H
+
+#include "correlate/session.h"
+#include "stitch/wire.h"
+
+/* The line of ENI e of o into b. */
+void fst__shard_put_eni(const fst__observe *o, const fst__eni *e, fst__wbuf *b);
+/* The line of session s of ss (groups and reps of o) into b. */
+void fst__shard_put_sess(const fst__observe *o, const fst__sessions *ss, const fst__sess *s,
+                         fst__wbuf *b);
+/* Calls cb with every line of the part: ENIs, services, range, counts,
+ * then the sessions of ss in order.  0, FST_ENOMEM, or cb's nonzero. */
+int fst__shard_write(const fst__observe *o, const fst__sessions *ss,
+                     int (*cb)(const char *line, void *ud), void *ud);
+
+/* Loading (merge): the state of one run being rebuilt. */
+typedef struct fst__loader {
+    fst__group *last;           /* group of the last session line */
+} fst__loader;
+
+/* One line written by fst__shard_write into o and ss.  0, FST_EINVAL
+ * (malformed, or an ENI out of its index order), FST_ENOMEM. */
+int fst__shard_load(fst__loader *l, fst__observe *o, fst__sessions *ss, const char *line);
+
+#endif
