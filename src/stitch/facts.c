@@ -547,12 +547,17 @@ static void combine_cand(fst__efact *d, const fst__efact *s)
 
 static int append_lists(fst__efact *d, const fst__efact *s)
 {
-    FST__TRY(fst__grow((void **)&d->sec, &d->cap_sec, d->n_sec + s->n_sec, sizeof *d->sec));
-    memcpy(d->sec + d->n_sec, s->sec, s->n_sec * sizeof *s->sec);
-    d->n_sec += s->n_sec;
-    FST__TRY(fst__grow((void **)&d->skip, &d->cap_skip, d->n_skip + s->n_skip, sizeof *d->skip));
-    memcpy(d->skip + d->n_skip, s->skip, s->n_skip * sizeof *s->skip);
-    d->n_skip += s->n_skip;
+    if (s->n_sec) {
+        FST__TRY(fst__grow((void **)&d->sec, &d->cap_sec, d->n_sec + s->n_sec, sizeof *d->sec));
+        memcpy(d->sec + d->n_sec, s->sec, s->n_sec * sizeof *s->sec);
+        d->n_sec += s->n_sec;
+    }
+    if (s->n_skip) {
+        FST__TRY(fst__grow((void **)&d->skip, &d->cap_skip, d->n_skip + s->n_skip,
+                           sizeof *d->skip));
+        memcpy(d->skip + d->n_skip, s->skip, s->n_skip * sizeof *s->skip);
+        d->n_skip += s->n_skip;
+    }
     for (uint32_t i = 0; i < s->n_svc; i++) {
         FST__TRY(fst__grow((void **)&d->svc, &d->cap_svc, d->n_svc + 1, sizeof *d->svc));
         d->svc[d->n_svc] = s->svc[i];
