@@ -239,6 +239,11 @@ expect "merge: a bad session line" "bad sessions line" "$bin" merge good/part-0 
   "$bin" map -q --shards 1 - < "$(find fgd/s3 -type f | sort | tail -1)"; } > unnamed.map
 expect "reduce: two unnamed stdin inputs" "record 0 of its input also at line" \
   sh -c "\"$bin\" reduce < unnamed.map"
+# the reducers decide sessions: merge must be given the options they had
+expect "merge: --eni-metadata the reducers lacked" "other options" "$bin" merge \
+  --eni-metadata fgd/eni-metadata.json good/part-0 good/part-1 good/part-2 good/part-3
+expect "merge: another idle timeout" "other options" "$bin" merge --idle-udp 99 \
+  good/part-0 good/part-1 good/part-2 good/part-3
 expect "reduce: --stream" "do not apply" sh -c "\"$bin\" reduce --stream < /dev/null"
 
 echo "mapred: $checks checks, $fails failed"

@@ -25,13 +25,13 @@ static void v4(uint8_t a[16], uint8_t x, uint8_t y, uint8_t z, uint8_t w)
 }
 
 /* 10.0.0.x as the wire writes it (IPv4-mapped, 32 hex digits). */
-#define A5 "00000000000000000000ffff0a000005"  /* 10.0.0.5: the ENI's own */
-#define B6 "00000000000000000000ffff0a000006"  /* 10.0.0.6: a peer */
-#define C7 "00000000000000000000ffff0a000007"  /* 10.0.0.7: another peer */
-#define D8 "00000000000000000000ffff0a000008"  /* 10.0.0.8: substituted later */
-#define S1 "00000000000000000000ffff0a000101"  /* 10.0.1.1: a secondary */
-#define S2 "00000000000000000000ffff0a000102"  /* 10.0.1.2: another */
-#define S3 "00000000000000000000ffff0a000103"  /* 10.0.1.3: before any instance */
+#define A5 "00000000000000000000ffff0a000005" /* 10.0.0.5: the ENI's own */
+#define B6 "00000000000000000000ffff0a000006" /* 10.0.0.6: a peer */
+#define C7 "00000000000000000000ffff0a000007" /* 10.0.0.7: another peer */
+#define D8 "00000000000000000000ffff0a000008" /* 10.0.0.8: substituted later */
+#define S1 "00000000000000000000ffff0a000101" /* 10.0.1.1: a secondary */
+#define S2 "00000000000000000000ffff0a000102" /* 10.0.1.2: another */
+#define S3 "00000000000000000000ffff0a000103" /* 10.0.1.3: before any instance */
 
 /* Input ranked 0 (read first): its ENI's first record is record 3. */
 static const char in0[] = "f=3 n=2,0,0 l=3,2," A5 "," B6 " s=4," A5 " d=5," A5
@@ -131,8 +131,9 @@ Test(facts, malformed_lines_refused)
 {
     fst__facts f;
     fst__facts_init(&f, 5);
-    static const char *bad[] = {"", "n=1,0,0", "f=1 l=0,3", "f=1 s=2,0a", "f=x", "f=1 q=2",
-                                "f=1 c9=0,x", "f=1 t=5", "f=1  n=1,0,0", "f=1 c1=0,a%zz"};
+    static const char *bad[] = {
+        "",        "n=1,0,0",    "f=1 l=0,3", "f=1 s=2,0a",   "f=x",
+        "f=1 q=2", "f=1 c9=0,x", "f=1 t=5",   "f=1  n=1,0,0", "f=1 c1=0,a%zz"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         cr_assert_eq(fst__facts_read(&f, 0, "eni-d", bad[i]), FST_EINVAL, "%s", bad[i]);
     fst__facts_free(&f);
@@ -265,15 +266,21 @@ Test(shard, sessions_and_enis_round_trip)
     fst__sessions ss, got;
     reducer_state(&o, &ss);
     lines_ l = {{0}, 0};
-    cr_assert_eq(fst__shard_write(&o, &ss, keep, &l), 0);
-    cr_assert_eq(l.n, 6, "2 ENIs, 1 service, the range, the counts, 1 session");
-    cr_assert_eq(l.v[5][0], 'X');
+    fst_stitcher_config cfg;
+    fst_stitcher_config_init(&cfg);
+    cr_assert_eq(fst__shard_write(&o, &ss, &cfg, keep, &l), 0);
+    cr_assert_eq(l.n, 7, "options, 2 ENIs, 1 service, the range, the counts, 1 session");
+    cr_assert_eq(l.v[6][0], 'X');
 
     cr_assert_eq(fst__observe_init(&m, NULL, 10), 0);
     memset(&got, 0, sizeof got);
     fst__loader ld = {0};
+    /* merge given another idle timeout: refused */
+    fst_stitcher_config other = cfg;
+    other.idle_udp++;
+    cr_assert_eq(fst__shard_load(&ld, &m, &got, &other, l.v[0]), FST_EVALUE);
     for (int i = 0; i < l.n; i++)
-        cr_assert_eq(fst__shard_load(&ld, &m, &got, l.v[i]), 0, "%s", l.v[i]);
+        cr_assert_eq(fst__shard_load(&ld, &m, &got, &cfg, l.v[i]), 0, "%s", l.v[i]);
     cr_assert_eq(m.n_enis, 3);
     cr_assert_str_eq(m.enis[2]->name, "eni-b\t%x");
     const fst__eni *a = m.enis[1];
@@ -333,15 +340,20 @@ Test(shard, sessions_and_enis_round_trip)
  * path, no split, last of its key, no substitution, one ENI: index 1. */
 Test(shard, a_session_line_by_hand)
 {
+    fst_stitcher_config cfg;
+    fst_stitcher_config_init(&cfg);
     fst__observe m;
     fst__sessions got;
     cr_assert_eq(fst__observe_init(&m, NULL, 11), 0);
     memset(&got, 0, sizeof got);
     fst__loader ld = {0};
-    cr_assert_eq(fst__shard_load(&ld, &m, &got, "E 1 eni-x 1 1 " A5 " - - 0 - - - - - - - 2 0 0 0"), 0);
-    cr_assert_eq(fst__shard_load(&ld, &m, &got,
+    cr_assert_eq(
+        fst__shard_load(&ld, &m, &got, &cfg, "E 1 eni-x 1 1 " A5 " - - 0 - - - - - - - 2 0 0 0"),
+        0);
+    cr_assert_eq(fst__shard_load(&ld, &m, &got, &cfg,
                                  "X " A5 " 40000 " B6 " 443 6 4 0 - - 10 70 1 2 3 4 5 6 2 2 18 3 9 "
-                                 "1 0 3 0 0 0 0 0 1 1"), 0);
+                                 "1 0 3 0 0 0 0 0 1 1"),
+                 0);
     cr_assert_eq(got.n, 1);
     const fst__sess *s = &got.v[0];
     cr_assert_eq(s->g->key.k.lo_port, 40000);
@@ -355,21 +367,25 @@ Test(shard, a_session_line_by_hand)
     cr_assert_eq(s->known, FST__K_TIMES | FST__K_COUNTS);
     cr_assert_eq(got.enis[s->eni_off], 1);
     /* a second session of the same key joins the same group */
-    cr_assert_eq(fst__shard_load(&ld, &m, &got,
+    cr_assert_eq(fst__shard_load(&ld, &m, &got, &cfg,
                                  "X " A5 " 40000 " B6 " 443 6 4 0 - - 80 90 1 2 3 4 5 6 2 2 18 3 9 "
-                                 "1 0 3 0 0 2 0 0 1 1"), 0);
+                                 "1 0 3 0 0 2 0 0 1 1"),
+                 0);
     cr_assert_eq(m.n_groups, 1);
     cr_assert_eq(got.v[1].g, got.v[0].g);
     /* refused: an ENI out of order, an ENI index past the table, a
      * trailing token */
-    cr_assert_eq(fst__shard_load(&ld, &m, &got, "E 5 eni-y 0 0 - - - 0 - - - - - - - 0 0 0 0"),
+    cr_assert_eq(
+        fst__shard_load(&ld, &m, &got, &cfg, "E 5 eni-y 0 0 - - - 0 - - - - - - - 0 0 0 0"),
+        FST_EINVAL);
+    cr_assert_eq(fst__shard_load(&ld, &m, &got, &cfg,
+                                 "X " A5 " 1 " B6 " 2 6 4 0 - - 1 2 0 0 0 0 0 0 1 0 0 0 0 "
+                                 "1 0 3 0 0 0 0 0 1 4"),
                  FST_EINVAL);
-    cr_assert_eq(fst__shard_load(&ld, &m, &got,
+    cr_assert_eq(fst__shard_load(&ld, &m, &got, &cfg,
                                  "X " A5 " 1 " B6 " 2 6 4 0 - - 1 2 0 0 0 0 0 0 1 0 0 0 0 "
-                                 "1 0 3 0 0 0 0 0 1 4"), FST_EINVAL);
-    cr_assert_eq(fst__shard_load(&ld, &m, &got,
-                                 "X " A5 " 1 " B6 " 2 6 4 0 - - 1 2 0 0 0 0 0 0 1 0 0 0 0 "
-                                 "1 0 3 0 0 0 0 0 0 7"), FST_EINVAL);
+                                 "1 0 3 0 0 0 0 0 0 7"),
+                 FST_EINVAL);
     fst__sessions_free(&got);
     fst__observe_free(&m);
 }

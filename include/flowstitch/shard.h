@@ -56,7 +56,9 @@ typedef int (*fst_line_cb)(const char *line, void *ud);
 int fst_stitcher_finish_part(fst_stitcher *st, fst_line_cb cb, void *ud);
 /* Merge: one line fst_stitcher_finish_part wrote, before
  * fst_stitcher_finish; no record may be pushed to st.  0, FST_EINVAL
- * (malformed or out of order), FST_ENOMEM. */
+ * (malformed or out of order), FST_EVALUE (the reducer decided sessions
+ * with other options: ENI metadata, idle or conntrack timeouts),
+ * FST_ENOMEM. */
 int fst_stitcher_load_part(fst_stitcher *st, const char *line);
 
 #endif

@@ -146,7 +146,7 @@ static int add_source(merge_ctx *m, const part *p, uint64_t ln, char **f)
 /* A line the engine wrote (version 2): a kind letter and a space. */
 static int engine_line(const char *s)
 {
-    return s[0] && strchr("EVWIX", s[0]) && s[1] == ' ';
+    return s[0] && strchr("PEVWIX", s[0]) && s[1] == ' ';
 }
 
 static int head_line(merge_ctx *m, part *p, uint64_t ln, char **f, int n)
@@ -551,13 +551,19 @@ static int load_one(const part *p, fst_stitcher *st, int first, uint64_t *facts)
         }
         n++;
         if (!engine_line(line)) {
-            rc = part_bad(p->path, ln, "not a line of a sessions part (E, V, W, I, X)");
+            rc = part_bad(p->path, ln, "not a line of a sessions part (P, E, V, W, I, X)");
             break;
         }
-        const int fact = line[0] == 'E' || line[0] == 'V' || line[0] == 'W';
+        const int fact = strchr("PEVW", line[0]) != NULL;
         if (fact)
             *facts = fst_cli_fnv(*facts, line, (size_t)len + 1);
         const int e = fact && !first ? 0 : fst_stitcher_load_part(st, line);
+        if (e == FST_EVALUE) {
+            rc = part_bad(p->path, ln, "the reducers decided sessions with other options "
+                                       "(--eni-metadata, --idle-*, --conntrack-timeout) than "
+                                       "merge is given");
+            break;
+        }
         if (e < 0) {
             rc = e == FST_ENOMEM ? FST_EXIT_FATAL : part_bad(p->path, ln, "bad sessions line");
             break;

@@ -553,8 +553,8 @@ static int append_lists(fst__efact *d, const fst__efact *s)
         d->n_sec += s->n_sec;
     }
     if (s->n_skip) {
-        FST__TRY(fst__grow((void **)&d->skip, &d->cap_skip, d->n_skip + s->n_skip,
-                           sizeof *d->skip));
+        FST__TRY(
+            fst__grow((void **)&d->skip, &d->cap_skip, d->n_skip + s->n_skip, sizeof *d->skip));
         memcpy(d->skip + d->n_skip, s->skip, s->n_skip * sizeof *s->skip);
         d->n_skip += s->n_skip;
     }
@@ -747,8 +747,8 @@ static int apply_skips(const fst__facts *f, fst__observe *o)
             return FST_EINVAL; /* seeded: cannot happen */
         o->nodata += s->nodata;
         o->skipdata += s->skipdata;
-        FST__TRY(fst__grow((void **)&o->skips, &o->cap_skips, o->n_skips + s->n_skip,
-                           sizeof *o->skips));
+        FST__TRY(
+            fst__grow((void **)&o->skips, &o->cap_skips, o->n_skips + s->n_skip, sizeof *o->skips));
         for (uint32_t j = 0; j < s->n_skip; j++)
             o->skips[o->n_skips++] = (fst__skip){e->index, s->skip[j].start, s->skip[j].end};
     }

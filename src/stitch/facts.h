@@ -27,7 +27,7 @@
 #include "stitch/wire.h"
 
 typedef struct fst__stamp {
-    uint64_t rank, seq;         /* rank UINT64_MAX: none */
+    uint64_t rank, seq; /* rank UINT64_MAX: none */
 } fst__stamp;
 
 #define FST__STAMP_NONE ((fst__stamp){UINT64_MAX, UINT64_MAX})
@@ -41,15 +41,15 @@ static inline int fst__stamp_cmp(fst__stamp a, fst__stamp b)
 
 typedef struct fst__secf {
     uint8_t a[16];
-    fst__stamp any;             /* first record that would note it */
-    fst__stamp after;           /* the first at or after its input's first
-                                 * instance record (none: rank UINT64_MAX) */
+    fst__stamp any;   /* first record that would note it */
+    fst__stamp after; /* the first at or after its input's first
+                       * instance record (none: rank UINT64_MAX) */
 } fst__secf;
 
 typedef struct fst__svcf {
     uint8_t a[16];
     fst__stamp at;
-    char *name;                 /* owned */
+    char *name; /* owned */
 } fst__svcf;
 
 typedef struct fst__skipf {
@@ -57,28 +57,28 @@ typedef struct fst__skipf {
 } fst__skipf;
 
 typedef struct fst__efact {
-    char *name;                 /* owned; NULL: records without an interface-id */
-    fst__stamp first;           /* its first record of any kind */
+    char *name;       /* owned; NULL: records without an interface-id */
+    fst__stamp first; /* its first record of any kind */
     uint64_t records, nodata, skipdata;
     uint8_t learning, ncand, is_hop, has_sure, has_dir;
     uint8_t cand[2][16], sure[16], dir[16];
     fst__stamp learn_at, sure_at, dir_at, ctx_at[FST__CTX_N];
-    char *ctx[FST__CTX_N];      /* owned */
+    char *ctx[FST__CTX_N]; /* owned */
     fst__secf *sec;
     uint32_t n_sec, cap_sec;
     fst__skipf *skip;
     uint32_t n_skip, cap_skip;
-    fst__svcf *svc;             /* services seen in its records, by key address */
+    fst__svcf *svc; /* services seen in its records, by key address */
     uint32_t n_svc, cap_svc;
-    int64_t t_lo, t_hi;         /* timed flow records' range (t_lo > t_hi: none) */
+    int64_t t_lo, t_hi; /* timed flow records' range (t_lo > t_hi: none) */
 } fst__efact;
 
 typedef struct fst__facts {
     fst__efact *v;
     uint32_t n, cap;
-    fst__oatab tab;             /* name -> index into v */
+    fst__oatab tab; /* name -> index into v */
     uint64_t seed;
-    const char *last_ptr;       /* map: the interned interface-id last met */
+    const char *last_ptr; /* map: the interned interface-id last met */
     uint32_t last_idx;
 } fst__facts;
 

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "correlate/correlate.h"
+#include "flowstitch/eni.h"
 #include "flowstitch/errors.h"
 
 static void sp(fst__wbuf *b)
@@ -82,10 +84,10 @@ void fst__shard_put_sess(const fst__observe *o, const fst__sessions *ss, const f
     fst__wb_i64(b, s->first);
     sp(b);
     fst__wb_i64(b, s->last);
-    const uint64_t u[] = {s->pk[0], s->pk[1], s->by[0], s->by[1], s->naive_pk, s->naive_by,
-                          s->records, s->flags[0], s->flags[1], s->flags_known, s->ev,
-                          s->action, s->incomplete, s->known, s->tpath[0], s->tpath[1],
-                          s->split, s->has_next, s->subst, s->n_enis};
+    const uint64_t u[] = {s->pk[0],    s->pk[1],   s->by[0],      s->by[1],    s->naive_pk,
+                          s->naive_by, s->records, s->flags[0],   s->flags[1], s->flags_known,
+                          s->ev,       s->action,  s->incomplete, s->known,    s->tpath[0],
+                          s->tpath[1], s->split,   s->has_next,   s->subst,    s->n_enis};
     for (size_t i = 0; i < sizeof u / sizeof u[0]; i++)
         put_u(b, u[i]);
     for (uint32_t i = 0; i < s->n_enis; i++)
@@ -98,11 +100,25 @@ static int emit(fst__wbuf *b, int (*cb)(const char *, void *), void *ud)
     return line ? cb(line, ud) : FST_ENOMEM;
 }
 
-int fst__shard_write(const fst__observe *o, const fst__sessions *ss,
+/* The options a reducer decided sessions with. */
+static void put_options(const fst_stitcher_config *cfg, fst__wbuf *b)
+{
+    fst__wb_reset(b);
+    fst__wb_ch(b, 'P');
+    put_u(b, cfg->meta ? fst_eni_table_count(cfg->meta) : 0);
+    put_u(b, cfg->idle_tcp);
+    put_u(b, cfg->idle_udp);
+    put_u(b, cfg->idle_icmp);
+    put_u(b, cfg->idle_other);
+    put_u(b, fst__conntrack_of(cfg));
+}
+
+int fst__shard_write(const fst__observe *o, const fst__sessions *ss, const fst_stitcher_config *cfg,
                      int (*cb)(const char *line, void *ud), void *ud)
 {
     fst__wbuf b = {0};
-    int rc = 0;
+    put_options(cfg, &b);
+    int rc = emit(&b, cb, ud);
     for (uint32_t i = 1; i < o->n_enis && !rc; i++) {
         fst__shard_put_eni(o, o->enis[i], &b);
         rc = emit(&b, cb, ud);
@@ -316,8 +332,8 @@ static void load_key(fst__wcur *c, fst__pkey *k)
 static int load_sess_enis(fst__wcur *c, const fst__observe *o, fst__sessions *ss, fst__sess *s,
                           uint64_t n)
 {
-    FST__TRY(fst__grow((void **)&ss->enis, &ss->cap_enis, ss->n_enis + (uint32_t)n,
-                       sizeof *ss->enis));
+    FST__TRY(
+        fst__grow((void **)&ss->enis, &ss->cap_enis, ss->n_enis + (uint32_t)n, sizeof *ss->enis));
     s->eni_off = ss->n_enis;
     s->n_enis = (uint32_t)n;
     for (uint64_t i = 0; i < n; i++) {
@@ -343,9 +359,10 @@ static int load_sess(fst__loader *l, fst__observe *o, fst__sessions *ss, fst__wc
     get_i(c, &s.first);
     get_i(c, &s.last);
     uint64_t u[20];
-    static const uint64_t max[20] = {UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX,
-                                     UINT64_MAX, UINT64_MAX, UINT32_MAX, 255, 255, 3,
-                                     UINT16_MAX, 255, 1, 3, 15, 15, 255, 1, 3, 1u << 20};
+    static const uint64_t max[20] = {UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX,
+                                     UINT64_MAX, UINT32_MAX, 255,        255,        3,
+                                     UINT16_MAX, 255,        1,          3,          15,
+                                     15,         255,        1,          3,          1u << 20};
     for (int i = 0; i < 20; i++)
         get_u(c, &u[i], max[i]);
     if (c->bad)
@@ -367,11 +384,20 @@ static int load_sess(fst__loader *l, fst__observe *o, fst__sessions *ss, fst__wc
     return 0;
 }
 
-int fst__shard_load(fst__loader *l, fst__observe *o, fst__sessions *ss, const char *line)
+int fst__shard_load(fst__loader *l, fst__observe *o, fst__sessions *ss,
+                    const fst_stitcher_config *cfg, const char *line)
 {
     fst__wcur c = {line + 1, 0};
     int rc;
     switch (line[0]) {
+    case 'P': {
+        fst__wbuf b = {0};
+        put_options(cfg, &b);
+        const char *mine = fst__wb_str(&b);
+        rc = !mine ? FST_ENOMEM : strcmp(mine, line) ? FST_EVALUE : 0;
+        fst__wb_free(&b);
+        return rc;
+    }
     case 'E':
         rc = load_eni(o, &c);
         break;

@@ -22,18 +22,22 @@ void fst__shard_put_eni(const fst__observe *o, const fst__eni *e, fst__wbuf *b);
 /* The line of session s of ss (groups and reps of o) into b. */
 void fst__shard_put_sess(const fst__observe *o, const fst__sessions *ss, const fst__sess *s,
                          fst__wbuf *b);
-/* Calls cb with every line of the part: ENIs, services, range, counts,
- * then the sessions of ss in order.  0, FST_ENOMEM, or cb's nonzero. */
-int fst__shard_write(const fst__observe *o, const fst__sessions *ss,
+/* Calls cb with every line of the part: the options that decide sessions
+ * (P: the ENI metadata's size, the idle and conntrack timeouts of cfg),
+ * ENIs, services, range, counts, then the sessions of ss in order.  0, FST_ENOMEM, or cb's nonzero.
+ */
+int fst__shard_write(const fst__observe *o, const fst__sessions *ss, const fst_stitcher_config *cfg,
                      int (*cb)(const char *line, void *ud), void *ud);
 
 /* Loading (merge): the state of one run being rebuilt. */
 typedef struct fst__loader {
-    fst__group *last;           /* group of the last session line */
+    fst__group *last; /* group of the last session line */
 } fst__loader;
 
-/* One line written by fst__shard_write into o and ss.  0, FST_EINVAL
- * (malformed, or an ENI out of its index order), FST_ENOMEM. */
-int fst__shard_load(fst__loader *l, fst__observe *o, fst__sessions *ss, const char *line);
+/* One line written by fst__shard_write into o and ss (cfg: merge's
+ * options).  0, FST_EINVAL (malformed, or an ENI out of its index order),
+ * FST_EVALUE (a P line whose options differ from cfg), FST_ENOMEM. */
+int fst__shard_load(fst__loader *l, fst__observe *o, fst__sessions *ss,
+                    const fst_stitcher_config *cfg, const char *line);
 
 #endif

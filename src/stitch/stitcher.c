@@ -742,7 +742,7 @@ int fst_stitcher_finish_part(fst_stitcher *st, fst_line_cb cb, void *ud)
     if (st->facts_on) /* what every input says, over what this reducer learned */
         FST__TRY(fst__facts_apply(&st->facts, &st->obs));
     FST__TRY(run_correlate(st, &st->last));
-    return fst__shard_write(&st->obs, &st->last.ss, cb, ud);
+    return fst__shard_write(&st->obs, &st->last.ss, &st->cfg, cb, ud);
 }
 
 int fst_stitcher_load_part(fst_stitcher *st, const char *line)
@@ -751,7 +751,7 @@ int fst_stitcher_load_part(fst_stitcher *st, const char *line)
         st->facts_on)
         return FST_EINVAL;
     st->loaded = 1;
-    const int rc = fst__shard_load(&st->loader, &st->obs, &st->last.ss, line);
+    const int rc = fst__shard_load(&st->loader, &st->obs, &st->last.ss, &st->cfg, line);
     st->loaded_records = st->obs.records_in;
     return rc;
 }

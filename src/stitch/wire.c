@@ -194,8 +194,8 @@ int fst__wc_text(fst__wcur *c, char **out)
 int fst__wc_word(fst__wcur *c, char *w, size_t cap)
 {
     size_t n = 0;
-    while (!c->bad && ((*c->p >= 'a' && *c->p <= 'z') || (*c->p >= '0' && *c->p <= '9') ||
-                       *c->p == '_')) {
+    while (!c->bad &&
+           ((*c->p >= 'a' && *c->p <= 'z') || (*c->p >= '0' && *c->p <= '9') || *c->p == '_')) {
         if (n + 1 >= cap)
             return fail(c);
         w[n++] = *c->p++;

@@ -18,7 +18,7 @@
 typedef struct fst__wbuf {
     char *p;
     uint32_t n, cap;
-    int failed;         /* out of memory: the line is incomplete */
+    int failed; /* out of memory: the line is incomplete */
 } fst__wbuf;
 
 void fst__wb_reset(fst__wbuf *b);
