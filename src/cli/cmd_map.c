@@ -20,8 +20,8 @@
 
 static void map_help(FILE *f)
 {
-    fputs("usage: flowstitch map [--shards N] [--name NAME] [--fields FMT] [-o FILE] [OPTIONS]\n"
-          "                      INPUT...\n"
+    fputs("usage: flowstitch map [--shards N] [--name NAME] [--eni-metadata FILE] [--fields FMT]\n"
+          "                      [-o FILE] [OPTIONS] INPUT...\n"
           "\n"
           "The map task of a distributed `sessions` run (Hadoop Streaming, Spark,\n"
           "Dask, AWS Batch: docs/distributed.md).  Reads any INPUT `sessions` reads\n"
@@ -38,8 +38,13 @@ static void map_help(FILE *f)
           "Options:\n"
           "  --shards N           at most N keys, 0 .. N-1 (1 to 65536); each map\n"
           "                       task then also sends every shard a census line,\n"
-          "                       so reduce and merge can prove nothing was lost.\n"
-          "                       Without it the key is the connection's hash.\n"
+          "                       so reduce and merge can prove nothing was lost,\n"
+          "                       and each input's per-ENI facts, so the reducers\n"
+          "                       build the sessions.  Without it the key is the\n"
+          "                       connection's hash and merge builds the sessions.\n"
+          "  --eni-metadata FILE  the ENI metadata the run uses (give merge and every\n"
+          "                       reduce the same): a secondary address is keyed by\n"
+          "                       its ENI's primary, as `sessions` keys it\n"
           "  --name NAME          the input name of standard input ('-'), e.g. the\n"
           "                       S3 key a Hadoop Streaming mapper is reading\n"
           "                       (records are ordered by input name, then place\n"

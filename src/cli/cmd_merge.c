@@ -3,7 +3,11 @@
  *
  * First every part's head is read and checked against the others: the
  * same shard count, every shard in exactly one part, the same map tasks
- * heard everywhere, one input name and layout per source.  Then a child
+ * heard everywhere, one input name and layout per source.  Parts that
+ * hold sessions (version 2, from map --shards) are loaded into the
+ * stitcher (fst_stitcher_load_part: the facts lines of the first, which
+ * every other part must repeat, and every part's sessions) and `sessions`
+ * finishes them with no record read.  Parts that hold records: a child
  * process merges the parts' records by their place in the input (input
  * name in walk order, then number in the input), as text with a header
  * line at each change of layout, into a pipe that is this process's
@@ -32,7 +36,11 @@ static void merge_help(FILE *f)
           "The last step of a distributed `sessions` run (docs/distributed.md):\n"
           "reads the parts `flowstitch reduce` wrote and writes the sessions, byte\n"
           "for byte what `flowstitch sessions` writes for the same input (same ids,\n"
-          "order, directions and NAT links).  Every option of `sessions` applies\n"
+          "order, directions and NAT links).  Parts of `map --shards` runs hold\n"
+          "sessions: merge decides directions, NAT legs, order and ids over them\n"
+          "(the reducers must have had the same --eni-metadata, --idle-* and\n"
+          "--conntrack-timeout); others hold records, which merge stitches.\n"
+          "Every option of `sessions` applies\n"
           "(--format, --time-format, -o, --eni-metadata, --subnets, --idle-*,\n"
           "--filter, --since, --until, --stats, ...; see `flowstitch sessions\n"
           "--help`), except --stream and --horizon.  Give the same options\n"

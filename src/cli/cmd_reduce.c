@@ -1,10 +1,13 @@
 /* cli/cmd_reduce.c - `flowstitch reduce`: the reduce task of a distributed
  * run (docs/distributed.md).
  *
- * Reads map lines (KEY R|S|C ...) from stdin, for any number of keys in any
- * order, checks them all, and writes one part: its keys, the map tasks it
- * heard from, the sources, and the records in the order `sessions` reads
- * them (input name in walk order, then the record's number in its input).
+ * Reads map lines (KEY R|S|C|F ...) from stdin, for any number of keys in
+ * any order, checks them all, and writes one part: its keys, the map tasks
+ * it heard from, the sources, and then, with facts (F lines: map --shards),
+ * the sessions of its keys built by the engine (fst_stitcher_add_facts,
+ * push of the records in the order `sessions` reads them,
+ * fst_stitcher_finish_part); without, the records in that order (input
+ * name in walk order, then the record's number in its input).
  * Checks: every line well formed; every record's source known; no record
  * twice; with --shards, every key's records counted against the census the
  * map tasks sent (a lost or doubled map output is an error here, not a
@@ -20,14 +23,15 @@
 
 static void reduce_help(FILE *f)
 {
-    fputs("usage: flowstitch reduce [-o FILE] < MAP-LINES\n"
+    fputs("usage: flowstitch reduce [-o FILE] [SESSIONS-OPTIONS] < MAP-LINES\n"
           "\n"
           "The reduce task of a distributed `sessions` run (docs/distributed.md).\n"
           "Reads the lines `flowstitch map` wrote, for one key or many, in any\n"
           "order (grouped by key as Hadoop Streaming, Spark's RDD.pipe after a\n"
           "partition, or sort deliver them, or not), and writes one part for\n"
-          "`flowstitch merge`: the records of its keys in the order `sessions`\n"
-          "reads them, with their sources and the census of the map tasks.\n"
+          "`flowstitch merge`.  With `map --shards` the part holds the sessions\n"
+          "of its keys, correlated with the facts every map task sent about every\n"
+          "ENI exactly as `sessions` would; without, their records in input order.\n"
           "\n"
           "Every line is checked; a bad line is reported as stdin:LINE: reason.\n"
           "With --shards maps, each key's records must add up to the census the\n"
@@ -36,6 +40,9 @@ static void reduce_help(FILE *f)
           "Options:\n"
           "  -o, --output FILE  write the part there (default: standard output)\n"
           "  -q, --quiet        no summary line on standard error\n"
+          "  --eni-metadata FILE, --idle-tcp/-udp/-icmp/-other S, --conntrack-timeout S,\n"
+          "  --threads N        as `sessions`: give the options that decide sessions\n"
+          "                     to every reduce and to merge alike (merge checks)\n"
           "  -h, --help         this text\n"
           "\n"
           "Exit status: 0 part written; 2 usage; 3 bad input (nothing written),\n"
