@@ -225,10 +225,10 @@ sed "s/^K$TAB/K${TAB}x/" byconn.part > renamed.part
 expect "merge: a record in two parts" "in another part too" "$bin" merge byconn.part renamed.part
 expect "merge: records and sessions parts mixed" "holds" "$bin" merge byconn.part good/part-0
 # sessions parts: every part must hold the same facts, each line well formed
-awk '/^E / && !d { $4 = $4 + 1; d = 1 } 1' good/part-1 > facts.part
+awk -F'\t' -v OFS='\t' '$1 == "E" && !d { $2 = $2 "x"; d = 1 } 1' good/part-1 > facts.part
 expect "merge: parts with other facts" "different facts" "$bin" merge good/part-0 facts.part \
   good/part-2 good/part-3
-awk '/^X / && !d { sub(/^X /, "X zz"); d = 1 } 1' good/part-2 > badx.part
+awk -F'\t' -v OFS='\t' '$1 == "X" && !d { $2 = "zz" $2; d = 1 } 1' good/part-2 > badx.part
 expect "merge: a bad session line" "bad sessions line" "$bin" merge good/part-0 good/part-1 \
   badx.part good/part-3
 # nothing written when a part is bad

@@ -151,15 +151,23 @@ static int add_source(merge_ctx *m, const part *p, uint64_t ln, char **f)
 
 /* One line of a part's head (f[0..n)); -1 at the first record or the end
  * line, 0 to go on, or an exit code (positive) after a message. */
-/* A line the engine wrote (version 2): a kind letter and a space. */
+/* A line the engine wrote (version 2): its kind letter, then a tab where
+ * the engine's own line has a space (reduce put it there for Hadoop); in
+ * the head's fields (split at tabs), the kind alone. */
 static int engine_line(const char *s)
 {
-    return s[0] && strchr("PEVWIX", s[0]) && s[1] == ' ';
+    return s[0] && strchr("PEVWIX", s[0]) && s[1] == '\t';
+}
+
+static int engine_kind(const char *s)
+{
+    return s[0] && strchr("PEVWIX", s[0]) && !s[1];
 }
 
 static int head_line(merge_ctx *m, part *p, uint64_t ln, char **f, int n)
 {
-    if (!strcmp(f[0], "R") || !strcmp(f[0], "end") || (p->version == 2 && engine_line(f[0])))
+    if (!strcmp(f[0], "R") || !strcmp(f[0], "end") ||
+        (p->version == 2 && n >= 2 && engine_kind(f[0])))
         return -1;
     if (!strcmp(f[0], "K") && n == 2 && f[1][0]) {
         char **nk = realloc(p->keys, (p->nkeys + 1) * sizeof *nk);
@@ -562,6 +570,7 @@ static int load_one(const part *p, fst_stitcher *st, int first, uint64_t *facts)
             rc = part_bad(p->path, ln, "not a line of a sessions part (P, E, V, W, I, X)");
             break;
         }
+        line[1] = ' '; /* the engine's line again */
         const int fact = strchr("PEVW", line[0]) != NULL;
         if (fact)
             *facts = fst_cli_fnv(*facts, line, (size_t)len + 1);

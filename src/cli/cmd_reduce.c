@@ -533,10 +533,14 @@ typedef struct part_out {
     uint64_t lines;
 } part_out;
 
+/* An engine line "K REST" as "K<TAB>REST": a line with a tab keeps its
+ * bytes through Hadoop's TextOutputFormat (key, tab, value). */
 static int put_line(const char *line, void *ud)
 {
     part_out *p = ud;
-    fputs(line, p->out);
+    putc(line[0], p->out);
+    putc('\t', p->out);
+    fputs(line[0] && line[1] ? line + 2 : "", p->out);
     putc('\n', p->out);
     p->lines++;
     return 0;
