@@ -253,6 +253,8 @@ int fst_cli_split_tabs(char *s, char **f, int max);
  * (the engine does not use that time). */
 void fst_cli_put_record(FILE *out, const char *layout, const char **cur, const char *raw,
                         size_t len);
+#define FST_CLI_RECORD_PREFIX "1970-01-01T00:00:00Z "
+#define FST_CLI_RECORD_PREFIX_LEN (sizeof FST_CLI_RECORD_PREFIX - 1)
 
 /* `sessions` with a hook (merge): input_done runs once every record was
  * pushed, before any session is written, with the run's stitcher; its

@@ -493,27 +493,47 @@ static int give_facts(const lines *L, fst_stitcher *st)
     return 0;
 }
 
+/* The bytes record_text writes at most: each record behind its prefix, a
+ * header line where the layout changes. */
+static size_t text_bound(const lines *L)
+{
+    const char *cur = NULL;
+    size_t n = 1;
+    for (size_t i = 0; i < L->nr; i++) {
+        const char *layout = find_source(L, L->r[i].sid)->layout;
+        if (!cur || (layout != cur && strcmp(layout, cur)))
+            n += strlen(layout) + 1;
+        cur = layout;
+        n += strlen(L->r[i].raw) + FST_CLI_RECORD_PREFIX_LEN + 1;
+    }
+    return n;
+}
+
 /* The records, in input order, as the text the engine reads (the same
- * stream merge fed `sessions` before reducers built sessions). */
+ * stream merge feeds `sessions` from records parts), into a buffer of
+ * exactly the bound (no doubling: it is a reducer's largest). */
 static int record_text(const lines *L, char **buf, size_t *len)
 {
-    FILE *m = open_memstream(buf, len);
+    const size_t cap = text_bound(L);
+    if (!(*buf = malloc(cap)))
+        return FST_EXIT_FATAL;
+    FILE *m = fmemopen(*buf, cap, "w");
     if (!m)
         return FST_EXIT_FATAL;
     const char *cur = NULL;
     char *raw = NULL;
-    size_t cap = 0;
+    size_t rcap = 0;
     int code = 0;
     for (size_t i = 0; i < L->nr && !code; i++) {
         const size_t n = strlen(L->r[i].raw);
-        if (n + 1 > cap) {
+        if (n + 1 > rcap) {
             char *nr = realloc(raw, n + 1);
             if (!nr) {
                 code = FST_EXIT_FATAL;
                 break;
             }
             raw = nr;
-            cap = n + 1;
+            rcap = n + 1;
         }
         memcpy(raw, L->r[i].raw, n + 1);
         const long ul = fst_cli_unescape(raw, n);
@@ -523,6 +543,10 @@ static int record_text(const lines *L, char **buf, size_t *len)
             fst_cli_put_record(m, find_source(L, L->r[i].sid)->layout, &cur, raw, (size_t)ul);
     }
     free(raw);
+    const long at = ftell(m);
+    if (at < 0 || (size_t)at >= cap)
+        code = code ? code : FST_EXIT_FATAL;
+    *len = at < 0 ? 0 : (size_t)at;
     if (fclose(m) != 0 && !code)
         code = FST_EXIT_FATAL;
     return code;
@@ -561,15 +585,17 @@ static void write_head(FILE *out, lines *L, const keyset *K, int version)
                 L->s[i].layout);
 }
 
-/* Pushes the records (their text in buf) and writes the sessions part; an
- * exit code. */
-static int correlate_part(fst_stitcher *st, const char *buf, size_t len, const fst_cli_input_opts *in,
-                          FILE *out, lines *L, const keyset *K, uint64_t *sessions)
+/* Pushes the records (their text in *buf, freed once pushed: the
+ * correlation's peak comes later) and writes the sessions part; an exit
+ * code. */
+static int correlate_part(fst_stitcher *st, char **buf, size_t len,
+                          const fst_cli_input_opts *in, FILE *out, lines *L, const keyset *K,
+                          uint64_t *sessions)
 {
     fst_reader_config rcfg = in->reader;
     rcfg.threads = 1;
     fst_reader *r = fst_reader_new(&rcfg);
-    if (!r || fst_reader_add_mem(r, "-", buf, len) < 0) {
+    if (!r || fst_reader_add_mem(r, "-", *buf, len) < 0) {
         fst_reader_free(r);
         return FST_EXIT_FATAL;
     }
@@ -577,6 +603,8 @@ static int correlate_part(fst_stitcher *st, const char *buf, size_t len, const f
     uint64_t line;
     int rc = fst_stitcher_push_reader(st, r, &file, &line);
     fst_reader_free(r);
+    free(*buf);
+    *buf = NULL;
     if (rc < 0) {
         fprintf(stderr, CMD ": %s\n", fst_strerror(rc));
         return FST_EXIT_FATAL;
@@ -614,7 +642,7 @@ static int reduce_sessions(lines *L, const keyset *K, FILE *out, fst_cli_build_o
     if (!code)
         code = record_text(L, &buf, &len);
     if (!code)
-        code = correlate_part(st, buf, len, in, out, L, K, nlines);
+        code = correlate_part(st, &buf, len, in, out, L, K, nlines);
     free(buf);
     fst_stitcher_free(st);
     fst_eni_table_free(meta);

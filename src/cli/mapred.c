@@ -178,13 +178,12 @@ int fst_cli_split_tabs(char *s, char **f, int max)
 void fst_cli_put_record(FILE *out, const char *layout, const char **cur, const char *raw,
                         size_t len)
 {
-    static const char prefix[] = "1970-01-01T00:00:00Z ";
     if (!*cur || (layout != *cur && strcmp(layout, *cur))) {
         fputs(layout, out);
         putc('\n', out);
         *cur = layout;
     }
-    fputs(prefix, out);
+    fputs(FST_CLI_RECORD_PREFIX, out);
     fwrite(raw, 1, len, out);
     putc('\n', out);
 }
