@@ -12,10 +12,13 @@
  * read order: input name rank, then record number.  Expected values below
  * are derived by hand from those rules. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "stitch/facts.h"
 #include "stitch/shard.h"
+#include "flowstitch/reader.h"
+#include "flowstitch/shard.h"
 
 static void v4(uint8_t a[16], uint8_t x, uint8_t y, uint8_t z, uint8_t w)
 {
@@ -388,4 +391,77 @@ Test(shard, a_session_line_by_hand)
                  FST_EINVAL);
     fst__sessions_free(&got);
     fst__observe_free(&m);
+}
+
+/* ---- map: facts gathered from records (public fst_facts) -------------- */
+
+typedef struct got_facts {
+    char *eni[4], *text[4];
+    int n;
+} got_facts;
+
+static int take(const char *eni, const char *text, void *ud)
+{
+    got_facts *g = ud;
+    cr_assert_lt(g->n, 4);
+    g->eni[g->n] = eni ? strdup(eni) : NULL;
+    g->text[g->n++] = strdup(text);
+    return 0;
+}
+
+/* eni-a (an instance's ENI, 10.0.0.5): record 0 egress to 10.0.0.6 in
+ * vpc-1 without an instance id; record 1 the reply, in "vpc-2" (a
+ * conflict: the first value stays) with instance i-1; record 2 egress to
+ * 10.0.0.7 whose pkt-srcaddr 10.0.1.1 differs from srcaddr 10.0.0.5 (so
+ * 10.0.0.5 is surely its own, and 10.0.1.1 a secondary address, the
+ * instance being known).  Record 3: eni-b's NODATA.  Expected, by hand:
+ * first record 0; 3 flow records; the address in every record: 10.0.0.5;
+ * substituted: 10.0.0.5 at record 2; flow-direction's own: 10.0.0.5
+ * (egress source) at 0; vpc-1 at 0, i-1 at 1; secondary 10.0.1.1 at 2,
+ * after the instance at 2; times 100 .. 180. */
+Test(facts, gathered_by_map)
+{
+    static const char in[] =
+        "version interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end "
+        "action log-status vpc-id instance-id flow-direction pkt-srcaddr pkt-dstaddr\n"
+        "5 eni-a 10.0.0.5 10.0.0.6 40000 443 6 1 100 100 160 ACCEPT OK vpc-1 - egress "
+        "10.0.0.5 10.0.0.6\n"
+        "5 eni-a 10.0.0.6 10.0.0.5 443 40000 6 1 100 110 170 ACCEPT OK vpc-2 i-1 ingress "
+        "10.0.0.6 10.0.0.5\n"
+        "5 eni-a 10.0.0.5 10.0.0.7 40001 443 6 1 50 120 180 ACCEPT OK vpc-1 i-1 egress "
+        "10.0.1.1 10.0.0.7\n"
+        "5 eni-b - - - - - - - 200 260 - NODATA - - - - -\n";
+    fst_reader_config rc;
+    fst_reader_config_init(&rc);
+    fst_reader *r = fst_reader_new(&rc);
+    cr_assert_eq(fst_reader_add_mem(r, "a.log", in, sizeof in - 1), 0);
+    fst_facts *f = fst_facts_new(NULL);
+    const fst_record *rec;
+    uint64_t key[4], seq = 0;
+    while (fst_reader_next(r, &rec) > 0) {
+        cr_assert_lt(seq, 4);
+        cr_assert_eq(fst_facts_push(f, rec, seq, &key[seq]), 0);
+        seq++;
+    }
+    cr_assert_eq(seq, 4);
+    cr_assert_eq(key[0], key[1], "both directions of a connection: one key");
+    cr_assert_neq(key[0], key[2]);
+    got_facts g = {{0}, {0}, 0};
+    cr_assert_eq(fst_facts_flush(f, take, &g), 0);
+    cr_assert_eq(g.n, 2);
+    cr_assert_str_eq(g.eni[0], "eni-a");
+    cr_assert_str_eq(g.text[0], "f=0 n=3,0,0 l=0,1," A5 " s=2," A5 " d=0," A5
+                                " c1=0,vpc-1 c5=1,i-1 x=2,00000000000000000000ffff0a000101,2"
+                                " t=100,180");
+    cr_assert_str_eq(g.eni[1], "eni-b");
+    cr_assert_str_eq(g.text[1], "f=3 n=0,1,0");
+    got_facts none = {{0}, {0}, 0};
+    cr_assert_eq(fst_facts_flush(f, take, &none), 0);
+    cr_assert_eq(none.n, 0, "flushed facts are forgotten");
+    for (int i = 0; i < g.n; i++) {
+        free(g.eni[i]);
+        free(g.text[i]);
+    }
+    fst_facts_free(f);
+    fst_reader_free(r);
 }
