@@ -142,16 +142,35 @@ Test(facts, malformed_lines_refused)
     fst__facts_free(&f);
 }
 
+/* Written back: the first record on every line, then what correlating
+ * needs (candidates, substituted address, SKIPDATA), then, after "w", the
+ * rest; read back, the same facts, and a "w" line marks the whole. */
 Test(facts, write_then_read)
 {
-    fst__facts f;
+    fst__facts f, g;
     fst__facts_init(&f, 6);
+    fst__facts_init(&g, 6);
     cr_assert_eq(fst__facts_read(&f, 0, "eni-a", in0), 0);
+    cr_assert_not(f.whole, "in0 has no w token");
     fst__wbuf b = {0};
-    fst__facts_write(&f.v[0], &b);
-    cr_assert_str_eq(fst__wb_str(&b), in0, "the same tokens, in the same order");
+    fst__facts_write(&f.v[0], FST__FACTS_SHARED, &b);
+    cr_assert_str_eq(fst__wb_str(&b), "f=3 l=3,2," A5 "," B6 " s=4," A5);
+    cr_assert_eq(fst__facts_read(&g, 0, "eni-a", fst__wb_str(&b)), 0);
+    cr_assert_not(g.whole);
+    fst__facts_write(&f.v[0], FST__FACTS_REST, &b);
+    cr_assert_str_eq(fst__wb_str(&b), "f=3 w= n=2,0,0 d=5," A5 " c1=3,vpc-1 c5=6,i-1 x=7," S1
+                                      ",7 t=100,160");
+    cr_assert_eq(fst__facts_read(&g, 0, "eni-a", fst__wb_str(&b)), 0);
+    cr_assert(g.whole);
+    fst__facts_write(&g.v[0], FST__FACTS_ALL, &b);
+    char *both = strdup(fst__wb_str(&b));
+    fst__facts_write(&f.v[0], FST__FACTS_ALL, &b);
+    cr_assert_eq(g.n, 1);
+    cr_assert_str_eq(both, fst__wb_str(&b), "the two lines read give the facts back");
+    free(both);
     fst__wb_free(&b);
     fst__facts_free(&f);
+    fst__facts_free(&g);
 }
 
 /* Seeding: ENIs in the order one machine meets them; applying: their
@@ -271,9 +290,16 @@ Test(shard, sessions_and_enis_round_trip)
     lines_ l = {{0}, 0};
     fst_stitcher_config cfg;
     fst_stitcher_config_init(&cfg);
-    cr_assert_eq(fst__shard_write(&o, &ss, &cfg, keep, &l), 0);
-    cr_assert_eq(l.n, 7, "options, 2 ENIs, 1 service, the range, the counts, 1 session");
-    cr_assert_eq(l.v[6][0], 'X');
+    cr_assert_eq(fst__shard_write(&o, &ss, &cfg, 1, keep, &l), 0);
+    cr_assert_eq(l.n, 9, "options, 2 ENIs, their context, 1 service, the range, the counts, "
+                         "1 session");
+    cr_assert_eq(l.v[3][0], 'C');
+    cr_assert_eq(l.v[8][0], 'X');
+    lines_ part = {{0}, 0};
+    cr_assert_eq(fst__shard_write(&o, &ss, &cfg, 0, keep, &part), 0);
+    cr_assert_eq(part.n, 5, "not whole: no C, V, W lines");
+    for (int i = 0; i < part.n; i++)
+        free(part.v[i]);
 
     cr_assert_eq(fst__observe_init(&m, NULL, 10), 0);
     memset(&got, 0, sizeof got);
@@ -351,7 +377,7 @@ Test(shard, a_session_line_by_hand)
     memset(&got, 0, sizeof got);
     fst__loader ld = {0};
     cr_assert_eq(
-        fst__shard_load(&ld, &m, &got, &cfg, "E 1 eni-x 1 1 " A5 " - - 0 - - - - - - - 2 0 0 0"),
+        fst__shard_load(&ld, &m, &got, &cfg, "E 1 eni-x 1 1 " A5 " - -"),
         0);
     cr_assert_eq(fst__shard_load(&ld, &m, &got, &cfg,
                                  "X " A5 " 40000 " B6 " 443 6 4 0 - - 10 70 1 2 3 4 5 6 2 2 18 3 9 "
@@ -379,7 +405,7 @@ Test(shard, a_session_line_by_hand)
     /* refused: an ENI out of order, an ENI index past the table, a
      * trailing token */
     cr_assert_eq(
-        fst__shard_load(&ld, &m, &got, &cfg, "E 5 eni-y 0 0 - - - 0 - - - - - - - 0 0 0 0"),
+        fst__shard_load(&ld, &m, &got, &cfg, "E 5 eni-y 0 0 - - -"),
         FST_EINVAL);
     cr_assert_eq(fst__shard_load(&ld, &m, &got, &cfg,
                                  "X " A5 " 1 " B6 " 2 6 4 0 - - 1 2 0 0 0 0 0 0 1 0 0 0 0 "
@@ -400,9 +426,10 @@ typedef struct got_facts {
     int n;
 } got_facts;
 
-static int take(const char *eni, const char *text, void *ud)
+static int take(const char *eni, const char *text, int rest, void *ud)
 {
     got_facts *g = ud;
+    cr_assert_eq(rest, g->n % 2, "the shared text first, then the rest");
     cr_assert_lt(g->n, 4);
     g->eni[g->n] = eni ? strdup(eni) : NULL;
     g->text[g->n++] = strdup(text);
@@ -448,13 +475,16 @@ Test(facts, gathered_by_map)
     cr_assert_neq(key[0], key[2]);
     got_facts g = {{0}, {0}, 0};
     cr_assert_eq(fst_facts_flush(f, take, &g), 0);
-    cr_assert_eq(g.n, 2);
+    cr_assert_eq(g.n, 4, "two texts per ENI: for every reducer, and the rest");
     cr_assert_str_eq(g.eni[0], "eni-a");
-    cr_assert_str_eq(g.text[0], "f=0 n=3,0,0 l=0,1," A5 " s=2," A5 " d=0," A5
+    cr_assert_str_eq(g.text[0], "f=0 l=0,1," A5 " s=2," A5);
+    cr_assert_str_eq(g.eni[1], "eni-a");
+    cr_assert_str_eq(g.text[1], "f=0 w= n=3,0,0 d=0," A5
                                 " c1=0,vpc-1 c5=1,i-1 x=2,00000000000000000000ffff0a000101,2"
                                 " t=100,180");
-    cr_assert_str_eq(g.eni[1], "eni-b");
-    cr_assert_str_eq(g.text[1], "f=3 n=0,1,0");
+    cr_assert_str_eq(g.eni[2], "eni-b");
+    cr_assert_str_eq(g.text[2], "f=3");
+    cr_assert_str_eq(g.text[3], "f=3 w= n=0,1,0");
     got_facts none = {{0}, {0}, 0};
     cr_assert_eq(fst_facts_flush(f, take, &none), 0);
     cr_assert_eq(none.n, 0, "flushed facts are forgotten");

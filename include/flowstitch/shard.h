@@ -39,10 +39,13 @@ void fst_facts_free(fst_facts *f);
  * connection, both directions, every ENI, the same), or of its ENI for a
  * record without a connection.  0, FST_EINVAL, FST_ENOMEM. */
 int fst_facts_push(fst_facts *f, const fst_record *rec, uint64_t seq, uint64_t *key);
-/* Calls cb(eni, text, ud) for each ENI of the records pushed since the last
- * flush (eni NULL: records without an interface-id), then forgets them.
- * 0, FST_ENOMEM, or cb's nonzero return. */
-typedef int (*fst_facts_cb)(const char *eni, const char *text, void *ud);
+/* Calls cb(eni, text, rest, ud) twice for each ENI of the records pushed
+ * since the last flush (eni NULL: records without an interface-id), then
+ * forgets them: rest 0, the facts every reducer needs (send them to every
+ * shard); rest 1, those only merge needs (send them to one shard, the same
+ * for every map task: its reducer hands them on).  0, FST_ENOMEM, or cb's
+ * nonzero return. */
+typedef int (*fst_facts_cb)(const char *eni, const char *text, int rest, void *ud);
 int fst_facts_flush(fst_facts *f, fst_facts_cb cb, void *ud);
 
 /* Reduce: one facts text of ENI eni (NULL: none) from the input whose name

@@ -297,17 +297,18 @@ static int source_once(map_run *m)
     return fresh < 0 ? -1 : 0;
 }
 
-/* fst_facts_cb: one ENI's facts of the current input to every shard,
- * KEY F SID ENI FACTS (ENI '-': records without one), after the source. */
-static int put_fact(const char *eni, const char *text, void *ud)
+/* fst_facts_cb: one ENI's facts of the current input, after the source:
+ * what correlating needs to every shard (KEY F SID ENI FACTS; ENI '-':
+ * records without one), the rest to shard 0 (KEY G SID ENI FACTS). */
+static int put_fact(const char *eni, const char *text, int rest, void *ud)
 {
     map_run *m = ud;
-    for (uint32_t k = 0; k < m->shards; k++) {
+    for (uint32_t k = 0; k < (rest ? 1 : m->shards); k++) {
         set_key(m, k);
         if (source_once(m) < 0)
             return 1;
         ob_put(&m->ob, m->key, m->keylen);
-        ob_kind_id(&m->ob, 'F', m->sid);
+        ob_kind_id(&m->ob, rest ? 'G' : 'F', m->sid);
         if (eni)
             ob_escaped(&m->ob, eni, strlen(eni));
         else
@@ -319,9 +320,9 @@ static int put_fact(const char *eni, const char *text, void *ud)
     return m->ob.failed;
 }
 
-static int drop_fact(const char *eni, const char *text, void *ud)
+static int drop_fact(const char *eni, const char *text, int rest, void *ud)
 {
-    (void)eni, (void)text, (void)ud;
+    (void)eni, (void)text, (void)rest, (void)ud;
     return 0;
 }
 

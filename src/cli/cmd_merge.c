@@ -156,12 +156,12 @@ static int add_source(merge_ctx *m, const part *p, uint64_t ln, char **f)
  * the head's fields (split at tabs), the kind alone. */
 static int engine_line(const char *s)
 {
-    return s[0] && strchr("PEVWIX", s[0]) && s[1] == '\t';
+    return s[0] && strchr("PECVWIX", s[0]) && s[1] == '\t';
 }
 
 static int engine_kind(const char *s)
 {
-    return s[0] && strchr("PEVWIX", s[0]) && !s[1];
+    return s[0] && strchr("PECVWIX", s[0]) && !s[1];
 }
 
 static int head_line(merge_ctx *m, part *p, uint64_t ln, char **f, int n)
@@ -532,10 +532,12 @@ static void run_child(const merge_ctx *m, int fd)
 
 /* ---- sessions parts (version 2): loaded into the stitcher ------------- */
 
-/* The sessions of part p into st.  The facts lines (E, V, W) are the same
- * in every part: loaded from the first, the others' hashed into *facts
- * and compared by the caller.  An exit code. */
-static int load_one(const part *p, fst_stitcher *st, int first, uint64_t *facts)
+/* The sessions of part p into st.  The options and ENIs (P, E) are the
+ * same in every part: loaded from the first, every part's hashed into
+ * *facts and compared by the caller.  The rest of the facts (C, V, W) is
+ * in the part of the reducer that got them whole: *whole set when p is
+ * that part.  An exit code. */
+static int load_one(const part *p, fst_stitcher *st, int first, uint64_t *facts, int *whole)
 {
     FILE *f = fopen(p->path, "r");
     if (!f || fseeko(f, p->r_at, SEEK_SET)) {
@@ -567,13 +569,14 @@ static int load_one(const part *p, fst_stitcher *st, int first, uint64_t *facts)
         }
         n++;
         if (!engine_line(line)) {
-            rc = part_bad(p->path, ln, "not a line of a sessions part (P, E, V, W, I, X)");
+            rc = part_bad(p->path, ln, "not a line of a sessions part (P, E, C, V, W, I, X)");
             break;
         }
         line[1] = ' '; /* the engine's line again */
-        const int fact = strchr("PEVW", line[0]) != NULL;
+        const int fact = line[0] == 'P' || line[0] == 'E';
         if (fact)
             *facts = fst_cli_fnv(*facts, line, (size_t)len + 1);
+        *whole |= line[0] == 'W';
         const int e = fact && !first ? 0 : fst_stitcher_load_part(st, line);
         if (e == FST_EVALUE) {
             rc = part_bad(p->path, ln, "the reducers decided sessions with other options "
@@ -595,16 +598,24 @@ static int load_one(const part *p, fst_stitcher *st, int first, uint64_t *facts)
 static int load_sessions(void *ud, fst_stitcher *st)
 {
     const merge_ctx *m = ud;
-    const part *ref = NULL;
+    const part *ref = NULL, *whole_in = NULL;
     uint64_t ref_facts = 0;
     for (size_t i = 0; i < m->np; i++) {
         const part *p = &m->p[i];
         if (!p->nkeys)
             continue;
         uint64_t facts;
-        const int rc = load_one(p, st, !ref, &facts);
+        int whole = 0;
+        const int rc = load_one(p, st, !ref, &facts, &whole);
         if (rc)
             return rc;
+        if (whole && whole_in) {
+            fprintf(stderr, CMD ": %s and %s both hold the whole facts (parts of two runs?)\n",
+                    p->path, whole_in->path);
+            return FST_EXIT_FATAL;
+        }
+        if (whole)
+            whole_in = p;
         if (!ref) {
             ref = p;
             ref_facts = facts;
@@ -613,6 +624,10 @@ static int load_sessions(void *ud, fst_stitcher *st)
                             "outputs, or other --eni-metadata?)\n", p->path, ref->path);
             return FST_EXIT_FATAL;
         }
+    }
+    if (ref && !whole_in) {
+        fprintf(stderr, CMD ": no part holds the whole facts (the part of shard 0)\n");
+        return FST_EXIT_FATAL;
     }
     return FST_EXIT_OK;
 }

@@ -91,6 +91,7 @@ typedef struct cline {
 
 typedef struct fline {
     uint64_t sid, lineno;
+    char kind;         /* 'F' (to every shard) or 'G' (the rest, to shard 0) */
     const char *eni;   /* as read (escaped; "-": none) */
     const char *text;
 } fline;
@@ -175,14 +176,15 @@ static int take_line(lines *L, char **f, int n, uint64_t ln)
         return 0;
     }
     case 'F':
+    case 'G':
         if (!f[3][0] || !f[4][0])
             return bad(ln, "empty ENI or facts");
         if (!GROW(L->f, L->nf, L->capf))
             return FST_EXIT_FATAL;
-        L->f[L->nf++] = (fline){a, ln, f[3], f[4]};
+        L->f[L->nf++] = (fline){a, ln, f[1][0], f[3], f[4]};
         return 0;
     default:
-        return bad(ln, "unknown line kind (R, S, C or F)");
+        return bad(ln, "unknown line kind (R, S, C, F or G)");
     }
 }
 
@@ -440,6 +442,8 @@ static int cmp_fact(const void *a, const void *b)
     const fline *x = a, *y = b;
     if (x->sid != y->sid)
         return x->sid < y->sid ? -1 : 1;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
     const int c = strcmp(x->eni, y->eni);
     return c ? c : strcmp(x->text, y->text);
 }
@@ -452,7 +456,8 @@ static int settle_facts(lines *L)
         qsort(L->f, L->nf, sizeof *L->f, cmp_fact);
     size_t u = 0;
     for (size_t i = 0; i < L->nf; i++) {
-        if (u && L->f[u - 1].sid == L->f[i].sid && !strcmp(L->f[u - 1].eni, L->f[i].eni)) {
+        if (u && L->f[u - 1].sid == L->f[i].sid && L->f[u - 1].kind == L->f[i].kind &&
+            !strcmp(L->f[u - 1].eni, L->f[i].eni)) {
             if (strcmp(L->f[u - 1].text, L->f[i].text))
                 return bad(L->f[i].lineno, "facts of this ENI and source differ from "
                                            "another line's (two map tasks read one input?)");

@@ -285,19 +285,10 @@ static void put_seq_addr(fst__wbuf *b, const char *tag, fst__stamp s, const uint
     fst__wb_addr(b, a);
 }
 
-void fst__facts_write(const fst__efact *e, fst__wbuf *b)
+/* What correlating needs (to every reducer): candidates, the substituted
+ * address, SKIPDATA windows. */
+static void write_shared(const fst__efact *e, fst__wbuf *b)
 {
-    fst__wb_reset(b);
-    put_tag(b, "f");
-    fst__wb_u64(b, e->first.seq);
-    if (e->records || e->nodata || e->skipdata) {
-        put_tag(b, "n");
-        fst__wb_u64(b, e->records);
-        fst__wb_ch(b, ',');
-        fst__wb_u64(b, e->nodata);
-        fst__wb_ch(b, ',');
-        fst__wb_u64(b, e->skipdata);
-    }
     if (e->learning) {
         put_tag(b, "l");
         fst__wb_u64(b, e->learn_at.seq);
@@ -310,6 +301,27 @@ void fst__facts_write(const fst__efact *e, fst__wbuf *b)
     }
     if (e->has_sure)
         put_seq_addr(b, "s", e->sure_at, e->sure);
+    for (uint32_t i = 0; i < e->n_skip; i++) {
+        put_tag(b, "k");
+        fst__wb_i64(b, e->skip[i].start);
+        fst__wb_ch(b, ',');
+        fst__wb_i64(b, e->skip[i].end);
+    }
+}
+
+/* What only merge needs (to one reducer): counts, hop, the flow-direction
+ * address, context, secondaries, services, times. */
+static void write_rest(const fst__efact *e, fst__wbuf *b)
+{
+    put_tag(b, "w");
+    if (e->records || e->nodata || e->skipdata) {
+        put_tag(b, "n");
+        fst__wb_u64(b, e->records);
+        fst__wb_ch(b, ',');
+        fst__wb_u64(b, e->nodata);
+        fst__wb_ch(b, ',');
+        fst__wb_u64(b, e->skipdata);
+    }
     if (e->is_hop)
         put_tag(b, "h");
     if (e->has_dir)
@@ -330,12 +342,6 @@ void fst__facts_write(const fst__efact *e, fst__wbuf *b)
         else
             fst__wb_u64(b, e->sec[i].after.seq);
     }
-    for (uint32_t i = 0; i < e->n_skip; i++) {
-        put_tag(b, "k");
-        fst__wb_i64(b, e->skip[i].start);
-        fst__wb_ch(b, ',');
-        fst__wb_i64(b, e->skip[i].end);
-    }
     for (uint32_t i = 0; i < e->n_svc; i++) {
         put_seq_addr(b, "v", e->svc[i].at, e->svc[i].a);
         fst__wb_ch(b, ',');
@@ -347,6 +353,17 @@ void fst__facts_write(const fst__efact *e, fst__wbuf *b)
         fst__wb_ch(b, ',');
         fst__wb_i64(b, e->t_hi);
     }
+}
+
+void fst__facts_write(const fst__efact *e, int parts, fst__wbuf *b)
+{
+    fst__wb_reset(b);
+    put_tag(b, "f");
+    fst__wb_u64(b, e->first.seq);
+    if (parts & FST__FACTS_SHARED)
+        write_shared(e, b);
+    if (parts & FST__FACTS_REST)
+        write_rest(e, b);
 }
 
 /* ---- reduce: reading and combining ------------------------------------ */
@@ -435,13 +452,16 @@ static int read_counts(fst__efact *e, fst__wcur *c)
     return fst__wc_u64(c, &e->skipdata) < 0 ? FST_EINVAL : 0;
 }
 
-static int read_token(fst__efact *e, fst__wcur *c, uint64_t rank)
+static int read_token(fst__efact *e, fst__wcur *c, uint64_t rank, int *whole)
 {
     char w[4];
     if (fst__wc_word(c, w, sizeof w) < 0)
         return FST_EINVAL;
-    if (!strcmp(w, "h")) {
-        e->is_hop = 1;
+    if (!strcmp(w, "h") || !strcmp(w, "w")) {
+        if (w[0] == 'h')
+            e->is_hop = 1;
+        else
+            *whole = 1;
         return fst__wc_expect(c, '=') < 0 ? FST_EINVAL : 0;
     }
     if (fst__wc_expect(c, '=') < 0)
@@ -476,13 +496,14 @@ static int read_token(fst__efact *e, fst__wcur *c, uint64_t rank)
     }
 }
 
-/* Parses one facts line into e (initialised); 0, FST_EINVAL, FST_ENOMEM. */
-static int parse_line(fst__efact *e, uint64_t rank, const char *text)
+/* Parses one facts line into e (initialised); *whole set when it carries
+ * the rest (a "w" token).  0, FST_EINVAL, FST_ENOMEM. */
+static int parse_line(fst__efact *e, uint64_t rank, const char *text, int *whole)
 {
     fst__wcur c = {text, 0};
     int rc = 0;
     do {
-        rc = read_token(e, &c, rank);
+        rc = read_token(e, &c, rank, whole);
         if (!rc && c.bad)
             rc = FST_EINVAL;
     } while (!rc && fst__wc_is(&c, ' '));
@@ -497,7 +518,9 @@ int fst__facts_read(fst__facts *f, uint64_t rank, const char *eni, const char *t
 {
     fst__efact one;
     efact_init(&one);
-    int rc = parse_line(&one, rank, text);
+    int whole = 0;
+    int rc = parse_line(&one, rank, text, &whole);
+    f->whole |= whole;
     fst__efact *e = rc ? NULL : efact_get(f, eni);
     if (!rc && !e)
         rc = FST_ENOMEM;
@@ -817,9 +840,13 @@ int fst_facts_flush(fst_facts *f, fst_facts_cb cb, void *ud)
         return FST_EINVAL;
     int rc = 0;
     for (uint32_t i = 0; i < f->f.n && !rc; i++) {
-        fst__facts_write(&f->f.v[i], &f->b);
+        const fst__efact *e = &f->f.v[i];
+        fst__facts_write(e, FST__FACTS_SHARED, &f->b);
         const char *text = fst__wb_str(&f->b);
-        rc = text ? cb(f->f.v[i].name, text, ud) : FST_ENOMEM;
+        rc = text ? cb(e->name, text, 0, ud) : FST_ENOMEM;
+        fst__facts_write(e, FST__FACTS_REST, &f->b);
+        text = rc ? NULL : fst__wb_str(&f->b);
+        rc = rc ? rc : text ? cb(e->name, text, 1, ud) : FST_ENOMEM;
     }
     fst__facts_clear(&f->f);
     return rc;

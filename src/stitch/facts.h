@@ -18,6 +18,10 @@
  * task keeps, per address, its first record and its first record at or
  * after that input's first instance record, which is enough once the
  * global first instance record is known (fst__facts_settle).
+ * Split: what correlating needs (candidates, the substituted address,
+ * SKIPDATA windows; every line has the first record) goes to every
+ * reducer; the rest (counts, hop, flow-direction address, context,
+ * secondaries, services, times), which only merge's stages read, to one.
  * Not carried: context conflicts (a statistic only).
  */
 #ifndef FST_STITCH_FACTS_H
@@ -78,6 +82,7 @@ typedef struct fst__facts {
     uint32_t n, cap;
     fst__oatab tab; /* name -> index into v */
     uint64_t seed;
+    int whole; /* reduce: some line carried the rest (a "w" token) */
     const char *last_ptr; /* map: the interned interface-id last met */
     uint32_t last_idx;
 } fst__facts;
@@ -93,8 +98,12 @@ void fst__facts_clear(fst__facts *f);
  * record without one.  0 or FST_ENOMEM. */
 int fst__facts_push(fst__facts *f, const fst__prep_ctx *c, const fst_record *rec, uint64_t seq,
                     uint64_t *key);
-/* Map: the facts of e (stamps: record numbers) as one line of tokens in b. */
-void fst__facts_write(const fst__efact *e, fst__wbuf *b);
+/* Map: the facts of e (stamps: record numbers) as one line of tokens in b:
+ * those correlating needs (FST__FACTS_SHARED: sent to every reducer), the
+ * others (FST__FACTS_REST: to one reducer, whose part gives them to merge;
+ * marked by a "w" token), or both. */
+enum { FST__FACTS_SHARED = 1, FST__FACTS_REST = 2, FST__FACTS_ALL = 3 };
+void fst__facts_write(const fst__efact *e, int parts, fst__wbuf *b);
 
 /* Reduce: one line written by fst__facts_write, of the input ranked rank,
  * for ENI eni (NULL: none), combined into f.  0, FST_EINVAL (malformed),

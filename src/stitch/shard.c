@@ -48,6 +48,14 @@ void fst__shard_put_eni(const fst__observe *o, const fst__eni *e, fst__wbuf *b)
     put_addr_or_dash(b, e->cand[0], e->ncand > 0);
     put_addr_or_dash(b, e->cand[1], e->ncand > 1);
     put_addr_or_dash(b, e->sure_own, e->has_sure_own);
+}
+
+void fst__shard_put_ctx(const fst__observe *o, const fst__eni *e, fst__wbuf *b)
+{
+    (void)o;
+    fst__wb_reset(b);
+    fst__wb_ch(b, 'C');
+    put_u(b, e->index);
     put_u(b, e->is_hop);
     put_addr_or_dash(b, e->dir_own, e->has_dir_own);
     for (int k = 0; k < FST__CTX_N; k++)
@@ -113,7 +121,38 @@ static void put_options(const fst_stitcher_config *cfg, fst__wbuf *b)
     put_u(b, fst__conntrack_of(cfg));
 }
 
-int fst__shard_write(const fst__observe *o, const fst__sessions *ss, const fst_stitcher_config *cfg,
+/* The lines only merge reads, of the whole facts: each ENI's context,
+ * the services, the range. */
+static int write_whole(const fst__observe *o, fst__wbuf *b,
+                       int (*cb)(const char *line, void *ud), void *ud)
+{
+    int rc = 0;
+    for (uint32_t i = 1; i < o->n_enis && !rc; i++) {
+        fst__shard_put_ctx(o, o->enis[i], b);
+        rc = emit(b, cb, ud);
+    }
+    for (uint32_t i = 0; i < o->svc.n && !rc; i++) {
+        fst__wb_reset(b);
+        fst__wb_put(b, "V ", 2);
+        fst__wb_addr(b, o->svc.v[i].a);
+        put_text_or_dash(b, o->svc.names[o->svc.v[i].name]);
+        rc = emit(b, cb, ud);
+    }
+    if (!rc) {
+        fst__wb_reset(b);
+        fst__wb_put(b, "W ", 2);
+        fst__wb_i64(b, o->t_lo);
+        sp(b);
+        fst__wb_i64(b, o->t_hi);
+        put_u(b, o->nodata);
+        put_u(b, o->skipdata);
+        rc = emit(b, cb, ud);
+    }
+    return rc;
+}
+
+int fst__shard_write(const fst__observe *o, const fst__sessions *ss,
+                     const fst_stitcher_config *cfg, int whole,
                      int (*cb)(const char *line, void *ud), void *ud)
 {
     fst__wbuf b = {0};
@@ -123,23 +162,8 @@ int fst__shard_write(const fst__observe *o, const fst__sessions *ss, const fst_s
         fst__shard_put_eni(o, o->enis[i], &b);
         rc = emit(&b, cb, ud);
     }
-    for (uint32_t i = 0; i < o->svc.n && !rc; i++) {
-        fst__wb_reset(&b);
-        fst__wb_put(&b, "V ", 2);
-        fst__wb_addr(&b, o->svc.v[i].a);
-        put_text_or_dash(&b, o->svc.names[o->svc.v[i].name]);
-        rc = emit(&b, cb, ud);
-    }
-    if (!rc) {
-        fst__wb_reset(&b);
-        fst__wb_put(&b, "W ", 2);
-        fst__wb_i64(&b, o->t_lo);
-        sp(&b);
-        fst__wb_i64(&b, o->t_hi);
-        put_u(&b, o->nodata);
-        put_u(&b, o->skipdata);
-        rc = emit(&b, cb, ud);
-    }
+    if (!rc && whole)
+        rc = write_whole(o, &b, cb, ud);
     if (!rc) {
         fst__wb_reset(&b);
         fst__wb_put(&b, "I ", 2);
@@ -192,8 +216,8 @@ static void get_text_or_dash(fst__wcur *c, char **s)
 
 static int load_eni_fields(fst__wcur *c, fst__eni *e)
 {
-    uint64_t v[4];
-    int has[5];
+    uint64_t v[2];
+    int has[3];
     get_u(c, &v[0], 1);
     get_u(c, &v[1], 2);
     e->learning = (uint8_t)v[0];
@@ -201,26 +225,9 @@ static int load_eni_fields(fst__wcur *c, fst__eni *e)
     get_addr_or_dash(c, e->cand[0], &has[0]);
     get_addr_or_dash(c, e->cand[1], &has[1]);
     get_addr_or_dash(c, e->sure_own, &has[2]);
-    get_u(c, &v[2], 1);
-    get_addr_or_dash(c, e->dir_own, &has[3]);
     e->has_sure_own = (uint8_t)has[2];
-    e->is_hop = (uint8_t)v[2];
-    e->has_dir_own = (uint8_t)has[3];
     if (has[0] != (e->ncand > 0) || has[1] != (e->ncand > 1))
         c->bad = 1;
-    for (int k = 0; k < FST__CTX_N && !c->bad; k++) {
-        fst__free(e->ctx[k]);
-        get_text_or_dash(c, &e->ctx[k]);
-    }
-    get_u(c, &e->records, UINT64_MAX);
-    get_u(c, &e->nodata, UINT64_MAX);
-    get_u(c, &e->skipdata, UINT64_MAX);
-    get_u(c, &v[3], FST__ENI_SEC_MAX);
-    e->n_sec = (uint8_t)v[3];
-    for (uint8_t i = 0; i < e->n_sec && !c->bad; i++) {
-        fst__wc_expect(c, ' ');
-        fst__wc_addr(c, e->sec[i]);
-    }
     return c->bad ? FST_EINVAL : 0;
 }
 
@@ -232,7 +239,7 @@ static int load_eni(fst__observe *o, fst__wcur *c)
     get_text_or_dash(c, &name);
     if (c->bad || !name || idx != o->n_enis) { /* in index order, each once */
         fst__free(name);
-        return c->bad || name ? FST_EINVAL : FST_EINVAL;
+        return FST_EINVAL;
     }
     fst__eni *e = fst__observe_eni_add(o, name);
     fst__free(name);
@@ -241,6 +248,35 @@ static int load_eni(fst__observe *o, fst__wcur *c)
     if (e->index != idx)
         return FST_EINVAL; /* a name twice */
     return load_eni_fields(c, e);
+}
+
+/* A C line: the rest of an ENI already loaded. */
+static int load_ctx(fst__observe *o, fst__wcur *c)
+{
+    uint64_t idx, v[2];
+    int has;
+    get_u(c, &idx, UINT32_MAX);
+    if (c->bad || idx == 0 || idx >= o->n_enis)
+        return FST_EINVAL;
+    fst__eni *e = o->enis[idx];
+    get_u(c, &v[0], 1);
+    e->is_hop = (uint8_t)v[0];
+    get_addr_or_dash(c, e->dir_own, &has);
+    e->has_dir_own = (uint8_t)has;
+    for (int k = 0; k < FST__CTX_N && !c->bad; k++) {
+        fst__free(e->ctx[k]);
+        get_text_or_dash(c, &e->ctx[k]);
+    }
+    get_u(c, &e->records, UINT64_MAX);
+    get_u(c, &e->nodata, UINT64_MAX);
+    get_u(c, &e->skipdata, UINT64_MAX);
+    get_u(c, &v[1], FST__ENI_SEC_MAX);
+    e->n_sec = (uint8_t)v[1];
+    for (uint8_t i = 0; i < e->n_sec && !c->bad; i++) {
+        fst__wc_expect(c, ' ');
+        fst__wc_addr(c, e->sec[i]);
+    }
+    return c->bad ? FST_EINVAL : 0;
 }
 
 static int load_svc(fst__observe *o, fst__wcur *c)
@@ -400,6 +436,9 @@ int fst__shard_load(fst__loader *l, fst__observe *o, fst__sessions *ss,
     }
     case 'E':
         rc = load_eni(o, &c);
+        break;
+    case 'C':
+        rc = load_ctx(o, &c);
         break;
     case 'V':
         rc = load_svc(o, &c);

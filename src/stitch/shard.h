@@ -2,8 +2,9 @@
  * (internal).
  *
  * Owns: the part a reducer writes in a distributed run (docs/distributed.md
- * "A part"): every ENI as observe holds it once all facts are in (E), the
- * AWS service names (V), the data's time range (W), the input counts (I),
+ * "A part"): every ENI as observe holds it once all facts are in (E, and
+ * in the one part whose reducer got the whole facts its context C, the
+ * AWS service names V and the data's time range W), the input counts (I),
  * and each correlated session (X) with its group key, reported addresses
  * and every fst__sess field the later stages read (direction, NAT, order,
  * account, output; basis, client_hi, nat_parent and rank are theirs to
@@ -17,16 +18,22 @@
 #include "correlate/session.h"
 #include "stitch/wire.h"
 
-/* The line of ENI e of o into b. */
+/* The lines of ENI e of o into b: what correlating read (E: index, name,
+ * candidates, substituted address; the same in every part) and the rest
+ * (C: hop, flow-direction address, context, counts, secondaries; only in
+ * the part whose reducer got the whole facts). */
 void fst__shard_put_eni(const fst__observe *o, const fst__eni *e, fst__wbuf *b);
+void fst__shard_put_ctx(const fst__observe *o, const fst__eni *e, fst__wbuf *b);
 /* The line of session s of ss (groups and reps of o) into b. */
 void fst__shard_put_sess(const fst__observe *o, const fst__sessions *ss, const fst__sess *s,
                          fst__wbuf *b);
-/* Calls cb with every line of the part: the options that decide sessions
+/* Calls cb with every line of the part: the options that decided sessions
  * (P: the ENI metadata's size, the idle and conntrack timeouts of cfg),
- * ENIs, services, range, counts, then the sessions of ss in order.  0, FST_ENOMEM, or cb's nonzero.
- */
-int fst__shard_write(const fst__observe *o, const fst__sessions *ss, const fst_stitcher_config *cfg,
+ * ENIs (E), with whole (the reducer got the whole facts) their context (C),
+ * the services (V) and the range (W), then the counts (I) and the
+ * sessions of ss in order (X).  0, FST_ENOMEM, or cb's nonzero. */
+int fst__shard_write(const fst__observe *o, const fst__sessions *ss,
+                     const fst_stitcher_config *cfg, int whole,
                      int (*cb)(const char *line, void *ud), void *ud);
 
 /* Loading (merge): the state of one run being rebuilt. */

@@ -742,7 +742,9 @@ int fst_stitcher_finish_part(fst_stitcher *st, fst_line_cb cb, void *ud)
     if (st->facts_on) /* what every input says, over what this reducer learned */
         FST__TRY(fst__facts_apply(&st->facts, &st->obs));
     FST__TRY(run_correlate(st, &st->last));
-    return fst__shard_write(&st->obs, &st->last.ss, &st->cfg, cb, ud);
+    /* without facts, what it observed is all there is */
+    const int whole = !st->facts_on || st->facts.whole;
+    return fst__shard_write(&st->obs, &st->last.ss, &st->cfg, whole, cb, ud);
 }
 
 int fst_stitcher_load_part(fst_stitcher *st, const char *line)
