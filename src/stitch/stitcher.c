@@ -18,6 +18,10 @@
  * split off (fst__stream_evict) and written the same way.
  * Provenance (cfg.provenance, batch): every record's session, direction and
  * counted bit, as noted by correlate, renumbered to session ids here.
+ * Distributed runs (flowstitch/shard.h): a reducer seeds obs with the
+ * facts of every input (facts.c) before its records, applies them after,
+ * correlates and writes its part (finish_part, shard.c); merge loads the
+ * parts (load_part) and finish runs from the direction stage on.
  */
 #include <stdint.h>
 #include <string.h>
@@ -474,9 +478,6 @@ static int emit_one(const fst_stitcher *st, const run *rn, const fst__sess *s,
     return cb ? cb(&out, ud) : 0;
 }
 
-/* Correlates, orients, orders and accounts the groups of rn->o, fills
- * *stats (and *eniw, which the caller frees) and hands the sessions to cb
- * (NULL: none).  0, a negative error, or the callback's nonzero return. */
 /* The sessions of the groups of rn->o (a reducer stops here). */
 static int run_correlate(fst_stitcher *st, run *rn)
 {
@@ -492,6 +493,10 @@ static int run_correlate(fst_stitcher *st, run *rn)
     return 0;
 }
 
+/* Correlates (unless merge loaded sessions), orients, orders and accounts
+ * the groups of rn->o, fills *stats (and *eniw, which the caller frees) and
+ * hands the sessions to cb (NULL: none).  0, a negative error, or the
+ * callback's nonzero return. */
 static int run_sessions(fst_stitcher *st, run *rn, fst_session_cb cb, void *ud,
                         fst_stitch_stats *stats, fst_eni_windows **eniw)
 {
