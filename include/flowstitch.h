@@ -19,5 +19,6 @@
 #include "flowstitch/reader.h"
 #include "flowstitch/stitcher.h"
 #include "flowstitch/output.h"
+#include "flowstitch/shard.h"
 
 #endif

@@ -25,7 +25,8 @@ ok() { checks=$((checks + 1)); }
 "$gen" --quiet --out fgi --seed 13 --connections 1500 --mix independent || exit 1
 
 # reduce_each DIR MAPFILE [shuffle]: sort by key, one reduce per key
-# (its lines shuffled first when asked), parts in DIR.
+# (its lines shuffled first when asked), parts in DIR; $ROPTS: the
+# options given to reduce (those of the run that decide sessions).
 reduce_each() {
   local dir=$1 map=$2 shuffle=${3:-}
   rm -rf "$dir" "$dir.k"; mkdir -p "$dir" "$dir.k"
@@ -33,9 +34,11 @@ reduce_each() {
   local k
   for k in "$dir.k"/*; do
     if [ -n "$shuffle" ]; then
-      shuf --random-source=<(yes) "$k" | "$bin" reduce -q > "$dir/part-$(basename "$k")"
+      # shellcheck disable=SC2086
+      shuf --random-source=<(yes) "$k" | "$bin" reduce -q ${ROPTS:-} > "$dir/part-$(basename "$k")"
     else
-      "$bin" reduce -q < "$k" > "$dir/part-$(basename "$k")"
+      # shellcheck disable=SC2086
+      "$bin" reduce -q ${ROPTS:-} < "$k" > "$dir/part-$(basename "$k")"
     fi || { fail "reduce of key $(basename "$k") ($map)"; return 1; }
   done
 }
@@ -52,8 +55,8 @@ check() {
   head -n "$half" files > files.1; tail -n +"$((half + 1))" files > files.2
   # shellcheck disable=SC2046,SC2086
   : > map.2
-  { "$bin" map -q $sflag $(cat files.1) > map.1 &&
-    { [ ! -s files.2 ] || "$bin" map -q $sflag $(cat files.2) > map.2; }; } ||
+  { "$bin" map -q $sflag $opts $(cat files.1) > map.1 &&
+    { [ ! -s files.2 ] || "$bin" map -q $sflag $opts $(cat files.2) > map.2; }; } ||
     { fail "$name: map"; return; }
   cat map.1 map.2 > map.all
   local keys; keys=$(cut -f1 map.all | sort -u | wc -l)
@@ -62,12 +65,19 @@ check() {
     rm -rf parts; mkdir parts
     sort -s -t "$TAB" -k1,1 map.all | "$bin" reduce -q > parts/part-0 || { fail "$name: reduce"; return; }
   else
-    reduce_each parts map.all "${SHUFFLE:-}" || return
+    ROPTS=$opts reduce_each parts map.all "${SHUFFLE:-}" || return
   fi
+  [ "$shards" = 0 ] || head -1 parts/part-0 | grep -q "^flowstitch-part${TAB}2$TAB" ||
+    fail "$name: the parts hold no sessions"
   # shellcheck disable=SC2086
   "$bin" merge -q $opts parts/part-* > merged.out || { fail "$name: merge exit $?"; return; }
   if cmp -s ref.out merged.out; then ok; echo "same    $name ($(wc -l < ref.out) sessions, $keys keys)"
   else fail "$name: merged output differs from sessions"; diff ref.out merged.out | head -4 >&2; fi
+  if [ "$shards" = 16 ]; then # the parts in another order: merge's stages do not care
+    # shellcheck disable=SC2086,SC2046
+    "$bin" merge -q $opts $(find parts -type f | sort -r) > merged.rev &&
+      cmp -s ref.out merged.rev && ok || fail "$name: parts in reverse order differ"
+  fi
 }
 
 for shards in 1 4 16; do
@@ -100,9 +110,11 @@ per_file() {
   "$bin" sessions -q $opts "$input" > ref.out || { fail "$name: sessions"; return; }
   : > map.all
   for f in $(find "$input" -type f | sort -r); do # any task order
-    "$bin" map -q --shards 4 --name "$f" - < "$f" >> map.all || { fail "$name: map $f"; return; }
+    # shellcheck disable=SC2086
+    "$bin" map -q --shards "${SHARDS:-4}" $opts --name "$f" - < "$f" >> map.all ||
+      { fail "$name: map $f"; return; }
   done
-  reduce_each parts map.all || return
+  ROPTS=$opts reduce_each parts map.all || return
   # shellcheck disable=SC2086
   "$bin" merge -q $opts parts/part-* > merged.out || { fail "$name: merge"; return; }
   if cmp -s ref.out merged.out; then ok; echo "same    $name ($(wc -l < ref.out) sessions)"
@@ -111,6 +123,64 @@ per_file() {
 per_file "fgd s3, a map task per file on stdin (--name)" "" fgd/s3
 per_file "fgd cloudwatch+meta, a map task per file on stdin (--name)" \
   "--eni-metadata fgd/eni-metadata.json" fgd/cloudwatch
+
+# mixed: one ENI's records over many connections, files and map tasks with
+# a context value that changes (the first in read order stays); SKIPDATA and
+# NODATA; services learned from handshakes in one file deciding sessions of
+# a file without tcp-flags; NAT gateway legs (inside legs with pkt-*).
+gen_mix() {
+  local d=$1 T=1718000000 k
+  mkdir -p "$d"
+  local H="version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id subnet-id instance-id tcp-flags flow-direction pkt-srcaddr pkt-dstaddr"
+  { echo "$H"
+    for k in $(seq 1 30); do
+      echo "5 111 eni-c 10.2.0.5 10.3.0.$k $((41000 + k)) 443 6 5 500 $((T + k)) $((T + k + 60)) ACCEPT OK vpc-1 subnet-1 i-c 2 egress 10.2.0.5 10.3.0.$k"
+      echo "5 111 eni-c 10.3.0.$k 10.2.0.5 443 $((41000 + k)) 6 4 800 $((T + k)) $((T + k + 60)) ACCEPT OK vpc-1 subnet-1 i-c 18 ingress 10.3.0.$k 10.2.0.5"
+      echo "5 111 eni-s 10.4.0.$k 10.1.0.9 $((50000 + k)) 40000 6 1 60 $((T + k)) $((T + k + 60)) ACCEPT OK vpc-1 subnet-2 i-s 2 ingress 10.4.0.$k 10.1.0.9"
+      echo "5 111 eni-s 10.1.0.9 10.4.0.$k 40000 $((50000 + k)) 6 1 60 $((T + k)) $((T + k + 60)) ACCEPT OK vpc-1 subnet-2 i-s 18 egress 10.1.0.9 10.4.0.$k"
+    done; } > "$d/a.log"
+  { echo "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status"
+    for k in $(seq 1 30); do
+      echo "2 111 eni-s 10.5.0.$k 10.1.0.9 $((50100 + k)) 40000 6 3 300 $((T + 100 + k)) $((T + 160 + k)) ACCEPT OK"
+      echo "2 111 eni-s 10.1.0.9 10.5.0.$k 40000 $((50100 + k)) 6 3 900 $((T + 100 + k)) $((T + 160 + k)) ACCEPT OK"
+    done; } > "$d/n.log"
+  { echo "$H"
+    for k in $(seq 1 20); do
+      echo "5 111 eni-nat 10.0.1.5 10.0.0.220 $((33000 + k)) 443 6 2 200 $((T + k)) $((T + k + 60)) ACCEPT OK vpc-1 subnet-3 - - - 10.0.1.5 203.0.113.$k"
+      echo "5 111 eni-nat 10.0.0.220 203.0.113.$k $((60000 + k)) 443 6 2 200 $((T + k)) $((T + k + 60)) ACCEPT OK vpc-1 subnet-3 - - - 10.0.0.220 203.0.113.$k"
+      echo "5 111 eni-nat 203.0.113.$k 10.0.0.220 443 $((60000 + k)) 6 3 3000 $((T + k)) $((T + k + 60)) ACCEPT OK vpc-1 subnet-3 - - - 203.0.113.$k 10.0.0.220"
+      echo "5 111 eni-nat 10.0.0.220 10.0.1.5 443 $((33000 + k)) 6 3 3000 $((T + k)) $((T + k + 60)) ACCEPT OK vpc-1 subnet-3 - - - 203.0.113.$k 10.0.1.5"
+      echo "5 111 eni-i 10.0.1.5 203.0.113.$k $((33000 + k)) 443 6 2 200 $((T + k)) $((T + k + 60)) ACCEPT OK vpc-1 subnet-4 i-1 2 egress 10.0.1.5 203.0.113.$k"
+      echo "5 111 eni-i 203.0.113.$k 10.0.1.5 443 $((33000 + k)) 6 3 3000 $((T + k)) $((T + k + 60)) ACCEPT OK vpc-1 subnet-4 i-1 18 ingress 203.0.113.$k 10.0.1.5"
+    done; } > "$d/nat.log"
+  { echo "$H"
+    echo "5 111 eni-c - - - - - - - $((T + 20)) $((T + 80)) - SKIPDATA - - - - - - -"
+    echo "5 111 eni-s - - - - - - - $T $((T + 60)) - NODATA - - - - - - -"; } > "$d/skip.log"
+  { echo "$H"
+    for k in $(seq 1 30); do
+      echo "5 111 eni-c 10.2.0.5 10.6.0.$k $((42000 + k)) 443 6 5 500 $((T + 900 + k)) $((T + 960 + k)) ACCEPT OK vpc-2 subnet-9 i-c 2 egress 10.2.0.5 10.6.0.$k"
+      echo "5 111 eni-c 10.6.0.$k 10.2.0.5 443 $((42000 + k)) 6 4 800 $((T + 900 + k)) $((T + 960 + k)) ACCEPT OK vpc-2 subnet-9 i-c 18 ingress 10.6.0.$k 10.2.0.5"
+    done; } > "$d/z.log"
+}
+gen_mix mx
+"$bin" sessions -q mx > mx.ref
+grep -q '"direction_basis":"learned-service"' mx.ref && grep -q '"incomplete":true' mx.ref &&
+  grep -q '"nat_leg_of":[0-9]' mx.ref && grep -q '"client_vpc":"vpc-1"' mx.ref &&
+  ! grep -q '"vpc-2"' mx.ref && ok || fail "mixed: the case does not show what it tests"
+check "mixed (context, SKIPDATA, learned services, NAT) shards=16" 16 "" mx
+check "mixed shards=4" 4 "" mx
+SHARDS=16 per_file "mixed, a map task per file, last file first, 16 shards" "" mx
+# the case spreads what it should: eni-c over many shards and map tasks,
+# NAT inside and outside legs of one connection in different shards
+k_c=$(grep -c . <(awk -F'\t' '$2 == "R" && $5 ~ / eni-c 10\./ { print $1 }' map.all | sort -u))
+[ "$k_c" -ge 8 ] && ok || fail "mixed: eni-c's records in only $k_c shards"
+apart=0
+for k in $(seq 1 20); do
+  a=$(awk -F'\t' -v p="eni-nat 10.0.1.5 10.0.0.220 $((33000 + k)) " '$2 == "R" && index($5, p) { print $1; exit }' map.all)
+  b=$(awk -F'\t' -v p="eni-nat 10.0.0.220 203.0.113.$k $((60000 + k)) " '$2 == "R" && index($5, p) { print $1; exit }' map.all)
+  [ -n "$a" ] && [ "$a" != "$b" ] && apart=$((apart + 1))
+done
+[ "$apart" -ge 5 ] && ok || fail "mixed: NAT legs in different shards for $apart connections only"
 
 # ---- errors ----------------------------------------------------------
 "$bin" map -q --shards 4 fgd/s3 > map.ok || fail "map"
@@ -150,14 +220,22 @@ expect "merge: a part cut short" "cut short" "$bin" merge good/part-0 good/part-
 expect "merge: no part" "no PART" "$bin" merge
 "$bin" map -q --shards 2 fgd/s3 > map.2s && reduce_each two map.2s
 expect "merge: parts of other shard counts" "shards" "$bin" merge good/part-0 two/part-1
-awk -F'\t' '$1=="R" { n++; if (n==3) { hold=$0; next } if (n==4) { print; print hold; next } } 1' \
-  good/part-2 > order.part
-expect "merge: records out of order" "out of order" "$bin" merge good/part-0 good/part-1 \
-  order.part good/part-3
-# the same records in two parts (keys renamed so that only the records clash)
+# without --shards a part holds records (merge stitches them): their order is checked
 "$bin" map -q fgd/s3 | "$bin" reduce -q > byconn.part
+awk -F'\t' '$1=="R" { n++; if (n==3) { hold=$0; next } if (n==4) { print; print hold; next } } 1' \
+  byconn.part > order.part
+expect "merge: records out of order" "out of order" "$bin" merge order.part
+# the same records in two parts (keys renamed so that only the records clash)
 sed "s/^K$TAB/K${TAB}x/" byconn.part > renamed.part
 expect "merge: a record in two parts" "in another part too" "$bin" merge byconn.part renamed.part
+expect "merge: records and sessions parts mixed" "holds" "$bin" merge byconn.part good/part-0
+# sessions parts: every part must hold the same facts, each line well formed
+awk -F'\t' -v OFS='\t' '$1 == "E" && !d { $2 = $2 "x"; d = 1 } 1' good/part-1 > facts.part
+expect "merge: parts with other facts" "different facts" "$bin" merge good/part-0 facts.part \
+  good/part-2 good/part-3
+awk -F'\t' -v OFS='\t' '$1 == "X" && !d { $2 = "zz" $2; d = 1 } 1' good/part-2 > badx.part
+expect "merge: a bad session line" "bad sessions line" "$bin" merge good/part-0 good/part-1 \
+  badx.part good/part-3
 # nothing written when a part is bad
 "$bin" merge good/part-0 good/part-1 good/part-2 cut.part > none.out 2>/dev/null
 [ ! -s none.out ] && ok || fail "merge wrote sessions from a cut part"
@@ -166,8 +244,12 @@ expect "merge: a record in two parts" "in another part too" "$bin" merge byconn.
   "$bin" map -q --shards 1 - < "$(find fgd/s3 -type f | sort | tail -1)"; } > unnamed.map
 expect "reduce: two unnamed stdin inputs" "record 0 of its input also at line" \
   sh -c "\"$bin\" reduce < unnamed.map"
-# map: --eni-metadata is merge's
-expect "map: --eni-metadata" "belongs to" "$bin" map --eni-metadata fgd/eni-metadata.json fgd/s3
+# the reducers decide sessions: merge must be given the options they had
+expect "merge: --eni-metadata the reducers lacked" "other options" "$bin" merge \
+  --eni-metadata fgd/eni-metadata.json good/part-0 good/part-1 good/part-2 good/part-3
+expect "merge: another idle timeout" "other options" "$bin" merge --idle-udp 99 \
+  good/part-0 good/part-1 good/part-2 good/part-3
+expect "reduce: --stream" "do not apply" sh -c "\"$bin\" reduce --stream < /dev/null"
 
 echo "mapred: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]

@@ -53,19 +53,21 @@ def run(cmd, stdin=None):
     return p.stdout
 
 
-def map_task(bin_, shards, files):
-    """One map task: `flowstitch map` over some files, its lines split by key."""
-    out = run([bin_, "map", "-q", "--shards", str(shards)] + files)
+def map_task(bin_, shards, files, opts):
+    """One map task: `flowstitch map` over some files, its lines split by key
+    (opts: the run's options; map needs --eni-metadata for the keys)."""
+    out = run([bin_, "map", "-q", "--shards", str(shards)] + opts + files)
     by_key = {}
     for line in out.splitlines(keepends=True):
         by_key.setdefault(line.split(b"\t", 1)[0], []).append(line)
     return {k: b"".join(v) for k, v in by_key.items()}
 
 
-def reduce_task(bin_, key, *map_outputs):
-    """One reduce task: every map task's lines of one key into a part."""
+def reduce_task(bin_, key, opts, *map_outputs):
+    """One reduce task: every map task's lines of one key into a part (its
+    sessions, correlated with the facts every map task sent it)."""
     lines = b"".join(m.get(key, b"") for m in map_outputs)
-    return run([bin_, "reduce", "-q"], stdin=lines)
+    return run([bin_, "reduce", "-q"] + opts, stdin=lines)
 
 
 def list_files(top):
@@ -86,9 +88,9 @@ def pipeline(client, bin_, shards, inputs, opts, work, n_maps=4, times=None):
     # contiguous runs keep each map task's files together (any split works)
     step = (len(files) + n_maps - 1) // n_maps
     chunks = [files[i:i + step] for i in range(0, len(files), step)]
-    maps = [client.submit(map_task, bin_, shards, c, pure=False) for c in chunks]
+    maps = [client.submit(map_task, bin_, shards, c, opts, pure=False) for c in chunks]
     keys = [str(k).encode() for k in range(shards)]
-    reds = [client.submit(reduce_task, bin_, k, *maps, pure=False) for k in keys]
+    reds = [client.submit(reduce_task, bin_, k, opts, *maps, pure=False) for k in keys]
     parts = client.gather(reds)
     t1 = time.perf_counter()
     paths = []

@@ -246,10 +246,20 @@ char *fst_cli_next_line(fst_cli_lines *l);
  * are more than max fields. */
 int fst_cli_split_tabs(char *s, char **f, int max);
 
+/* One record of a part (raw: its columns, unescaped, len bytes) as the
+ * `sessions` engine reads it: a header line with layout when it differs
+ * from *cur (then *cur = layout), and the record behind a fixed
+ * CloudWatch-export time prefix, so that no record is taken for a header
+ * (the engine does not use that time). */
+void fst_cli_put_record(FILE *out, const char *layout, const char **cur, const char *raw,
+                        size_t len);
+#define FST_CLI_RECORD_PREFIX "1970-01-01T00:00:00Z "
+#define FST_CLI_RECORD_PREFIX_LEN (sizeof FST_CLI_RECORD_PREFIX - 1)
+
 /* `sessions` with a hook (merge): input_done runs once every record was
- * pushed, before any session is written; its nonzero exit code ends the
- * run with nothing written.  cmd names the command in its help. */
-typedef int (*fst_cli_input_done_fn)(void *ud);
+ * pushed, before any session is written, with the run's stitcher; its
+ * nonzero exit code ends the run with nothing written. */
+typedef int (*fst_cli_input_done_fn)(void *ud, fst_stitcher *st);
 int fst_cli_sessions_hooked(int argc, char **argv, fst_cli_input_done_fn input_done, void *ud);
 
 #endif

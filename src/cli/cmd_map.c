@@ -20,8 +20,8 @@
 
 static void map_help(FILE *f)
 {
-    fputs("usage: flowstitch map [--shards N] [--name NAME] [--fields FMT] [-o FILE] [OPTIONS]\n"
-          "                      INPUT...\n"
+    fputs("usage: flowstitch map [--shards N] [--name NAME] [--eni-metadata FILE] [--fields FMT]\n"
+          "                      [-o FILE] [OPTIONS] INPUT...\n"
           "\n"
           "The map task of a distributed `sessions` run (Hadoop Streaming, Spark,\n"
           "Dask, AWS Batch: docs/distributed.md).  Reads any INPUT `sessions` reads\n"
@@ -38,8 +38,13 @@ static void map_help(FILE *f)
           "Options:\n"
           "  --shards N           at most N keys, 0 .. N-1 (1 to 65536); each map\n"
           "                       task then also sends every shard a census line,\n"
-          "                       so reduce and merge can prove nothing was lost.\n"
-          "                       Without it the key is the connection's hash.\n"
+          "                       so reduce and merge can prove nothing was lost,\n"
+          "                       and each input's per-ENI facts, so the reducers\n"
+          "                       build the sessions.  Without it the key is the\n"
+          "                       connection's hash and merge builds the sessions.\n"
+          "  --eni-metadata FILE  the ENI metadata the run uses (give merge and every\n"
+          "                       reduce the same): a secondary address is keyed by\n"
+          "                       its ENI's primary, as `sessions` keys it\n"
           "  --name NAME          the input name of standard input ('-'), e.g. the\n"
           "                       S3 key a Hadoop Streaming mapper is reading\n"
           "                       (records are ordered by input name, then place\n"
@@ -63,6 +68,7 @@ typedef struct map_args {
     fst_cli_input_opts in;
     uint32_t shards; /* 0: key by connection */
     const char *name; /* --name: the input name of standard input, or NULL */
+    const char *eni_path; /* --eni-metadata, or NULL */
     int first;
 } map_args;
 
@@ -77,9 +83,8 @@ static int own_option(void *ctx, int key, const char *v)
 {
     map_args *a = ctx;
     if (key == KEY_ENI_META) {
-        fputs(CMD ": --eni-metadata belongs to `flowstitch merge` (it decides the "
-                  "sessions; docs/distributed.md)\n", stderr);
-        return -1;
+        a->eni_path = v;
+        return 0;
     }
     if (key == KEY_NAME) {
         if (!*v || !strcmp(v, "-")) {
@@ -98,46 +103,6 @@ static int own_option(void *ctx, int key, const char *v)
     }
     a->shards = (uint32_t)n;
     return 0;
-}
-
-/* ---- keys ------------------------------------------------------------- */
-
-/* One endpoint of the canonical key: address (17 bytes) and port. */
-typedef struct endpoint {
-    uint8_t b[19];
-} endpoint;
-
-static endpoint endpoint_of(const fst_record *rec, int slot, int port_field)
-{
-    endpoint e;
-    memset(&e, 0, sizeof e);
-    memcpy(e.b, rec->addr[slot].b, 16);
-    e.b[16] = rec->addr[slot].family;
-    if (fst_record_has(rec, port_field)) {
-        e.b[17] = (uint8_t)(rec->num[port_field] >> 8);
-        e.b[18] = (uint8_t)rec->num[port_field];
-    }
-    return e;
-}
-
-/* The hash of the record's canonical connection: protocol and the two
- * endpoints in order (either direction gives the same); a record without
- * addresses (NODATA, SKIPDATA) hashes its ENI. */
-static uint64_t connection_hash(const fst_record *rec)
-{
-    uint64_t h = FST_CLI_FNV_INIT;
-    if (!fst_record_has(rec, FST_F_SRCADDR) || !fst_record_has(rec, FST_F_DSTADDR)) {
-        const char *eni = rec->ids[FST_F_INTERFACE_ID];
-        return fst_cli_fnv(h, eni ? eni : "", eni ? strlen(eni) : 0);
-    }
-    const uint8_t proto = fst_record_has(rec, FST_F_PROTOCOL) ? (uint8_t)rec->num[FST_F_PROTOCOL]
-                                                              : 0;
-    const endpoint s = endpoint_of(rec, FST_A_SRC, FST_F_SRCPORT);
-    const endpoint d = endpoint_of(rec, FST_A_DST, FST_F_DSTPORT);
-    const int swap = memcmp(s.b, d.b, sizeof s.b) > 0;
-    h = fst_cli_fnv(h, &proto, 1);
-    h = fst_cli_fnv(h, swap ? d.b : s.b, sizeof s.b);
-    return fst_cli_fnv(h, swap ? s.b : d.b, sizeof s.b);
 }
 
 /* ---- the set of (source, key) pairs that got their S line ------------- */
@@ -193,16 +158,18 @@ static void ob_flush(obuf *o)
     o->n = 0;
 }
 
-/* Room for need more bytes; 0 or -1 (failed set). */
+/* Room for need more bytes (a buffer without a file grows); 0 or -1
+ * (failed set). */
 static int ob_reserve(obuf *o, size_t need)
 {
     if (o->n + need <= o->cap)
         return 0;
-    ob_flush(o);
-    if (need <= o->cap)
+    if (o->f)
+        ob_flush(o);
+    if (o->n + need <= o->cap)
         return 0;
     size_t cap = o->cap ? o->cap : (size_t)1 << 18;
-    while (cap < need)
+    while (cap < o->n + need)
         cap *= 2;
     char *np = realloc(o->p, cap);
     if (!np) {
@@ -259,15 +226,41 @@ typedef struct map_run {
     uint64_t sid, seq;
     seen_set seen;
     uint64_t *census;          /* records per shard (shards > 0) */
+    fst_facts *facts;          /* per-ENI facts of the input being read */
+    obuf src_text;             /* the current source's S payload (never flushed) */
+    int failed;                /* out of memory in the facts */
     char key[24];
     size_t keylen;
 } map_run;
 
 /* Starts a new source when the input name or the layout changed. */
+static void put_facts(map_run *m);
+
+/* The S line's payload (NAME<TAB>LAYOUT<LF>), kept: the facts of an input
+ * are written after its last record, when the reader may have let go of
+ * its name and layout. */
+static void set_source_text(map_run *m)
+{
+    obuf *t = &m->src_text;
+    t->n = 0;
+    ob_escaped(t, m->file, strlen(m->file));
+    ob_put(t, "\t", 1);
+    for (int c = 0; c < m->format->ncols; c++) {
+        if (c)
+            ob_put(t, " ", 1);
+        const char *n = m->format->names[c];
+        ob_escaped(t, n, strlen(n));
+    }
+    ob_put(t, "\n", 1);
+    m->failed |= t->failed;
+}
+
 static void source_of(map_run *m, const fst_record *rec)
 {
     const char *file = m->stdin_name && !strcmp(rec->file, "-") ? m->stdin_name : rec->file;
     if (file != m->file && (!m->file || strcmp(file, m->file))) {
+        if (m->file)
+            put_facts(m); /* the facts of the input just read, while it is current */
         m->seq = 0;
         m->format = NULL;
     }
@@ -275,6 +268,7 @@ static void source_of(map_run *m, const fst_record *rec)
     if (rec->format == m->format)
         return;
     m->format = rec->format;
+    set_source_text(m);
     uint64_t h = fst_cli_fnv(FST_CLI_FNV_INIT, file, strlen(file) + 1);
     for (int c = 0; c < rec->format->ncols; c++)
         h = fst_cli_fnv(h, rec->format->names[c], strlen(rec->format->names[c]) + 1);
@@ -285,34 +279,77 @@ static void put_source(map_run *m)
 {
     ob_put(&m->ob, m->key, m->keylen);
     ob_kind_id(&m->ob, 'S', m->sid);
-    ob_escaped(&m->ob, m->file, strlen(m->file));
-    ob_put(&m->ob, "\t", 1);
-    for (int c = 0; c < m->format->ncols; c++) {
-        if (c)
-            ob_put(&m->ob, " ", 1);
-        const char *n = m->format->names[c];
-        ob_escaped(&m->ob, n, strlen(n));
+    ob_put(&m->ob, m->src_text.p, m->src_text.n);
+}
+
+/* Key k's text into m->key. */
+static void set_key(map_run *m, uint32_t k)
+{
+    m->keylen = (size_t)snprintf(m->key, sizeof m->key, "%u", (unsigned)k);
+}
+
+/* The source line for m->key unless it went there already; 0 or -1. */
+static int source_once(map_run *m)
+{
+    const int fresh = seen_add(&m->seen, fst_cli_fnv(m->sid, m->key, m->keylen));
+    if (fresh > 0)
+        put_source(m);
+    return fresh < 0 ? -1 : 0;
+}
+
+/* fst_facts_cb: one ENI's facts of the current input, after the source:
+ * what correlating needs to every shard (KEY F SID ENI FACTS; ENI '-':
+ * records without one), the rest to shard 0 (KEY G SID ENI FACTS). */
+static int put_fact(const char *eni, const char *text, int rest, void *ud)
+{
+    map_run *m = ud;
+    for (uint32_t k = 0; k < (rest ? 1 : m->shards); k++) {
+        set_key(m, k);
+        if (source_once(m) < 0)
+            return 1;
+        ob_put(&m->ob, m->key, m->keylen);
+        ob_kind_id(&m->ob, rest ? 'G' : 'F', m->sid);
+        if (eni)
+            ob_escaped(&m->ob, eni, strlen(eni));
+        else
+            ob_put(&m->ob, "-", 1);
+        ob_put(&m->ob, "\t", 1);
+        ob_put(&m->ob, text, strlen(text));
+        ob_put(&m->ob, "\n", 1);
     }
-    ob_put(&m->ob, "\n", 1);
+    return m->ob.failed;
+}
+
+static int drop_fact(const char *eni, const char *text, int rest, void *ud)
+{
+    (void)eni, (void)text, (void)rest, (void)ud;
+    return 0;
+}
+
+/* The facts of the input being read, to every shard (without --shards
+ * there is no "every": reducers get no facts and write records). */
+static void put_facts(map_run *m)
+{
+    if (fst_facts_flush(m->facts, m->shards ? put_fact : drop_fact, m) != 0)
+        m->failed = 1;
 }
 
 /* One record's line (and its source's, the first time for this key). */
 static int map_record(map_run *m, const fst_record *rec)
 {
     source_of(m, rec);
-    const uint64_t ch = connection_hash(rec);
+    uint64_t ch;
+    if (fst_facts_push(m->facts, rec, m->seq, &ch) < 0)
+        return -1;
     if (m->shards) {
         const uint32_t shard = (uint32_t)(ch % m->shards);
-        m->keylen = (size_t)snprintf(m->key, sizeof m->key, "%u", (unsigned)shard);
+        set_key(m, shard);
         m->census[shard]++;
     } else {
         m->keylen = (size_t)snprintf(m->key, sizeof m->key, "%016llx", (unsigned long long)ch);
     }
-    const int fresh = seen_add(&m->seen, fst_cli_fnv(m->sid, m->key, m->keylen));
-    if (fresh < 0)
+    if (source_once(m) < 0)
         return -1;
-    if (fresh)
-        put_source(m);
     ob_put(&m->ob, m->key, m->keylen);
     ob_kind_id(&m->ob, 'R', m->sid);
     ob_u64(&m->ob, m->seq++);
@@ -323,14 +360,14 @@ static int map_record(map_run *m, const fst_record *rec)
         ob_escaped(&m->ob, rec->cols[c].ptr, rec->cols[c].len);
     }
     ob_put(&m->ob, "\n", 1);
-    return m->ob.failed ? -1 : 0;
+    return m->ob.failed || m->failed ? -1 : 0;
 }
 
 /* The census: to every shard, how many records this task sent it. */
 static void put_census(map_run *m, uint64_t task)
 {
     for (uint32_t k = 0; k < m->shards; k++) {
-        m->keylen = (size_t)snprintf(m->key, sizeof m->key, "%u", (unsigned)k);
+        set_key(m, k);
         ob_put(&m->ob, m->key, m->keylen);
         ob_kind_id(&m->ob, 'C', task);
         ob_u64(&m->ob, m->shards);
@@ -349,6 +386,12 @@ static int map_all(fst_reader *r, map_run *m)
             fputs(CMD ": out of memory, or the output cannot be written\n", stderr);
             return FST_EXIT_FATAL;
         }
+    if (m->file)
+        put_facts(m);
+    if (m->failed || m->ob.failed) {
+        fputs(CMD ": out of memory, or the output cannot be written\n", stderr);
+        return FST_EXIT_FATAL;
+    }
     return fst_cli_read_end(CMD, rc);
 }
 
@@ -384,10 +427,19 @@ int fst_cli_map(int argc, char **argv)
     m.shards = a.shards;
     m.stdin_name = a.name;
     m.ob.f = stdout;
+    char err[512];
+    fst_eni_table *meta = NULL;
+    if (a.eni_path && !(meta = fst_eni_table_load(a.eni_path, err, sizeof err))) {
+        fprintf(stderr, CMD ": --eni-metadata %s\n", err);
+        return FST_EXIT_USAGE;
+    }
     fst_reader *r = fst_reader_new(&a.in.reader);
-    if (!r || (a.shards && !(m.census = calloc(a.shards, sizeof *m.census)))) {
+    m.facts = fst_facts_new(meta);
+    if (!r || !m.facts || (a.shards && !(m.census = calloc(a.shards, sizeof *m.census)))) {
         fputs(CMD ": out of memory\n", stderr);
         fst_reader_free(r);
+        fst_facts_free(m.facts);
+        fst_eni_table_free(meta);
         return FST_EXIT_FATAL;
     }
     code = fst_cli_add_inputs(r, argc - a.first, argv + a.first);
@@ -417,7 +469,10 @@ done:
     if (m.ob.f != stdout && fclose(m.ob.f) != 0)
         code = FST_EXIT_FATAL;
     free(m.ob.p);
+    free(m.src_text.p);
     fst_reader_free(r);
+    fst_facts_free(m.facts);
+    fst_eni_table_free(meta);
     free(m.census);
     free(m.seen.slot);
     return code;

@@ -3,7 +3,11 @@
  *
  * First every part's head is read and checked against the others: the
  * same shard count, every shard in exactly one part, the same map tasks
- * heard everywhere, one input name and layout per source.  Then a child
+ * heard everywhere, one input name and layout per source.  Parts that
+ * hold sessions (version 2, from map --shards) are loaded into the
+ * stitcher (fst_stitcher_load_part: the facts lines of the first, which
+ * every other part must repeat, and every part's sessions) and `sessions`
+ * finishes them with no record read.  Parts that hold records: a child
  * process merges the parts' records by their place in the input (input
  * name in walk order, then number in the input), as text with a header
  * line at each change of layout, into a pipe that is this process's
@@ -14,6 +18,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -31,7 +36,11 @@ static void merge_help(FILE *f)
           "The last step of a distributed `sessions` run (docs/distributed.md):\n"
           "reads the parts `flowstitch reduce` wrote and writes the sessions, byte\n"
           "for byte what `flowstitch sessions` writes for the same input (same ids,\n"
-          "order, directions and NAT links).  Every option of `sessions` applies\n"
+          "order, directions and NAT links).  Parts of `map --shards` runs hold\n"
+          "sessions: merge decides directions, NAT legs, order and ids over them\n"
+          "(the reducers must have had the same --eni-metadata, --idle-* and\n"
+          "--conntrack-timeout); others hold records, which merge stitches.\n"
+          "Every option of `sessions` applies\n"
           "(--format, --time-format, -o, --eni-metadata, --subnets, --idle-*,\n"
           "--filter, --since, --until, --stats, ...; see `flowstitch sessions\n"
           "--help`), except --stream and --horizon.  Give the same options\n"
@@ -62,6 +71,7 @@ typedef struct part {
     off_t r_at;         /* offset of the line after the head */
     uint64_t line_at;   /* its line number - 1 */
     uint32_t shards;
+    int version;        /* 1: records (merge stitches them); 2: sessions */
     char **keys;
     size_t nkeys;
     char *tasks;        /* the T lines, concatenated */
@@ -141,9 +151,23 @@ static int add_source(merge_ctx *m, const part *p, uint64_t ln, char **f)
 
 /* One line of a part's head (f[0..n)); -1 at the first record or the end
  * line, 0 to go on, or an exit code (positive) after a message. */
+/* A line the engine wrote (version 2): its kind letter, then a tab where
+ * the engine's own line has a space (reduce put it there for Hadoop); in
+ * the head's fields (split at tabs), the kind alone. */
+static int engine_line(const char *s)
+{
+    return s[0] && strchr("PECVWIX", s[0]) && s[1] == '\t';
+}
+
+static int engine_kind(const char *s)
+{
+    return s[0] && strchr("PECVWIX", s[0]) && !s[1];
+}
+
 static int head_line(merge_ctx *m, part *p, uint64_t ln, char **f, int n)
 {
-    if (!strcmp(f[0], "R") || !strcmp(f[0], "end"))
+    if (!strcmp(f[0], "R") || !strcmp(f[0], "end") ||
+        (p->version == 2 && n >= 2 && engine_kind(f[0])))
         return -1;
     if (!strcmp(f[0], "K") && n == 2 && f[1][0]) {
         char **nk = realloc(p->keys, (p->nkeys + 1) * sizeof *nk);
@@ -180,10 +204,12 @@ static int read_head(merge_ctx *m, part *p)
     if (len > 0 && line[len - 1] == '\n')
         line[len - 1] = '\0';
     if (len <= 0 || fst_cli_split_tabs(line, fl, 3) != 3 || strcmp(fl[0], "flowstitch-part") ||
-        strcmp(fl[1], "1") || fst_cli_dec64(fl[2], &shards) < 0 || shards > 65536) {
+        (strcmp(fl[1], "1") && strcmp(fl[1], "2")) || fst_cli_dec64(fl[2], &shards) < 0 ||
+        shards > 65536) {
         rc = part_bad(p->path, 0, "not a part (the output of `flowstitch reduce`)");
         goto out;
     }
+    p->version = fl[1][0] - '0';
     p->shards = (uint32_t)shards;
     for (ln = 1;; ln++) {
         const off_t at = ftello(f);
@@ -273,6 +299,12 @@ static int check_parts(merge_ctx *m)
         if (!ref) {
             ref = p;
             continue;
+        }
+        if (p->version != ref->version) {
+            fprintf(stderr, CMD ": %s holds %s, %s %s (map with and without --shards?)\n",
+                    p->path, p->version == 2 ? "sessions" : "records", ref->path,
+                    ref->version == 2 ? "sessions" : "records");
+            return FST_EXIT_FATAL;
         }
         if (p->shards != ref->shards) {
             fprintf(stderr, CMD ": %s has %u shards, %s has %u\n", p->path, (unsigned)p->shards,
@@ -432,22 +464,6 @@ static void sift_down(cursor **h, size_t n, size_t i)
     }
 }
 
-/* The export-time prefix makes the parser take every record line as a
- * record (never as a header); the stitcher does not use that time. */
-static const char record_prefix[] = "1970-01-01T00:00:00Z ";
-
-static void put_record(FILE *out, const cursor *c, const char **layout)
-{
-    if (!*layout || (c->src->layout != *layout && strcmp(c->src->layout, *layout))) {
-        fputs(c->src->layout, out);
-        putc('\n', out);
-        *layout = c->src->layout;
-    }
-    fputs(record_prefix, out);
-    fwrite(c->raw, 1, c->rawlen, out);
-    putc('\n', out);
-}
-
 /* Opens every part at its records; an exit code. */
 static int open_cursors(const merge_ctx *m, cursor *c, cursor **heap, size_t *nh)
 {
@@ -483,7 +499,7 @@ static int merge_records(const merge_ctx *m, FILE *out)
             rc = part_bad(top->p->path, top->ln, "the same record is in another part too");
             break;
         }
-        put_record(out, top, &layout);
+        fst_cli_put_record(out, top->src->layout, &layout, top->raw, top->rawlen);
         any = 1;
         last_rank = top->src->rank;
         last_seq = top->seq;
@@ -514,11 +530,137 @@ static void run_child(const merge_ctx *m, int fd)
     _exit(rc);
 }
 
+/* ---- sessions parts (version 2): loaded into the stitcher ------------- */
+
+/* The sessions of part p into st.  The options and ENIs (P, E) are the
+ * same in every part: loaded from the first, every part's hashed into
+ * *facts and compared by the caller.  The rest of the facts (C, V, W) is
+ * in the part of the reducer that got them whole: *whole set when p is
+ * that part.  An exit code. */
+static int load_one(const part *p, fst_stitcher *st, int first, uint64_t *facts, int *whole)
+{
+    FILE *f = fopen(p->path, "r");
+    if (!f || fseeko(f, p->r_at, SEEK_SET)) {
+        if (f)
+            fclose(f);
+        return part_bad(p->path, 0, "cannot read it again");
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    uint64_t ln = p->line_at, n = 0;
+    int rc = 0;
+    *facts = FST_CLI_FNV_INIT;
+    for (;;) {
+        ssize_t len = getline(&line, &cap, f);
+        ln++;
+        if (len <= 0) {
+            rc = part_bad(p->path, 0, "cut short (no end line)");
+            break;
+        }
+        if (line[len - 1] == '\n')
+            line[--len] = '\0';
+        uint64_t v;
+        if (!strncmp(line, "end\t", 4)) {
+            if (fst_cli_dec64(line + 4, &v) < 0 || v != n)
+                rc = part_bad(p->path, ln, "the end line does not count the lines");
+            else if (getline(&line, &cap, f) > 0)
+                rc = part_bad(p->path, ln + 1, "a line after the end line");
+            break;
+        }
+        n++;
+        if (!engine_line(line)) {
+            rc = part_bad(p->path, ln, "not a line of a sessions part (P, E, C, V, W, I, X)");
+            break;
+        }
+        line[1] = ' '; /* the engine's line again */
+        const int fact = line[0] == 'P' || line[0] == 'E';
+        if (fact)
+            *facts = fst_cli_fnv(*facts, line, (size_t)len + 1);
+        *whole |= line[0] == 'W';
+        const int e = fact && !first ? 0 : fst_stitcher_load_part(st, line);
+        if (e == FST_EVALUE) {
+            rc = part_bad(p->path, ln, "the reducers decided sessions with other options "
+                                       "(--eni-metadata, --idle-*, --conntrack-timeout) than "
+                                       "merge is given");
+            break;
+        }
+        if (e < 0) {
+            rc = e == FST_ENOMEM ? FST_EXIT_FATAL : part_bad(p->path, ln, "bad sessions line");
+            break;
+        }
+    }
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+/* sessions' input_done: every part's sessions into st; an exit code. */
+static int load_sessions(void *ud, fst_stitcher *st)
+{
+    const merge_ctx *m = ud;
+    const part *ref = NULL, *whole_in = NULL;
+    uint64_t ref_facts = 0;
+    for (size_t i = 0; i < m->np; i++) {
+        const part *p = &m->p[i];
+        if (!p->nkeys)
+            continue;
+        uint64_t facts;
+        int whole = 0;
+        const int rc = load_one(p, st, !ref, &facts, &whole);
+        if (rc)
+            return rc;
+        if (whole && whole_in) {
+            fprintf(stderr, CMD ": %s and %s both hold the whole facts (parts of two runs?)\n",
+                    p->path, whole_in->path);
+            return FST_EXIT_FATAL;
+        }
+        if (whole)
+            whole_in = p;
+        if (!ref) {
+            ref = p;
+            ref_facts = facts;
+        } else if (facts != ref_facts) {
+            fprintf(stderr, CMD ": %s and %s hold different facts (reducers given other map "
+                            "outputs, or other --eni-metadata?)\n", p->path, ref->path);
+            return FST_EXIT_FATAL;
+        }
+    }
+    if (ref && !whole_in) {
+        fprintf(stderr, CMD ": no part holds the whole facts (the part of shard 0)\n");
+        return FST_EXIT_FATAL;
+    }
+    return FST_EXIT_OK;
+}
+
+/* The version of the parts with keys (1 when none). */
+static int parts_version(const merge_ctx *m)
+{
+    for (size_t i = 0; i < m->np; i++)
+        if (m->p[i].nkeys)
+            return m->p[i].version;
+    return 1;
+}
+
+/* Standard input from /dev/null: `sessions` reads nothing there. */
+static int no_stdin(void)
+{
+    const int fd = open("/dev/null", O_RDONLY);
+    if (fd < 0 || dup2(fd, STDIN_FILENO) < 0) {
+        fprintf(stderr, CMD ": /dev/null: %s\n", strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return FST_EXIT_FATAL;
+    }
+    close(fd);
+    return 0;
+}
+
 /* ---- the run ---------------------------------------------------------- */
 
 /* sessions' input_done: the child's verdict on the parts. */
-static int wait_child(void *ud)
+static int wait_child(void *ud, fst_stitcher *unused)
 {
+    (void)unused;
     merge_ctx *m = ud;
     int st;
     const pid_t pid = m->child;
@@ -644,14 +786,16 @@ int fst_cli_merge(int argc, char **argv)
     memset(&m, 0, sizeof m);
     char **sargv = malloc(((size_t)nopt + 2) * sizeof *sargv);
     code = sargv ? load_parts(&m, argc - nopt, argv + nopt) : FST_EXIT_FATAL;
+    const int sessions = !code && parts_version(&m) == 2;
     if (!code)
-        code = start_child(&m);
+        code = sessions ? no_stdin() : start_child(&m);
     if (!code) {
         memcpy(sargv, argv, (size_t)nopt * sizeof *sargv);
         static char dash[] = "-";
         sargv[nopt] = dash;
         sargv[nopt + 1] = NULL;
-        code = fst_cli_sessions_hooked(nopt + 1, sargv, wait_child, &m);
+        code = fst_cli_sessions_hooked(nopt + 1, sargv, sessions ? load_sessions : wait_child,
+                                       &m);
     }
     if (m.child) { /* sessions stopped before the end of the input */
         close(STDIN_FILENO);

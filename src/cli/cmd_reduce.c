@@ -1,15 +1,19 @@
 /* cli/cmd_reduce.c - `flowstitch reduce`: the reduce task of a distributed
  * run (docs/distributed.md).
  *
- * Reads map lines (KEY R|S|C ...) from stdin, for any number of keys in any
- * order, checks them all, and writes one part: its keys, the map tasks it
- * heard from, the sources, and the records in the order `sessions` reads
- * them (input name in walk order, then the record's number in its input).
+ * Reads map lines (KEY R|S|C|F ...) from stdin, for any number of keys in
+ * any order, checks them all, and writes one part: its keys, the map tasks
+ * it heard from, the sources, and then, with facts (F lines: map --shards),
+ * the sessions of its keys built by the engine (fst_stitcher_add_facts,
+ * push of the records in the order `sessions` reads them,
+ * fst_stitcher_finish_part); without, the records in that order (input
+ * name in walk order, then the record's number in its input).
  * Checks: every line well formed; every record's source known; no record
  * twice; with --shards, every key's records counted against the census the
  * map tasks sent (a lost or doubled map output is an error here, not a
  * wrong session later).  Nothing is written unless all of it holds.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,14 +23,15 @@
 
 static void reduce_help(FILE *f)
 {
-    fputs("usage: flowstitch reduce [-o FILE] < MAP-LINES\n"
+    fputs("usage: flowstitch reduce [-o FILE] [SESSIONS-OPTIONS] < MAP-LINES\n"
           "\n"
           "The reduce task of a distributed `sessions` run (docs/distributed.md).\n"
           "Reads the lines `flowstitch map` wrote, for one key or many, in any\n"
           "order (grouped by key as Hadoop Streaming, Spark's RDD.pipe after a\n"
           "partition, or sort deliver them, or not), and writes one part for\n"
-          "`flowstitch merge`: the records of its keys in the order `sessions`\n"
-          "reads them, with their sources and the census of the map tasks.\n"
+          "`flowstitch merge`.  With `map --shards` the part holds the sessions\n"
+          "of its keys, correlated with the facts every map task sent about every\n"
+          "ENI exactly as `sessions` would; without, their records in input order.\n"
           "\n"
           "Every line is checked; a bad line is reported as stdin:LINE: reason.\n"
           "With --shards maps, each key's records must add up to the census the\n"
@@ -35,6 +40,9 @@ static void reduce_help(FILE *f)
           "Options:\n"
           "  -o, --output FILE  write the part there (default: standard output)\n"
           "  -q, --quiet        no summary line on standard error\n"
+          "  --eni-metadata FILE, --idle-tcp/-udp/-icmp/-other S, --conntrack-timeout S,\n"
+          "  --threads N        as `sessions`: give the options that decide sessions\n"
+          "                     to every reduce and to merge alike (merge checks)\n"
           "  -h, --help         this text\n"
           "\n"
           "Exit status: 0 part written; 2 usage; 3 bad input (nothing written),\n"
@@ -42,19 +50,21 @@ static void reduce_help(FILE *f)
           f);
 }
 
-enum { KEY_ENI_META = FST_KEY_COMMAND };
-
 static const struct option reduce_longopts[] = {
     FST_CLI_SHARED_LONGOPTS,
-    {"eni-metadata", required_argument, NULL, KEY_ENI_META},
+    FST_CLI_BUILD_LONGOPTS,
     {0}};
 
+/* The options that decide sessions (fst_cli_build_option); the streaming
+ * ones do not apply. */
 static int own_option(void *ctx, int key, const char *v)
 {
-    (void)ctx, (void)key, (void)v;
-    fputs(CMD ": --eni-metadata belongs to `flowstitch merge` (it decides the "
-              "sessions; docs/distributed.md)\n", stderr);
-    return -1;
+    if (key == FST_KEY_STREAM || key == FST_KEY_HORIZON) {
+        fputs(CMD ": --stream and --horizon do not apply (a reducer correlates its "
+                  "keys as one batch)\n", stderr);
+        return -1;
+    }
+    return fst_cli_build_option(CMD, ctx, key, v) > 0 ? 0 : -1;
 }
 
 /* ---- lines ------------------------------------------------------------ */
@@ -79,11 +89,19 @@ typedef struct cline {
     uint32_t shards;
 } cline;
 
+typedef struct fline {
+    uint64_t sid, lineno;
+    char kind;         /* 'F' (to every shard) or 'G' (the rest, to shard 0) */
+    const char *eni;   /* as read (escaped; "-": none) */
+    const char *text;
+} fline;
+
 typedef struct lines {
     rline *r;
     sline *s;
     cline *c;
-    size_t nr, ns, nc, capr, caps, capc;
+    fline *f;
+    size_t nr, ns, nc, nf, capr, caps, capc, capf;
 } lines;
 
 #define GROW(arr, n, cap)                                                    \
@@ -157,8 +175,16 @@ static int take_line(lines *L, char **f, int n, uint64_t ln)
         L->c[L->nc++] = (cline){a, count, ln, f[0], (uint32_t)shards};
         return 0;
     }
+    case 'F':
+    case 'G':
+        if (!f[3][0] || !f[4][0])
+            return bad(ln, "empty ENI or facts");
+        if (!GROW(L->f, L->nf, L->capf))
+            return FST_EXIT_FATAL;
+        L->f[L->nf++] = (fline){a, ln, f[1][0], f[3], f[4]};
+        return 0;
     default:
-        return bad(ln, "unknown line kind (R, S or C)");
+        return bad(ln, "unknown line kind (R, S, C, F or G)");
     }
 }
 
@@ -397,9 +423,161 @@ static int cmp_rank(const void *a, const void *b)
     return x->sid < y->sid ? -1 : x->sid > y->sid;
 }
 
+static void write_head(FILE *out, lines *L, const keyset *K, int version);
+
+/* Without facts (map without --shards): the records, for merge to stitch. */
 static void write_part(FILE *out, lines *L, const keyset *K)
 {
-    fprintf(out, "flowstitch-part\t1\t%u\n", (unsigned)K->shards);
+    write_head(out, L, K, 1);
+    for (size_t i = 0; i < L->nr; i++)
+        fprintf(out, "R\t%016llx\t%llu\t%s\n", (unsigned long long)L->r[i].sid,
+                (unsigned long long)L->r[i].seq, L->r[i].raw);
+    fprintf(out, "end\t%zu\n", L->nr);
+}
+
+/* ---- the sessions of a part (map --shards sent facts) ----------------- */
+
+static int cmp_fact(const void *a, const void *b)
+{
+    const fline *x = a, *y = b;
+    if (x->sid != y->sid)
+        return x->sid < y->sid ? -1 : 1;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    const int c = strcmp(x->eni, y->eni);
+    return c ? c : strcmp(x->text, y->text);
+}
+
+/* Facts once each (every key got them all: a reducer of many keys got
+ * them many times); an exit code. */
+static int settle_facts(lines *L)
+{
+    if (L->nf)
+        qsort(L->f, L->nf, sizeof *L->f, cmp_fact);
+    size_t u = 0;
+    for (size_t i = 0; i < L->nf; i++) {
+        if (u && L->f[u - 1].sid == L->f[i].sid && L->f[u - 1].kind == L->f[i].kind &&
+            !strcmp(L->f[u - 1].eni, L->f[i].eni)) {
+            if (strcmp(L->f[u - 1].text, L->f[i].text))
+                return bad(L->f[i].lineno, "facts of this ENI and source differ from "
+                                           "another line's (two map tasks read one input?)");
+            continue;
+        }
+        L->f[u++] = L->f[i];
+    }
+    L->nf = u;
+    return 0;
+}
+
+/* Every input's facts into st; an exit code. */
+static int give_facts(const lines *L, fst_stitcher *st)
+{
+    for (size_t i = 0; i < L->nf; i++) {
+        const fline *f = &L->f[i];
+        const sline *s = find_source(L, f->sid);
+        if (!s)
+            return bad(f->lineno, "facts of a source without its S line");
+        char *eni = NULL;
+        if (strcmp(f->eni, "-")) {
+            const size_t n = strlen(f->eni);
+            if (!(eni = malloc(n + 1)))
+                return FST_EXIT_FATAL;
+            memcpy(eni, f->eni, n + 1);
+            const long ul = fst_cli_unescape(eni, n);
+            if (ul < 0) {
+                free(eni);
+                return bad(f->lineno, "bad escape in the ENI");
+            }
+            eni[ul] = '\0';
+        }
+        const int rc = fst_stitcher_add_facts(st, s->rank, eni, f->text);
+        free(eni);
+        if (rc < 0)
+            return rc == FST_ENOMEM ? FST_EXIT_FATAL : bad(f->lineno, "bad facts");
+    }
+    return 0;
+}
+
+/* The bytes record_text writes at most: each record behind its prefix, a
+ * header line where the layout changes. */
+static size_t text_bound(const lines *L)
+{
+    const char *cur = NULL;
+    size_t n = 1;
+    for (size_t i = 0; i < L->nr; i++) {
+        const char *layout = find_source(L, L->r[i].sid)->layout;
+        if (!cur || (layout != cur && strcmp(layout, cur)))
+            n += strlen(layout) + 1;
+        cur = layout;
+        n += strlen(L->r[i].raw) + FST_CLI_RECORD_PREFIX_LEN + 1;
+    }
+    return n;
+}
+
+/* The records, in input order, as the text the engine reads (the same
+ * stream merge feeds `sessions` from records parts), into a buffer of
+ * exactly the bound (no doubling: it is a reducer's largest). */
+static int record_text(const lines *L, char **buf, size_t *len)
+{
+    const size_t cap = text_bound(L);
+    if (!(*buf = malloc(cap)))
+        return FST_EXIT_FATAL;
+    FILE *m = fmemopen(*buf, cap, "w");
+    if (!m)
+        return FST_EXIT_FATAL;
+    const char *cur = NULL;
+    char *raw = NULL;
+    size_t rcap = 0;
+    int code = 0;
+    for (size_t i = 0; i < L->nr && !code; i++) {
+        const size_t n = strlen(L->r[i].raw);
+        if (n + 1 > rcap) {
+            char *nr = realloc(raw, n + 1);
+            if (!nr) {
+                code = FST_EXIT_FATAL;
+                break;
+            }
+            raw = nr;
+            rcap = n + 1;
+        }
+        memcpy(raw, L->r[i].raw, n + 1);
+        const long ul = fst_cli_unescape(raw, n);
+        if (ul < 0)
+            code = bad(L->r[i].lineno, "bad escape in the record");
+        else
+            fst_cli_put_record(m, find_source(L, L->r[i].sid)->layout, &cur, raw, (size_t)ul);
+    }
+    free(raw);
+    const long at = ftell(m);
+    if (at < 0 || (size_t)at >= cap)
+        code = code ? code : FST_EXIT_FATAL;
+    *len = at < 0 ? 0 : (size_t)at;
+    if (fclose(m) != 0 && !code)
+        code = FST_EXIT_FATAL;
+    return code;
+}
+
+typedef struct part_out {
+    FILE *out;
+    uint64_t lines;
+} part_out;
+
+/* An engine line "K REST" as "K<TAB>REST": a line with a tab keeps its
+ * bytes through Hadoop's TextOutputFormat (key, tab, value). */
+static int put_line(const char *line, void *ud)
+{
+    part_out *p = ud;
+    putc(line[0], p->out);
+    putc('\t', p->out);
+    fputs(line[0] && line[1] ? line + 2 : "", p->out);
+    putc('\n', p->out);
+    p->lines++;
+    return 0;
+}
+
+static void write_head(FILE *out, lines *L, const keyset *K, int version)
+{
+    fprintf(out, "flowstitch-part\t%d\t%u\n", version, (unsigned)K->shards);
     for (size_t i = 0; i < K->n; i++)
         fprintf(out, "K\t%s\n", K->k[i]);
     for (size_t i = 0; i < L->nc; i++)
@@ -410,13 +588,74 @@ static void write_part(FILE *out, lines *L, const keyset *K)
     for (size_t i = 0; i < L->ns; i++)
         fprintf(out, "S\t%016llx\t%s\t%s\n", (unsigned long long)L->s[i].sid, L->s[i].epath,
                 L->s[i].layout);
-    for (size_t i = 0; i < L->nr; i++)
-        fprintf(out, "R\t%016llx\t%llu\t%s\n", (unsigned long long)L->r[i].sid,
-                (unsigned long long)L->r[i].seq, L->r[i].raw);
-    fprintf(out, "end\t%zu\n", L->nr);
 }
 
-static int reduce_all(fst_cli_lines *in, FILE *out, int quiet)
+/* Pushes the records (their text in *buf, freed once pushed: the
+ * correlation's peak comes later) and writes the sessions part; an exit
+ * code. */
+static int correlate_part(fst_stitcher *st, char **buf, size_t len,
+                          const fst_cli_input_opts *in, FILE *out, lines *L, const keyset *K,
+                          uint64_t *sessions)
+{
+    fst_reader_config rcfg = in->reader;
+    rcfg.threads = 1;
+    fst_reader *r = fst_reader_new(&rcfg);
+    if (!r || fst_reader_add_mem(r, "-", *buf, len) < 0) {
+        fst_reader_free(r);
+        return FST_EXIT_FATAL;
+    }
+    const char *file;
+    uint64_t line;
+    int rc = fst_stitcher_push_reader(st, r, &file, &line);
+    fst_reader_free(r);
+    free(*buf);
+    *buf = NULL;
+    if (rc < 0) {
+        fprintf(stderr, CMD ": %s\n", fst_strerror(rc));
+        return FST_EXIT_FATAL;
+    }
+    write_head(out, L, K, 2);
+    part_out po = {out, 0};
+    rc = fst_stitcher_finish_part(st, put_line, &po);
+    if (rc < 0) {
+        fprintf(stderr, CMD ": %s\n", fst_strerror(rc));
+        return FST_EXIT_FATAL;
+    }
+    fprintf(out, "end\t%llu\n", (unsigned long long)po.lines);
+    *sessions = po.lines;
+    return 0;
+}
+
+/* With facts: the sessions of the keys, correlated here; an exit code. */
+static int reduce_sessions(lines *L, const keyset *K, FILE *out, fst_cli_build_opts *b,
+                           const fst_cli_input_opts *in, uint64_t *nlines)
+{
+    char err[512];
+    fst_eni_table *meta = NULL;
+    if (b->eni_path && !(meta = fst_eni_table_load(b->eni_path, err, sizeof err))) {
+        fprintf(stderr, CMD ": --eni-metadata %s\n", err);
+        return FST_EXIT_USAGE;
+    }
+    fst_stitcher_config cfg = b->cfg;
+    cfg.meta = meta;
+    fst_stitcher *st = fst_stitcher_new(&cfg);
+    char *buf = NULL;
+    size_t len = 0;
+    int code = st ? settle_facts(L) : FST_EXIT_FATAL;
+    if (!code)
+        code = give_facts(L, st);
+    if (!code)
+        code = record_text(L, &buf, &len);
+    if (!code)
+        code = correlate_part(st, &buf, len, in, out, L, K, nlines);
+    free(buf);
+    fst_stitcher_free(st);
+    fst_eni_table_free(meta);
+    return code;
+}
+
+static int reduce_all(fst_cli_lines *in, FILE *out, fst_cli_build_opts *b,
+                      const fst_cli_input_opts *io)
 {
     lines L;
     keyset K;
@@ -431,17 +670,20 @@ static int reduce_all(fst_cli_lines *in, FILE *out, int quiet)
         code = collect_keys(&L, &K);
     if (!code)
         code = check_census(&L, &K);
-    if (!code) {
+    uint64_t n = 0;
+    if (!code && L.nf)
+        code = reduce_sessions(&L, &K, out, b, io, &n);
+    else if (!code)
         write_part(out, &L, &K);
-        if (!quiet)
-            fprintf(stderr, CMD ": %zu keys, %zu records, %zu sources, %zu census lines\n",
-                    K.n, L.nr, L.ns, L.nc);
-    }
+    if (!code && !io->quiet)
+        fprintf(stderr, CMD ": %zu keys, %zu records, %zu sources, %zu census lines%s\n", K.n,
+                L.nr, L.ns, L.nc, L.nf ? ", sessions built" : "");
     for (size_t i = 0; i < L.ns; i++)
         free(L.s[i].path);
     free(L.r);
     free(L.s);
     free(L.c);
+    free(L.f);
     free(K.k);
     free(K.records);
     return code;
@@ -451,9 +693,11 @@ int fst_cli_reduce(int argc, char **argv)
 {
     fst_cli_input_opts o;
     fst_cli_input_opts_init(&o);
+    fst_cli_build_opts b;
+    fst_cli_build_opts_init(&b);
     int first;
     int code = fst_cli_parse(CMD, argc, argv, FST_CLI_SHARED_SHORTOPTS, reduce_longopts, &o,
-                             own_option, NULL, &first);
+                             own_option, &b, &first);
     if (code == FST_CLI_HELP)
         reduce_help(stdout);
     if (code)
@@ -476,7 +720,7 @@ int fst_cli_reduce(int argc, char **argv)
         free(in.buf);
         return FST_EXIT_FATAL;
     }
-    code = reduce_all(&in, out, o.quiet);
+    code = reduce_all(&in, out, &b, &o);
     free(in.buf);
     if ((fflush(out) != 0 || ferror(out)) && !code) {
         fputs(CMD ": cannot write the output\n", stderr);

@@ -279,7 +279,7 @@ int fst_cli_sessions_hooked(int argc, char **argv, fst_cli_input_done_fn input_d
     prog = fst_cli_progress_start(run.r, argc - a.first, argv + a.first, a.in.quiet);
     code = fst_cli_build_push(CMD, &run, emit, &e, e.written);
     if (code == FST_EXIT_OK && input_done)
-        code = input_done(ud);
+        code = input_done(ud, run.st);
     if (code == FST_EXIT_OK && !e.w &&
         !(e.w = open_writer(out, &a.in))) {
         fputs(CMD ": out of memory\n", stderr);

@@ -174,3 +174,16 @@ int fst_cli_split_tabs(char *s, char **f, int max)
         s = t + 1;
     }
 }
+
+void fst_cli_put_record(FILE *out, const char *layout, const char **cur, const char *raw,
+                        size_t len)
+{
+    if (!*cur || (layout != *cur && strcmp(layout, *cur))) {
+        fputs(layout, out);
+        putc('\n', out);
+        *cur = layout;
+    }
+    fputs(FST_CLI_RECORD_PREFIX, out);
+    fwrite(raw, 1, len, out);
+    putc('\n', out);
+}

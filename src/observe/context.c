@@ -130,6 +130,20 @@ static int svc_add(fst__observe *o, const uint8_t a[16], const char *name)
     return 0;
 }
 
+int fst__observe_svc_add(fst__observe *o, const uint8_t a[16], const char *name)
+{
+    return svc_add(o, a, name);
+}
+
+void fst__observe_svc_clear(fst__observe *o)
+{
+    fst__awssvc *sv = &o->svc;
+    fst__oatab_free(&sv->tab);
+    for (uint32_t i = 0; i < sv->n_names; i++)
+        fst__free(sv->names[i]);
+    sv->n = sv->n_names = 0;
+}
+
 int fst__observe_take_where(fst__observe *o, fst__eni *e, const fst__prep_where *wh,
                             const uint8_t *src, const uint8_t *dst)
 {

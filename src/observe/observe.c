@@ -145,6 +145,11 @@ static fst__eni *eni_by_name(fst__observe *o, const char *name)
     return e;
 }
 
+fst__eni *fst__observe_eni_add(fst__observe *o, const char *name)
+{
+    return eni_by_name(o, name);
+}
+
 const fst__eni *fst__observe_eni_find(const fst__observe *o, const char *name)
 {
     if (!name || !o->eni_by_name.s)

@@ -369,6 +369,14 @@ int fst__eni_ctx_owns(const fst__eni *e, const uint8_t a[16]);
  * are trusted (the reader keeps its interned strings unchanged). */
 void fst__observe_forget_ids(fst__observe *o);
 
+/* Distributed runs (stitch/facts.c, stitch/shard.c): the ENI named name,
+ * created (with its metadata) when new; NULL out of memory.  context.c:
+ * the AWS service name of address a (the first name given stays; 0 or
+ * FST_ENOMEM), and every service name forgotten. */
+fst__eni *fst__observe_eni_add(fst__observe *o, const char *name);
+int fst__observe_svc_add(fst__observe *o, const uint8_t a[16], const char *name);
+void fst__observe_svc_clear(fst__observe *o);
+
 /* Group i (0 <= i < n_groups), in order of first sight. */
 static inline fst__group *fst__observe_group(const fst__observe *o, uint32_t i)
 {

@@ -18,6 +18,10 @@
  * split off (fst__stream_evict) and written the same way.
  * Provenance (cfg.provenance, batch): every record's session, direction and
  * counted bit, as noted by correlate, renumbered to session ids here.
+ * Distributed runs (flowstitch/shard.h): a reducer seeds obs with the
+ * facts of every input (facts.c) before its records, applies them after,
+ * correlates and writes its part (finish_part, shard.c); merge loads the
+ * parts (load_part) and finish runs from the direction stage on.
  */
 #include <stdint.h>
 #include <string.h>
@@ -29,12 +33,15 @@
 #include "nat/nat.h"
 #include "direction/direction.h"
 #include "stitch/context.h"
+#include "stitch/facts.h"
 #include "stitch/feed.h"
 #include "stitch/order.h"
+#include "stitch/shard.h"
 #include "stream/stream.h"
 #include "observe/observe.h"
 #include "util/par.h"
 #include "flowstitch/errors.h"
+#include "flowstitch/shard.h"
 #include "flowstitch/stitcher.h"
 #include "util/sha1.h"
 
@@ -60,6 +67,14 @@ struct fst_stitcher {
     int64_t next_flush; /* data clock of the next flush; INT64_MIN: not set */
     uint64_t ticks;     /* calls of stream_tick */
     int stream;         /* the feed runs with the streaming flushes */
+    /* distributed runs (flowstitch/shard.h) */
+    fst__facts facts;   /* reduce: every input's facts, combined */
+    int facts_on;       /* facts were given */
+    int seeded;         /* their ENIs are in obs (records may come) */
+    int loaded;         /* merge: sessions loaded, nothing to correlate */
+    uint64_t loaded_records; /* merge: obs.records_in as the parts counted it
+                              * (any more came from a push: refused) */
+    fst__loader loader;
 };
 
 /* What correlating one held key needs at the end: its session, its places
@@ -108,6 +123,7 @@ fst_stitcher *fst_stitcher_new(const fst_stitcher_config *cfg)
     else
         fst_stitcher_config_init(&st->cfg);
     st->learned.seed = FST__SEED ^ 0x1ea4ULL;
+    fst__facts_init(&st->facts, FST__SEED);
     st->last.o = &st->obs;
     st->next_flush = INT64_MIN;
     st->sha_ni = fst__sha1_have_ni();
@@ -127,10 +143,22 @@ fst_stitcher *fst_stitcher_new(const fst_stitcher_config *cfg)
     return st;
 }
 
+/* Reduce: the ENIs of the facts into obs, in the order one machine meets
+ * them, before the first record. */
+static int seed(fst_stitcher *st)
+{
+    if (!st->facts_on || st->seeded)
+        return 0;
+    st->seeded = 1;
+    FST__TRY(fst__facts_settle(&st->facts));
+    return fst__facts_seed(&st->facts, &st->obs);
+}
+
 int fst_stitcher_push(fst_stitcher *st, const fst_record *rec)
 {
-    if (!st || !rec || !rec->format || st->finished)
+    if (!st || !rec || !rec->format || st->finished || st->loaded)
         return FST_EINVAL;
+    FST__TRY(seed(st));
     return fst__observe_push(&st->obs, rec);
 }
 
@@ -148,8 +176,9 @@ static int feed_reader(fst_stitcher *st, fst_reader *r, int stream, const char *
         line = &l_;
     *file = NULL;
     *line = 0;
-    if (!st || !r || st->finished)
+    if (!st || !r || st->finished || st->loaded)
         return FST_EINVAL;
+    FST__TRY(seed(st));
     st->stream = stream && st->cfg.horizon;
     if (!stream)
         st->scb = NULL; /* push_reader: nowhere to write, so no eviction */
@@ -449,11 +478,8 @@ static int emit_one(const fst_stitcher *st, const run *rn, const fst__sess *s,
     return cb ? cb(&out, ud) : 0;
 }
 
-/* Correlates, orients, orders and accounts the groups of rn->o, fills
- * *stats (and *eniw, which the caller frees) and hands the sessions to cb
- * (NULL: none).  0, a negative error, or the callback's nonzero return. */
-static int run_sessions(fst_stitcher *st, run *rn, fst_session_cb cb, void *ud,
-                        fst_stitch_stats *stats, fst_eni_windows **eniw)
+/* The sessions of the groups of rn->o (a reducer stops here). */
+static int run_correlate(fst_stitcher *st, run *rn)
 {
     const int threads = fst__threads_of(st->cfg.threads);
     fst__observe_index_skips(rn->o);
@@ -464,6 +490,19 @@ static int run_sessions(fst_stitcher *st, run *rn, fst_session_cb cb, void *ud,
     FST__TRY(fst__correlate(rn->o, &st->cfg, &rn->ss, threads));
     if (rn->o->prov)
         FST__TRY(prov_serials(rn));
+    return 0;
+}
+
+/* Correlates (unless merge loaded sessions), orients, orders and accounts
+ * the groups of rn->o, fills *stats (and *eniw, which the caller frees) and
+ * hands the sessions to cb (NULL: none).  0, a negative error, or the
+ * callback's nonzero return. */
+static int run_sessions(fst_stitcher *st, run *rn, fst_session_cb cb, void *ud,
+                        fst_stitch_stats *stats, fst_eni_windows **eniw)
+{
+    const int threads = fst__threads_of(st->cfg.threads);
+    if (!st->loaded) /* merge loaded sessions correlated by the reducers */
+        FST__TRY(run_correlate(st, rn));
     FST__TRY(fst__direction_orient(&st->learned, &rn->ss));
     FST__TRY(fst__nat_fold_inside(rn->o, &rn->ss));
     FST__TRY(fst__nat_tie_legs(rn->o, &rn->ss));
@@ -690,6 +729,40 @@ int fst_stitcher_finish(fst_stitcher *st, fst_session_cb cb, void *ud)
     return rc < 0 ? rc : 0;
 }
 
+int fst_stitcher_add_facts(fst_stitcher *st, uint64_t rank, const char *eni, const char *text)
+{
+    if (!st || !text || st->finished || st->seeded || st->loaded || rank == UINT64_MAX)
+        return FST_EINVAL;
+    st->facts_on = 1;
+    return fst__facts_read(&st->facts, rank, eni, text);
+}
+
+int fst_stitcher_finish_part(fst_stitcher *st, fst_line_cb cb, void *ud)
+{
+    if (!st || !cb || st->finished || st->loaded || st->obs.prov || st->cfg.horizon)
+        return FST_EINVAL;
+    st->finished = 1;
+    FST__TRY(seed(st));
+    FST__TRY(note_held(st));
+    if (st->facts_on) /* what every input says, over what this reducer learned */
+        FST__TRY(fst__facts_apply(&st->facts, &st->obs));
+    FST__TRY(run_correlate(st, &st->last));
+    /* without facts, what it observed is all there is */
+    const int whole = !st->facts_on || st->facts.whole;
+    return fst__shard_write(&st->obs, &st->last.ss, &st->cfg, whole, cb, ud);
+}
+
+int fst_stitcher_load_part(fst_stitcher *st, const char *line)
+{
+    if (!st || !line || st->finished || st->obs.records_in != st->loaded_records ||
+        st->facts_on)
+        return FST_EINVAL;
+    st->loaded = 1;
+    const int rc = fst__shard_load(&st->loader, &st->obs, &st->last.ss, &st->cfg, line);
+    st->loaded_records = st->obs.records_in;
+    return rc;
+}
+
 const fst_stitch_stats *fst_stitcher_stats(const fst_stitcher *st)
 {
     return st ? &st->stats : NULL;
@@ -700,6 +773,7 @@ void fst_stitcher_free(fst_stitcher *st)
     if (!st)
         return;
     fst__observe_free(&st->obs);
+    fst__facts_free(&st->facts);
     fst__sessions_free(&st->last.ss);
     fst__learned_free(&st->learned);
     fst__free(st->eniw);
