@@ -297,14 +297,11 @@ Test(portless_cli, sessions_and_records_on_the_fixture)
              FST_SOURCE_DIR);
     r = run_cli(cmd);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    FILE *f = fopen(stats, "r");
-    cr_assert_not_null(f);
-    char buf[8192];
-    const size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
+    char *buf = slurp_file(stats);
     unlink(stats);
+    cr_assert_not_null(buf);
     cr_expect(strstr(buf, "\"sessions\":{\"sessions\":2,"), "%s", buf);
     cr_expect(strstr(buf, ",\"bytes_counted\":0,\"sessions_no_counts\":2,"), "%s", buf);
+    free(buf);
     cli_run_free(&r);
 }

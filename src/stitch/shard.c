@@ -36,9 +36,8 @@ static void put_text_or_dash(fst__wbuf *b, const char *s)
         fst__wb_ch(b, '-');
 }
 
-void fst__shard_put_eni(const fst__observe *o, const fst__eni *e, fst__wbuf *b)
+void fst__shard_put_eni(const fst__eni *e, fst__wbuf *b)
 {
-    (void)o;
     fst__wb_reset(b);
     fst__wb_ch(b, 'E');
     put_u(b, e->index);
@@ -50,9 +49,8 @@ void fst__shard_put_eni(const fst__observe *o, const fst__eni *e, fst__wbuf *b)
     put_addr_or_dash(b, e->sure_own, e->has_sure_own);
 }
 
-void fst__shard_put_ctx(const fst__observe *o, const fst__eni *e, fst__wbuf *b)
+void fst__shard_put_ctx(const fst__eni *e, fst__wbuf *b)
 {
-    (void)o;
     fst__wb_reset(b);
     fst__wb_ch(b, 'C');
     put_u(b, e->index);
@@ -128,7 +126,7 @@ static int write_whole(const fst__observe *o, fst__wbuf *b,
 {
     int rc = 0;
     for (uint32_t i = 1; i < o->n_enis && !rc; i++) {
-        fst__shard_put_ctx(o, o->enis[i], b);
+        fst__shard_put_ctx(o->enis[i], b);
         rc = emit(b, cb, ud);
     }
     for (uint32_t i = 0; i < o->svc.n && !rc; i++) {
@@ -159,7 +157,7 @@ int fst__shard_write(const fst__observe *o, const fst__sessions *ss,
     put_options(cfg, &b);
     int rc = emit(&b, cb, ud);
     for (uint32_t i = 1; i < o->n_enis && !rc; i++) {
-        fst__shard_put_eni(o, o->enis[i], &b);
+        fst__shard_put_eni(o->enis[i], &b);
         rc = emit(&b, cb, ud);
     }
     if (!rc && whole)

@@ -18,12 +18,12 @@
 #include "correlate/session.h"
 #include "stitch/wire.h"
 
-/* The lines of ENI e of o into b: what correlating read (E: index, name,
+/* The lines of ENI e into b: what correlating read (E: index, name,
  * candidates, substituted address; the same in every part) and the rest
  * (C: hop, flow-direction address, context, counts, secondaries; only in
  * the part whose reducer got the whole facts). */
-void fst__shard_put_eni(const fst__observe *o, const fst__eni *e, fst__wbuf *b);
-void fst__shard_put_ctx(const fst__observe *o, const fst__eni *e, fst__wbuf *b);
+void fst__shard_put_eni(const fst__eni *e, fst__wbuf *b);
+void fst__shard_put_ctx(const fst__eni *e, fst__wbuf *b);
 /* The line of session s of ss (groups and reps of o) into b. */
 void fst__shard_put_sess(const fst__observe *o, const fst__sessions *ss, const fst__sess *s,
                          fst__wbuf *b);
