@@ -44,6 +44,15 @@ int fst_record_writer_write(fst_writer *w, const fst_record *rec);
  * format cannot: all but jsonl for now, whose rows are then written as
  * before), FST_EINVAL when r has begun reading or w writes sessions. */
 int fst_record_writer_use_reader(fst_writer *w, fst_reader *r);
+/* Write every record r has left: the same output as calling
+ * fst_record_writer_write on each record fst_reader_next(r) returns, but
+ * when w uses r's rows (fst_record_writer_use_reader), runs of rows are
+ * copied without the records being rebuilt on this thread.  Reading stops
+ * at r's end, at its error, or at the first failed write.  Returns 0, or
+ * FST_EIO once a write failed (FST_EINVAL: bad arguments); *read_rc gets
+ * the last fst_reader_next value (0 at the end, or its negative code; 0
+ * when a write failed first). */
+int fst_record_writer_copy(fst_writer *w, fst_reader *r, int *read_rc);
 
 /* One session per call; CSV/TSV write the header line at open.  Returns
  * as the record writer's functions do. */

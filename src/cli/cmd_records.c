@@ -79,13 +79,10 @@ static int parse_args(records_args *a, int argc, char **argv)
 /* Read every record into the writer; returns an exit code. */
 static int copy_records(fst_reader *r, fst_writer *w)
 {
-    const fst_record *rec;
     int rc;
-    while ((rc = fst_reader_next(r, &rec)) > 0) {
-        if (fst_record_writer_write(w, rec) < 0) {
-            fputs(CMD ": cannot write output\n", stderr);
-            return FST_EXIT_FATAL;
-        }
+    if (fst_record_writer_copy(w, r, &rc) < 0) {
+        fputs(CMD ": cannot write output\n", stderr);
+        return FST_EXIT_FATAL;
     }
     return fst_cli_read_end(CMD, rc);
 }

@@ -145,12 +145,44 @@ int fst_record_writer_use_reader(fst_writer *w, fst_reader *r)
         return FST_EINVAL;
     if (!w->ops->record_rows)
         return 0;
+    /* ud points at a constant, not into w: the parse threads may still make
+     * rows after w is closed (a strict stop, an error) until r is freed */
+    static const int time_iso[2] = {0, 1};
     fst__row_maker m = *w->ops->record_rows;
-    m.ud = &w->time_iso;
+    m.ud = &time_iso[w->time_iso != 0];
     const int rc = fst__reader_set_rows(r, &m);
     if (rc == 0)
         w->reader = r;
     return rc;
+}
+
+int fst_record_writer_copy(fst_writer *w, fst_reader *r, int *read_rc)
+{
+    if (!w || !r || !read_rc || w->rows_kind != FST__ROWS_RECORDS)
+        return FST_EINVAL;
+    for (;;) {
+        fst__row_run run;
+        const fst_record *rec = NULL;
+        const int rc = w->reader == r ? fst__reader_next_rows(r, &run, &rec)
+                                      : fst_reader_next(r, &rec);
+        if (rc <= 0) {
+            *read_rc = rc;
+            return w->failed ? FST_EIO : 0;
+        }
+        if (rc == 1) {
+            if (fst_record_writer_write(w, rec) < 0)
+                break;
+            continue;
+        }
+        w->utf8_replaced += run.bad;
+        if (fwrite(run.text, 1, run.len, w->f) != run.len || ferror(w->f)) {
+            w->failed = 1;
+            break;
+        }
+        w->rows += run.rows;
+    }
+    *read_rc = 0;
+    return FST_EIO;
 }
 
 int fst_session_writer_write(fst_writer *w, const fst_session *s)

@@ -100,3 +100,10 @@ int fst__unpack_record(fst__parser *p, const void *in, const char *base, uint64_
     rec->export_ms = h.export_ms;
     return 0;
 }
+
+int fst__packed_status(const void *in)
+{
+    head h;
+    memcpy(&h, in, sizeof h);
+    return h.status;
+}

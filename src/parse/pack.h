@@ -28,5 +28,7 @@ void fst__pack_record(const fst__parser *p, const fst_record *rec, const char *b
  * an allocation failed). */
 int fst__unpack_record(fst__parser *p, const void *in, const char *base, uint64_t lineno,
                        fst_record *rec);
+/* The log-status (FST_STATUS_*) of a packed record, without unpacking it. */
+int fst__packed_status(const void *in);
 
 #endif

@@ -193,9 +193,9 @@ static fst_input_stats *new_entry(fst_reader *r, const char *path)
         (r)->total.field++;                                                  \
     } while (0)
 
-static void count_record(fst_reader *r, const fst_record *rec)
+static void count_record(fst_reader *r, int status)
 {
-    switch (rec->status) {
+    switch (status) {
     case FST_STATUS_NODATA:
         BUMP(r, nodata);
         break;
@@ -338,7 +338,7 @@ static int line_outcome(fst_reader *r, int rc, uint64_t lineno, const char *why,
 {
     switch (rc) {
     case FST__LINE_RECORD:
-        count_record(r, &r->rec);
+        count_record(r, r->rec.status);
         *rec = &r->rec;
         return 1;
     case FST__LINE_HEADER:
@@ -454,24 +454,26 @@ static const fst__pev *piped_event(fst_reader *r, fst__event *ev)
     return e;
 }
 
+/* One event of the pipeline: 1 with *rec, 0 to go on (r->ended: the end),
+ * or a negative code. */
+static int piped_step(fst_reader *r, const fst_record **rec)
+{
+    fst__event ev;
+    const fst__pev *e = piped_event(r, &ev);
+    if (e->kind == FST__PEV_FATAL) /* its threads stopped: so does the reader */
+        return r->pipe_err = e->err;
+    if (ev.kind == FST__EV_END)
+        return fst__pipe_end_final(r->pipe, r->chunk) ? at_end(r) : 0;
+    if (ev.kind == FST__EV_LINE)
+        return r->cur ? on_piped_line(r, &ev, e, rec) : 0;
+    return on_event(r, &ev);
+}
+
 static int next_piped(fst_reader *r, const fst_record **rec)
 {
     for (;;) {
-        fst__event ev;
-        const fst__pev *e = piped_event(r, &ev);
-        int rc;
-        if (e->kind == FST__PEV_FATAL) /* its threads stopped: so does the reader */
-            return r->pipe_err = e->err;
-        if (ev.kind == FST__EV_END) {
-            if (fst__pipe_end_final(r->pipe, r->chunk))
-                return at_end(r);
-            continue;
-        }
-        if (ev.kind == FST__EV_LINE)
-            rc = r->cur ? on_piped_line(r, &ev, e, rec) : 0;
-        else
-            rc = on_event(r, &ev);
-        if (rc != 0)
+        const int rc = piped_step(r, rec);
+        if (rc != 0 || r->ended)
             return rc;
     }
 }
@@ -495,7 +497,8 @@ int fst__reader_row(const fst_reader *r, const fst_record *rec, const char **tex
     return 1;
 }
 
-int fst_reader_next(fst_reader *r, const fst_record **rec)
+/* Before reading: 1 to read on, else what fst_reader_next returns. */
+static int reader_ready(fst_reader *r)
 {
     r->row = NULL;
     if (r->setup_err < 0) {
@@ -516,6 +519,51 @@ int fst_reader_next(fst_reader *r, const fst_record **rec)
     }
     if (r->pipe_err)
         return r->pipe_err;
+    return 1;
+}
+
+int fst__reader_next_rows(fst_reader *r, fst__row_run *run, const fst_record **rec)
+{
+    memset(run, 0, sizeof *run);
+    const int go = reader_ready(r);
+    if (go != 1)
+        return go;
+    if (!r->pipe || !r->rows.row)
+        return fst_reader_next(r, rec);
+    for (;;) {
+        const fst__chunk *c = r->chunk;
+        if (c && r->ci < c->nev) {
+            const fst__pev *e = &c->ev[r->ci];
+            if (e->kind == FST__EV_LINE && r->cur && !e->hdr && e->prc == FST__LINE_RECORD &&
+                e->row != FST__NO_TEXT) {
+                /* as on_piped_line and line_outcome, without rebuilding the record */
+                const char *t = c->rows + e->row;
+                if (!run->rows)
+                    run->text = t;
+                else if (t != run->text + run->len)
+                    return 2;
+                run->len += e->rowlen;
+                run->bad += e->rowbad;
+                run->rows++;
+                r->ci++;
+                BUMP(r, lines);
+                count_record(r, fst__packed_status(c->recs + e->rec));
+                continue;
+            }
+        }
+        if (run->rows) /* before anything else, and before the chunk is given back */
+            return 2;
+        const int rc = piped_step(r, rec);
+        if (rc != 0 || r->ended)
+            return rc;
+    }
+}
+
+int fst_reader_next(fst_reader *r, const fst_record **rec)
+{
+    const int go = reader_ready(r);
+    if (go != 1)
+        return go;
     if (r->pipe)
         return next_piped(r, rec);
     for (;;) {

@@ -38,4 +38,20 @@ int fst__reader_set_rows(fst_reader *r, const fst__row_maker *m);
 int fst__reader_row(const fst_reader *r, const fst_record *rec, const char **text, size_t *len,
                     uint64_t *bad);
 
+/* A run of rows made on the parse threads: the lines of `rows` records in
+ * a row, back to back (len bytes at text), bad non-UTF-8 bytes among them. */
+typedef struct fst__row_run {
+    const char *text;
+    size_t len;
+    uint64_t rows, bad;
+} fst__row_run;
+
+/* As fst_reader_next, for a writer that only copies rows: 2 and *run (valid
+ * until the next call on r) for records whose rows a parse thread made (they
+ * are counted, but not rebuilt as fst_record: no interning, no unpacking);
+ * 1 and *rec for a record without a row (write it yourself); 0 at the end;
+ * or fst_reader_next's negative code.  Runs and records come in input
+ * order, and accounting and diagnostics are as fst_reader_next's. */
+int fst__reader_next_rows(fst_reader *r, fst__row_run *run, const fst_record **rec);
+
 #endif
