@@ -682,3 +682,62 @@ Test(read_threads, copy_writes_what_write_would)
     free(f1.s);
     free(f2.s);
 }
+
+/* Parse workers give each id value a local id and the reading thread maps
+ * it (parser_int.h): ids must still be dense in order of first sight over
+ * the whole input, whichever worker met a value first.  Eight files of
+ * 3,000 records each, every file cycling through eni-0..eni-9 from a
+ * different start; file 5 also has eni-new5 (first at its line 1,501) and
+ * file 7 eni-new7 (its line 2,001).  By hand: account 123456789012 -> 1;
+ * file 0 meets eni-0..eni-9 first, in that order -> 2..11; eni-new5 -> 12,
+ * eni-new7 -> 13. */
+Test(read_threads, local_ids_keep_first_sight_numbers)
+{
+    enum { FILES = 8, LINES = 3000 };
+    buf f[FILES];
+    for (int k = 0; k < FILES; k++) {
+        f[k] = (buf){0};
+        put(&f[k], HDR_DEFAULT "\n", sizeof HDR_DEFAULT);
+        for (int i = 1; i <= LINES; i++) {
+            char eni[16];
+            if ((k == 5 && i == 1501) || (k == 7 && i == 2001))
+                snprintf(eni, sizeof eni, "eni-new%d", k);
+            else
+                snprintf(eni, sizeof eni, "eni-%d", (i - 1 + k * 3) % 10);
+            putf(&f[k], "2 123456789012 %s 10.0.%d.%d 10.9.0.2 %d 443 6 1 100 1700000000 "
+                        "1700000060 ACCEPT OK\n", eni, k, i % 250, 1024 + i);
+        }
+    }
+    for (uint32_t t = 1; t <= 4; t *= 2) {
+        fst_reader *r = quiet_reader(NULL, t, 0);
+        char name[16];
+        for (int k = 0; k < FILES; k++) {
+            snprintf(name, sizeof name, "f%d.log", k);
+            cr_assert_eq(fst_reader_add_mem(r, name, f[k].s, f[k].len), 0);
+        }
+        const fst_record *rec;
+        uint64_t n = 0;
+        while (fst_reader_next(r, &rec) == 1) {
+            /* the line's own ENI, from its file name and source port */
+            cr_assert_not_null(rec->file);
+            const int k = rec->file[1] - '0', i = (int)rec->num[FST_F_SRCPORT] - 1024;
+            char e[16];
+            if ((k == 5 && i == 1501) || (k == 7 && i == 2001))
+                snprintf(e, sizeof e, "eni-new%d", k);
+            else
+                snprintf(e, sizeof e, "eni-%d", (i - 1 + k * 3) % 10);
+            cr_assert_str_eq(rec->ids[FST_F_INTERFACE_ID], e, "threads %u", t);
+            const uint32_t want = k == 5 && i == 1501   ? 12
+                                  : k == 7 && i == 2001 ? 13
+                                                        : 2 + (uint32_t)atoi(e + 4);
+            cr_assert_eq(rec->eni, want, "threads %u: %s line %llu: eni %u, want %u", t, e,
+                         (unsigned long long)rec->line, rec->eni, want);
+            cr_assert_str_eq(rec->ids[FST_F_ACCOUNT_ID], "123456789012");
+            n++;
+        }
+        cr_expect_eq(n, (uint64_t)FILES * LINES, "threads %u", t);
+        fst_reader_free(r);
+    }
+    for (int k = 0; k < FILES; k++)
+        free(f[k].s);
+}

@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "flowstitch/errors.h"
+#include "parse/intern.h"
 #include "parse/parser_int.h"
+#include "util/util.h"
 
 typedef struct head {
     int64_t export_ms;
@@ -55,8 +57,59 @@ void fst__pack_record(const fst__parser *p, const fst_record *rec, const char *b
     }
 }
 
+/* The map of worker w's local ids, grown to hold lid; NULL on out of memory. */
+static fst__idmap *idmap_for(fst__parser *p, int w, uint64_t lid)
+{
+    if ((uint32_t)w >= p->n_wmap) {
+        const uint32_t n = (uint32_t)w + 1;
+        fst__idmap *m = fst__realloc(p->wmap, n * sizeof *m);
+        if (!m)
+            return NULL;
+        memset(m + p->n_wmap, 0, (n - p->n_wmap) * sizeof *m);
+        p->wmap = m;
+        p->n_wmap = n;
+    }
+    fst__idmap *m = &p->wmap[w];
+    if (lid >= m->n) {
+        uint32_t n = m->n ? m->n : 256;
+        while (n <= lid)
+            n *= 2;
+        fst__idmap_ent *e = fst__realloc(m->e, (size_t)n * sizeof *e);
+        if (!e)
+            return NULL;
+        memset(e + m->n, 0, (size_t)(n - m->n) * sizeof *e);
+        m->e = e;
+        m->n = n;
+    }
+    return m;
+}
+
+/* Id field `id` of rec, whose text is s[0..n) and whose worker-local id
+ * (0: none) is lid: from the worker's map when its text was met before,
+ * else interned (in input order, as without workers) and remembered. */
+static int id_of(fst__parser *p, fst_record *rec, int id, int worker, uint64_t lid,
+                 const char *s, uint32_t n)
+{
+    if (!lid || worker < 0 || lid > FST__LOCAL_IDS_MAX)
+        return fst__parser_intern_field(p, rec, id, s, n);
+    if ((uint32_t)worker < p->n_wmap && lid < p->wmap[worker].n) {
+        const fst__idmap_ent *e = &p->wmap[worker].e[lid];
+        if (e->s) {
+            rec->ids[id] = e->s;
+            if (id == FST_F_INTERFACE_ID)
+                rec->eni = e->id;
+            return 0;
+        }
+    }
+    FST__TRY(fst__parser_intern_field(p, rec, id, s, n));
+    fst__idmap *m = idmap_for(p, worker, lid);
+    if (m) /* else the next record with it interns it again */
+        m->e[lid] = (fst__idmap_ent){p->cache[id].s, p->cache[id].id};
+    return 0;
+}
+
 int fst__unpack_record(fst__parser *p, const void *in, const char *base, uint64_t lineno,
-                       fst_record *rec)
+                       int worker, fst_record *rec)
 {
     const fst_format *f = p->cur;
     const size_t nc = f->ncols;
@@ -85,10 +138,12 @@ int fst__unpack_record(fst__parser *p, const void *in, const char *base, uint64_
         } else if (pl->kind == K_ID) {
             if (FST_FIELDSET_HAS(h.dash, id)) {
                 rec->ids[id] = NULL;
-            } else if (fst__parser_intern_field(p, rec, id, cols[c].ptr, cols[c].len) < 0) {
+            } else if (id_of(p, rec, id, worker, val[c], cols[c].ptr, cols[c].len) < 0) {
                 p->last_rec = NULL; /* half written */
                 return FST_ENOMEM;
             }
+            rec->num[id] = 0; /* the value packed is the worker's local id */
+            continue;
         }
         rec->num[id] = val[c];
     }

@@ -23,11 +23,12 @@ size_t fst__pack_stride(const fst__parser *p);
 void fst__pack_record(const fst__parser *p, const fst_record *rec, const char *base, void *out);
 /* Fill rec from a packed record made under the same layout as p's layout in
  * force (the reading thread's parser follows the same header lines), the
- * tokens pointing into base.  0, or FST_ENOMEM (interning, or a record
+ * tokens pointing into base; worker: the index of the parse worker that
+ * packed it (its local ids, parser_int.h), or -1.  0, or FST_ENOMEM (interning, or a record
  * packed under another layout shape: the two threads' layouts parted after
  * an allocation failed). */
 int fst__unpack_record(fst__parser *p, const void *in, const char *base, uint64_t lineno,
-                       fst_record *rec);
+                       int worker, fst_record *rec);
 /* The log-status (FST_STATUS_*) of a packed record, without unpacking it. */
 int fst__packed_status(const void *in);
 

@@ -43,6 +43,20 @@ typedef struct fst__pend_id {
     const char *s;
 } fst__pend_id;
 
+/* One parse worker's local ids as the reading thread resolved them. */
+typedef struct fst__idmap_ent {
+    const char *s; /* interned text, NULL: not met yet */
+    uint32_t id;   /* its global id */
+} fst__idmap_ent;
+typedef struct fst__idmap {
+    fst__idmap_ent *e;
+    uint32_t n;
+} fst__idmap;
+
+/* Local ids a worker gives at most; later new values are interned by the
+ * reading thread as before (memory stays bounded on any input). */
+#define FST__LOCAL_IDS_MAX (1u << 20)
+
 struct fst__parser {
     fst_format *base;      /* default or --fields layout */
     fst_format *hdr;       /* layout from the current file's header, or NULL */
@@ -66,6 +80,15 @@ struct fst__parser {
      * reading thread interns them in input order, so ids stay dense in
      * order of first sight); rec->ids and rec->eni are left alone. */
     int nointern;
+    /* A parse worker's own table (borrowed; shared by its two parsers):
+     * each id value gets a worker-local id, packed as the column's value,
+     * so the reading thread maps it with one array load (fst__idmap)
+     * instead of hashing and comparing the text again.  NULL: none. */
+    fst__intern *local;
+    /* The reading thread: per parse worker, local id -> interned text and
+     * global id (pack.c); grown on first sight of a local id. */
+    struct fst__idmap *wmap;
+    uint32_t n_wmap;
     uint16_t naddr; /* address columns in the layout in force */
     /* The id fields of the line being parsed, interned only once the whole
      * line is a record (record.c ids_now): a bad line takes no id, so the

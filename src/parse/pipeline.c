@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "flowstitch/errors.h"
+#include "parse/intern.h"
 #include "parse/pack.h"
 #include "parse/parser_int.h"
 #include "parse/rows.h"
@@ -54,6 +55,8 @@ typedef struct worker {
     size_t scap;
     fst__input *in; /* for jobs, made at the first */
     void *rstate;   /* the row maker's state (parse/rows.h) */
+    fst__intern *local; /* its parsers' local ids (parser_int.h) */
+    int index;
     pthread_t th;
     int started;
 } worker;
@@ -392,6 +395,7 @@ static int parse_line(worker *w, fst__parser *ps, fst__chunk *c, fst__pev *e)
 /* Parse c's lines with ps, in the state of the line before them. */
 static void parse_events(worker *w, fst__parser *ps, fst__chunk *c)
 {
+    c->worker = w->index;
     for (size_t i = 0; i < c->nev; i++) {
         fst__pev *e = &c->ev[i];
         if (e->kind == FST__EV_FILE_BEGIN)
@@ -612,7 +616,11 @@ static int init_parts(fst__pipe *p, const char *fields, int workers)
         p->w[i].pipe = p;
         if (!(p->w[i].parser = new_parser(fields)) || !(p->w[i].jparser = new_parser(fields)))
             return -1;
+        p->w[i].index = i;
+        if (!(p->w[i].local = fst__intern_new()))
+            return -1;
         p->w[i].parser->nointern = p->w[i].jparser->nointern = 1;
+        p->w[i].parser->local = p->w[i].jparser->local = p->w[i].local;
         if (p->rows.row && !(p->w[i].rstate = p->rows.state_new()))
             return -1;
     }
@@ -676,6 +684,7 @@ void fst__pipe_stop(fst__pipe *p)
             pthread_join(p->w[i].th, NULL);
         fst__parser_free(p->w[i].parser);
         fst__parser_free(p->w[i].jparser);
+        fst__intern_free(p->w[i].local);
         fst__free(p->w[i].scratch);
         fst__input_free(p->w[i].in);
         if (p->w[i].rstate)

@@ -67,6 +67,7 @@ typedef struct fst__chunk {
     uint64_t end_gen;         /* an END event: inputs queued when the framer met it */
     uint64_t seq;
     int state;
+    int worker;               /* index of the parse worker that parsed it */
 } fst__chunk;
 
 typedef struct fst__pipe fst__pipe;

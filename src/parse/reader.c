@@ -419,7 +419,8 @@ static int on_piped_line(fst_reader *r, fst__event *ev, const fst__pev *e,
     BUMP(r, lines);
     const fst__chunk *c = r->chunk;
     if (e->prc == FST__LINE_RECORD) {
-        if (fst__unpack_record(r->parser, c->recs + e->rec, c->text, e->lineno, &r->rec) < 0)
+        if (fst__unpack_record(r->parser, c->recs + e->rec, c->text, e->lineno, c->worker,
+                               &r->rec) < 0)
             return FST_ENOMEM;
         if (e->row != FST__NO_TEXT) {
             r->row = c->rows + e->row;

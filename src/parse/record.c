@@ -107,6 +107,9 @@ void fst__parser_free(fst__parser *p)
     fst__format_free(p->base);
     fst__format_free(p->hdr);
     fst__intern_free(p->intern);
+    for (uint32_t i = 0; i < p->n_wmap; i++)
+        fst__free(p->wmap[i].e);
+    fst__free(p->wmap);
     fst__free(p->plan);
     fst__free(p->cols);
     fst__free(p);
@@ -307,9 +310,26 @@ static inline int same_bytes(const char *a, const char *b, size_t n)
 
 int fst__parser_intern_field(fst__parser *p, fst_record *rec, int id, const char *s, uint32_t n)
 {
-    if (p->nointern) /* a parse worker: the consumer interns (parse/pack.c) */
-        return 0;
     icache *c = &p->cache[id];
+    if (p->nointern) { /* a parse worker: the consumer interns (parse/pack.c) */
+        if (!p->local)
+            return 0;
+        if (!(c->s && c->len == n && same_bytes(c->s, s, n))) {
+            uint32_t lid;
+            const char *is = fst__intern_count(p->local) >= FST__LOCAL_IDS_MAX
+                                 ? NULL
+                                 : fst__intern_get(p->local, s, n, &lid);
+            if (!is) { /* full, or out of memory: the reading thread interns it */
+                rec->num[id] = 0;
+                return 0;
+            }
+            c->s = is;
+            c->len = n;
+            c->id = lid;
+        }
+        rec->num[id] = c->id;
+        return 0;
+    }
     if (!(c->s && c->len == n && same_bytes(c->s, s, n))) {
         uint32_t iid;
         const char *is = fst__intern_get(p->intern, s, n, &iid);
