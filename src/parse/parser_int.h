@@ -53,9 +53,10 @@ typedef struct fst__idmap {
     uint32_t n;
 } fst__idmap;
 
-/* Local ids a worker gives at most; later new values are interned by the
+/* Local ids a worker gives at most (65,536: ENIs, accounts, subnets of a
+ * large estate; a few MiB per worker); later new values are interned by the
  * reading thread as before (memory stays bounded on any input). */
-#define FST__LOCAL_IDS_MAX (1u << 20)
+#define FST__LOCAL_IDS_MAX (1u << 16)
 
 struct fst__parser {
     fst_format *base;      /* default or --fields layout */
