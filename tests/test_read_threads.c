@@ -741,3 +741,33 @@ Test(read_threads, local_ids_keep_first_sight_numbers)
     for (int k = 0; k < FILES; k++)
         free(f[k].s);
 }
+
+/* More distinct values than a worker gives local ids (FST__LOCAL_IDS_MAX,
+ * 65,536): the rest are interned by the reading thread, with the same
+ * numbers.  70,000 lines, line i (1-based) on eni-<i>, each new: by hand
+ * account -> 1, eni-<i> -> i + 1. */
+Test(read_threads, ids_past_the_local_cap)
+{
+    enum { LINES = 70000 };
+    buf b = {0};
+    put(&b, HDR_DEFAULT "\n", sizeof HDR_DEFAULT);
+    for (int i = 1; i <= LINES; i++)
+        putf(&b, "2 123456789012 eni-%d 10.0.0.%d 10.9.0.2 %d 443 6 1 100 1700000000 "
+                 "1700000060 ACCEPT OK\n", i, i % 250, 1024 + i % 60000);
+    for (uint32_t t = 1; t <= 2; t++) {
+        fst_reader *r = quiet_reader(NULL, t, 0);
+        cr_assert_eq(fst_reader_add_mem(r, "cap.log", b.s, b.len), 0);
+        const fst_record *rec;
+        uint32_t n = 0;
+        while (fst_reader_next(r, &rec) == 1) {
+            n++;
+            char e[16];
+            snprintf(e, sizeof e, "eni-%u", n);
+            cr_assert_str_eq(rec->ids[FST_F_INTERFACE_ID], e, "threads %u", t);
+            cr_assert_eq(rec->eni, n + 1, "threads %u: %s", t, e);
+        }
+        cr_expect_eq(n, (uint32_t)LINES, "threads %u", t);
+        fst_reader_free(r);
+    }
+    free(b.s);
+}
