@@ -224,7 +224,6 @@ static int write_sessions(fst_stitcher *st, emit_ctx *e, int code)
 {
     const int rc = code == FST_EXIT_OK ? fst_stitcher_finish(st, emit, e) : 0;
     e->utf8_replaced = fst_writer_utf8_replaced(e->w);
-    e->utf8_replaced = fst_writer_utf8_replaced(e->w);
     const int crc = fst_writer_close(e->w);
     e->w = NULL;
     if (code != FST_EXIT_OK)
