@@ -308,40 +308,37 @@ static inline int same_bytes(const char *a, const char *b, size_t n)
     return x == y;
 }
 
-int fst__parser_intern_field(fst__parser *p, fst_record *rec, int id, const char *s, uint32_t n)
+/* The cached interned copy of s[0..n) for field id, from table t: 0, or
+ * -1 when t is full (worker-local tables) or out of memory. */
+static int cached(fst__parser *p, fst__intern *t, uint32_t max, int id, const char *s,
+                  uint32_t n)
 {
     icache *c = &p->cache[id];
+    if (c->s && c->len == n && same_bytes(c->s, s, n))
+        return 0;
+    uint32_t iid;
+    const char *is = fst__intern_count(t) >= max ? NULL : fst__intern_get(t, s, n, &iid);
+    if (!is)
+        return -1;
+    c->s = is;
+    c->len = n;
+    c->id = iid;
+    return 0;
+}
+
+int fst__parser_intern_field(fst__parser *p, fst_record *rec, int id, const char *s, uint32_t n)
+{
     if (p->nointern) { /* a parse worker: the consumer interns (parse/pack.c) */
-        if (!p->local)
-            return 0;
-        if (!(c->s && c->len == n && same_bytes(c->s, s, n))) {
-            uint32_t lid;
-            const char *is = fst__intern_count(p->local) >= FST__LOCAL_IDS_MAX
-                                 ? NULL
-                                 : fst__intern_get(p->local, s, n, &lid);
-            if (!is) { /* full, or out of memory: the reading thread interns it */
-                rec->num[id] = 0;
-                return 0;
-            }
-            c->s = is;
-            c->len = n;
-            c->id = lid;
-        }
-        rec->num[id] = c->id;
+        if (p->local) /* its local id, or 0 (full, out of memory): the reading thread interns */
+            rec->num[id] = cached(p, p->local, FST__LOCAL_IDS_MAX, id, s, n) < 0 ? 0
+                                                                                  : p->cache[id].id;
         return 0;
     }
-    if (!(c->s && c->len == n && same_bytes(c->s, s, n))) {
-        uint32_t iid;
-        const char *is = fst__intern_get(p->intern, s, n, &iid);
-        if (!is)
-            return FST_ENOMEM;
-        c->s = is;
-        c->len = n;
-        c->id = iid;
-    }
-    rec->ids[id] = c->s;
+    if (cached(p, p->intern, UINT32_MAX, id, s, n) < 0)
+        return FST_ENOMEM;
+    rec->ids[id] = p->cache[id].s;
     if (id == FST_F_INTERFACE_ID)
-        rec->eni = c->id;
+        rec->eni = p->cache[id].id;
     return 0;
 }
 
