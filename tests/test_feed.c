@@ -421,3 +421,59 @@ Test(feed, after_finish)
     fst_reader_free(r);
     fst_stitcher_free(st);
 }
+
+/* One v2 record of interface eni (account 123456789012), window i. */
+static int eni_line(char *buf, size_t cap, const char *eni, int i)
+{
+    return snprintf(buf, cap, "2 123456789012 %s 10.0.0.1 10.0.1.%d 40000 443 6 2 120 %d %d ACCEPT OK\n",
+                    eni, 10 + i, 1600000000 + 60 * i, 1600000059 + 60 * i);
+}
+
+/* Pushes lines made from enis[0..n) (one record each) through a reader of
+ * its own, which is freed before the caller makes the next one (so its
+ * interned strings' memory and its dense numbers may come back, naming
+ * other ENIs). */
+static void push_enis(fst_stitcher *st, const char *const *enis, int n, int first)
+{
+    fst_reader *r = fst_reader_new(NULL);
+    cr_assert_not_null(r);
+    char *text = malloc((size_t)n * 128), *p = text;
+    cr_assert_not_null(text);
+    for (int i = 0; i < n; i++)
+        p += eni_line(p, 128, enis[i], first + i);
+    cr_assert_eq(fst_reader_add_mem(r, "enis.log", text, (size_t)(p - text)), 0);
+    cr_assert_eq(fst_stitcher_push_reader(st, r, NULL, NULL), 0);
+    fst_reader_free(r);
+    free(text);
+}
+
+/* The engine finds a record's ENI by the reader's dense number of its
+ * interface-id: a second reader numbers its ENIs from the start again, in
+ * its own order, so its number 1 is another ENI than the first reader's.
+ * Each ENI's record count is still its own: eni-aaa 2 (reader 1), eni-bbb
+ * 1 + 3, eni-ccc 1 (reader 2 only). */
+Test(feed, second_reader_numbers_enis_anew)
+{
+    static const char *const one[] = {"eni-aaa", "eni-aaa", "eni-bbb"};
+    static const char *const two[] = {"eni-bbb", "eni-ccc", "eni-bbb", "eni-bbb"};
+    for (int threads = 1; threads <= 2; threads++) {
+        fst_stitcher_config sc;
+        fst_stitcher_config_init(&sc);
+        sc.threads = (uint32_t)threads;
+        fst_stitcher *st = fst_stitcher_new(&sc);
+        cr_assert_not_null(st);
+        push_enis(st, one, 3, 0);
+        push_enis(st, two, 4, 3);
+        cr_assert_eq(fst_stitcher_finish(st, NULL, NULL), 0);
+        const fst_stitch_stats *s = fst_stitcher_stats(st);
+        cr_assert_eq(s->n_enis, 3);
+        static const char *const name[] = {"eni-aaa", "eni-bbb", "eni-ccc"};
+        static const uint64_t want[] = {2, 4, 1};
+        for (int i = 0; i < 3; i++) {
+            cr_assert_str_eq(s->enis[i].eni, name[i]);
+            cr_assert_eq(s->enis[i].records, want[i], "threads %d, %s: %llu records", threads,
+                         name[i], (unsigned long long)s->enis[i].records);
+        }
+        fst_stitcher_free(st);
+    }
+}

@@ -56,6 +56,8 @@ void fst__observe_forget_ids(fst__observe *o)
 {
     fst__oatab_free(&o->eni_by_ptr); /* the old reader's pointers: none may match now */
     o->n_eniptr = 0;
+    if (o->eni_num) /* and its numbers */
+        memset(o->eni_num, 0, o->cap_eni_num * sizeof *o->eni_num);
     o->ptrs_trusted = 1;
     for (uint32_t i = 0; i < o->n_enis; i++)
         memset(o->enis[i]->ctx_seen, 0, sizeof o->enis[i]->ctx_seen);

@@ -6,6 +6,7 @@
  */
 #include "observe/observe.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "flowstitch/errors.h"
@@ -81,6 +82,7 @@ void fst__observe_free(fst__observe *o)
     fst__free(o->chunks);
     fst__free(o->enis);
     fst__free(o->eniptr);
+    fst__free(o->eni_num);
     fst__free(o->reps);
     for (uint32_t i = 0; i < o->n_wchunks; i++)
         fst__big_free(o->wchunks[i], FST__WCHUNK_BYTES);
@@ -171,10 +173,8 @@ static uint32_t ptr_hash(const fst__observe *o, const char *name)
  * from one reader, whose interned strings live as long as it and never
  * change: fst__observe_forget_ids) a pointer hit is the ENI; otherwise (a
  * caller's records, fst__observe_push) the text is checked on every hit. */
-static fst__eni *eni_get(fst__observe *o, const char *name)
+static fst__eni *eni_get_ptr(fst__observe *o, const char *name)
 {
-    if (!name)
-        return o->enis[0];
     const name_ctx c = {o, name};
     const uint32_t hv = ptr_hash(o, name);
     uint32_t pos;
@@ -200,6 +200,51 @@ static fst__eni *eni_get(fst__observe *o, const char *name)
         return NULL;
     o->n_eniptr++;
     return e;
+}
+
+/* The slot of the reader's interface-id number num in o->eni_num (grown,
+ * zeroed, when need), or NULL (out of memory, or not a reader's record). */
+static fst__eniptr *num_slot(fst__observe *o, uint32_t num, int grow)
+{
+    if (!num || !o->ptrs_trusted)
+        return NULL;
+    if (num >= o->cap_eni_num) {
+        if (!grow || num == UINT32_MAX)
+            return NULL;
+        const uint32_t old = o->cap_eni_num;
+        if (fst__grow((void **)&o->eni_num, &o->cap_eni_num, num + 1, sizeof *o->eni_num) < 0)
+            return NULL;
+        memset(o->eni_num + old, 0, (o->cap_eni_num - old) * sizeof *o->eni_num);
+    }
+    return &o->eni_num[num];
+}
+
+/* Per record: by the reader's dense number of the interface-id first (one
+ * array load, and its pointer compared), else as eni_get_ptr, whose answer
+ * that number then remembers. */
+static fst__eni *eni_get(fst__observe *o, const char *name, uint32_t num)
+{
+    if (!name)
+        return o->enis[0];
+    const fst__eniptr *n = num_slot(o, num, 0);
+    if (n && n->p == name)
+        return o->enis[n->eni];
+    fst__eni *e = eni_get_ptr(o, name);
+    fst__eniptr *slot = e ? num_slot(o, num, 1) : NULL;
+    if (slot)
+        *slot = (fst__eniptr){name, e->index};
+    return e;
+}
+
+void fst__observe_prefetch_eni(const fst__observe *o, const fst__prep *p)
+{
+    const uint32_t num = p->w.eni;
+    if (!num || num >= o->cap_eni_num || o->eni_num[num].p != p->eni)
+        return;
+    const char *e = (const char *)o->enis[o->eni_num[num].eni];
+    PREFETCH(e);                          /* what every record touches */
+    PREFETCH(e + 64);
+    PREFETCH(e + offsetof(fst__eni, ctx_seen)); /* take_where */
 }
 
 /* Own-address learning: keep the plain addresses present in every record. */
@@ -616,6 +661,7 @@ int fst__observe_prep(const fst__prep_ctx *c, const fst_record *rec, fst__prep *
                       fst__prep_addrs *x, fst__prep_where *wh)
 {
     p->eni = rec->ids[FST_F_INTERFACE_ID];
+    p->w.eni = p->eni ? rec->eni : 0;
     p->alias = p->addrs = 0;
     p->where = (uint8_t)fst__observe_prep_where(rec, wh);
     if (rec->status == FST_STATUS_NODATA) {
@@ -638,7 +684,7 @@ int fst__observe_prep(const fst__prep_ctx *c, const fst_record *rec, fst__prep *
     const fst_addr *rs = fst_record_has(rec, FST_F_PKT_SRCADDR) ? &rec->addr[FST_A_PKT_SRC] : src;
     const fst_addr *rd = fst_record_has(rec, FST_F_PKT_DSTADDR) ? &rec->addr[FST_A_PKT_DST] : dst;
     fst__win *w = &p->w;
-    fill_win(w, rec, 0);
+    fill_win(w, rec, p->w.eni);
     if (fst_addr_cmp(rs, src))
         w->bits |= FST__W_SRC_SUBST;
     if (fst_addr_cmp(rd, dst))
@@ -670,7 +716,7 @@ int fst__observe_push_prep(fst__observe *o, const fst__prep *p, const fst__prep_
                            const fst__prep_where *wh)
 {
     o->records_in++;
-    fst__eni *e = eni_get(o, p->eni);
+    fst__eni *e = eni_get(o, p->eni, p->w.eni);
     if (!e)
         return FST_ENOMEM;
     if (p->where && p->kind != FST__P_FLOW)

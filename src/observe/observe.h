@@ -237,6 +237,10 @@ typedef struct fst__observe {
                                  * only: a hit needs no check of the text */
     fst__eniptr *eniptr;
     uint32_t n_eniptr, cap_eniptr;
+    fst__eniptr *eni_num;       /* by the reader's dense interface-id number
+                                 * (fst_record.eni) while ptrs_trusted: its
+                                 * pointer and ENI index (p NULL: not met) */
+    uint32_t cap_eni_num;
     fst__cwin **wchunks;        /* window entries, FST__WCHUNK per block */
     uint32_t n_wchunks, cap_wchunks, n_rec; /* blocks, records held */
     fst__win *wide;             /* entries that do not fit a fst__cwin */
@@ -286,7 +290,7 @@ int fst__observe_push(fst__observe *o, const fst_record *rec);
  *
  * fst__observe_prep is a pure function of the record and of what never
  * changes after fst__observe_init (the seed and the metadata, both only
- * read): it reduces the record to a fst__prep (96 bytes: the window values,
+ * read): it reduces the record to a fst__prep (104 bytes: the window values,
  * the canonical key and its hash, the interned interface-id pointer) and,
  * for the few records whose plain addresses cannot be told from the key
  * (pkt-* substituted one, or metadata aliased one), a fst__prep_addrs.
@@ -313,7 +317,10 @@ typedef struct fst__prep {
     uint8_t addrs;              /* FLOW: 1 when a fst__prep_addrs goes with it */
     uint8_t where;              /* 1 when a fst__prep_where goes with it */
     const char *eni;            /* interface-id (interned), NULL when none */
-    fst__win w;                 /* FLOW: the entry, w.eni not yet set */
+    fst__win w;                 /* FLOW: the entry; w.eni holds the reader's
+                                 * dense number of the interface-id
+                                 * (fst_record.eni, 0: none) until push_prep
+                                 * sets the ENI index (every kind) */
 } fst__prep;
 
 /* The addresses of a record when they differ from the key's. */
@@ -348,6 +355,9 @@ int fst__observe_prep(const fst__prep_ctx *c, const fst_record *rec, fst__prep *
  * FST_ELIMIT. */
 int fst__observe_push_prep(fst__observe *o, const fst__prep *p, const fst__prep_addrs *x,
                            const fst__prep_where *wh);
+/* Starts loading the ENI state p will touch (its record's ENI, when its
+ * number was met before): a pusher calls it some items ahead. */
+void fst__observe_prefetch_eni(const fst__observe *o, const fst__prep *p);
 /* context.c: fills *wh from rec when its format has a context or service
  * field (1), else 0; takes *wh for ENI e and the record's real source and
  * destination (NULL for a record without addresses).  0 or FST_ENOMEM. */

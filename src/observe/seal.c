@@ -149,6 +149,9 @@ int fst__observe_seal(fst__observe *o, int threads)
     fst__free(o->eniptr);
     o->eniptr = NULL;
     o->n_eniptr = o->cap_eniptr = 0;
+    fst__free(o->eni_num);
+    o->eni_num = NULL;
+    o->cap_eni_num = 0;
     if (o->n_groups < 2 || sorted)
         return 0;
     int bits = 0; /* significant bits of the largest group index */

@@ -25,6 +25,7 @@
 #define FEED_ITEMS 1024 /* records per batch */
 #define FEED_SLOTS 4    /* batches in flight */
 #define FEED_SPINS 4000 /* polls (~0.1-0.2 ms) before sleeping */
+#define PREFETCH_AHEAD 8 /* items between an ENI's prefetch and its push */
 
 #if defined(__x86_64__) || defined(__i386__)
 #define CPU_RELAX() __builtin_ia32_pause()
@@ -174,6 +175,8 @@ static int drain(fst__observe *o, const batch *b, const char **file, uint64_t *l
     uint32_t nx = 0, nw = 0;
     for (uint32_t i = 0; i < b->n; i++) {
         const fst__prep *p = &b->items[i];
+        if (i + PREFETCH_AHEAD < b->n) /* its ENI is far in memory among thousands */
+            fst__observe_prefetch_eni(o, &b->items[i + PREFETCH_AHEAD]);
         const int rc = fst__observe_push_prep(o, p, &b->addrs[nx], &b->wheres[nw]);
         nx += p->addrs;
         nw += p->where;

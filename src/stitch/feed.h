@@ -4,7 +4,7 @@
  * Owns: the loop "next record, push it", and its two-thread form.  With two
  * threads a producer thread runs fst_reader_next (open, read, inflate, frame,
  * parse, account, print problems) and fst__observe_prep (window values,
- * canonical key and hash) into batches of compact fst__prep items (96 bytes,
+ * canonical key and hash) into batches of compact fst__prep items (104 bytes,
  * not the >1 KB fst_record); the calling thread takes the batches in order
  * and runs fst__observe_push_prep on each item.  So:
  *   - every mutable piece of observe (ENIs and their learning, groups,
