@@ -506,9 +506,19 @@ static int resolve_oldest(fst__observe *o)
     fst__pending *p = &o->pend[o->pend_head];
     const fst__pending *q = &o->pend[(o->pend_head + FST__PENDING / 2) % FST__PENDING];
     if (o->n_pend > FST__PENDING / 2 && o->gtab.s) {
-        const fst__oa_slot sl = o->gtab.s[q->hv & o->gtab.mask];
-        if (sl.idx1 && sl.hv == q->hv)
-            PREFETCH(fst__observe_group(o, sl.idx1 - 1));
+        /* the first slots of its probe (one line, loaded since its push);
+         * a group spans two lines at most */
+        for (uint32_t i = q->hv & o->gtab.mask, k = 0; k < 3; k++, i = (i + 1) & o->gtab.mask) {
+            const fst__oa_slot sl = o->gtab.s[i];
+            if (!sl.idx1)
+                break;
+            if (sl.hv == q->hv) {
+                const char *g = (const char *)fst__observe_group(o, sl.idx1 - 1);
+                PREFETCH(g);
+                PREFETCH(g + sizeof(fst__group) - 1);
+                break;
+            }
+        }
     }
     uint32_t gi;
     fst__group *g = group_get(o, &p->key, p->hv, &gi);
