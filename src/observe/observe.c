@@ -204,7 +204,7 @@ static fst__eni *eni_get_ptr(fst__observe *o, const char *name)
 
 /* The slot of the reader's interface-id number num in o->eni_num (grown,
  * zeroed, when need), or NULL (out of memory, or not a reader's record). */
-static fst__eniptr *num_slot(fst__observe *o, uint32_t num, int grow)
+static fst__eninum *num_slot(fst__observe *o, uint32_t num, int grow)
 {
     if (!num || !o->ptrs_trusted)
         return NULL;
@@ -226,13 +226,13 @@ static fst__eni *eni_get(fst__observe *o, const char *name, uint32_t num)
 {
     if (!name)
         return o->enis[0];
-    const fst__eniptr *n = num_slot(o, num, 0);
+    const fst__eninum *n = num_slot(o, num, 0);
     if (n && n->p == name)
-        return o->enis[n->eni];
+        return n->e;
     fst__eni *e = eni_get_ptr(o, name);
-    fst__eniptr *slot = e ? num_slot(o, num, 1) : NULL;
+    fst__eninum *slot = e ? num_slot(o, num, 1) : NULL;
     if (slot)
-        *slot = (fst__eniptr){name, e->index};
+        *slot = (fst__eninum){name, e};
     return e;
 }
 
@@ -241,7 +241,7 @@ void fst__observe_prefetch_eni(const fst__observe *o, const fst__prep *p)
     const uint32_t num = p->w.eni;
     if (!num || num >= o->cap_eni_num || o->eni_num[num].p != p->eni)
         return;
-    const char *e = (const char *)o->enis[o->eni_num[num].eni];
+    const char *e = (const char *)o->eni_num[num].e;
     PREFETCH(e);                          /* what every record touches */
     PREFETCH(e + 64);
     PREFETCH(e + offsetof(fst__eni, ctx_seen)); /* take_where */

@@ -147,6 +147,12 @@ typedef struct fst__eniptr {
     uint32_t eni;
 } fst__eniptr;
 
+/* A reader's dense interface-id number -> its interned pointer and ENI. */
+typedef struct fst__eninum {
+    const char *p;              /* NULL: number not met */
+    struct fst__eni *e;
+} fst__eninum;
+
 /* A record whose group lookup is in flight: push prefetches the table slot
  * and resolves the lookup FST__PENDING records later (FIFO, so groups are
  * still numbered in order of first sight). */
@@ -237,9 +243,8 @@ typedef struct fst__observe {
                                  * only: a hit needs no check of the text */
     fst__eniptr *eniptr;
     uint32_t n_eniptr, cap_eniptr;
-    fst__eniptr *eni_num;       /* by the reader's dense interface-id number
-                                 * (fst_record.eni) while ptrs_trusted: its
-                                 * pointer and ENI index (p NULL: not met) */
+    fst__eninum *eni_num;       /* by the reader's dense interface-id number
+                                 * (fst_record.eni) while ptrs_trusted */
     uint32_t cap_eni_num;
     fst__cwin **wchunks;        /* window entries, FST__WCHUNK per block */
     uint32_t n_wchunks, cap_wchunks, n_rec; /* blocks, records held */
