@@ -503,3 +503,29 @@ Test(cli, memcap_sizes)
         cli_run_free(&r);
     }
 }
+
+/* Output that cannot be written (a full device, on standard output or as
+ * -o) is exit 3 with a message (docs/cli.md's exit codes), for sessions and
+ * records alike: the output's buffer is flushed and checked at the end. */
+Test(cli, unwritable_output_is_fatal)
+{
+    static const char *const how[] = {"sessions -q", "records -q"};
+    static const char *const where[] = {">/dev/full", "-o /dev/full"};
+    for (int i = 0; i < 2; i++) {
+        for (int k = 0; k < 2; k++) {
+            char errp[] = "/tmp/fst-cli-err-XXXXXX";
+            const int fe = mkstemp(errp);
+            cr_assert_geq(fe, 0);
+            close(fe);
+            char cmd[1024];
+            snprintf(cmd, sizeof cmd, "TZ=UTC %s %s %s %s 2>%s", FST_BIN, how[i], DEMO, where[k],
+                     errp);
+            const int st = system(cmd);
+            char *err = slurp_file(errp);
+            cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 3, "%s: status %d, %s", cmd, st, err);
+            cr_assert_not_null(strstr(err, "cannot write"), "%s: %s", cmd, err);
+            free(err);
+            unlink(errp);
+        }
+    }
+}

@@ -186,6 +186,25 @@ void fst_cli_json_string(FILE *f, const char *s);
 void fst_cli_key_text(const fst_session *s, char pr[8], char cp[8], char sp[8]);
 /* Exit code for a finished read: OK, or SKIPPED when anything was skipped or
  * a file failed. */
+/* A command's output stream: -o FILE, or a stream of its own on standard
+ * output (a dup of fd 1; stdout itself is left unused).  Either gets a
+ * 1 MiB buffer unless it is a terminal: stdio's default for a file or a
+ * pipe is one block (4 KiB), so writing the sessions of 10 M records
+ * (~760 MB of JSON Lines) took ~190,000 write calls. */
+typedef struct fst_cli_out {
+    FILE *f;                 /* what to write to */
+    char *buf;               /* its buffer (owned), or NULL: stdio's own */
+    const char *name;        /* for messages: the path or "standard output" */
+} fst_cli_out;
+
+/* Opens the output (path NULL: standard output): FST_EXIT_OK, or
+ * FST_EXIT_FATAL with a message on stderr (o->f is then stdout, so the
+ * command can still go on to its summary). */
+int fst_cli_out_open(const char *cmd, fst_cli_out *o, const char *path);
+/* Flushes and closes it (standard output itself stays open): 0, or -1 when
+ * the output could not be written, said on stderr unless silent. */
+int fst_cli_out_close(const char *cmd, fst_cli_out *o, int silent);
+
 /* The output's note: how many bytes of text were not UTF-8 (written as
  * U+FFFD): a stderr line when there were any (unless quiet), or with json
  * the ",\"output\":{\"utf8_replaced\":N}" member of --stats. */

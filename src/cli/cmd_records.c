@@ -111,18 +111,15 @@ int fst_cli_records(int argc, char **argv)
     fst_reader *r = fst_reader_new(&a.in.reader);
     if (!r)
         return FST_EXIT_FATAL;
-    FILE *out = stdout;
+    fst_cli_out o = {stdout, NULL, NULL};
     fst_writer *w = NULL;
     code = fst_cli_add_inputs(r, argc - a.first, argv + a.first);
     if (code)
         goto done;
-    if (a.in.output && !(out = fopen(a.in.output, "w"))) {
-        fprintf(stderr, CMD ": %s: cannot open for writing\n", a.in.output);
-        code = FST_EXIT_FATAL;
-        out = stdout;
+    code = fst_cli_out_open(CMD, &o, a.in.output);
+    if (code)
         goto done;
-    }
-    w = fst_record_writer_open(out, (fst_out_format)a.in.format);
+    w = fst_record_writer_open(o.f, (fst_out_format)a.in.format);
     if (w) {
         fst_writer_set_time_format(w, a.in.time_format);
         fst_record_writer_use_reader(w, r); /* rows made on the parse threads */
@@ -142,7 +139,7 @@ int fst_cli_records(int argc, char **argv)
     if (code == FST_EXIT_OK)
         code = fst_cli_input_exit_code(r);
 done:
-    if (out != stdout && fclose(out) != 0 && code == FST_EXIT_OK)
+    if (fst_cli_out_close(CMD, &o, code != FST_EXIT_OK) < 0 && code == FST_EXIT_OK)
         code = FST_EXIT_FATAL;
     fst_reader_free(r);
     return code;

@@ -252,7 +252,7 @@ int fst_cli_sessions_hooked(int argc, char **argv, fst_cli_input_done_fn input_d
         return code < 0 ? FST_EXIT_OK : code;
 
     fst_cli_build run;
-    FILE *out = stdout;
+    fst_cli_out o = {stdout, NULL, NULL};
     const fst_stitch_stats *stats = NULL;
     emit_ctx e = {NULL, NULL, NULL, 0, 0, &run, 0};
     e.opts = &a.in;
@@ -261,26 +261,23 @@ int fst_cli_sessions_hooked(int argc, char **argv, fst_cli_input_done_fn input_d
     code = fst_cli_build_open(CMD, &run, &a.b, &a.in, argc - a.first, argv + a.first);
     if (code)
         goto done;
-    if (a.in.output && !(out = fopen(a.in.output, "w"))) {
-        fprintf(stderr, CMD ": %s: cannot open for writing: %s\n", a.in.output, strerror(errno));
-        out = stdout;
-        code = FST_EXIT_FATAL;
+    code = fst_cli_out_open(CMD, &o, a.in.output);
+    if (code)
         goto done;
-    }
     /* streaming writes while reading; batch opens the output (a CSV
      * header) only once every record was read */
-    if (a.b.cfg.horizon && !(e.w = open_writer(out, &a.in))) {
+    if (a.b.cfg.horizon && !(e.w = open_writer(o.f, &a.in))) {
         fputs(CMD ": out of memory\n", stderr);
         code = FST_EXIT_FATAL;
         goto done;
     }
-    e.out = out;
+    e.out = o.f;
     prog = fst_cli_progress_start(run.r, argc - a.first, argv + a.first, a.in.quiet);
     code = fst_cli_build_push(CMD, &run, emit, &e, e.written);
     if (code == FST_EXIT_OK && input_done)
         code = input_done(ud, run.st);
     if (code == FST_EXIT_OK && !e.w &&
-        !(e.w = open_writer(out, &a.in))) {
+        !(e.w = open_writer(o.f, &a.in))) {
         fputs(CMD ": out of memory\n", stderr);
         code = FST_EXIT_FATAL;
         goto done;
@@ -303,10 +300,8 @@ int fst_cli_sessions_hooked(int argc, char **argv, fst_cli_input_done_fn input_d
     code = fst_cli_build_report(CMD, &run, &a.b, &a.in, stats, e.utf8_replaced, code);
 done:
     fst_cli_progress_stop(prog);
-    if (out != stdout && fclose(out) != 0 && code != FST_EXIT_FATAL) {
-        fprintf(stderr, CMD ": %s: cannot write\n", a.in.output);
+    if (fst_cli_out_close(CMD, &o, code == FST_EXIT_FATAL) < 0)
         code = FST_EXIT_FATAL;
-    }
     fst_cli_build_close(&run);
     return code;
 }
