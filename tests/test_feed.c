@@ -57,8 +57,11 @@ static void dump_stats(FILE *f, const fst_input_stats *s)
 
 
 /* threads 1 or 2 through fst_stitcher_push_reader; threads -1: the plain
- * loop of fst_reader_next and fst_stitcher_push. */
-static void run(result *x, add_fn add, int threads, int strict, const fst_eni_table *meta)
+ * loop of fst_reader_next and fst_stitcher_push.  The reader parses on
+ * parse threads when rthreads >= 2 (then, without metadata, those threads
+ * prepare the records for the engine: stitch/feed.c). */
+static void run_r(result *x, add_fn add, int threads, int strict, const fst_eni_table *meta,
+                  uint32_t rthreads)
 {
     memset(x, 0, sizeof *x);
     FILE *diag = open_memstream(&x->diag, &x->dlen);
@@ -70,6 +73,7 @@ static void run(result *x, add_fn add, int threads, int strict, const fst_eni_ta
     rc.strict = strict;
     rc.diag = diag;
     rc.max_reports = 1000000;
+    rc.threads = rthreads;
     fst_reader *r = fst_reader_new(&rc);
     cr_assert_not_null(r);
     add(r);
@@ -110,6 +114,11 @@ static void run(result *x, add_fn add, int threads, int strict, const fst_eni_ta
     fclose(acct);
 }
 
+static void run(result *x, add_fn add, int threads, int strict, const fst_eni_table *meta)
+{
+    run_r(x, add, threads, strict, meta, 0);
+}
+
 static void same(const result *a, const result *b)
 {
     cr_assert_eq(a->rc, b->rc);
@@ -125,14 +134,20 @@ static void same(const result *a, const result *b)
  * The two-thread result is left in *two (the caller frees it). */
 static void check_all(add_fn add, int strict, const fst_eni_table *meta, result *two)
 {
-    result loop, one;
+    result loop, one, piped, piped1;
     run(&loop, add, -1, strict, meta);
     run(&one, add, 1, strict, meta);
     run(two, add, 2, strict, meta);
+    run_r(&piped, add, 2, strict, meta, 2);  /* records prepared on parse threads */
+    run_r(&piped1, add, 1, strict, meta, 2); /* parse threads, records rebuilt */
     same(&loop, &one);
     same(&one, two);
+    same(&loop, &piped);
+    same(&loop, &piped1);
     result_free(&loop);
     result_free(&one);
+    result_free(&piped);
+    result_free(&piped1);
 }
 
 /* ---- a generated input ----------------------------------------------- */
@@ -476,4 +491,50 @@ Test(feed, second_reader_numbers_enis_anew)
         }
         fst_stitcher_free(st);
     }
+}
+
+/* More distinct interface-ids than a parse thread numbers locally
+ * (FST__LOCAL_IDS_MAX, 65,536): past it the reading thread interns a
+ * prepared record's ids from their text.  The two parse threads share the
+ * chunks, so 140,000 ENIs (each seen once, then the first 2,000 again)
+ * take each past its cap.  The plain loop and the prepared records agree,
+ * and each record is a session of its own (the repeats use another port). */
+#define MANY_ENIS 140000
+#define MANY_AGAIN 2000
+
+static void add_many_enis(fst_reader *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_not_null(f);
+    for (int k = 0; k < MANY_ENIS + MANY_AGAIN; k++) {
+        const int i = k % MANY_ENIS, again = k >= MANY_ENIS;
+        fprintf(f, "2 123456789012 eni-%08x 10.%d.%d.%d 10.200.0.1 %d 443 6 2 120 %d %d ACCEPT OK\n",
+                i, i >> 16, (i >> 8) & 255, i & 255, 40000 + again, 1600000000 + 60 * again,
+                1600000059 + 60 * again);
+    }
+    fclose(f);
+    cr_assert_eq(fst_reader_add_mem(r, "many.log", buf, len), 0);
+    free(buf);
+}
+
+static size_t count_lines_of(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += s[i] == '\n';
+    return k;
+}
+
+Test(feed, more_enis_than_local_ids)
+{
+    result loop, piped;
+    run(&loop, add_many_enis, -1, 0, NULL);
+    run_r(&piped, add_many_enis, 2, 0, NULL, 2);
+    same(&loop, &piped);
+    cr_assert_eq(piped.rc, 0);
+    cr_assert_eq(count_lines_of(piped.out, piped.olen), MANY_ENIS + MANY_AGAIN);
+    result_free(&loop);
+    result_free(&piped);
 }

@@ -21,6 +21,11 @@ static const int ctx_field[FST__CTX_N] = {
     [FST__CTX_REGION] = FST_F_REGION,      [FST__CTX_INSTANCE] = FST_F_INSTANCE_ID,
 };
 
+int fst__prep_id_field(int i)
+{
+    return i == 0 ? FST_F_INTERFACE_ID : ctx_field[i - 1];
+}
+
 /* Copies the service name of field f into out ("" when none or too long). */
 static int svc_text(const fst_record *rec, int f, char out[FST__SVC_LEN])
 {

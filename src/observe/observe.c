@@ -667,6 +667,12 @@ static inline uint32_t key_hash(const fst__pkey *k, uint64_t seed)
     return (uint32_t)(h ^ (h >> 32));
 }
 
+void fst__observe_prep_hash(const fst__prep_ctx *c, fst__prep *p)
+{
+    if (p->kind == FST__P_FLOW)
+        p->hv = key_hash(&p->u.key, c->seed);
+}
+
 int fst__observe_prep(const fst__prep_ctx *c, const fst_record *rec, fst__prep *p,
                       fst__prep_addrs *x, fst__prep_where *wh)
 {

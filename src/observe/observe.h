@@ -355,6 +355,18 @@ static inline fst__prep_ctx fst__observe_prep_ctx(const fst__observe *o)
  * *wh when the record's format has a context field (sets p->where). */
 int fst__observe_prep(const fst__prep_ctx *c, const fst_record *rec, fst__prep *p,
                       fst__prep_addrs *x, fst__prep_where *wh);
+
+/* Prep on a parse thread, whose records carry no interned ids (parse/rows.h):
+ * fst__observe_prep with a context without metadata (aliasing needs the
+ * caller's table, which may not outlive the parse threads), then, on the
+ * reading thread, the interned ids (p->eni and p->w.eni; wh->id[]) set from
+ * the fields fst__prep_id_field names and the key hashed with the real
+ * seed (fst__observe_prep_hash).  The result is fst__observe_prep's. */
+#define FST__PREP_IDS (1 + FST__CTX_N)
+/* The record field of prep id slot i: 0 interface-id, 1 + k context slot k. */
+int fst__prep_id_field(int i);
+/* Sets p->hv for a FLOW item from its key and c's seed. */
+void fst__observe_prep_hash(const fst__prep_ctx *c, fst__prep *p);
 /* Takes one prepared record (x: its fst__prep_addrs when p->addrs, wh its
  * fst__prep_where when p->where, else ignored); 0, FST_ENOMEM or
  * FST_ELIMIT. */

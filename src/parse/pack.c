@@ -84,27 +84,37 @@ static fst__idmap *idmap_for(fst__parser *p, int w, uint64_t lid)
     return m;
 }
 
-/* Id field `id` of rec, whose text is s[0..n) and whose worker-local id
- * (0: none) is lid: from the worker's map when its text was met before,
- * else interned (in input order, as without workers) and remembered. */
-static int id_of(fst__parser *p, fst_record *rec, int id, int worker, uint64_t lid,
-                 const char *s, uint32_t n)
+int fst__parser_id(fst__parser *p, int id, int worker, uint64_t lid, const char *s, uint32_t n,
+                   const char **out, uint32_t *num)
 {
     if (!lid || worker < 0 || lid > FST__LOCAL_IDS_MAX)
-        return fst__parser_intern_field(p, rec, id, s, n);
+        return fst__parser_intern_id(p, id, s, n, out, num);
     if ((uint32_t)worker < p->n_wmap && lid < p->wmap[worker].n) {
         const fst__idmap_ent *e = &p->wmap[worker].e[lid];
         if (e->s) {
-            rec->ids[id] = e->s;
-            if (id == FST_F_INTERFACE_ID)
-                rec->eni = e->id;
+            *out = e->s;
+            *num = e->id;
             return 0;
         }
     }
-    FST__TRY(fst__parser_intern_field(p, rec, id, s, n));
+    FST__TRY(fst__parser_intern_id(p, id, s, n, out, num));
     fst__idmap *m = idmap_for(p, worker, lid);
     if (m) /* else the next record with it interns it again */
-        m->e[lid] = (fst__idmap_ent){p->cache[id].s, p->cache[id].id};
+        m->e[lid] = (fst__idmap_ent){*out, *num};
+    return 0;
+}
+
+/* Id field `id` of rec, whose text is s[0..n) and whose worker-local id
+ * (0: none) is lid (fst__parser_id). */
+static int id_of(fst__parser *p, fst_record *rec, int id, int worker, uint64_t lid,
+                 const char *s, uint32_t n)
+{
+    const char *is;
+    uint32_t num;
+    FST__TRY(fst__parser_id(p, id, worker, lid, s, n, &is, &num));
+    rec->ids[id] = is;
+    if (id == FST_F_INTERFACE_ID)
+        rec->eni = num;
     return 0;
 }
 
@@ -154,11 +164,4 @@ int fst__unpack_record(fst__parser *p, const void *in, const char *base, uint64_
     rec->line = lineno;
     rec->export_ms = h.export_ms;
     return 0;
-}
-
-int fst__packed_status(const void *in)
-{
-    head h;
-    memcpy(&h, in, sizeof h);
-    return h.status;
 }

@@ -29,7 +29,12 @@ void fst__pack_record(const fst__parser *p, const fst_record *rec, const char *b
  * an allocation failed). */
 int fst__unpack_record(fst__parser *p, const void *in, const char *base, uint64_t lineno,
                        int worker, fst_record *rec);
-/* The log-status (FST_STATUS_*) of a packed record, without unpacking it. */
-int fst__packed_status(const void *in);
+/* The interned text (*out) and dense number (*num) of id field `id`, whose
+ * text is s[0..n) and whose local id on parse worker `worker` is lid (0:
+ * none, or worker -1: interned from the text), as unpacking gives them:
+ * from the worker's map when its text was met before, else interned (in
+ * input order, as without workers) and remembered.  0 or FST_ENOMEM. */
+int fst__parser_id(fst__parser *p, int id, int worker, uint64_t lid, const char *s, uint32_t n,
+                   const char **out, uint32_t *num);
 
 #endif

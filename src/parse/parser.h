@@ -38,6 +38,8 @@ int fst__parser_line(fst__parser *p, char *text, size_t len, uint64_t lineno,
  * record, or a CloudWatch-export line)?  Used to skip READMEs etc.
  * Implemented in parse/header.c. */
 int fst__parser_sniff(const char *line, size_t len);
+/* The name of the file being read (fst__parser_file_begin), or NULL. */
+const char *fst__parser_file(const fst__parser *p);
 /* Interned string for an id (stable for the parser's life). */
 const char *fst__parser_intern(fst__parser *p, const char *s, size_t len, uint32_t *id);
 

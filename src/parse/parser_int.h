@@ -107,6 +107,10 @@ void fst__parser_fresh_record(fst__parser *p, fst_record *rec);
 /* Intern an id field's text into rec->ids[id] (and rec->eni for
  * interface-id) through the one-entry cache.  0 or FST_ENOMEM. */
 int fst__parser_intern_field(fst__parser *p, fst_record *rec, int id, const char *s, uint32_t n);
+/* The same for the reading thread's parser, without a record: *out the
+ * interned text, *num its dense number.  0 or FST_ENOMEM. */
+int fst__parser_intern_id(fst__parser *p, int id, const char *s, uint32_t n, const char **out,
+                          uint32_t *num);
 
 /* Would fst__parser_line take this line as a header line (whatever the
  * parser's state)?  The same test, without parsing it. */

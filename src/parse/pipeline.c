@@ -381,6 +381,7 @@ static int parse_line(worker *w, fst__parser *ps, fst__chunk *c, fst__pev *e)
             return FST_ENOMEM;
         fst__pack_record(ps, rec, c->text, c->recs + c->rlen);
         e->rec = (uint32_t)c->rlen;
+        e->status = rec->status;
         c->rlen += stride;
         if (w->rstate && make_row(w, rec, c, e) < 0)
             return FST_ENOMEM;

@@ -49,6 +49,7 @@ typedef struct fst__pev {
     uint8_t kind;         /* fst__ev_kind, or FST__PEV_FATAL */
     uint8_t gzip, layers;
     uint8_t hdr;          /* LINE: a header line (the reading thread parses it itself) */
+    uint8_t status;       /* LINE with prc FST__LINE_RECORD: its log-status (FST_STATUS_*) */
 } fst__pev;
 
 typedef struct fst__chunk {

@@ -481,10 +481,15 @@ static int next_piped(fst_reader *r, const fst_record **rec)
 
 int fst__reader_set_rows(fst_reader *r, const fst__row_maker *m)
 {
-    if (r->started)
+    if (r->started || (r->rows.row && r->rows.row != m->row))
         return FST_EINVAL;
     r->rows = *m;
     return 0;
+}
+
+int fst__reader_rows_by(const fst_reader *r, fst__row_fn *row)
+{
+    return r->rows.row && r->rows.row == row;
 }
 
 int fst__reader_row(const fst_reader *r, const fst_record *rec, const char **text, size_t *len,
@@ -539,16 +544,19 @@ int fst__reader_next_rows(fst_reader *r, fst__row_run *run, const fst_record **r
                 e->row != FST__NO_TEXT) {
                 /* as on_piped_line and line_outcome, without rebuilding the record */
                 const char *t = c->rows + e->row;
-                if (!run->rows)
+                if (!run->rows) {
                     run->text = t;
-                else if (t != run->text + run->len)
+                    run->worker = c->worker;
+                    run->file = fst__parser_file(r->parser);
+                } else if (t != run->text + run->len || c->worker != run->worker) {
                     return 2;
+                }
                 run->len += e->rowlen;
                 run->bad += e->rowbad;
                 run->rows++;
                 r->ci++;
                 BUMP(r, lines);
-                count_record(r, fst__packed_status(c->recs + e->rec));
+                count_record(r, e->status);
                 continue;
             }
         }
@@ -558,6 +566,12 @@ int fst__reader_next_rows(fst_reader *r, fst__row_run *run, const fst_record **r
         if (rc != 0 || r->ended)
             return rc;
     }
+}
+
+int fst__reader_row_id(fst_reader *r, const fst__row_run *run, int id, uint64_t lid, const char *s,
+                       uint32_t n, const char **out, uint32_t *num)
+{
+    return fst__parser_id(r->parser, id, run->worker, lid, s, n, out, num);
 }
 
 int fst_reader_next(fst_reader *r, const fst_record **rec)

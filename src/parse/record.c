@@ -148,6 +148,11 @@ void fst__parser_file_begin(fst__parser *p, const char *file)
     }
 }
 
+const char *fst__parser_file(const fst__parser *p)
+{
+    return p->file;
+}
+
 const char *fst__parser_intern(fst__parser *p, const char *s, size_t len, uint32_t *id)
 {
     return fst__intern_get(p->intern, s, len, id);
@@ -334,11 +339,22 @@ int fst__parser_intern_field(fst__parser *p, fst_record *rec, int id, const char
                                                                                   : p->cache[id].id;
         return 0;
     }
+    const char *is;
+    uint32_t num;
+    FST__TRY(fst__parser_intern_id(p, id, s, n, &is, &num));
+    rec->ids[id] = is;
+    if (id == FST_F_INTERFACE_ID)
+        rec->eni = num;
+    return 0;
+}
+
+int fst__parser_intern_id(fst__parser *p, int id, const char *s, uint32_t n, const char **out,
+                       uint32_t *num)
+{
     if (cached(p, p->intern, UINT32_MAX, id, s, n) < 0)
         return FST_ENOMEM;
-    rec->ids[id] = p->cache[id].s;
-    if (id == FST_F_INTERFACE_ID)
-        rec->eni = p->cache[id].id;
+    *out = p->cache[id].s;
+    *num = p->cache[id].id;
     return 0;
 }
 

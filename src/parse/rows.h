@@ -5,10 +5,13 @@
  * threads turn each record into its output line (parse/pipeline.c calls it
  * right after parsing), so the reading thread only copies the line.  The
  * row function sees the record as fst_reader_next would return it except
- * that ids[] and eni are not set (the tokens in cols are) and file is NULL;
- * it must depend on nothing but the record, its ud (read only) and its own
- * state (one per parse thread).  Results are then the same as writing the
- * record on the reading thread.
+ * that ids[] and eni are not set (the tokens in cols are, and num[] of an
+ * id field holds the parse thread's local id for it, 0 when none) and file
+ * is NULL; it must depend on nothing but the record, its ud (read only) and
+ * its own state (one per parse thread).  Results are then the same as
+ * writing the record on the reading thread.  A "row" may be any bytes: the
+ * session engine's are its records' prepared halves (stitch/feed.c), whose
+ * ids the reading thread then interns with fst__reader_row_id.
  */
 #ifndef FST_PARSE_ROWS_H
 #define FST_PARSE_ROWS_H
@@ -18,20 +21,25 @@
 
 #include "flowstitch/reader.h"
 
+/* Write rec's line at buf (cap bytes): its length, or, when it needs more
+ * than cap, a number > cap (at least what it needs); bytes of text that were
+ * not UTF-8 are added to *bad. */
+typedef size_t fst__row_fn(void *state, const void *ud, const fst_record *rec, char *buf, size_t cap,
+                           uint64_t *bad);
+
 typedef struct fst__row_maker {
-    /* Write rec's line at buf (cap bytes): its length, or, when it needs
-     * more than cap, a number > cap (at least what it needs); bytes of text
-     * that were not UTF-8 are added to *bad. */
-    size_t (*row)(void *state, const void *ud, const fst_record *rec, char *buf, size_t cap,
-                  uint64_t *bad);
+    fst__row_fn *row;
     void *(*state_new)(void);         /* per parse thread; NULL on out of memory */
     void (*state_free)(void *state);
     const void *ud;
 } fst__row_maker;
 
 /* Before the first fst_reader_next: make rows with m (copied) when the
- * reader parses on threads.  0, or FST_EINVAL when reading began. */
+ * reader parses on threads.  0, or FST_EINVAL when reading began or
+ * another row function was set. */
 int fst__reader_set_rows(fst_reader *r, const fst__row_maker *m);
+/* Whether r's rows are made by row (fst__reader_set_rows). */
+int fst__reader_rows_by(const fst_reader *r, fst__row_fn *row);
 /* The row made for rec, when rec is the record fst_reader_next returned last
  * and a parse thread made its row: 1 and *text, *len, *bad (its non-UTF-8
  * byte count); else 0 (write rec yourself). */
@@ -44,6 +52,8 @@ typedef struct fst__row_run {
     const char *text;
     size_t len;
     uint64_t rows, bad;
+    int worker;                 /* the parse thread that made them (fst__reader_row_id) */
+    const char *file;           /* the input they come from (as fst_record.file) */
 } fst__row_run;
 
 /* As fst_reader_next, for a writer that only copies rows: 2 and *run (valid
@@ -53,5 +63,13 @@ typedef struct fst__row_run {
  * or fst_reader_next's negative code.  Runs and records come in input
  * order, and accounting and diagnostics are as fst_reader_next's. */
 int fst__reader_next_rows(fst_reader *r, fst__row_run *run, const fst_record **rec);
+
+/* For a row of the last run that carries the token s[0..n) of id field id
+ * and its local id lid (the row function's rec->num[id]): the interned text
+ * (*out) and dense number (*num) fst_reader_next would have given it
+ * (rec->ids[id], and rec->eni for interface-id).  Call in input order,
+ * before the next fst__reader_next_rows.  0 or FST_ENOMEM. */
+int fst__reader_row_id(fst_reader *r, const fst__row_run *run, int id, uint64_t lid, const char *s,
+                       uint32_t n, const char **out, uint32_t *num);
 
 #endif

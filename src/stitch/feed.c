@@ -17,9 +17,11 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "flowstitch/errors.h"
+#include "parse/rows.h"
 #include "util/util.h"
 
 #define FEED_ITEMS 1024 /* records per batch */
@@ -46,6 +48,10 @@ typedef struct batch {
 
 typedef struct feed {
     atomic_uint full;          /* full batches: slots[head], ... */
+    int rows;                  /* the parse threads prepare the records (prow) */
+    fst__row_run run;          /* producer: the run being taken, */
+    const char *run_at;        /* its next row */
+    uint64_t run_left;         /* and how many rows are left */
     atomic_int stop;           /* the consumer gave up: the producer ends */
     atomic_int p_sleeping, c_sleeping; /* a side is (about to be) asleep */
     pthread_mutex_t mu;
@@ -127,6 +133,142 @@ static int feed_single(fst__observe *o, fst_reader *r, int (*tick)(void *), void
     return rc;
 }
 
+/* ---- records prepared on the parse threads ---------------------------
+ *
+ * Without metadata the reader's parse threads run fst__observe_prep
+ * themselves (parse/rows.h): each record's "row" is a prow, its
+ * fst__prep_addrs when prep.addrs, and its fst__prep_where when
+ * prep.where.  The producer then only interns the ids the item points to
+ * (in input order, through the parse thread's local ids, as unpacking
+ * would) and hashes the key with the engine's seed: no fst_record is
+ * rebuilt on the reading thread.  Items equal fst__observe_prep's. */
+
+/* An id field's token, for the reading thread to intern. */
+typedef struct prow_id {
+    const char *s;  /* in the chunk's text (alive while its run is); NULL: absent or "-" */
+    uint32_t n;     /* its length */
+    uint32_t lid;   /* the parse thread's local id (0: none) */
+} prow_id;
+
+typedef struct prow {
+    uint32_t size;  /* bytes of the row, a multiple of 8 */
+    uint32_t nid;   /* ids carried: 1 (interface-id), FST__PREP_IDS with prep.where */
+    uint64_t line;
+    fst__prep prep; /* eni, w.eni and hv not yet set */
+    prow_id id[FST__PREP_IDS]; /* only nid of them are written */
+} prow;
+
+#define PROW_HEAD offsetof(prow, id)
+#define UP8(n) (((n) + 7) & ~(size_t)7)
+
+/* The row maker's function (on a parse thread). */
+static size_t prep_row(void *state, const void *ud, const fst_record *rec, char *buf, size_t cap,
+                       uint64_t *bad)
+{
+    (void)state;
+    (void)ud;
+    (void)bad;
+    const fst__prep_ctx pc = {0, NULL}; /* no metadata; the seed is the reading thread's */
+    prow h;
+    fst__prep_addrs x;
+    fst__prep_where wh;
+    fst__observe_prep(&pc, rec, &h.prep, &x, &wh);
+    h.nid = h.prep.where ? FST__PREP_IDS : 1;
+    const size_t ids = h.nid * sizeof(prow_id);
+    const size_t need = UP8(PROW_HEAD + ids + (h.prep.addrs ? sizeof x : 0) +
+                            (h.prep.where ? sizeof wh : 0));
+    if (need > cap)
+        return need;
+    h.size = (uint32_t)need;
+    h.line = rec->line;
+    for (uint32_t i = 0; i < h.nid; i++) {
+        const int f = fst__prep_id_field((int)i);
+        prow_id *d = &h.id[i];
+        d->s = NULL;
+        d->n = d->lid = 0;
+        if (!fst_record_has(rec, f))
+            continue;
+        const fst_str t = rec->cols[rec->format->col[f]];
+        d->s = t.ptr;
+        d->n = t.len;
+        d->lid = rec->num[f] <= UINT32_MAX ? (uint32_t)rec->num[f] : 0;
+    }
+    char *p = buf;
+    memcpy(p, &h, PROW_HEAD + ids);
+    p += PROW_HEAD + ids;
+    if (h.prep.addrs) {
+        memcpy(p, &x, sizeof x);
+        p += sizeof x;
+    }
+    if (h.prep.where)
+        memcpy(p, &wh, sizeof wh);
+    return need;
+}
+
+static void *prep_state_new(void)
+{
+    return fst__malloc(1); /* the maker keeps no state */
+}
+
+static const fst__row_maker prep_maker = {prep_row, prep_state_new, fst__free, NULL};
+
+/* The next row of f->run as item n of b (its addresses and context at
+ * *nx, *nw, which advance).  0 or FST_ENOMEM (interning). */
+static int take_row(feed *f, batch *b, uint32_t n, uint32_t *nx, uint32_t *nw)
+{
+    prow h;
+    memcpy(&h, f->run_at, PROW_HEAD);
+    const char *p = f->run_at + PROW_HEAD;
+    memcpy(h.id, p, h.nid * sizeof(prow_id));
+    p += h.nid * sizeof(prow_id);
+    f->run_at += h.size;
+    f->run_left--;
+    fst__prep *it = &b->items[n];
+    *it = h.prep;
+    fst__observe_prep_hash(&f->pc, it);
+    const char *ids[FST__PREP_IDS] = {NULL};
+    uint32_t eni_num = 0;
+    for (uint32_t i = 0; i < h.nid; i++) {
+        uint32_t num;
+        if (h.id[i].s && fst__reader_row_id(f->r, &f->run, fst__prep_id_field((int)i), h.id[i].lid,
+                                            h.id[i].s, h.id[i].n, &ids[i], &num) < 0)
+            return FST_ENOMEM;
+        if (i == 0 && h.id[i].s)
+            eni_num = num;
+    }
+    it->eni = ids[0];
+    it->w.eni = ids[0] ? eni_num : 0;
+    if (it->addrs) {
+        memcpy(&b->addrs[*nx], p, sizeof *b->addrs);
+        p += sizeof *b->addrs;
+        ++*nx;
+    }
+    if (it->where) {
+        fst__prep_where *wh = &b->wheres[*nw];
+        memcpy(wh, p, sizeof *wh);
+        for (int k = 0; k < FST__CTX_N; k++)
+            wh->id[k] = ids[1 + k];
+        ++*nw;
+    }
+    b->lines[n] = h.line;
+    b->files[n] = f->run.file;
+    return 0;
+}
+
+/* The reader's next record as fst_reader_next gives it, or (2) a run of
+ * prepared rows into f->run. */
+static int next(feed *f, const fst_record **rec)
+{
+    if (!f->rows)
+        return fst_reader_next(f->r, rec);
+    const int rc = fst__reader_next_rows(f->r, &f->run, rec);
+    if (rc == 2) {
+        f->run_at = f->run.text;
+        f->run_left = f->run.rows;
+    }
+    return rc;
+}
+
 /* Producer: reads into b until it is full or the reader ends. */
 static void fill(feed *f, batch *b)
 {
@@ -134,8 +276,20 @@ static void fill(feed *f, batch *b)
     b->end = 0;
     b->rc = 0;
     while (n < FEED_ITEMS) {
+        if (f->run_left) {
+            const int trc = take_row(f, b, n, &nx, &nw);
+            if (trc < 0) {
+                b->end = 1;
+                b->rc = trc;
+                break;
+            }
+            n++;
+            continue;
+        }
         const fst_record *rec;
-        const int rc = fst_reader_next(f->r, &rec);
+        const int rc = next(f, &rec);
+        if (rc == 2)
+            continue;
         if (rc <= 0) {
             b->end = 1;
             b->rc = rc;
@@ -262,6 +416,10 @@ int fst__feed(fst__observe *o, fst_reader *r, int threads, int (*tick)(void *), 
     feed *f = feed_new(o, r);
     if (!f) /* no room for the batches: one thread needs none */
         return feed_single(o, r, tick, tick_ud, file, line);
+    /* parse threads prepare the records unless metadata aliases addresses
+     * (its table is the caller's: it may go before the reader's threads) */
+    f->rows = !f->pc.meta && (fst__reader_rows_by(r, prep_row) ||
+                              fst__reader_set_rows(r, &prep_maker) == 0);
     pthread_t th;
     if (pthread_create(&th, NULL, producer, f) != 0) {
         feed_destroy(f);

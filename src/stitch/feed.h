@@ -6,7 +6,10 @@
  * parse, account, print problems) and fst__observe_prep (window values,
  * canonical key and hash) into batches of compact fst__prep items (104 bytes,
  * not the >1 KB fst_record); the calling thread takes the batches in order
- * and runs fst__observe_push_prep on each item.  So:
+ * and runs fst__observe_push_prep on each item.  When the reader parses on
+ * threads of its own and no metadata aliases addresses, those threads run
+ * fst__observe_prep as they parse (a row maker, parse/rows.h) and the
+ * producer only interns each item's ids and hashes its key.  So:
  *   - every mutable piece of observe (ENIs and their learning, groups,
  *     entries) is touched by the calling thread only;
  *   - the reader (its parser, interner, accounting and diag output) is
