@@ -18,6 +18,7 @@
 #include <flowstitch.h>
 
 #include "stitch_dump.h"
+#include "parse/rows.h"
 
 /* The inputs of one test: added to each reader the same way. */
 typedef void (*add_fn)(fst_reader *r);
@@ -61,7 +62,7 @@ static void dump_stats(FILE *f, const fst_input_stats *s)
  * parse threads when rthreads >= 2 (then, without metadata, those threads
  * prepare the records for the engine: stitch/feed.c). */
 static void run_r(result *x, add_fn add, int threads, int strict, const fst_eni_table *meta,
-                  uint32_t rthreads)
+                  uint32_t rthreads, const fst__row_maker *mk)
 {
     memset(x, 0, sizeof *x);
     FILE *diag = open_memstream(&x->diag, &x->dlen);
@@ -76,6 +77,8 @@ static void run_r(result *x, add_fn add, int threads, int strict, const fst_eni_
     rc.threads = rthreads;
     fst_reader *r = fst_reader_new(&rc);
     cr_assert_not_null(r);
+    if (mk)
+        cr_assert_eq(fst__reader_set_rows(r, mk), 0);
     add(r);
     fst_stitcher_config sc;
     fst_stitcher_config_init(&sc);
@@ -116,7 +119,7 @@ static void run_r(result *x, add_fn add, int threads, int strict, const fst_eni_
 
 static void run(result *x, add_fn add, int threads, int strict, const fst_eni_table *meta)
 {
-    run_r(x, add, threads, strict, meta, 0);
+    run_r(x, add, threads, strict, meta, 0, NULL);
 }
 
 static void same(const result *a, const result *b)
@@ -138,8 +141,8 @@ static void check_all(add_fn add, int strict, const fst_eni_table *meta, result 
     run(&loop, add, -1, strict, meta);
     run(&one, add, 1, strict, meta);
     run(two, add, 2, strict, meta);
-    run_r(&piped, add, 2, strict, meta, 2);  /* records prepared on parse threads */
-    run_r(&piped1, add, 1, strict, meta, 2); /* parse threads, records rebuilt */
+    run_r(&piped, add, 2, strict, meta, 2, NULL);  /* records prepared on parse threads */
+    run_r(&piped1, add, 1, strict, meta, 2, NULL); /* parse threads, records rebuilt */
     same(&loop, &one);
     same(&one, two);
     same(&loop, &piped);
@@ -531,10 +534,41 @@ Test(feed, more_enis_than_local_ids)
 {
     result loop, piped;
     run(&loop, add_many_enis, -1, 0, NULL);
-    run_r(&piped, add_many_enis, 2, 0, NULL, 2);
+    run_r(&piped, add_many_enis, 2, 0, NULL, 2, NULL);
     same(&loop, &piped);
     cr_assert_eq(piped.rc, 0);
     cr_assert_eq(count_lines_of(piped.out, piped.olen), MANY_ENIS + MANY_AGAIN);
     result_free(&loop);
     result_free(&piped);
+}
+
+/* A row maker that makes nothing useful, rows only (parse/rows.h). */
+static size_t dummy_row(void *state, const void *ud, const fst_record *rec, char *buf, size_t cap,
+                        uint64_t *bad)
+{
+    (void)state, (void)ud, (void)rec, (void)bad;
+    if (cap < 8)
+        return 8;
+    memset(buf, 0, 8);
+    return 8;
+}
+
+static void *dummy_state(void)
+{
+    return malloc(1);
+}
+
+/* A reader whose parse threads make rows only (records not packed) still
+ * gives every record to fst_reader_next, parsed again from its line: the
+ * plain loop over it is the plain loop over a reader without threads. */
+Test(feed, rows_only_reader_still_gives_records)
+{
+    const fst__row_maker mk = {dummy_row, dummy_state, free, NULL, 1};
+    result plain, only;
+    run(&plain, add_mixed, -1, 0, NULL);
+    run_r(&only, add_mixed, -1, 0, NULL, 2, &mk);
+    same(&plain, &only);
+    cr_assert_gt(only.olen, 0);
+    result_free(&plain);
+    result_free(&only);
 }

@@ -376,13 +376,15 @@ static int parse_line(worker *w, fst__parser *ps, fst__chunk *c, fst__pev *e)
     fst_record *rec = rec_of(w, ps);
     const int rc = fst__parser_line(ps, c->text + e->off, e->len, e->lineno, rec, &why);
     if (rc == FST__LINE_RECORD) {
-        const size_t stride = fst__pack_stride(ps);
-        if (grow((void **)&c->recs, &c->rcap, c->rlen + stride, 1) < 0)
-            return FST_ENOMEM;
-        fst__pack_record(ps, rec, c->text, c->recs + c->rlen);
-        e->rec = (uint32_t)c->rlen;
         e->status = rec->status;
-        c->rlen += stride;
+        if (!w->pipe->rows.only) { /* else e->rec stays FST__NO_TEXT */
+            const size_t stride = fst__pack_stride(ps);
+            if (grow((void **)&c->recs, &c->rcap, c->rlen + stride, 1) < 0)
+                return FST_ENOMEM;
+            fst__pack_record(ps, rec, c->text, c->recs + c->rlen);
+            e->rec = (uint32_t)c->rlen;
+            c->rlen += stride;
+        }
         if (w->rstate && make_row(w, rec, c, e) < 0)
             return FST_ENOMEM;
     } else if (rc < 0 && why && *why) {

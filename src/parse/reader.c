@@ -414,7 +414,9 @@ static void maybe_start_pipe(fst_reader *r)
 static int on_piped_line(fst_reader *r, fst__event *ev, const fst__pev *e,
                          const fst_record **rec)
 {
-    if (e->hdr) /* header lines keep this thread's parser on the same layout */
+    /* header lines keep this thread's parser on the same layout; a record
+     * not packed (rows only, parse/rows.h) is parsed again */
+    if (e->hdr || (e->prc == FST__LINE_RECORD && e->rec == FST__NO_TEXT))
         return on_line(r, ev, rec);
     BUMP(r, lines);
     const fst__chunk *c = r->chunk;

@@ -32,6 +32,10 @@ typedef struct fst__row_maker {
     void *(*state_new)(void);         /* per parse thread; NULL on out of memory */
     void (*state_free)(void *state);
     const void *ud;
+    /* The consumer takes rows only (fst__reader_next_rows): the parse
+     * threads do not pack the records, so a record fst_reader_next must
+     * still give is parsed again from its line on the reading thread. */
+    int only;
 } fst__row_maker;
 
 /* Before the first fst_reader_next: make rows with m (copied) when the

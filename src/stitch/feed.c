@@ -210,7 +210,10 @@ static void *prep_state_new(void)
     return fst__malloc(1); /* the maker keeps no state */
 }
 
-static const fst__row_maker prep_maker = {prep_row, prep_state_new, fst__free, NULL};
+/* Rows only: the producer takes every record as a prepared row (a record
+ * it must take as fst_record, after metadata came in a later feed, is
+ * parsed again on the reading thread). */
+static const fst__row_maker prep_maker = {prep_row, prep_state_new, fst__free, NULL, 1};
 
 /* The next row of f->run as item n of b (its addresses and context at
  * *nx, *nw, which advance).  0 or FST_ENOMEM (interning). */
