@@ -264,9 +264,11 @@ static void push_keys(fst__observe *o)
 }
 
 /* The memory cap counts the same bytes either way (a partitioned run
- * evicts where a flat one would), and after the seal both hold, group by
- * group, the same entries (the partitioned run in push order: a group's
- * window starts ascend). */
+ * evicts where a flat one would), and after the seal both give, group by
+ * group, the same entries through the expanders: the partitioned run,
+ * which stays partitioned (each expander sorts a partition as it reaches
+ * it), in push order (a group's window starts ascend), taken by two
+ * expanders over whole partitions [0, 2048) and [2048, 5000). */
 Test(join, partitions_hold_and_seal_like_the_flat_store)
 {
     fst__observe flat, part;
@@ -284,24 +286,43 @@ Test(join, partitions_hold_and_seal_like_the_flat_store)
     cr_assert_eq(fst__observe_held_bytes(&part), fst__observe_held_bytes(&flat));
     cr_assert_eq(fst__observe_seal(&flat, 1), 0);
     cr_assert_eq(fst__observe_seal(&part, 2), 0);
-    cr_assert(!part.partitioned);
-    uint32_t pos = 0;
-    for (uint32_t g = 0; g < part.n_groups; g++) {
+    cr_assert(part.partitioned);
+    fst__expander ef, ep[2];
+    fst__expander_init(&ef, &flat, 0, 5000, 0);
+    fst__expander_init(&ep[0], &part, 0, 2048, 0);
+    fst__expander_init(&ep[1], &part, 2048, 5000, 0);
+    uint32_t total = 0;
+    for (uint32_t g = 0; g < 5000; g++) {
+        fst__expander *x = &ep[g >= 2048];
+        uint32_t gf, gp;
+        cr_assert_eq(fst__expand_next(&flat, &ef, &gf), 1);
+        cr_assert_eq(fst__expand_next(&part, x, &gp), 1);
+        cr_assert_eq(gf, g);
+        cr_assert_eq(gp, g);
         const uint32_t n = fst__observe_group(&part, g)->n;
         cr_assert_eq(n, 1 + g % 7, "group %u", g); /* keys first seen in order k */
+        cr_assert_eq(x->n_wins, n);
+        cr_assert_eq(ef.n_wins, n);
         int64_t sum_flat = 0;
         for (uint32_t i = 0; i < n; i++) {
-            const fst__cwin *a = fst__cwin_at(&part, pos + i), *b = fst__cwin_at(&flat, pos + i);
-            cr_assert_eq(a->group, g);
-            cr_assert_eq(b->group, g);
-            cr_assert_eq(a->start, 60 * i, "group %u entry %u", g, i);
-            cr_assert_eq(a->bytes, 1000 + i);
-            sum_flat += b->start;
+            cr_assert_eq(x->wins[i].start, 60 * (int64_t)i, "group %u entry %u", g, i);
+            cr_assert_eq(x->wins[i].bytes, 1000 + i);
+            sum_flat += ef.wins[i].start;
         }
         cr_assert_eq(sum_flat, 60 * (int64_t)n * (n - 1) / 2); /* the same starts, any order */
-        pos += n;
+        total += n;
     }
-    cr_assert_eq(pos, 19995);
+    uint32_t gi;
+    cr_assert_eq(fst__expand_next(&flat, &ef, &gi), 0);
+    cr_assert_eq(fst__expand_next(&part, &ep[0], &gi), 0);
+    cr_assert_eq(fst__expand_next(&part, &ep[1], &gi), 0);
+    cr_assert_eq(total, 19995);
+    fst__expander_free(&ef);
+    fst__expander_free(&ep[0]);
+    fst__expander_free(&ep[1]);
+    fst__observe_drop_entries(&flat);
+    fst__observe_drop_entries(&part);
+    cr_assert(!part.partitioned);
     fst__observe_free(&flat);
     fst__observe_free(&part);
 }

@@ -601,10 +601,14 @@ int fst__correlate(fst__observe *o, const fst_stitcher_config *cfg, fst__session
         fst__observe_drop_entries(o);
         return rc;
     }
-    /* split where half of the entries lie behind */
+    /* split where half of the entries lie behind (partitioned: at the first
+     * partition boundary there, expanders take whole partitions) */
     uint32_t m = 0, pos = 0;
-    while (m < o->n_groups - 1 && pos < o->n_rec / 2)
+    const uint32_t step = o->partitioned ? 1u << FST__PART_BITS : 1;
+    while (m < o->n_groups - 1 && (pos < o->n_rec / 2 || m % step))
         pos += fst__observe_group(o, m++)->n;
+    if (m % step) /* no boundary before the last group: all in the first range */
+        m = o->n_groups;
     h[0].g1 = h[1].g0 = m;
     h[1].g1 = o->n_groups;
     h[1].pos0 = pos;

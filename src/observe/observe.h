@@ -12,12 +12,13 @@
  *   - fst__group: one per canonical 5-tuple (endpoints ordered, real packet
  *     addresses, secondary IPs folded onto the ENI's primary when metadata
  *     says so) with its entry count; pooled in chunks.
- * In finish(): fst__observe_seal sorts the entries by group (in place) and
- * frees the lookup table; then an expander (fst__expander), walking a range
- * of groups in order, unpacks one group's entries at a time into its own
- * array (full fst__win) and gives back every entry block of its range
- * already passed, so entries and sessions are never all held at once.  Two
- * expanders over disjoint ranges may run on two threads.
+ * In finish(): fst__observe_seal sorts the entries by group (in place; a
+ * partitioned batch store stays as it is) and frees the lookup table; then
+ * an expander (fst__expander), walking a range of groups in order, unpacks
+ * one group's entries at a time into its own array (full fst__win) and
+ * gives back every entry block (or partition) of its range already passed,
+ * so entries and sessions are never all held at once.  Two expanders over
+ * disjoint ranges may run on two threads.
  *   - SKIPDATA windows per ENI.
  * Correlation happens later (correlate.h) over these tables.
  * Streaming (stitcher.c, cfg.horizon): the data's clock (median end of the
@@ -166,9 +167,10 @@ typedef struct fst__pending {
 
 /* Partitions (part.c): in batch mode without provenance, entries are kept
  * by group range, 1 << FST__PART_BITS groups per partition, in chunks of
- * FST__PCHUNK entries cut from slabs of FST__PSLAB chunks, until
+ * FST__PCHUNK entries cut from slabs of FST__PSLAB chunks, until the
+ * expanders take them one partition at a time (fst__observe_part_take), or
  * fst__observe_unpartition scatters them, sorted by group, to the flat
- * blocks (at the seal, or before a memory-cap eviction). */
+ * blocks (before a memory-cap eviction). */
 #define FST__PART_BITS 11
 #define FST__PCHUNK 512u  /* 12 KiB: whole pages, given back one by one */
 #define FST__PSLAB 512u   /* chunks per slab (6 MiB) */
@@ -438,7 +440,8 @@ void fst__observe_parts_free(fst__observe *o);
 
 /* finish(), before correlating: drops the lookup tables and sorts the
  * entries by group (with threads 2, after the first radix pass the two
- * halves of the buckets are sorted at once, par.h).  0 or FST_ENOMEM. */
+ * halves of the buckets are sorted at once, par.h); partitioned entries
+ * are left for the expanders.  0 or FST_ENOMEM. */
 int fst__observe_seal(fst__observe *o, int threads);
 /* finish(): unpacks the entries of the groups [g0, g1), one group at a
  * time, in order.  Entries of group i sit at positions [pos(i), pos(i+1))
@@ -454,9 +457,17 @@ typedef struct fst__expander {
     uint32_t *ord;              /* with o->prov: their records' ordinals (cap_wins) */
     uint32_t next_group, end_group, next_pos, end_pos;
     uint32_t next_free, end_free; /* blocks still to give back: [next_free, end_free) */
+    /* o still partitioned (a batch seal): the partition being read, sorted by
+     * group (fst__observe_part_take), and the next group's place in it */
+    fst__cwin *pbuf;
+    uint32_t cap_pbuf, part, pnext;
+    uint32_t *pcur;             /* 1 << FST__PART_BITS places */
 } fst__expander;
 
-/* Sets ex up for groups [g0, g1) whose entries start at position pos0. */
+/* Sets ex up for groups [g0, g1) whose entries start at position pos0.
+ * While o is partitioned (a batch seal), g0 and g1 must be partition
+ * boundaries (multiples of 1 << FST__PART_BITS, or n_groups): an expander
+ * takes whole partitions. */
 void fst__expander_init(fst__expander *ex, const fst__observe *o, uint32_t g0, uint32_t g1,
                         uint32_t pos0);
 void fst__expander_free(fst__expander *ex);
@@ -465,6 +476,12 @@ void fst__expander_free(fst__expander *ex);
 int fst__expand_next(fst__observe *o, fst__expander *ex, uint32_t *gi);
 /* Gives back every entry block still held (after all expanders ran). */
 void fst__observe_drop_entries(fst__observe *o);
+/* Partition p's entries, sorted by group (each group's in push order), into
+ * *buf (grown to *cap; cur: 1 << FST__PART_BITS places of scratch); the
+ * partition's memory is given back.  0 or FST_ENOMEM.  Expanders over
+ * disjoint partitions may run at once. */
+int fst__observe_part_take(fst__observe *o, uint32_t p, fst__cwin **buf, uint32_t *cap,
+                           uint32_t *cur);
 
 /* Provenance on (before any push); 0 or FST_ENOMEM.  Freed with o. */
 int fst__observe_prov_on(fst__observe *o);

@@ -142,8 +142,8 @@ static void bucket_job_run(void *arg)
 int fst__observe_seal(fst__observe *o, int threads)
 {
     FST__TRY(fst__observe_settle(o));
-    const int sorted = o->partitioned; /* the scatter sorts by group */
-    FST__TRY(fst__observe_unpartition(o, threads));
+    /* partitioned: the expanders sort each partition as they reach it */
+    const int sorted = o->partitioned;
     fst__oatab_free(&o->gtab);
     fst__oatab_free(&o->eni_by_ptr);
     fst__free(o->eniptr);
@@ -177,6 +177,7 @@ void fst__expander_init(fst__expander *ex, const fst__observe *o, uint32_t g0, u
                         uint32_t pos0)
 {
     memset(ex, 0, sizeof *ex);
+    ex->part = UINT32_MAX;
     ex->next_group = g0;
     ex->end_group = g1;
     ex->next_pos = ex->end_pos = pos0;
@@ -193,6 +194,8 @@ void fst__expander_free(fst__expander *ex)
 {
     fst__free(ex->wins);
     fst__free(ex->ord);
+    fst__free(ex->pbuf);
+    fst__free(ex->pcur);
     memset(ex, 0, sizeof *ex);
 }
 
@@ -203,6 +206,23 @@ int fst__expand_next(fst__observe *o, fst__expander *ex, uint32_t *gi)
     const uint32_t n = fst__observe_group(o, ex->next_group)->n;
     const uint32_t cap = ex->cap_wins;
     FST__TRY(fst__grow((void **)&ex->wins, &ex->cap_wins, n, sizeof *ex->wins));
+    if (o->partitioned) {
+        const uint32_t p = ex->next_group >> FST__PART_BITS;
+        if (p != ex->part) {
+            if (!ex->pcur && !(ex->pcur = fst__malloc(((size_t)1 << FST__PART_BITS) *
+                                                      sizeof *ex->pcur)))
+                return FST_ENOMEM;
+            FST__TRY(fst__observe_part_take(o, p, &ex->pbuf, &ex->cap_pbuf, ex->pcur));
+            ex->part = p;
+            ex->pnext = 0;
+        }
+        for (uint32_t i = 0; i < n; i++)
+            fst__cwin_unpack(o, &ex->wins[i], &ex->pbuf[ex->pnext + i]);
+        ex->pnext += n;
+        ex->n_wins = n;
+        *gi = ex->next_group++;
+        return 1;
+    }
     for (uint32_t i = 0; i < n; i++)
         fst__cwin_unpack(o, &ex->wins[i], fst__cwin_at(o, ex->next_pos + i));
     if (o->prov) { /* the ordinals, same positions */
@@ -230,6 +250,10 @@ int fst__expand_next(fst__observe *o, fst__expander *ex, uint32_t *gi)
 
 void fst__observe_drop_entries(fst__observe *o)
 {
+    if (o->partitioned) { /* each partition was taken: only the slabs remain */
+        fst__observe_parts_free(o);
+        o->partitioned = 0;
+    }
     for (uint32_t i = 0; i < o->n_wchunks; i++) {
         fst__big_free(o->wchunks[i], FST__WCHUNK_BYTES);
         o->wchunks[i] = NULL;
