@@ -13,7 +13,10 @@
 # time order (--shuffle-windows 1).  Each seam between copies has late
 # records (the end of one day and the start of the next overlap), which
 # legitimately holds more keys once (held_bytes_peak in --stats); past the
-# first seam the peak should not grow.  Needs /usr/bin/time and mawk or awk.
+# first seam the peak should not grow.  With CONTINUOUS=1 there is no seam:
+# one stream of 4 x RECORDS records over 4 days at the same rate is made,
+# and its first RECORDS, 2 x and 4 x RECORDS records are read (time-ordered
+# prefixes, 1, 2 and 4 days).  Needs /usr/bin/time and mawk or awk.
 # Prints per binary and copy count: records, peak RSS (MiB), held_bytes_peak
 # (MiB), late records, sessions, wall seconds.
 set -euo pipefail
@@ -29,7 +32,12 @@ src=$root/../shared/bench/gen_bulk.c
 day=$tmp/stream-day-$n.log
 [ -s "$day" ] || "$gen" -n "$n" --seed 3 --minutes 1440 --shuffle-windows 1 -o "$day" 2>/dev/null
 awk=$(command -v mawk || command -v awk)
-copies() { # the day K times, copy k shifted by 25 h * k
+if [ "${CONTINUOUS:-0}" = 1 ]; then
+  days4=$tmp/stream-4days-$n.log
+  [ -s "$days4" ] || "$gen" -n $((4 * n)) --seed 3 --minutes 5760 --shuffle-windows 1 -o "$days4" 2>/dev/null
+fi
+copies() { # the day K times, copy k shifted by 25 h * k (CONTINUOUS: K days of one stream)
+  if [ "${CONTINUOUS:-0}" = 1 ]; then head -n $(($1 * n)) "$days4"; return; fi
   for k in $(seq 0 $(($1 - 1))); do
     if [ "$k" = 0 ]; then cat "$day"; else "$awk" -v d=$((90000 * k)) '{$11+=d; $12+=d; print}' "$day"; fi
   done
