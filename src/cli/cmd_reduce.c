@@ -714,21 +714,20 @@ int fst_cli_reduce(int argc, char **argv)
               stderr);
         return FST_EXIT_FATAL;
     }
-    FILE *out = stdout;
-    if (o.output && !(out = fopen(o.output, "w"))) {
-        fprintf(stderr, CMD ": %s: cannot open for writing\n", o.output);
+    fst_cli_out out;
+    if (fst_cli_out_open(CMD, &out, o.output)) {
         free(in.buf);
         return FST_EXIT_FATAL;
     }
-    code = reduce_all(&in, out, &b, &o);
+    code = reduce_all(&in, out.f, &b, &o);
     free(in.buf);
-    if ((fflush(out) != 0 || ferror(out)) && !code) {
+    if ((fflush(out.f) != 0 || ferror(out.f)) && !code) {
         fputs(CMD ": cannot write the output\n", stderr);
         code = FST_EXIT_FATAL;
     }
-    if (out != stdout && fclose(out) != 0 && !code)
+    if (fst_cli_out_close(CMD, &out, code != 0) < 0 && !code)
         code = FST_EXIT_FATAL;
-    if (code && out != stdout)
+    if (code && o.output)
         remove(o.output); /* no part rather than a wrong one */
     return code;
 }
