@@ -16,7 +16,10 @@
 # first seam the peak should not grow.  With CONTINUOUS=1 there is no seam:
 # one stream of 4 x RECORDS records over 4 days at the same rate is made,
 # and its first RECORDS, 2 x and 4 x RECORDS records are read (time-ordered
-# prefixes, 1, 2 and 4 days).  Needs /usr/bin/time and mawk or awk.
+# prefixes, 1, 2 and 4 days), with ENIS interfaces (default 8,000: the
+# generator keeps every 5-tuple unique over its whole output, and at 2,000
+# ENIs it runs out of ICMP pairs after ~23 M records).  Needs /usr/bin/time
+# and mawk or awk.
 # Prints per binary and copy count: records, peak RSS (MiB), held_bytes_peak
 # (MiB), late records, sessions, wall seconds.
 set -euo pipefail
@@ -33,8 +36,10 @@ day=$tmp/stream-day-$n.log
 [ -s "$day" ] || "$gen" -n "$n" --seed 3 --minutes 1440 --shuffle-windows 1 -o "$day" 2>/dev/null
 awk=$(command -v mawk || command -v awk)
 if [ "${CONTINUOUS:-0}" = 1 ]; then
-  days4=$tmp/stream-4days-$n.log
-  [ -s "$days4" ] || "$gen" -n $((4 * n)) --seed 3 --minutes 5760 --shuffle-windows 1 -o "$days4" 2>/dev/null
+  enis=${ENIS:-8000}
+  days4=$tmp/stream-4days-$n-$enis.log
+  [ -s "$days4" ] || { "$gen" -n $((4 * n)) --seed 3 --minutes 5760 --enis "$enis" \
+    --shuffle-windows 1 -o "$days4.tmp" 2>/dev/null && mv "$days4.tmp" "$days4"; }
 fi
 copies() { # the day K times, copy k shifted by 25 h * k (CONTINUOUS: K days of one stream)
   if [ "${CONTINUOUS:-0}" = 1 ]; then head -n $(($1 * n)) "$days4"; return; fi
