@@ -529,3 +529,47 @@ Test(cli, unwritable_output_is_fatal)
         }
     }
 }
+
+/* An output many times the writing thread's two 1 MiB slots, to standard
+ * output and to -o: every record, in input order (the i-th line carries
+ * the i-th record's source port), nothing lost at the close. */
+#define BIG_LINES 60000
+
+Test(cli, large_output_whole_and_in_order)
+{
+    char in[] = "/tmp/fst-cli-big-XXXXXX", out[] = "/tmp/fst-cli-bigo-XXXXXX";
+    const int fd = mkstemp(in), fo = mkstemp(out);
+    cr_assert(fd >= 0 && fo >= 0);
+    close(fo);
+    FILE *f = fdopen(fd, "w");
+    cr_assert_not_null(f);
+    for (int i = 0; i < BIG_LINES; i++)
+        fprintf(f, "2 123456789012 eni-%04d 10.0.%d.%d 10.9.0.1 %d 443 6 2 120 %d %d ACCEPT OK\n",
+                i % 1000, i / 250 % 250, i % 250 + 1, 1024 + i % 60000, 1600000000 + i,
+                1600000059 + i);
+    fclose(f);
+    char cmd[512];
+    for (int k = 0; k < 2; k++) {
+        snprintf(cmd, sizeof cmd, "records -q --format jsonl %s %s", k ? "-o" : "", k ? out : "");
+        snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), " %s", in);
+        cli_run r = run_cli(cmd);
+        cr_assert_eq(r.status, 0, "%s", r.err);
+        char *text = k ? slurp_file(out) : strdup(r.out);
+        cr_assert_eq(count_lines(text), BIG_LINES);
+        cr_assert_gt(strlen(text), (size_t)4 << 20, "more than the two slots");
+        const char *p = text;
+        for (int i = 0; i < BIG_LINES; i++) {
+            char want[32];
+            snprintf(want, sizeof want, "\"srcport\":%d,", 1024 + i % 60000);
+            const char *nl = strchr(p, '\n');
+            cr_assert_not_null(nl);
+            const char *hit = strstr(p, want);
+            cr_assert(hit && hit < nl, "line %d lacks %s", i + 1, want);
+            p = nl + 1;
+        }
+        free(text);
+        cli_run_free(&r);
+    }
+    unlink(in);
+    unlink(out);
+}

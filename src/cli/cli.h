@@ -186,11 +186,14 @@ void fst_cli_json_string(FILE *f, const char *s);
 void fst_cli_key_text(const fst_session *s, char pr[8], char cp[8], char sp[8]);
 /* Exit code for a finished read: OK, or SKIPPED when anything was skipped or
  * a file failed. */
-/* A command's output stream: -o FILE, or a stream of its own on standard
- * output (a dup of fd 1; stdout itself is left unused).  Either gets a
- * 1 MiB buffer unless it is a terminal: stdio's default for a file or a
- * pipe is one block (4 KiB), so writing the sessions of 10 M records
- * (~760 MB of JSON Lines) took ~190,000 write calls. */
+/* A command's output stream (cli/output.c): -o FILE, or a stream of its
+ * own on standard output (a dup of fd 1; stdout itself is left unused).
+ * Unless it is a terminal it gets a 1 MiB buffer (stdio's default for a
+ * file or a pipe is one block, 4 KiB: the sessions of 10 M records, ~760
+ * MB of JSON Lines, took ~190,000 write calls) and a thread that does its
+ * write()s, so the kernel's copy into the page cache runs beside the
+ * formatting.  Only what was written before fst_cli_out_close is sure to
+ * be out. */
 typedef struct fst_cli_out {
     FILE *f;                 /* what to write to */
     char *buf;               /* its buffer (owned), or NULL: stdio's own */

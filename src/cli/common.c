@@ -5,7 +5,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -347,50 +346,6 @@ void fst_cli_print_input_summary(const fst_reader *r, int quiet, FILE *json)
         }
         fputs("]}", json);
     }
-}
-
-#define OUTPUT_BUFFER ((size_t)1 << 20)
-
-int fst_cli_out_open(const char *cmd, fst_cli_out *o, const char *path)
-{
-    o->f = stdout;
-    o->buf = NULL;
-    o->name = path ? path : "standard output";
-    FILE *f = NULL;
-    if (path) {
-        if (!(f = fopen(path, "w"))) {
-            fprintf(stderr, "%s: %s: cannot open for writing: %s\n", cmd, path, strerror(errno));
-            return FST_EXIT_FATAL;
-        }
-    } else if (!isatty(STDOUT_FILENO)) { /* a terminal keeps stdout's line buffer */
-        const int fd = dup(STDOUT_FILENO);
-        if (fd >= 0 && !(f = fdopen(fd, "w")))
-            close(fd);
-        if (!f) /* fd 1 closed, or no memory: stdout as it is */
-            return FST_EXIT_OK;
-    }
-    if (f)
-        o->f = f;
-    if (f && !isatty(fileno(f)) && (o->buf = malloc(OUTPUT_BUFFER)) &&
-        setvbuf(f, o->buf, _IOFBF, OUTPUT_BUFFER) != 0) {
-        free(o->buf);
-        o->buf = NULL;
-    }
-    return FST_EXIT_OK;
-}
-
-int fst_cli_out_close(const char *cmd, fst_cli_out *o, int silent)
-{
-    int rc = 0;
-    if (o->f != stdout) {
-        rc = fclose(o->f) == 0 ? 0 : -1;
-        if (rc < 0 && !silent)
-            fprintf(stderr, "%s: %s: cannot write\n", cmd, o->name);
-    }
-    free(o->buf); /* after fclose: the stream no longer uses it */
-    o->f = stdout;
-    o->buf = NULL;
-    return rc;
 }
 
 void fst_cli_output_note(uint64_t utf8_replaced, int quiet, FILE *json)
