@@ -117,12 +117,9 @@ static void outq_free(outq *q)
     free(q);
 }
 
-/* stdio's close (after its last write): waits for the slots, ends the
- * thread, closes the descriptor.  0, or -1 with errno when any write or
- * the close failed. */
-static int outq_close(void *cookie)
+/* Ends the thread once every full slot is written; destroys the lock. */
+static void outq_end(outq *q)
 {
-    outq *q = cookie;
     pthread_mutex_lock(&q->mu);
     q->stop = 1;
     pthread_cond_broadcast(&q->cv);
@@ -130,6 +127,15 @@ static int outq_close(void *cookie)
     pthread_join(q->th, NULL);
     pthread_cond_destroy(&q->cv);
     pthread_mutex_destroy(&q->mu);
+}
+
+/* stdio's close (after its last write): waits for the slots, ends the
+ * thread, closes the descriptor.  0, or -1 with errno when any write or
+ * the close failed. */
+static int outq_close(void *cookie)
+{
+    outq *q = cookie;
+    outq_end(q);
     int err = q->err;
     if (close(q->fd) != 0 && !err)
         err = errno;
@@ -175,13 +181,7 @@ static FILE *outq_open(int fd)
     FILE *f = fopencookie(q, "w", io);
     if (f)
         return f;
-    pthread_mutex_lock(&q->mu); /* no stream: the thread ends, fd stays the caller's */
-    q->stop = 1;
-    pthread_cond_broadcast(&q->cv);
-    pthread_mutex_unlock(&q->mu);
-    pthread_join(q->th, NULL);
-    pthread_cond_destroy(&q->cv);
-    pthread_mutex_destroy(&q->mu);
+    outq_end(q); /* no stream: the thread ends, fd stays the caller's */
     outq_free(q);
     return NULL;
 }
