@@ -714,7 +714,8 @@ int fst__observe_prep(const fst__prep_ctx *c, const fst_record *rec, fst__prep *
     const uint8_t *as = alias(c->meta, rs), *ad = alias(c->meta, rd);
     const int swapped = fst__key_make(&p->u.key, as, sp, ad, dp, proto, fam);
     p->u.key.absent = absent;
-    p->hv = key_hash(&p->u.key, c->seed);
+    if (c->hash)
+        fst__observe_prep_hash(c, p);
     if (swapped)
         w->bits |= FST__W_REV;
     p->alias = (uint8_t)((as != rs->b) | (ad != rd->b) << 1);

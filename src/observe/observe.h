@@ -307,6 +307,8 @@ int fst__observe_push(fst__observe *o, const fst_record *rec);
 typedef struct fst__prep_ctx {
     uint64_t seed;
     const fst_eni_table *meta;
+    int hash;                   /* 0: leave p->hv to fst__observe_prep_hash (a
+                                 * parse thread, which has no seed) */
 } fst__prep_ctx;
 
 enum { FST__P_FLOW = 0, FST__P_UNUSABLE, FST__P_NODATA, FST__P_SKIPDATA };
@@ -350,7 +352,7 @@ typedef struct fst__prep_where {
 /* The read-only state prep needs (copied before a thread starts). */
 static inline fst__prep_ctx fst__observe_prep_ctx(const fst__observe *o)
 {
-    const fst__prep_ctx c = {o->seed, o->meta};
+    const fst__prep_ctx c = {o->seed, o->meta, 1};
     return c;
 }
 /* Fills *p, *x when the record needs it (returns p->addrs, 0 or 1), and

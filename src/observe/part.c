@@ -92,59 +92,59 @@ typedef struct scatter_job {
     uint32_t *cur; /* 1 << FST__PART_BITS */
 } scatter_job;
 
+/* The places of partition p's groups, from pos on, into cur (its first
+ * group first); returns the place past its last entry. */
+static uint32_t part_places(const fst__observe *o, uint32_t p, uint32_t *cur, uint32_t pos)
+{
+    const uint32_t g0 = p << FST__PART_BITS;
+    uint32_t g1 = g0 + (1u << FST__PART_BITS);
+    if (g1 > o->n_groups || g1 < g0)
+        g1 = o->n_groups;
+    for (uint32_t g = g0; g < g1; g++) {
+        cur[g - g0] = pos;
+        pos += fst__observe_group(o, g)->n;
+    }
+    return pos;
+}
+
+/* Moves partition p's entries, in push order, to their places (cur,
+ * advanced): in buf, or (NULL) in the flat blocks; gives back the
+ * partition's memory. */
+static void part_move(fst__observe *o, uint32_t p, uint32_t *cur, fst__cwin *buf)
+{
+    if (p >= o->n_parts)
+        return;
+    const uint32_t g0 = p << FST__PART_BITS;
+    fst__cpart *pt = &o->parts[p];
+    for (uint32_t k = 0; k < pt->n_chunks; k++) {
+        const fst__cwin *ch = pt->chunks[k];
+        const uint32_t n = k + 1 < pt->n_chunks ? FST__PCHUNK : pt->used;
+        for (uint32_t i = 0; i < n; i++) {
+            const uint32_t at = cur[ch[i].group - g0]++;
+            *(buf ? &buf[at] : fst__cwin_at(o, at)) = ch[i];
+        }
+        fst__big_trim((void *)ch, FST__PCHUNK * sizeof *ch, 0);
+    }
+    fst__free(pt->chunks);
+    memset(pt, 0, sizeof *pt);
+}
+
 static void scatter(void *arg)
 {
     scatter_job *j = arg;
-    fst__observe *o = j->o;
     uint32_t pos = j->pos0;
     for (uint32_t p = j->p0; p < j->p1; p++) {
-        const uint32_t g0 = p << FST__PART_BITS;
-        uint32_t g1 = g0 + (1u << FST__PART_BITS);
-        if (g1 > o->n_groups || g1 < g0)
-            g1 = o->n_groups;
-        for (uint32_t g = g0; g < g1; g++) {
-            j->cur[g - g0] = pos;
-            pos += fst__observe_group(o, g)->n;
-        }
-        fst__cpart *pt = &o->parts[p];
-        for (uint32_t k = 0; k < pt->n_chunks; k++) {
-            const fst__cwin *ch = pt->chunks[k];
-            const uint32_t n = k + 1 < pt->n_chunks ? FST__PCHUNK : pt->used;
-            for (uint32_t i = 0; i < n; i++)
-                *fst__cwin_at(o, j->cur[ch[i].group - g0]++) = ch[i];
-            fst__big_trim((void *)ch, FST__PCHUNK * sizeof *ch, 0);
-        }
-        fst__free(pt->chunks);
-        memset(pt, 0, sizeof *pt);
+        pos = part_places(j->o, p, j->cur, pos);
+        part_move(j->o, p, j->cur, NULL);
     }
 }
 
 int fst__observe_part_take(fst__observe *o, uint32_t p, fst__cwin **buf, uint32_t *cap,
                            uint32_t *cur)
 {
-    const uint32_t g0 = p << FST__PART_BITS;
-    uint32_t g1 = g0 + (1u << FST__PART_BITS);
-    if (g1 > o->n_groups || g1 < g0)
-        g1 = o->n_groups;
-    uint32_t pos = 0;
-    for (uint32_t g = g0; g < g1; g++) {
-        cur[g - g0] = pos;
-        pos += fst__observe_group(o, g)->n;
-    }
-    FST__TRY(fst__grow((void **)buf, cap, pos ? pos : 1, sizeof **buf));
-    if (p >= o->n_parts)
-        return 0;
-    fst__cpart *pt = &o->parts[p];
-    fst__cwin *b = *buf;
-    for (uint32_t k = 0; k < pt->n_chunks; k++) {
-        const fst__cwin *ch = pt->chunks[k];
-        const uint32_t n = k + 1 < pt->n_chunks ? FST__PCHUNK : pt->used;
-        for (uint32_t i = 0; i < n; i++)
-            b[cur[ch[i].group - g0]++] = ch[i];
-        fst__big_trim((void *)ch, FST__PCHUNK * sizeof *ch, 0);
-    }
-    fst__free(pt->chunks);
-    memset(pt, 0, sizeof *pt);
+    const uint32_t n = part_places(o, p, cur, 0);
+    FST__TRY(fst__grow((void **)buf, cap, n ? n : 1, sizeof **buf));
+    part_move(o, p, cur, *buf);
     return 0;
 }
 

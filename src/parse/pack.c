@@ -112,9 +112,7 @@ static int id_of(fst__parser *p, fst_record *rec, int id, int worker, uint64_t l
     const char *is;
     uint32_t num;
     FST__TRY(fst__parser_id(p, id, worker, lid, s, n, &is, &num));
-    rec->ids[id] = is;
-    if (id == FST_F_INTERFACE_ID)
-        rec->eni = num;
+    fst__record_set_id(rec, id, is, num);
     return 0;
 }
 

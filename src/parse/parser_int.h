@@ -104,6 +104,15 @@ struct fst__parser {
  * read as zero/NULL); else the layout's own fields are all overwritten. */
 void fst__parser_fresh_record(fst__parser *p, fst_record *rec);
 
+/* rec's id field `id` is the interned s, whose dense number is num (kept
+ * as rec->eni for interface-id). */
+static inline void fst__record_set_id(fst_record *rec, int id, const char *s, uint32_t num)
+{
+    rec->ids[id] = s;
+    if (id == FST_F_INTERFACE_ID)
+        rec->eni = num;
+}
+
 /* Intern an id field's text into rec->ids[id] (and rec->eni for
  * interface-id) through the one-entry cache.  0 or FST_ENOMEM. */
 int fst__parser_intern_field(fst__parser *p, fst_record *rec, int id, const char *s, uint32_t n);

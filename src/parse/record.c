@@ -342,9 +342,7 @@ int fst__parser_intern_field(fst__parser *p, fst_record *rec, int id, const char
     const char *is;
     uint32_t num;
     FST__TRY(fst__parser_intern_id(p, id, s, n, &is, &num));
-    rec->ids[id] = is;
-    if (id == FST_F_INTERFACE_ID)
-        rec->eni = num;
+    fst__record_set_id(rec, id, is, num);
     return 0;
 }
 

@@ -171,7 +171,7 @@ static size_t prep_row(void *state, const void *ud, const fst_record *rec, char 
     (void)state;
     (void)ud;
     (void)bad;
-    const fst__prep_ctx pc = {0, NULL}; /* no metadata; the seed is the reading thread's */
+    const fst__prep_ctx pc = {0, NULL, 0}; /* no metadata; hashed on the reading thread */
     prow h;
     fst__prep_addrs x;
     fst__prep_where wh;
