@@ -326,3 +326,95 @@ Test(join, partitions_hold_and_seal_like_the_flat_store)
     fst__observe_free(&flat);
     fst__observe_free(&part);
 }
+
+/* ---- the partitions' encoding (part.c: enc/dec) ---- */
+
+static int cmp_win(const void *pa, const void *pb)
+{
+    const fst__win *a = pa, *b = pb;
+#define CMPF(f)                                                                              \
+    if (a->f != b->f)                                                                      \
+        return a->f < b->f ? -1 : 1;
+    CMPF(start) CMPF(dur) CMPF(eni) CMPF(bits) CMPF(bytes) CMPF(packets) CMPF(flags)
+    CMPF(action) CMPF(fdir) CMPF(tpath) CMPF(nrec)
+#undef CMPF
+    return 0;
+}
+
+/* Every value an entry holds comes back from a partition as it went in:
+ * 3,000 keys (two partitions) at 300 ENIs, 12,000 records whose fields
+ * take their extremes and random values (starts from 0 to past 2106,
+ * starts jumping back and forth by up to 2^32, durations to 65,535 and
+ * past it, packets and bytes to 2^32 - 1 and past it, every tcp-flags
+ * value, both actions, both flow directions, traffic paths 1-8): group by
+ * group, the same entries (all fields) as the flat store gives. */
+Test(join, part_codec_round_trips)
+{
+    static fst_format fmt;
+    fmt = *rh_format(RH_FULL);
+    FST_FIELDSET_ADD(fmt.fields, FST_F_TRAFFIC_PATH);
+    fst__observe flat, part;
+    cr_assert_eq(fst__observe_init(&flat, NULL, 1), 0);
+    cr_assert_eq(fst__observe_init(&part, NULL, 1), 0);
+    fst__observe_parts_on(&part);
+    const int64_t t_edge[] = {0, 1, 127, 128, 16383, 16384, INT32_MAX, (int64_t)INT32_MAX + 1,
+                              UINT32_MAX - 70000LL, UINT32_MAX, (int64_t)UINT32_MAX + 5};
+    const uint64_t n_edge[] = {0, 1, 127, 128, 16383, 16384, 2097151, 2097152, 268435455,
+                               268435456, UINT32_MAX, (uint64_t)UINT32_MAX + 1};
+    uint64_t x = 0x9e3779b97f4a7c15u;
+    uint32_t pushed = 0;
+    for (int i = 0; i < 12000; i++) {
+        x = x * 6364136223846793005u + 1442695040888963407u;
+        const uint32_t r = (uint32_t)(x >> 33);
+        const int k = i % 3000;
+        char src[32], eni[32];
+        snprintf(src, sizeof src, "10.5.%d.%d", k / 250, k % 250 + 1);
+        snprintf(eni, sizeof eni, "eni-%017x", (unsigned)(r % 300));
+        const int64_t t0 = r % 5 == 0 ? t_edge[r / 5 % 11] : 1700000000 + (int64_t)(r % 100000);
+        const uint64_t dur = r % 7 == 0 ? (r / 7 % 2 ? 65535 : 65536) : r % 61;
+        fst_record rec = RH(.eni = eni, .src = src, .dst = "10.6.0.1", .sp = 40000 + (unsigned)(k % 17),
+                            .dp = 443, .pk = r % 3 ? r % 900 : n_edge[r / 3 % 12],
+                            .by = r % 4 ? (uint64_t)r % 70000 : n_edge[r / 4 % 12],
+                            .t0 = t0, .t1 = t0 + (int64_t)dur, .reject = (int)(r >> 9 & 1),
+                            .flags = (int)(r >> 11 & 0xff), .noflags = (r >> 19 & 7) == 0,
+                            .fdir = r >> 22 & 1 ? "egress" : "ingress");
+        rec.format = &fmt;
+        rec.num[FST_F_TRAFFIC_PATH] = 1 + (r >> 24 & 7);
+        const int a = fst__observe_push(&flat, &rec), b = fst__observe_push(&part, &rec);
+        cr_assert_eq(a, b, "record %d", i);
+        pushed += a == 0;
+    }
+    cr_assert_eq(fst__observe_settle(&flat), 0);
+    cr_assert_eq(fst__observe_settle(&part), 0);
+    cr_assert(part.partitioned);
+    cr_assert_eq(part.n_groups, 3000);
+    cr_assert_eq(part.n_parts, 2);
+    cr_assert_eq(part.n_rec, pushed);
+    cr_assert_eq(pushed, 12000); /* every record stored (wide ones aside) */
+    cr_assert_eq(fst__observe_seal(&flat, 1), 0);
+    cr_assert_eq(fst__observe_seal(&part, 2), 0);
+    fst__expander ef, ep;
+    fst__expander_init(&ef, &flat, 0, 3000, 0);
+    fst__expander_init(&ep, &part, 0, 3000, 0);
+    uint32_t total = 0;
+    for (uint32_t g = 0; g < 3000; g++) {
+        uint32_t gf, gp;
+        cr_assert_eq(fst__expand_next(&flat, &ef, &gf), 1);
+        cr_assert_eq(fst__expand_next(&part, &ep, &gp), 1);
+        cr_assert_eq(gp, g);
+        cr_assert_eq(ep.n_wins, 4);
+        cr_assert_eq(ef.n_wins, 4);
+        qsort(ef.wins, 4, sizeof *ef.wins, cmp_win);
+        qsort(ep.wins, 4, sizeof *ep.wins, cmp_win);
+        for (uint32_t i = 0; i < 4; i++)
+            cr_assert_eq(cmp_win(&ef.wins[i], &ep.wins[i]), 0, "group %u entry %u", g, i);
+        total += 4;
+    }
+    cr_assert_eq(total, 12000);
+    fst__expander_free(&ef);
+    fst__expander_free(&ep);
+    fst__observe_drop_entries(&flat);
+    fst__observe_drop_entries(&part);
+    fst__observe_free(&flat);
+    fst__observe_free(&part);
+}

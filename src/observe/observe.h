@@ -166,18 +166,27 @@ typedef struct fst__pending {
 } fst__pending;
 
 /* Partitions (part.c): in batch mode without provenance, entries are kept
- * by group range, 1 << FST__PART_BITS groups per partition, in chunks of
- * FST__PCHUNK entries cut from slabs of FST__PSLAB chunks, until the
- * expanders take them one partition at a time (fst__observe_part_take), or
- * fst__observe_unpartition scatters them, sorted by group, to the flat
- * blocks (before a memory-cap eviction). */
+ * by group range, 1 << FST__PART_BITS groups per partition, each
+ * partition's entries encoded one after another (fst__cwin's fields as
+ * variable-length integers, the start as a difference from the entry
+ * before it: ~11 bytes instead of 24) in pages of FST__PPAGE bytes cut
+ * from slabs of FST__PSLAB pages, until the expanders take them one
+ * partition at a time (fst__observe_part_take), or fst__observe_unpartition
+ * scatters them, sorted by group, to the flat blocks (before a memory-cap
+ * eviction). */
 #define FST__PART_BITS 11
-#define FST__PCHUNK 512u  /* 12 KiB: whole pages, given back one by one */
-#define FST__PSLAB 512u   /* chunks per slab (6 MiB) */
+#define FST__PPAGE 8192u  /* bytes: whole 4 KiB pages, given back one by one */
+#define FST__PSLAB 768u   /* pages per slab (6 MiB) */
+typedef struct fst__ppage {
+    uint8_t *p;
+    uint32_t used;              /* bytes written */
+} fst__ppage;
 typedef struct fst__cpart {
-    fst__cwin **chunks;
-    uint32_t n_chunks, cap_chunks;
-    uint32_t used;              /* entries in the last chunk */
+    fst__ppage *pages;
+    uint32_t n_pages, cap_pages;
+    uint32_t n;                 /* entries */
+    uint32_t last_start;        /* the last entry's start (the next one's base) */
+    uint16_t last_x;            /* the last entry's bits (but FST__W_REV) and ad */
 } fst__cpart;
 
 /* AWS service names seen in pkt-src/dst-aws-service, by address (only
@@ -259,7 +268,7 @@ typedef struct fst__observe {
     uint8_t partitioned;        /* entries go to parts, not wchunks (part.c) */
     fst__cpart *parts;          /* by group >> FST__PART_BITS */
     uint32_t n_parts, cap_parts;
-    fst__cwin **slabs;          /* partition chunk memory */
+    uint8_t **slabs;            /* partition page memory */
     uint32_t n_slabs, cap_slabs, slab_used;
     uint32_t n_pend, pend_head;
     fst__rep *reps;             /* report addresses differing from the key */
