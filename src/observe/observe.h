@@ -169,7 +169,8 @@ typedef struct fst__pending {
  * by group range, 1 << FST__PART_BITS groups per partition, each
  * partition's entries encoded one after another (fst__cwin's fields as
  * variable-length integers, the start as a difference from the entry
- * before it: ~11 bytes instead of 24) in pages of FST__PPAGE bytes cut
+ * before it, the ENI as one of its group's last two when it is: ~9 bytes
+ * instead of 24) in pages of FST__PPAGE bytes cut
  * from slabs of FST__PSLAB pages, until the expanders take them one
  * partition at a time (fst__observe_part_take), or fst__observe_unpartition
  * scatters them, sorted by group, to the flat blocks (before a memory-cap
@@ -181,12 +182,19 @@ typedef struct fst__ppage {
     uint8_t *p;
     uint32_t used;              /* bytes written */
 } fst__ppage;
+/* What an entry's encoding refers to: the entries before it in its
+ * partition (the encoder's, kept while pushing; the decoder's, rebuilt). */
+typedef struct fst__pcodec {
+    uint32_t last_start;        /* the last entry's start (the next one's base) */
+    uint16_t last_x;            /* the last entry's bits (but FST__W_REV) and ad */
+    uint32_t (*eni)[2];         /* per group of the partition: the ENIs of its
+                                 * last entries, the latest first */
+} fst__pcodec;
 typedef struct fst__cpart {
     fst__ppage *pages;
     uint32_t n_pages, cap_pages;
     uint32_t n;                 /* entries */
-    uint32_t last_start;        /* the last entry's start (the next one's base) */
-    uint16_t last_x;            /* the last entry's bits (but FST__W_REV) and ad */
+    fst__pcodec st;
 } fst__cpart;
 
 /* AWS service names seen in pkt-src/dst-aws-service, by address (only

@@ -43,8 +43,15 @@
 #define SLAB_BYTES ((size_t)FST__PSLAB * FST__PPAGE)
 #define ENC_MAX 32 /* an entry's bytes, at most: 2 + 5 * 5 + 3 */
 
-enum { H_REV = 1u << FST__PART_BITS, H_FLAGS = H_REV << 1, H_X = H_REV << 2 };
-_Static_assert(FST__PART_BITS <= 13, "the head keeps the group's place in 13 bits");
+enum {
+    H_REV = 1u << FST__PART_BITS, /* the group's place in the bits below */
+    H_FLAGS = H_REV << 1,         /* a tcp-flags byte follows */
+    H_X = H_REV << 2,             /* bits and ad bytes follow */
+    H_ENI0 = H_REV << 3,          /* the ENI is its group's latest */
+    H_ENI1 = H_REV << 4           /* the ENI is its group's one before */
+};
+_Static_assert(FST__PART_BITS <= 11, "the head keeps the group's place in 11 bits");
+
 
 static uint8_t *put_var(uint8_t *q, uint32_t v)
 {
@@ -70,57 +77,91 @@ static const uint8_t *get_var(const uint8_t *q, uint32_t *v)
     return q;
 }
 
-/* c (of group g0 + its place) at q, after the partition's last entry
- * (pt->last_*, advanced); the byte past it. */
-static uint8_t *enc(fst__cpart *pt, const fst__cwin *c, uint32_t g0, uint8_t *q)
+/* A codec at its start: no entry seen, so no group has an ENI yet (all
+ * bits set: ENI indices have 24).  s->eni allocated when absent.  0 or
+ * FST_ENOMEM. */
+static int codec_start(fst__pcodec *s)
 {
-    const uint32_t flags = c->eni_flags >> 24;
+    const size_t bytes = ((size_t)1 << FST__PART_BITS) * sizeof *s->eni;
+    if (!s->eni && !(s->eni = fst__malloc(bytes)))
+        return FST_ENOMEM;
+    memset(s->eni, 0xff, bytes);
+    s->last_start = 0;
+    s->last_x = 0;
+    return 0;
+}
+
+/* ENI e becomes its group's latest (m: its last two). */
+static void eni_latest(uint32_t *m, uint32_t e)
+{
+    if (m[0] != e) {
+        m[1] = m[0];
+        m[0] = e;
+    }
+}
+
+/* c (of group g0 + its place) at q, after the entries s has seen (s
+ * advanced); the byte past it. */
+static uint8_t *enc(fst__pcodec *s, const fst__cwin *c, uint32_t g0, uint8_t *q)
+{
+    const uint32_t flags = c->eni_flags >> 24, eni = c->eni_flags & 0xffffffu;
     const uint16_t x = (uint16_t)((c->bits & ~FST__W_REV) | (unsigned)c->ad << 8);
-    const uint32_t d = c->start - pt->last_start;
+    const uint32_t d = c->start - s->last_start;
+    uint32_t *m = s->eni[c->group - g0];
     const unsigned h = (c->group - g0) | (c->bits & FST__W_REV ? H_REV : 0) | (flags ? H_FLAGS : 0) |
-                       (x != pt->last_x ? H_X : 0);
+                       (x != s->last_x ? H_X : 0) |
+                       (eni == m[0] ? H_ENI0 : eni == m[1] ? H_ENI1 : 0);
     *q++ = (uint8_t)h;
     *q++ = (uint8_t)(h >> 8);
     q = put_var(q, d << 1 ^ (0u - (d >> 31)));
     q = put_var(q, c->dur);
     q = put_var(q, c->packets);
     q = put_var(q, c->bytes);
-    q = put_var(q, c->eni_flags & 0xffffffu);
+    if (!(h & (H_ENI0 | H_ENI1)))
+        q = put_var(q, eni);
     if (flags)
         *q++ = (uint8_t)flags;
     if (h & H_X) {
         *q++ = (uint8_t)x;
         *q++ = (uint8_t)(x >> 8);
     }
-    pt->last_start = c->start;
-    pt->last_x = x;
+    s->last_start = c->start;
+    s->last_x = x;
+    eni_latest(m, eni);
     return q;
 }
 
-/* The inverse of enc: state as enc had it before writing the entry at q. */
-static const uint8_t *dec(const uint8_t *q, uint32_t g0, uint32_t *last_start, uint16_t *last_x,
-                          fst__cwin *c)
+/* The inverse of enc: the entry at q into c, with s as enc had it. */
+static const uint8_t *dec(fst__pcodec *s, const uint8_t *q, uint32_t g0, fst__cwin *c)
 {
     const unsigned h = q[0] | (unsigned)q[1] << 8;
     q += 2;
+    const uint32_t place = h & (H_REV - 1);
+    uint32_t *m = s->eni[place];
     uint32_t z, v, eni;
     q = get_var(q, &z);
-    *last_start += z >> 1 ^ (0u - (z & 1));
-    c->start = *last_start;
+    s->last_start += z >> 1 ^ (0u - (z & 1));
+    c->start = s->last_start;
     q = get_var(q, &v);
     c->dur = (uint16_t)v;
     q = get_var(q, &c->packets);
     q = get_var(q, &c->bytes);
-    q = get_var(q, &eni);
+    if (h & H_ENI0)
+        eni = m[0];
+    else if (h & H_ENI1)
+        eni = m[1];
+    else
+        q = get_var(q, &eni);
+    eni_latest(m, eni);
     const uint32_t flags = h & H_FLAGS ? *q++ : 0;
     c->eni_flags = eni | flags << 24;
     if (h & H_X) {
-        *last_x = (uint16_t)(q[0] | (unsigned)q[1] << 8);
+        s->last_x = (uint16_t)(q[0] | (unsigned)q[1] << 8);
         q += 2;
     }
-    c->bits = (uint8_t)((*last_x & 0xff) | (h & H_REV ? FST__W_REV : 0));
-    c->ad = (uint8_t)(*last_x >> 8);
-    c->group = g0 + (h & (H_REV - 1));
+    c->bits = (uint8_t)((s->last_x & 0xff) | (h & H_REV ? FST__W_REV : 0));
+    c->ad = (uint8_t)(s->last_x >> 8);
+    c->group = g0 + place;
     return q;
 }
 
@@ -155,6 +196,8 @@ int fst__observe_part_add(fst__observe *o, const fst__cwin *c)
         o->n_parts = p + 1;
     }
     fst__cpart *pt = &o->parts[p];
+    if (!pt->st.eni)
+        FST__TRY(codec_start(&pt->st));
     if (!pt->n_pages || pt->pages[pt->n_pages - 1].used > FST__PPAGE - ENC_MAX) {
         FST__TRY(fst__grow((void **)&pt->pages, &pt->cap_pages, pt->n_pages + 1, sizeof *pt->pages));
         uint8_t *pg = page_new(o);
@@ -163,7 +206,7 @@ int fst__observe_part_add(fst__observe *o, const fst__cwin *c)
         pt->pages[pt->n_pages++] = (fst__ppage){pg, 0};
     }
     fst__ppage *pg = &pt->pages[pt->n_pages - 1];
-    pg->used = (uint32_t)(enc(pt, c, p << FST__PART_BITS, pg->p + pg->used) - pg->p);
+    pg->used = (uint32_t)(enc(&pt->st, c, p << FST__PART_BITS, pg->p + pg->used) - pg->p);
     pt->n++;
     return 0;
 }
@@ -207,19 +250,20 @@ static void part_move(fst__observe *o, uint32_t p, uint32_t *cur, fst__cwin *buf
         return;
     const uint32_t g0 = p << FST__PART_BITS;
     fst__cpart *pt = &o->parts[p];
-    uint32_t last_start = 0;
-    uint16_t last_x = 0;
+    if (pt->st.eni) /* the encoder is done: its state, started again, decodes */
+        (void)codec_start(&pt->st);
     for (uint32_t k = 0; k < pt->n_pages; k++) {
         const uint8_t *q = pt->pages[k].p, *end = q + pt->pages[k].used;
         while (q < end) {
             fst__cwin c;
-            q = dec(q, g0, &last_start, &last_x, &c);
+            q = dec(&pt->st, q, g0, &c);
             const uint32_t at = cur[c.group - g0]++;
             *(buf ? &buf[at] : fst__cwin_at(o, at)) = c;
         }
         fst__big_trim(pt->pages[k].p, FST__PPAGE, 0);
     }
     fst__free(pt->pages);
+    fst__free(pt->st.eni);
     memset(pt, 0, sizeof *pt);
 }
 
@@ -247,8 +291,10 @@ static void parts_free(fst__observe *o)
     for (uint32_t i = 0; i < o->n_slabs; i++)
         fst__big_free(o->slabs[i], SLAB_BYTES);
     fst__free(o->slabs);
-    for (uint32_t p = 0; p < o->n_parts; p++)
+    for (uint32_t p = 0; p < o->n_parts; p++) {
         fst__free(o->parts[p].pages);
+        fst__free(o->parts[p].st.eni);
+    }
     fst__free(o->parts);
     o->slabs = NULL;
     o->parts = NULL;
