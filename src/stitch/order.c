@@ -135,87 +135,103 @@ static void sort_keys(const order_ctx *c, okey *x, okey *tmp, size_t n)
         x[o++] = tmp[i++];
 }
 
-/* One piece of the parallel order sort: sort x[0..n), or merge the two
- * sorted runs a[0..na) and b[0..nb) into the first (front) or last (back)
- * `want` places of out. */
-typedef struct order_job {
+/* The output order in two steps, with little memory beside the sessions:
+ * the session indices are counted into buckets by first_seen (one bucket
+ * per second, or per 2^shift seconds when the run spans more seconds than
+ * it has sessions / 4), then each bucket, a handful of sessions, is
+ * sorted on compact keys in a scratch of its own size.  Buckets follow
+ * first_seen, and within one the order is total, so this is the order a
+ * sort of all keys at once gives, on one thread or two. */
+typedef struct bucket_job {
     const order_ctx *c;
-    okey *x, *tmp;
-    size_t n;
-    const okey *a, *b;
-    size_t na, nb, want;
-    okey *out;
-    int back;
-} order_job;
+    uint32_t *order;
+    const uint32_t *end; /* end[b]: the place past bucket b */
+    uint32_t b0, b1;     /* buckets [b0, b1) */
+    okey *keys;          /* 2 * cap: keys, then sort scratch */
+    size_t cap;
+    int rc;
+} bucket_job;
 
-static void order_sort_job(void *arg)
+static void bucket_sort_job(void *arg)
 {
-    const order_job *j = arg;
-    sort_keys(j->c, j->x, j->tmp, j->n);
-}
-
-static void order_merge_job(void *arg)
-{
-    const order_job *j = arg;
-    const order_ctx *c = j->c;
-    if (!j->back) {
-        size_t i = 0, k = 0;
-        for (size_t o = 0; o < j->want; o++)
-            j->out[o] = (k == j->nb || (i < j->na && less(c, &j->a[i], &j->b[k]))) ? j->a[i++]
-                                                                                   : j->b[k++];
-        return;
+    bucket_job *j = arg;
+    j->rc = 0;
+    for (uint32_t b = j->b0; b < j->b1; b++) {
+        const uint32_t lo = b ? j->end[b - 1] : 0, m = j->end[b] - lo;
+        if (m < 2)
+            continue;
+        if (m > j->cap) {
+            okey *k = fst__realloc(j->keys, 2 * (size_t)m * sizeof *k);
+            if (!k) {
+                j->rc = FST_ENOMEM;
+                return;
+            }
+            j->keys = k;
+            j->cap = m;
+        }
+        for (uint32_t i = 0; i < m; i++)
+            j->keys[i] = key_of(j->c, j->order[lo + i]);
+        sort_keys(j->c, j->keys, j->keys + m, m);
+        for (uint32_t i = 0; i < m; i++)
+            j->order[lo + i] = j->keys[i].idx;
     }
-    size_t i = j->na, k = j->nb; /* from the end: the larger one goes last */
-    for (size_t o = j->na + j->nb; o-- > j->na + j->nb - j->want;)
-        j->out[o] = (k == 0 || (i > 0 && less(c, &j->b[k - 1], &j->a[i - 1]))) ? j->a[--i]
-                                                                               : j->b[--k];
 }
 
-/* Below this many sessions the order is sorted on one thread. */
+/* Below this many sessions the buckets are sorted on one thread. */
 #define PAR_MIN_ORDER 16384
 
 int fst__run_order(fst__run *rn, int threads)
 {
     const uint32_t n = rn->ss.n;
+    const fst__sess *v = rn->ss.v;
     rn->order = fst__malloc(((size_t)n + 1) * sizeof *rn->order);
-    okey *keys = fst__malloc(((size_t)n + 1) * sizeof *keys);
-    if (!rn->order || !keys) {
-        fst__free(keys);
+    if (!rn->order)
         return FST_ENOMEM;
+    if (n == 0)
+        return 0;
+    int64_t fmin = v[0].first, fmax = v[0].first;
+    for (uint32_t i = 1; i < n; i++) {
+        if (v[i].first < fmin)
+            fmin = v[i].first;
+        if (v[i].first > fmax)
+            fmax = v[i].first;
     }
-    const order_ctx c = {rn->o, rn->ss.v};
+    const uint64_t span = (uint64_t)fmax - (uint64_t)fmin, most = n / 4 > 1024 ? n / 4 : 1024;
+    unsigned shift = 0;
+    while ((span >> shift) >= most)
+        shift++;
+    const uint32_t nb = (uint32_t)(span >> shift) + 1;
+    uint32_t *end = fst__calloc((size_t)nb + 1, sizeof *end);
+    if (!end)
+        return FST_ENOMEM;
+#define BUCKET(i) ((uint32_t)(((uint64_t)v[i].first - (uint64_t)fmin) >> shift))
     for (uint32_t i = 0; i < n; i++)
-        keys[i] = key_of(&c, i);
-    okey *tmp = fst__malloc(((size_t)n + 1) * sizeof *tmp);
-    if (!tmp) {
-        fst__free(keys);
-        return FST_ENOMEM;
-    }
-    if (threads < 2 || n < PAR_MIN_ORDER) {
-        sort_keys(&c, keys, tmp, n);
+        end[BUCKET(i) + 1]++;
+    for (uint32_t b = 1; b <= nb; b++)
+        end[b] += end[b - 1]; /* end[b]: the first place of bucket b */
+    for (uint32_t i = 0; i < n; i++)
+        rn->order[end[BUCKET(i)]++] = i; /* end[b]: past bucket b */
+#undef BUCKET
+    const order_ctx c = {rn->o, v};
+    bucket_job j[2] = {{.c = &c, .order = rn->order, .end = end, .b0 = 0, .b1 = nb},
+                       {.c = &c, .order = rn->order, .end = end, .b0 = nb, .b1 = nb}};
+    if (threads >= 2 && n >= PAR_MIN_ORDER) { /* the second from where half lie behind */
+        uint32_t bm = 0;
+        while (bm < nb && end[bm] <= n / 2)
+            bm++;
+        j[0].b1 = j[1].b0 = bm;
+        fst__par2(bucket_sort_job, &j[0], &j[1]);
     } else {
-        /* halves sorted at once (each with its half of tmp), then merged
-         * from both ends at once into tmp; the order is total, so this is
-         * the one-thread result */
-        const size_t h = n / 2;
-        order_job s[2] = {{.c = &c, .x = keys, .tmp = tmp, .n = h},
-                          {.c = &c, .x = keys + h, .tmp = tmp + h, .n = n - h}};
-        fst__par2(order_sort_job, &s[0], &s[1]);
-        order_job m[2] = {{.c = &c, .a = keys, .na = h, .b = keys + h, .nb = n - h,
-                           .want = h, .out = tmp, .back = 0},
-                          {.c = &c, .a = keys, .na = h, .b = keys + h, .nb = n - h,
-                           .want = n - h, .out = tmp, .back = 1}};
-        fst__par2(order_merge_job, &m[0], &m[1]);
-        okey *t = keys;
-        keys = tmp;
-        tmp = t;
+        bucket_sort_job(&j[0]);
     }
-    fst__free(tmp);
-    for (uint32_t i = 0; i < n; i++) {
-        rn->order[i] = keys[i].idx;
-        rn->ss.v[keys[i].idx].rank = i;
-    }
-    fst__free(keys);
+    const int rc = j[0].rc ? j[0].rc : j[1].rc;
+    fst__free(j[0].keys);
+    fst__free(j[1].keys);
+    fst__free(end);
+    if (rc < 0)
+        return rc;
+    for (uint32_t i = 0; i < n; i++)
+        rn->ss.v[rn->order[i]].rank = i;
     return 0;
 }
 

@@ -6,8 +6,9 @@
  * output order; the ids written before it), the room reserved for its
  * sessions, and the output order: first_seen, then client endpoint, server
  * endpoint, protocol, last_seen, records (docs/output.md "Order"), total, so
- * identical on one thread or two (halves sorted at once, then merged from
- * both ends).  fst__run_order sets every session's rank to its place and
+ * identical on one thread or two (the sessions counted into buckets by
+ * first_seen, then each bucket sorted, the buckets split between the
+ * threads).  fst__run_order sets every session's rank to its place and
  * rn->order (owned by the run, freed by its owner) to the indices in order.
  */
 #ifndef FST_STITCH_ORDER_H
