@@ -77,15 +77,21 @@ static const uint8_t *get_var(const uint8_t *q, uint32_t *v)
     return q;
 }
 
+#define ENI_PAGES 2 /* pages of a codec's per-group ENIs */
+_Static_assert(((size_t)1 << FST__PART_BITS) * sizeof(uint32_t[2]) == ENI_PAGES * FST__PPAGE,
+               "a codec's ENIs fill its pages");
+
+static uint8_t *pages_new(fst__observe *o, uint32_t k);
+
 /* A codec at its start: no entry seen, so no group has an ENI yet (all
- * bits set: ENI indices have 24).  s->eni allocated when absent.  0 or
+ * bits set: ENI indices have 24).  s->eni, when absent, is taken from the
+ * slabs (ENI_PAGES pages, given back with the partition's).  0 or
  * FST_ENOMEM. */
-static int codec_start(fst__pcodec *s)
+static int codec_start(fst__observe *o, fst__pcodec *s)
 {
-    const size_t bytes = ((size_t)1 << FST__PART_BITS) * sizeof *s->eni;
-    if (!s->eni && !(s->eni = fst__malloc(bytes)))
+    if (!s->eni && !(s->eni = (uint32_t(*)[2])pages_new(o, ENI_PAGES)))
         return FST_ENOMEM;
-    memset(s->eni, 0xff, bytes);
+    memset(s->eni, 0xff, ENI_PAGES * FST__PPAGE);
     s->last_start = 0;
     s->last_x = 0;
     return 0;
@@ -170,10 +176,11 @@ void fst__observe_parts_on(fst__observe *o)
     o->partitioned = !o->streaming && !o->prov && !o->n_rec;
 }
 
-/* A fresh page from the current slab (a new slab when it is used up). */
-static uint8_t *page_new(fst__observe *o)
+/* k fresh pages in a row from the current slab (a new slab when it has
+ * fewer left). */
+static uint8_t *pages_new(fst__observe *o, uint32_t k)
 {
-    if (!o->n_slabs || o->slab_used == FST__PSLAB) {
+    if (!o->n_slabs || o->slab_used + k > FST__PSLAB) {
         if (fst__grow((void **)&o->slabs, &o->cap_slabs, o->n_slabs + 1, sizeof *o->slabs) < 0)
             return NULL;
         /* the first slab may hold a handful of entries: 4 KiB pages */
@@ -184,7 +191,9 @@ static uint8_t *page_new(fst__observe *o)
         o->n_slabs++;
         o->slab_used = 0;
     }
-    return o->slabs[o->n_slabs - 1] + (size_t)FST__PPAGE * o->slab_used++;
+    uint8_t *pg = o->slabs[o->n_slabs - 1] + (size_t)FST__PPAGE * o->slab_used;
+    o->slab_used += k;
+    return pg;
 }
 
 int fst__observe_part_add(fst__observe *o, const fst__cwin *c)
@@ -197,10 +206,10 @@ int fst__observe_part_add(fst__observe *o, const fst__cwin *c)
     }
     fst__cpart *pt = &o->parts[p];
     if (!pt->st.eni)
-        FST__TRY(codec_start(&pt->st));
+        FST__TRY(codec_start(o, &pt->st));
     if (!pt->n_pages || pt->pages[pt->n_pages - 1].used > FST__PPAGE - ENC_MAX) {
         FST__TRY(fst__grow((void **)&pt->pages, &pt->cap_pages, pt->n_pages + 1, sizeof *pt->pages));
-        uint8_t *pg = page_new(o);
+        uint8_t *pg = pages_new(o, 1);
         if (!pg)
             return FST_ENOMEM;
         pt->pages[pt->n_pages++] = (fst__ppage){pg, 0};
@@ -251,7 +260,7 @@ static void part_move(fst__observe *o, uint32_t p, uint32_t *cur, fst__cwin *buf
     const uint32_t g0 = p << FST__PART_BITS;
     fst__cpart *pt = &o->parts[p];
     if (pt->st.eni) /* the encoder is done: its state, started again, decodes */
-        (void)codec_start(&pt->st);
+        (void)codec_start(o, &pt->st);
     for (uint32_t k = 0; k < pt->n_pages; k++) {
         const uint8_t *q = pt->pages[k].p, *end = q + pt->pages[k].used;
         while (q < end) {
@@ -263,7 +272,8 @@ static void part_move(fst__observe *o, uint32_t p, uint32_t *cur, fst__cwin *buf
         fst__big_trim(pt->pages[k].p, FST__PPAGE, 0);
     }
     fst__free(pt->pages);
-    fst__free(pt->st.eni);
+    if (pt->st.eni)
+        fst__big_trim(pt->st.eni, ENI_PAGES * FST__PPAGE, 0);
     memset(pt, 0, sizeof *pt);
 }
 
@@ -291,10 +301,8 @@ static void parts_free(fst__observe *o)
     for (uint32_t i = 0; i < o->n_slabs; i++)
         fst__big_free(o->slabs[i], SLAB_BYTES);
     fst__free(o->slabs);
-    for (uint32_t p = 0; p < o->n_parts; p++) {
-        fst__free(o->parts[p].pages);
-        fst__free(o->parts[p].st.eni);
-    }
+    for (uint32_t p = 0; p < o->n_parts; p++)
+        fst__free(o->parts[p].pages); /* the codecs' ENIs are in the slabs */
     fst__free(o->parts);
     o->slabs = NULL;
     o->parts = NULL;
