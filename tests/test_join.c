@@ -482,3 +482,57 @@ Test(join, order_by_first_seen_across_wide_buckets)
         cr_assert_eq(v.n, 40000, "threads %d", threads);
     }
 }
+
+/* ---- correlation's second half in pieces (correlate.c) ---- */
+
+typedef struct tally {
+    uint64_t n, c2s_bytes;
+} tally;
+
+static int add_up(const fst_session *s, void *ud)
+{
+    tally *t = ud;
+    t->n++;
+    t->c2s_bytes += s->c2s_bytes;
+    return 0;
+}
+
+/* The second half of the groups (correlated on the other thread) is kept
+ * in pieces that never grow: one key there makes 20,000 sessions, more
+ * than a piece's usual room, after other keys have begun a piece.  2,148
+ * TCP keys with 30 contiguous windows each (one session of 30 x 1,000
+ * bytes apiece): the first 2,048 fill the first partition, so the halves
+ * split at group 2,048, and 100 more open the second half; the last key
+ * is one UDP 5-tuple seen every 1,000 s, past the 300 s UDP idle timeout:
+ * 20,000 sessions of 77 bytes.  One thread and two: 22,148 sessions,
+ * 2,148 * 30,000 + 20,000 * 77 bytes. */
+Test(join, second_half_pieces_hold_a_key_of_many_sessions, .timeout = 120)
+{
+    for (int threads = 1; threads <= 2; threads++) {
+        fst_stitcher_free(st);
+        fst_stitcher_config cfg;
+        fst_stitcher_config_init(&cfg);
+        cfg.threads = threads;
+        st = fst_stitcher_new(&cfg);
+        cr_assert_not_null(st);
+        for (int w = 0; w < 30; w++)
+            for (int k = 0; k < 2148; k++) {
+                char src[32];
+                snprintf(src, sizeof src, "10.7.%d.%d", k / 200, k % 200 + 1);
+                const fst_record r = RH(.eni = "eni-p", .src = src, .dst = "10.8.0.1", .sp = 40000,
+                                        .dp = 443, .pk = 10, .by = 1000, .t0 = 60 * w,
+                                        .t1 = 60 * w + 60);
+                cr_assert_eq(fst_stitcher_push(st, &r), 0);
+            }
+        for (int i = 0; i < 20000; i++) {
+            const fst_record r = RH(.eni = "eni-p", .src = "10.7.99.1", .dst = "10.8.0.2", .sp = 5000,
+                                    .dp = 53, .proto = 17, .pk = 1, .by = 77, .t0 = 1000 * (int64_t)i,
+                                    .t1 = 1000 * (int64_t)i);
+            cr_assert_eq(fst_stitcher_push(st, &r), 0);
+        }
+        tally t = {0};
+        cr_assert_eq(fst_stitcher_finish(st, add_up, &t), 0);
+        cr_assert_eq(t.n, 22148, "threads %d", threads);
+        cr_assert_eq(t.c2s_bytes, 2148u * 30000u + 20000u * 77u, "threads %d", threads);
+    }
+}

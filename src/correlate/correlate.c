@@ -507,9 +507,12 @@ static int one_group(const fst__observe *o, const fst_stitcher_config *cfg, cons
     return emit(o, wins, ord, g, sc, n, ss);
 }
 
-/* Sessions of half 1 are kept in pieces of PIECE_SESS, each appended to the
- * result and freed in turn, so the copy never holds them twice. */
-#define PIECE_SESS (1u << 16)
+/* Sessions of half 1 are kept in pieces of PIECE_SESS (or more: room for
+ * as many sessions as a group has entries, so a piece never grows), each
+ * appended to the result and given back to the system in turn
+ * (fst__big_alloc: the heap would keep the pages), so the copy never
+ * holds more than one piece twice. */
+#define PIECE_SESS (1u << 14)
 
 /* One range of groups, on one thread: its sessions go to ss, or, with
  * pieces, to a new fst__sessions every PIECE_SESS sessions. */
@@ -534,21 +537,21 @@ static int run_range(range_job *j)
     while (rc == 0 && (rc = fst__expand_next(j->o, &ex, &gi)) == 1) {
         fst__sessions *ss = j->ss;
         if (!ss) {
-            if (!j->n_pieces || j->pieces[j->n_pieces - 1].n >= PIECE_SESS) {
+            const uint32_t most = fst__observe_group(j->o, gi)->n; /* sessions it can make */
+            const fst__sessions *last = j->n_pieces ? &j->pieces[j->n_pieces - 1] : NULL;
+            if (!last || last->cap - last->n < most) {
                 rc = fst__grow((void **)&j->pieces, &j->cap_pieces, j->n_pieces + 1,
                                sizeof *j->pieces);
                 if (rc < 0)
                     break;
                 fst__sessions *np = &j->pieces[j->n_pieces++];
                 memset(np, 0, sizeof *np);
-                np->v = fst__malloc(PIECE_SESS * sizeof *np->v); /* touched as used */
+                np->cap = most > PIECE_SESS ? most : PIECE_SESS;
+                np->v = fst__big_alloc((size_t)np->cap * sizeof *np->v); /* touched as used */
                 if (!np->v) {
                     rc = FST_ENOMEM;
                     break;
                 }
-                np->cap = PIECE_SESS;
-                if (j->g1 - gi >= PIECE_SESS) /* it will fill: every group makes a session */
-                    fst__huge_hint(np->v, PIECE_SESS * sizeof *np->v);
             }
             ss = &j->pieces[j->n_pieces - 1];
         }
@@ -616,9 +619,13 @@ int fst__correlate(fst__observe *o, const fst_stitcher_config *cfg, fst__session
     fst__observe_drop_entries(o);
     int rc = h[0].rc < 0 ? h[0].rc : h[1].rc;
     for (uint32_t i = 0; i < h[1].n_pieces; i++) {
+        fst__sessions *p = &h[1].pieces[i];
         if (rc == 0)
-            rc = append_piece(ss, &h[1].pieces[i]);
-        fst__sessions_free(&h[1].pieces[i]);
+            rc = append_piece(ss, p);
+        if (p->v)
+            fst__big_free(p->v, (size_t)p->cap * sizeof *p->v);
+        p->v = NULL;
+        fst__sessions_free(p);
     }
     fst__free(h[1].pieces);
     return rc;
