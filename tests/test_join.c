@@ -421,6 +421,17 @@ Test(join, part_codec_round_trips)
 
 /* ---- the output order (stitch/order.c: buckets by first_seen) ---- */
 
+/* A new stitcher (st) with the default configuration on `threads` threads. */
+static void restart_threads(int threads)
+{
+    fst_stitcher_free(st);
+    fst_stitcher_config cfg;
+    fst_stitcher_config_init(&cfg);
+    cfg.threads = threads;
+    st = fst_stitcher_new(&cfg);
+    cr_assert_not_null(st);
+}
+
 typedef struct seen {
     int64_t first;
     uint32_t client; /* IPv4, host order */
@@ -459,12 +470,7 @@ static int check_order(const fst_session *s, void *ud)
 Test(join, order_by_first_seen_across_wide_buckets)
 {
     for (int threads = 1; threads <= 2; threads++) {
-        fst_stitcher_free(st);
-        fst_stitcher_config cfg;
-        fst_stitcher_config_init(&cfg);
-        cfg.threads = threads;
-        st = fst_stitcher_new(&cfg);
-        cr_assert_not_null(st);
+        restart_threads(threads);
         for (uint32_t i = 0; i < 40000; i++) {
             const uint32_t k = (i * 7919u) % 40000u; /* 7919 is prime: a permutation */
             /* starts: 400 clusters (k % 400) from 1e8 to 1e8 + 399 *
@@ -509,12 +515,7 @@ static int add_up(const fst_session *s, void *ud)
 Test(join, second_half_pieces_hold_a_key_of_many_sessions, .timeout = 120)
 {
     for (int threads = 1; threads <= 2; threads++) {
-        fst_stitcher_free(st);
-        fst_stitcher_config cfg;
-        fst_stitcher_config_init(&cfg);
-        cfg.threads = threads;
-        st = fst_stitcher_new(&cfg);
-        cr_assert_not_null(st);
+        restart_threads(threads);
         for (int w = 0; w < 30; w++)
             for (int k = 0; k < 2148; k++) {
                 char src[32];
