@@ -558,17 +558,20 @@ static void *dummy_state(void)
     return malloc(1);
 }
 
-/* A reader whose parse threads make rows only (records not packed) still
- * gives every record to fst_reader_next, parsed again from its line: the
- * plain loop over it is the plain loop over a reader without threads. */
+/* A reader whose parse threads make rows only (records not packed; with
+ * noids, ids not looked up either) still gives every record to
+ * fst_reader_next, parsed again from its line: the plain loop over it is
+ * the plain loop over a reader without threads. */
 Test(feed, rows_only_reader_still_gives_records)
 {
-    const fst__row_maker mk = {dummy_row, dummy_state, free, NULL, 1};
-    result plain, only;
-    run(&plain, add_mixed, -1, 0, NULL);
-    run_r(&only, add_mixed, -1, 0, NULL, 2, &mk);
-    same(&plain, &only);
-    cr_assert_gt(only.olen, 0);
-    result_free(&plain);
-    result_free(&only);
+    for (int noids = 0; noids <= 1; noids++) {
+        const fst__row_maker mk = {dummy_row, dummy_state, free, NULL, 1, noids};
+        result plain, only;
+        run(&plain, add_mixed, -1, 0, NULL);
+        run_r(&only, add_mixed, -1, 0, NULL, 2, &mk);
+        same(&plain, &only);
+        cr_assert_gt(only.olen, 0);
+        result_free(&plain);
+        result_free(&only);
+    }
 }

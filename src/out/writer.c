@@ -139,27 +139,38 @@ int fst_record_writer_write(fst_writer *w, const fst_record *rec)
     return row_done(w, w->ops->record_row(w, rec));
 }
 
-int fst_record_writer_use_reader(fst_writer *w, fst_reader *r)
+/* Lets r's parse threads make w's rows; only: w takes nothing but rows
+ * (fst_record_writer_copy), which carry their ids as text, so the parse
+ * threads neither pack the records nor look their ids up. */
+static int rows_from(fst_writer *w, fst_reader *r, int only)
 {
-    if (!w || !r || w->rows_kind != FST__ROWS_RECORDS)
-        return FST_EINVAL;
-    if (!w->ops->record_rows)
-        return 0;
     /* ud points at a constant, not into w: the parse threads may still make
      * rows after w is closed (a strict stop, an error) until r is freed */
     static const int time_iso[2] = {0, 1};
     fst__row_maker m = *w->ops->record_rows;
     m.ud = &time_iso[w->time_iso != 0];
+    m.only = m.noids = only;
     const int rc = fst__reader_set_rows(r, &m);
     if (rc == 0)
         w->reader = r;
     return rc;
 }
 
+int fst_record_writer_use_reader(fst_writer *w, fst_reader *r)
+{
+    if (!w || !r || w->rows_kind != FST__ROWS_RECORDS)
+        return FST_EINVAL;
+    if (!w->ops->record_rows)
+        return 0;
+    return rows_from(w, r, 0);
+}
+
 int fst_record_writer_copy(fst_writer *w, fst_reader *r, int *read_rc)
 {
     if (!w || !r || !read_rc || w->rows_kind != FST__ROWS_RECORDS)
         return FST_EINVAL;
+    if (w->reader == r) /* before reading: rows only (after, EINVAL: as they are) */
+        (void)rows_from(w, r, 1);
     for (;;) {
         fst__row_run run;
         const fst_record *rec = NULL;

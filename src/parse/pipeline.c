@@ -623,7 +623,8 @@ static int init_parts(fst__pipe *p, const char *fields, int workers)
         if (!(p->w[i].local = fst__intern_new()))
             return -1;
         p->w[i].parser->nointern = p->w[i].jparser->nointern = 1;
-        p->w[i].parser->local = p->w[i].jparser->local = p->w[i].local;
+        if (!(p->rows.only && p->rows.noids)) /* else no id is looked up */
+            p->w[i].parser->local = p->w[i].jparser->local = p->w[i].local;
         if (p->rows.row && !(p->w[i].rstate = p->rows.state_new()))
             return -1;
     }

@@ -36,6 +36,10 @@ typedef struct fst__row_maker {
      * threads do not pack the records, so a record fst_reader_next must
      * still give is parsed again from its line on the reading thread. */
     int only;
+    /* The rows need no ids (with only): the parse threads do not look the
+     * id fields up in their local ids (rec->num[id] stays 0, as for an id
+     * they could not keep), and fst__reader_row_id is not called. */
+    int noids;
 } fst__row_maker;
 
 /* Before the first fst_reader_next: make rows with m (copied) when the

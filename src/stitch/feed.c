@@ -216,7 +216,7 @@ static void *prep_state_new(void)
 /* Rows only: the producer takes every record as a prepared row (a record
  * it must take as fst_record, after metadata came in a later feed, is
  * parsed again on the reading thread). */
-static const fst__row_maker prep_maker = {prep_row, prep_state_new, fst__free, NULL, 1};
+static const fst__row_maker prep_maker = {prep_row, prep_state_new, fst__free, NULL, 1, 0};
 
 /* The next row of f->run as item n of b (its addresses and context at
  * *nx, *nw, which advance).  0 or FST_ENOMEM (interning). */
